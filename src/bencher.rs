@@ -1,0 +1,222 @@
+//! The user-facing [`Bencher`]: the code before a timing call is setup, the code after it is
+//! teardown, and exactly one timing call (`iter`, `with_inputs(..).bench_*`, `iter_batched`,
+//! `iter_custom`) measures the routine.
+
+use crate::measure::MeasureContext;
+use crate::measure::sampler::{self, LoopKind, Measured};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Work done by one iteration, for throughput figures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "per_iter", rename_all = "snake_case")]
+pub enum Throughput {
+    /// Bytes processed per iteration.
+    Bytes(u64),
+    /// Elements (messages, vertices, ...) processed per iteration.
+    Elements(u64),
+}
+
+pub(crate) enum Mode {
+    /// Run the routine once (test mode: `cargo test --benches`).
+    Smoke,
+    /// Warm up, plan and sample.
+    Measure(Arc<MeasureContext>),
+}
+
+/// Handed to each benchmark function; see the module docs.
+pub struct Bencher {
+    mode: Mode,
+    throughput: Option<Throughput>,
+    measured: Option<Measured>,
+    timed: bool,
+}
+
+impl Bencher {
+    pub(crate) fn new(mode: Mode) -> Bencher {
+        Bencher {
+            mode,
+            throughput: None,
+            measured: None,
+            timed: false,
+        }
+    }
+
+    /// Declares that each iteration processes `bytes` bytes.
+    pub fn throughput_bytes(&mut self, bytes: u64) {
+        self.throughput = Some(Throughput::Bytes(bytes));
+    }
+
+    /// Declares that each iteration processes `elements` elements.
+    pub fn throughput_elements(&mut self, elements: u64) {
+        self.throughput = Some(Throughput::Elements(elements));
+    }
+
+    /// Times `routine`, called repeatedly; its output is passed through [`black_box`] and
+    /// dropped inside the timed region (use [`Bencher::with_inputs`] to keep drops out).
+    pub fn iter<O, R: FnMut() -> O>(&mut self, mut routine: R) {
+        self.start_timing();
+        match &self.mode {
+            Mode::Smoke => {
+                black_box(routine());
+            }
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                let result =
+                    sampler::measure(&ctx, LoopKind::Iter, &mut |n| iter_loop(&mut routine, n));
+                self.measured = result;
+            }
+        }
+    }
+
+    /// Times `routine` on fresh inputs from `setup`; inputs are built, and outputs dropped,
+    /// outside the timed region. Same as `with_inputs(setup).bench_values(routine)`.
+    pub fn iter_batched<I, O, S, R>(&mut self, setup: S, routine: R)
+    where
+        S: FnMut() -> I,
+        R: FnMut(I) -> O,
+    {
+        self.with_inputs(setup).bench_values(routine)
+    }
+
+    /// Starts a benchmark over inputs built by `setup` outside the timed region.
+    pub fn with_inputs<I, S: FnMut() -> I>(&mut self, setup: S) -> Inputs<'_, S> {
+        Inputs {
+            bencher: self,
+            setup,
+        }
+    }
+
+    /// Lets `routine` time `iters` iterations itself and return the elapsed time (for work
+    /// that must be timed from inside, such as other threads). No overhead is subtracted.
+    pub fn iter_custom<R: FnMut(u64) -> Duration>(&mut self, mut routine: R) {
+        self.start_timing();
+        match &self.mode {
+            Mode::Smoke => {
+                black_box(routine(1));
+            }
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                self.measured = sampler::measure(&ctx, LoopKind::Custom, &mut routine);
+            }
+        }
+    }
+
+    fn start_timing(&mut self) {
+        assert!(
+            !self.timed,
+            "a benchmark must call exactly one of b.iter, b.iter_batched, b.with_inputs(..).bench_*, \
+             b.iter_custom; this one called a second"
+        );
+        self.timed = true;
+    }
+
+    /// What the benchmark did: `None` if it never called a timing method.
+    pub(crate) fn finish(self) -> Finished {
+        Finished {
+            timed: self.timed,
+            throughput: self.throughput,
+            measured: self.measured,
+        }
+    }
+}
+
+/// What a finished benchmark function left in its [`Bencher`].
+pub(crate) struct Finished {
+    pub timed: bool,
+    pub throughput: Option<Throughput>,
+    /// `None` in smoke mode, or when measurement was cancelled by the timeout.
+    pub measured: Option<Measured>,
+}
+
+/// A benchmark over per-iteration inputs; see [`Bencher::with_inputs`].
+pub struct Inputs<'b, S> {
+    bencher: &'b mut Bencher,
+    setup: S,
+}
+
+impl<I, S: FnMut() -> I> Inputs<'_, S> {
+    /// Times `routine(input)`, taking each input by value.
+    pub fn bench_values<O, R: FnMut(I) -> O>(self, mut routine: R) {
+        let Inputs { bencher, mut setup } = self;
+        bencher.start_timing();
+        match &bencher.mode {
+            Mode::Smoke => {
+                black_box(routine(setup()));
+            }
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n| {
+                    batched_values_loop(&mut setup, &mut routine, n)
+                });
+            }
+        }
+    }
+
+    /// Times `routine(&mut input)`; inputs and outputs are dropped outside the timed region.
+    pub fn bench_refs<O, R: FnMut(&mut I) -> O>(self, mut routine: R) {
+        let Inputs { bencher, mut setup } = self;
+        bencher.start_timing();
+        match &bencher.mode {
+            Mode::Smoke => {
+                let mut input = setup();
+                black_box(routine(&mut input));
+            }
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n| {
+                    batched_refs_loop(&mut setup, &mut routine, n)
+                });
+            }
+        }
+    }
+}
+
+/// The timed loop of [`Bencher::iter`]; also used to calibrate its overhead.
+#[inline(never)]
+pub(crate) fn iter_loop<O, R: FnMut() -> O>(routine: &mut R, iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(routine());
+    }
+    start.elapsed()
+}
+
+/// The timed loop over inputs taken by value; also used to calibrate its overhead.
+#[inline(never)]
+pub(crate) fn batched_values_loop<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(
+    setup: &mut S,
+    routine: &mut R,
+    iters: u64,
+) -> Duration {
+    let inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
+    let mut outputs = Vec::with_capacity(inputs.len());
+    let start = Instant::now();
+    for input in inputs {
+        outputs.push(black_box(routine(input)));
+    }
+    let elapsed = start.elapsed();
+    drop(outputs);
+    elapsed
+}
+
+/// The timed loop over inputs taken by reference.
+#[inline(never)]
+fn batched_refs_loop<I, O, S: FnMut() -> I, R: FnMut(&mut I) -> O>(
+    setup: &mut S,
+    routine: &mut R,
+    iters: u64,
+) -> Duration {
+    let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
+    let mut outputs = Vec::with_capacity(inputs.len());
+    let start = Instant::now();
+    for input in inputs.iter_mut() {
+        outputs.push(black_box(routine(input)));
+    }
+    let elapsed = start.elapsed();
+    drop(outputs);
+    drop(inputs);
+    elapsed
+}

@@ -1,0 +1,162 @@
+//! The bench binary's command line: libtest's flags (via libtest-mimic's `Arguments`, flattened)
+//! plus qudag-bench's own, each also read from a `QUDAG_BENCH_*` environment variable. A flag
+//! beats its variable.
+
+use crate::config::{SAMPLES_RANGE, duration};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The bench binary's arguments.
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "qudag-bench",
+    about = "Runs the #[qudag_bench] benchmarks of this bench target.",
+    long_about = None,
+    disable_version_flag = true,
+    help_template = "{about}\n\nUsage: {usage}\n\n{all-args}{after-help}",
+    after_help = "\nWithout --bench (which `cargo bench` passes) each benchmark runs once as a smoke \
+                  test.\nExit codes: 0 ok, 101 a benchmark failed or timed out, 2 bad usage, \
+                  configuration or input.\nFiles: $QUDAG_BENCH_HOME/results/<bench-target>.json \
+                  (default home: <cargo target dir>/qudag-bench)."
+)]
+pub struct Cli {
+    /// libtest's flags and FILTER.
+    #[command(flatten)]
+    pub libtest: libtest_mimic::Arguments,
+    /// qudag-bench's flags.
+    #[command(flatten)]
+    pub harness: HarnessArgs,
+}
+
+/// How results are printed on the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// One compact line per benchmark: median, its 95% CI, throughput, outliers.
+    #[default]
+    Pretty,
+    /// libtest's `test NAME ... bench: N ns/iter (+/- M)` lines, for tools that parse them.
+    Bencher,
+}
+
+/// qudag-bench's own flags.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "qudag-bench options")]
+pub struct HarnessArgs {
+    /// Run only benchmarks of these suites (repeat or comma-separate).
+    #[arg(
+        long,
+        value_name = "S",
+        env = "QUDAG_BENCH_SUITE",
+        value_delimiter = ','
+    )]
+    pub suite: Vec<String>,
+    /// Run only benchmarks carrying every one of these tags (repeat or comma-separate).
+    #[arg(long, value_name = "T", env = "QUDAG_BENCH_TAG", value_delimiter = ',')]
+    pub tag: Vec<String>,
+    /// Short runs: 50 ms warmup and 120 ms measurement per benchmark.
+    #[arg(long, env = "QUDAG_BENCH_QUICK", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub quick: bool,
+    /// Warmup time per benchmark: seconds, or a number with ns/us/ms/s.
+    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_WARMUP_TIME", value_parser = warmup)]
+    pub warmup_time: Option<Duration>,
+    /// Measurement time limit per benchmark.
+    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_MEASURE_TIME", value_parser = positive)]
+    pub measure_time: Option<Duration>,
+    /// Sample target per benchmark (measurement stops at it or at the time limit).
+    #[arg(long, value_name = "N", env = "QUDAG_BENCH_SAMPLES", value_parser = samples)]
+    pub samples: Option<u32>,
+    /// Timeout per benchmark, setup included; a benchmark past it is reported as timed out.
+    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_TIMEOUT", value_parser = positive)]
+    pub timeout: Option<Duration>,
+    /// Configuration file [default: qudag-bench.toml in the package root, if present].
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Also write the JSON run report here; `-` writes it to stdout and everything else to
+    /// stderr.
+    #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
+    pub json: Option<String>,
+    /// Terminal output format.
+    #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
+          default_value_t = OutputFormat::Pretty)]
+    pub output_format: OutputFormat,
+}
+
+fn warmup(text: &str) -> Result<Duration, String> {
+    duration::parse(text)
+}
+
+fn positive(text: &str) -> Result<Duration, String> {
+    match duration::parse(text)? {
+        d if d.is_zero() => Err("expected a duration greater than 0".into()),
+        d => Ok(d),
+    }
+}
+
+fn samples(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| SAMPLES_RANGE.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "expected an integer from {} to {}",
+                SAMPLES_RANGE.start(),
+                SAMPLES_RANGE.end()
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("bench").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn libtest_and_harness_flags_together() {
+        let cli = parse(&[
+            "keygen",
+            "--exact",
+            "--skip",
+            "x",
+            "--suite",
+            "crypto,dag",
+            "--quick",
+            "--warmup-time",
+            "50ms",
+            "--samples",
+            "10",
+            "--json",
+            "-",
+            "--bench",
+        ])
+        .unwrap();
+        assert_eq!(cli.libtest.filter.as_deref(), Some("keygen"));
+        assert!(cli.libtest.exact && cli.libtest.bench);
+        assert_eq!(cli.libtest.skip, vec!["x"]);
+        assert_eq!(cli.harness.suite, vec!["crypto", "dag"]);
+        assert!(cli.harness.quick);
+        assert_eq!(cli.harness.warmup_time, Some(Duration::from_millis(50)));
+        assert_eq!(cli.harness.samples, Some(10));
+        assert_eq!(cli.harness.json.as_deref(), Some("-"));
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for args in [
+            &["--samples", "1"][..],
+            &["--timeout", "0"],
+            &["--measure-time", "x"],
+            &["--output-format", "xml"],
+            &["--no-such-flag"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+    }
+}

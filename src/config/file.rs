@@ -1,0 +1,268 @@
+//! `qudag-bench.toml`: a `[global]` section, `[suite.NAME]` sections and `[bench."ID"]`
+//! sections (an id with its argument, or without it to cover every argument). Every key is
+//! checked: an unknown key, a wrong type or an out-of-range value is an error naming the file,
+//! the key and the expected form.
+
+use super::{Layer, SAMPLES_RANGE, duration};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The parsed file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileConfig {
+    /// Where it was read from.
+    pub path: Option<PathBuf>,
+    /// `[global]`.
+    pub global: Layer,
+    /// `[suite.NAME]`.
+    pub suites: BTreeMap<String, Layer>,
+    /// `[bench."ID"]`.
+    pub benches: BTreeMap<String, Layer>,
+}
+
+/// A configuration error, naming the file and the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    /// The file.
+    pub file: PathBuf,
+    /// The dotted key, empty for file-level errors.
+    pub key: String,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(
+                f,
+                "{}: key `{}`: {}",
+                self.file.display(),
+                self.key,
+                self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`";
+
+impl FileConfig {
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.to_path_buf(),
+            key: String::new(),
+            message: format!("cannot read the configuration file: {e}"),
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates `text`, reporting errors against `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+        let err = |key: &str, message: String| ConfigError {
+            file: path.to_path_buf(),
+            key: key.to_string(),
+            message,
+        };
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            err("", format!("invalid TOML: {}", e.message().trim()))
+        })?;
+        let mut out = FileConfig {
+            path: Some(path.to_path_buf()),
+            ..FileConfig::default()
+        };
+        for (key, value) in &table {
+            match key.as_str() {
+                "global" => out.global = layer(value, "global", &err)?,
+                "suite" | "bench" => {
+                    let Some(sections) = value.as_table() else {
+                        return Err(err(
+                            key,
+                            format!("expected a table of [{key}.NAME] sections"),
+                        ));
+                    };
+                    for (name, section) in sections {
+                        let dotted = format!("{key}.{}", quote_key(name));
+                        let parsed = layer(section, &dotted, &err)?;
+                        let map = if key == "suite" {
+                            &mut out.suites
+                        } else {
+                            &mut out.benches
+                        };
+                        map.insert(name.clone(), parsed);
+                    }
+                }
+                _ => {
+                    return Err(err(
+                        key,
+                        "unknown section; expected `global`, `suite.NAME` or `bench.\"ID\"`".into(),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Quotes a key for messages when it is not a bare TOML key.
+fn quote_key(name: &str) -> String {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_string()
+    } else {
+        format!("\"{name}\"")
+    }
+}
+
+fn layer(
+    value: &toml::Value,
+    section: &str,
+    err: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<Layer, ConfigError> {
+    let Some(table) = value.as_table() else {
+        return Err(err(
+            section,
+            format!("expected a table with keys {SECTION_KEYS}"),
+        ));
+    };
+    let mut out = Layer::default();
+    for (key, value) in table {
+        let dotted = format!("{section}.{key}");
+        match key.as_str() {
+            "warmup_time" => out.warmup_time = Some(duration_value(value, &dotted, err)?),
+            "measure_time" | "timeout" => {
+                let d = duration_value(value, &dotted, err)?;
+                if d.is_zero() {
+                    return Err(err(&dotted, "expected a duration greater than 0".into()));
+                }
+                if key == "timeout" {
+                    out.timeout = Some(d);
+                } else {
+                    out.measure_time = Some(d);
+                }
+            }
+            "samples" => {
+                let n = value
+                    .as_integer()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| SAMPLES_RANGE.contains(n));
+                let Some(n) = n else {
+                    return Err(err(
+                        &dotted,
+                        format!(
+                            "expected an integer from {} to {}, found {value}",
+                            SAMPLES_RANGE.start(),
+                            SAMPLES_RANGE.end()
+                        ),
+                    ));
+                };
+                out.samples = Some(n);
+            }
+            _ => {
+                return Err(err(
+                    &dotted,
+                    format!("unknown key; expected one of {SECTION_KEYS}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn duration_value(
+    value: &toml::Value,
+    key: &str,
+    err: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<std::time::Duration, ConfigError> {
+    let parsed = match value {
+        toml::Value::Integer(n) => duration::from_secs(*n as f64).ok_or_else(|| "negative".into()),
+        toml::Value::Float(x) => duration::from_secs(*x).ok_or_else(|| "negative".into()),
+        toml::Value::String(s) => duration::parse(s),
+        _ => Err("wrong type".into()),
+    };
+    parsed.map_err(|_| {
+        err(
+            key,
+            format!("expected {}, found {value}", duration::EXPECTED),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+        FileConfig::parse(text, Path::new("qudag-bench.toml"))
+    }
+
+    #[test]
+    fn reads_all_sections() {
+        let cfg = parse(
+            r#"
+            [global]
+            warmup_time = "100ms"
+            samples = 300
+            [suite.crypto]
+            measure_time = 2
+            [bench."ml_kem::keygen"]
+            timeout = 1.5
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.global.warmup_time, Some(Duration::from_millis(100)));
+        assert_eq!(cfg.global.samples, Some(300));
+        assert_eq!(
+            cfg.suites["crypto"].measure_time,
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            cfg.benches["ml_kem::keygen"].timeout,
+            Some(Duration::from_millis(1500))
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_file_key_and_expected_keys() {
+        let e = parse("[suite.crypto]\nsampels = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("qudag-bench.toml"), "{e}");
+        assert!(e.contains("`suite.crypto.sampels`"), "{e}");
+        assert!(e.contains("`samples`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_and_range_are_errors() {
+        let e = parse("[global]\nsamples = \"many\"\n").unwrap_err();
+        assert_eq!(e.key, "global.samples");
+        assert!(e.message.contains("expected an integer from 2"), "{e}");
+        let e = parse("[global]\nsamples = 1\n").unwrap_err();
+        assert_eq!(e.key, "global.samples");
+        let e = parse("[global]\nmeasure_time = -1\n").unwrap_err();
+        assert_eq!(e.key, "global.measure_time");
+        let e = parse("[global]\ntimeout = \"0s\"\n").unwrap_err();
+        assert!(e.message.contains("greater than 0"), "{e}");
+        let e = parse("[global]\nwarmup_time = true\n").unwrap_err();
+        assert!(e.message.contains("found true"), "{e}");
+    }
+
+    #[test]
+    fn unknown_section_and_bad_toml_are_errors() {
+        let e = parse("[globals]\n").unwrap_err();
+        assert_eq!(e.key, "globals");
+        let e = parse("[global\n").unwrap_err();
+        assert!(e.message.starts_with("invalid TOML"), "{e}");
+        let e = parse("suite = 3\n").unwrap_err();
+        assert_eq!(e.key, "suite");
+    }
+}

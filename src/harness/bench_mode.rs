@@ -1,0 +1,234 @@
+//! Bench mode (`cargo bench`, which passes `--bench`): calibrate the timer, then measure the
+//! selected benchmarks one at a time, print each result as it finishes, and write the run
+//! report to `$QUDAG_BENCH_HOME/results/<target>.json` and to `--json`.
+
+use super::exec::{self, GRACE, Outcome};
+use super::select::Selection;
+use super::test_mode::NO_TIMING_CALL;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Target};
+use crate::bencher::{Finished, Mode};
+use crate::cli::{Cli, OutputFormat};
+use crate::config::Resolver;
+use crate::measure::{Calibration, Guard, MeasureContext, environment};
+use crate::registry::Benchmark;
+use crate::report::json;
+use crate::report::libtest::LibtestReporter;
+use crate::report::terminal::PrettyReporter;
+use crate::report::{Reporter, StartInfo};
+use crate::stats::{analyze, per_iteration};
+use crate::store::report::{
+    EffectiveSettings, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
+};
+use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, paths};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// Measures the selection; returns the exit code.
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
+    let started_at = SystemTime::now();
+    let start = Instant::now();
+    let (to_run, ignored, filtered_out) = selection.filtered(cli);
+    let json_to_stdout = cli.harness.json.as_deref() == Some("-");
+    let out: Box<dyn Write> = if json_to_stdout {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
+    let mut reporter: Box<dyn Reporter> = match cli.harness.output_format {
+        OutputFormat::Pretty => Box::new(PrettyReporter::new(out)),
+        OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
+    };
+
+    let calibration = Calibration::measure();
+    let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
+    let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
+    reporter.start(&StartInfo {
+        ids: &ids,
+        ignored: &ignored_ids,
+        precision_ns: calibration.precision_ns,
+        overhead_ns: calibration.overhead_ns,
+    });
+
+    let mut results = Vec::with_capacity(to_run.len());
+    let mut hung = Vec::new();
+    for bench in &to_run {
+        reporter.bench_started(&bench.id);
+        let result = measure_one(bench, resolver, calibration);
+        if result.status == Status::Timeout
+            && result
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("abandoned"))
+        {
+            hung.push(bench.id.clone());
+        }
+        reporter.bench_finished(&result);
+        results.push(result);
+    }
+    let summary = RunSummary {
+        ok: results.iter().filter(|r| r.status == Status::Ok).count() as u64,
+        failed: results
+            .iter()
+            .filter(|r| r.status == Status::Failed)
+            .count() as u64,
+        timeout: results
+            .iter()
+            .filter(|r| r.status == Status::Timeout)
+            .count() as u64,
+        ignored: ignored.len() as u64,
+        filtered_out,
+    };
+    reporter.finish(&results, &summary, start.elapsed());
+    if !hung.is_empty() {
+        eprintln!(
+            "warning: {} kept running after the timeout; measurements taken after it shared the \
+             CPU with it",
+            hung.join(", ")
+        );
+    }
+
+    let report = RunReport {
+        schema: SCHEMA_ID.to_string(),
+        run_id: run_id(started_at),
+        bench_target: target.crate_name.to_string(),
+        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
+        finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        environment: environment::collect(
+            Path::new(target.manifest_dir),
+            target.debug_assertions,
+            calibration,
+        ),
+        config: RunConfig {
+            config_file: resolver.file.path.as_ref().map(|p| p.display().to_string()),
+            quick: resolver.quick,
+            defaults: resolver.global().into(),
+            filter: cli.libtest.filter.clone(),
+            exact: cli.libtest.exact,
+            skip: cli.libtest.skip.clone(),
+            suites: cli.harness.suite.clone(),
+            tags: cli.harness.tag.clone(),
+        },
+        benchmarks: results,
+        summary,
+    };
+    let mut write_failed = false;
+    let results_file = paths::results_file(&paths::home(), target.crate_name);
+    for dest in [
+        Some(results_file.display().to_string()),
+        cli.harness.json.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Err(e) = json::write(&report, &dest) {
+            eprintln!("error: {e}");
+            write_failed = true;
+        }
+    }
+    if summary.failed + summary.timeout > 0 {
+        EXIT_FAILED
+    } else if write_failed {
+        EXIT_USAGE
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Runs and analyses one benchmark.
+fn measure_one(bench: &Benchmark, resolver: &Resolver, calibration: Calibration) -> BenchResult {
+    let settings = resolver.settings(bench);
+    let started = Instant::now();
+    let guard = Guard::new(started + settings.timeout);
+    let ctx = Arc::new(MeasureContext {
+        settings,
+        calibration,
+        guard: guard.clone(),
+    });
+    let outcome = exec::run(bench, Mode::Measure(ctx), settings.timeout + GRACE);
+    let wall_time_s = started.elapsed().as_secs_f64();
+    let mut result = BenchResult {
+        id: bench.id.clone(),
+        name: bench.entry.name.to_string(),
+        arg: bench.arg.clone(),
+        suite: bench.suite.clone(),
+        tags: bench.entry.tags.iter().map(|t| t.to_string()).collect(),
+        location: Location {
+            file: bench.entry.file.to_string(),
+            line: bench.entry.line,
+        },
+        status: Status::Failed,
+        error: None,
+        config: EffectiveSettings::from(settings),
+        iters_per_sample: Vec::new(),
+        samples_ns: Vec::new(),
+        overhead: None,
+        time_ns: None,
+        outliers: None,
+        throughput: None,
+        warmup: None,
+        wall_time_s,
+    };
+    let timeout_text = format!("timed out after {:.3}s", settings.timeout.as_secs_f64());
+    match outcome {
+        Outcome::Panicked(message) => result.error = Some(message),
+        Outcome::Hung => {
+            guard.cancel();
+            result.status = Status::Timeout;
+            result.error = Some(format!(
+                "{timeout_text}; the benchmark did not stop and was abandoned"
+            ));
+        }
+        Outcome::Returned(Finished { timed: false, .. }) => {
+            result.error = Some(NO_TIMING_CALL.into())
+        }
+        Outcome::Returned(Finished { measured: None, .. }) => {
+            result.status = Status::Timeout;
+            result.error = Some(timeout_text);
+        }
+        Outcome::Returned(Finished {
+            measured: Some(m),
+            throughput,
+            ..
+        }) => {
+            let per_iter = per_iteration(
+                &m.iters,
+                &m.elapsed_ns,
+                m.sample_overhead_ns,
+                m.iter_overhead_ns,
+            );
+            let (time, outliers) = analyze(&per_iter);
+            result.throughput = throughput.map(|t| ThroughputResult {
+                per_iter: t,
+                per_second: (time.median > 0.0).then(|| {
+                    let units = match t {
+                        crate::bencher::Throughput::Bytes(n)
+                        | crate::bencher::Throughput::Elements(n) => n,
+                    };
+                    units as f64 * 1e9 / time.median
+                }),
+            });
+            result.status = Status::Ok;
+            result.overhead = Some(Overhead {
+                per_sample_ns: m.sample_overhead_ns,
+                per_iter_ns: m.iter_overhead_ns,
+            });
+            result.time_ns = Some(time);
+            result.outliers = Some(outliers);
+            result.warmup = Some(m.warmup);
+            result.iters_per_sample = m.iters;
+            result.samples_ns = m.elapsed_ns;
+        }
+    }
+    result
+}
+
+/// A run id unique enough for one host: start time in ms, process id, and a random suffix.
+fn run_id(started_at: SystemTime) -> String {
+    let ms = started_at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!("{ms:x}-{:x}-{:04x}", std::process::id(), fastrand::u16(..))
+}

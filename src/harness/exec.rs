@@ -1,0 +1,61 @@
+//! Runs one benchmark function on its own thread, so that a panic or a hang cannot take the
+//! run down: panics are caught and reported; a benchmark past its timeout is reported as timed
+//! out and abandoned (the process exits with 101 at the end, which ends the thread).
+
+use crate::bencher::{Bencher, Finished, Mode};
+use crate::registry::Benchmark;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Extra time given after the timeout for a sample in flight and the teardown to finish.
+pub const GRACE: Duration = Duration::from_secs(1);
+
+/// How a benchmark function ended.
+pub enum Outcome {
+    /// It returned.
+    Returned(Finished),
+    /// It panicked, with this message.
+    Panicked(String),
+    /// It did not return within the timeout (and grace); its thread is abandoned.
+    Hung,
+}
+
+/// Calls `bench` with a [`Bencher`] in `mode` on a new thread and waits up to `wait`.
+pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    let bench_owned = bench.clone();
+    let spawned = std::thread::Builder::new()
+        .name(bench.id.clone())
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                let mut bencher = Bencher::new(mode);
+                bench_owned.call(&mut bencher);
+                bencher.finish()
+            }));
+            let _ = tx.send(result);
+        });
+    if let Err(e) = spawned {
+        return Outcome::Panicked(format!("cannot start the benchmark's thread: {e}"));
+    }
+    match rx.recv_timeout(wait) {
+        Ok(Ok(finished)) => Outcome::Returned(finished),
+        Ok(Err(payload)) => Outcome::Panicked(panic_message(payload.as_ref())),
+        Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Hung,
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Outcome::Panicked("the benchmark's thread ended without a result".into())
+        }
+    }
+}
+
+/// The text of a panic payload (`&str` or `String`), as libtest shows it.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned());
+    match text {
+        Some(t) => format!("panicked: {t}"),
+        None => "panicked".into(),
+    }
+}

@@ -1,0 +1,109 @@
+//! The bench binary's `main`: parse the command line, load the configuration, select
+//! benchmarks, then list them, smoke-test them (test mode) or measure them (bench mode).
+
+mod bench_mode;
+mod exec;
+mod select;
+mod test_mode;
+
+use crate::cli::Cli;
+use crate::config::{FileConfig, Layer, Resolver};
+use crate::registry::{self, BENCHMARKS};
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// Facts about the bench target, captured by [`main!`](crate::main) in the user's crate.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// `CARGO_CRATE_NAME` of the bench target (its name, `-` as `_`).
+    pub crate_name: &'static str,
+    /// `CARGO_MANIFEST_DIR` of its package.
+    pub manifest_dir: &'static str,
+    /// `cfg!(debug_assertions)` in the bench target.
+    pub debug_assertions: bool,
+}
+
+/// Exit code: all ran, nothing failed.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: bad usage, configuration or input.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: a benchmark failed or timed out (libtest's code).
+pub const EXIT_FAILED: i32 = 101;
+
+/// Runs the harness with the process's arguments and exits with its code.
+pub fn main(target: Target) -> ! {
+    let code = run(target, std::env::args_os());
+    std::process::exit(code)
+}
+
+/// Runs the harness with `args` (the first is the program name) and returns the exit code.
+pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+        }
+    };
+    let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    if BENCHMARKS.is_empty() {
+        eprintln!(
+            "qudag-bench: no benchmarks are registered in this binary. If it has #[qudag_bench] \
+             functions, the linker dropped them: linkme needs the section start/stop symbols kept \
+             (rustc passes `-z nostart-stop-gc` to lld; check custom linker flags), and \
+             benchmarks defined in a library crate appear only if the bench target references \
+             that crate, e.g. `use that_crate as _;`."
+        );
+    }
+    let benches = registry::collect(&BENCHMARKS, target.crate_name);
+    let dups = registry::duplicate_ids(&benches);
+    if !dups.is_empty() {
+        eprintln!(
+            "error: benchmark ids must be unique; registered more than once: {}",
+            dups.join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let selection = select::select(&cli, benches);
+    if cli.libtest.list || !cli.libtest.bench {
+        return test_mode::run(&cli, &resolver, selection);
+    }
+    bench_mode::run(&cli, &resolver, selection, target)
+}
+
+/// Loads the configuration file (`--config`, or `qudag-bench.toml` in the package root).
+fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, String> {
+    let h = &cli.harness;
+    let file = match &h.config {
+        Some(path) => FileConfig::load(path).map_err(|e| e.to_string())?,
+        None => {
+            let default: PathBuf = manifest_dir.join("qudag-bench.toml");
+            if default.is_file() {
+                FileConfig::load(&default).map_err(|e| e.to_string())?
+            } else {
+                FileConfig::default()
+            }
+        }
+    };
+    Ok(Resolver {
+        file,
+        quick: h.quick,
+        overrides: Layer {
+            warmup_time: h.warmup_time,
+            measure_time: h.measure_time,
+            samples: h.samples,
+            timeout: h.timeout,
+        },
+    })
+}

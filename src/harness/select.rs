@@ -1,0 +1,65 @@
+//! Which benchmarks run: `--suite` and `--tag` first, then libtest's FILTER, `--exact`,
+//! `--skip` and `--ignored` (applied by libtest-mimic's own rules, so they behave the same in
+//! both modes).
+
+use crate::cli::Cli;
+use crate::registry::{Benchmark, matches_suite_and_tags};
+use libtest_mimic::Trial;
+
+/// Selected benchmarks and what was left out.
+pub struct Selection {
+    /// Benchmarks after `--suite`/`--tag` (libtest-mimic applies its filters itself in test
+    /// mode; see [`Selection::filtered`]).
+    pub benches: Vec<Benchmark>,
+    /// Benchmarks removed by `--suite`/`--tag`.
+    pub excluded_by_suite_or_tag: u64,
+}
+
+/// Applies `--suite` and `--tag`.
+pub fn select(cli: &Cli, all: Vec<Benchmark>) -> Selection {
+    let before = all.len() as u64;
+    let benches: Vec<Benchmark> = all
+        .into_iter()
+        .filter(|b| matches_suite_and_tags(b, &cli.harness.suite, &cli.harness.tag))
+        .collect();
+    let excluded_by_suite_or_tag = before - benches.len() as u64;
+    Selection {
+        benches,
+        excluded_by_suite_or_tag,
+    }
+}
+
+/// A libtest-mimic trial standing for `bench`, for filtering and listing.
+pub fn trial_of(
+    bench: &Benchmark,
+    is_bench: bool,
+    runner: Option<Box<dyn FnOnce() -> Result<(), libtest_mimic::Failed> + Send>>,
+) -> Trial {
+    let trial = match (is_bench, runner) {
+        (true, _) => Trial::bench(bench.id.clone(), |_| Ok(None)),
+        (false, Some(run)) => Trial::test(bench.id.clone(), run),
+        (false, None) => Trial::test(bench.id.clone(), || Ok(())),
+    };
+    trial.with_ignored_flag(bench.entry.options.ignore)
+}
+
+impl Selection {
+    /// Bench mode: splits the selection into (to run, ignored) by libtest's filter rules, and
+    /// returns how many were filtered out in total.
+    pub fn filtered(self, cli: &Cli) -> (Vec<Benchmark>, Vec<Benchmark>, u64) {
+        let mut run = Vec::new();
+        let mut ignored = Vec::new();
+        let mut filtered_out = self.excluded_by_suite_or_tag;
+        for bench in self.benches {
+            let trial = trial_of(&bench, true, None);
+            if cli.libtest.is_filtered_out(&trial) {
+                filtered_out += 1;
+            } else if cli.libtest.is_ignored(&trial) {
+                ignored.push(bench);
+            } else {
+                run.push(bench);
+            }
+        }
+        (run, ignored, filtered_out)
+    }
+}

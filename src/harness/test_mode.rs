@@ -1,0 +1,55 @@
+//! `--list`, and test mode (`cargo test --benches`, nextest): libtest-mimic runs each selected
+//! benchmark once as a smoke test, in parallel like libtest, with the benchmark's timeout.
+
+use super::exec::{self, Outcome};
+use super::select::{Selection, trial_of};
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::bencher::Mode;
+use crate::cli::Cli;
+use crate::config::Resolver;
+use libtest_mimic::Failed;
+use std::sync::Arc;
+
+/// Lists or smoke-tests the selection; returns libtest's exit code (0 or 101).
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
+    let resolver = Arc::new(resolver.clone());
+    let is_bench = cli.libtest.bench;
+    let trials = selection
+        .benches
+        .into_iter()
+        .map(|bench| {
+            if is_bench {
+                // Only reached with --list: bench trials print as `id: bench`, like libtest.
+                return trial_of(&bench, true, None);
+            }
+            let resolver = resolver.clone();
+            let b = bench.clone();
+            trial_of(
+                &bench,
+                false,
+                Some(Box::new(move || {
+                    let timeout = resolver.settings(&b).timeout;
+                    match exec::run(&b, Mode::Smoke, timeout) {
+                        Outcome::Returned(f) if !f.timed => Err(Failed::from(NO_TIMING_CALL)),
+                        Outcome::Returned(_) => Ok(()),
+                        Outcome::Panicked(message) => Err(Failed::from(message)),
+                        Outcome::Hung => Err(Failed::from(format!(
+                            "timed out after {:.3}s",
+                            timeout.as_secs_f64()
+                        ))),
+                    }
+                })),
+            )
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&cli.libtest, trials);
+    if conclusion.has_failed() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The error when a benchmark function never called a timing method.
+pub const NO_TIMING_CALL: &str = "the benchmark never called b.iter (or iter_batched, \
+    with_inputs(..).bench_values/bench_refs, iter_custom): nothing was timed";

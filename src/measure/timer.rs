@@ -1,0 +1,84 @@
+//! The timer (`Instant`, a vDSO `clock_gettime(CLOCK_MONOTONIC)` on Linux): its precision, the
+//! cost of one read, and the per-iteration cost of the harness's own timed loops, all measured
+//! once at start-up so that they can be reported and subtracted.
+
+use crate::bencher::{batched_values_loop, iter_loop};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+/// Start-up measurements of the timer and the timed loops, in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Smallest non-zero difference between two consecutive timer reads.
+    pub precision_ns: f64,
+    /// Cost of one timer read (subtracted once from every sample).
+    pub overhead_ns: f64,
+    /// Per-iteration cost of `b.iter`'s loop with an empty routine.
+    pub iter_loop_ns: f64,
+    /// Per-iteration cost of the `with_inputs` / `iter_batched` loop with a trivial input.
+    pub batched_loop_ns: f64,
+}
+
+impl Calibration {
+    /// Measures everything (about 30 ms).
+    pub fn measure() -> Calibration {
+        let precision_ns = precision_ns();
+        let overhead_ns = read_overhead_ns();
+        let iter_loop_ns = loop_cost_ns(overhead_ns, &mut |n| iter_loop(&mut || {}, n));
+        let batched_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
+            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n)
+        });
+        Calibration {
+            precision_ns,
+            overhead_ns,
+            iter_loop_ns,
+            batched_loop_ns,
+        }
+    }
+}
+
+/// Smallest positive step between consecutive reads, over many tries.
+fn precision_ns() -> f64 {
+    let mut best = Duration::MAX;
+    for _ in 0..10_000 {
+        let t0 = Instant::now();
+        let mut t1 = Instant::now();
+        while t1 == t0 {
+            t1 = Instant::now();
+        }
+        best = best.min(t1 - t0);
+    }
+    best.as_nanos() as f64
+}
+
+/// Median cost of one read, from batches of 1,000 back-to-back reads.
+fn read_overhead_ns() -> f64 {
+    let mut per_read: Vec<f64> = (0..51)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..1_000 {
+                std::hint::black_box(Instant::now());
+            }
+            start.elapsed().as_nanos() as f64 / 1_000.0
+        })
+        .collect();
+    median(&mut per_read)
+}
+
+/// Median per-iteration cost of a timed loop, from 51 samples of about 100 us each.
+fn loop_cost_ns(read_ns: f64, sample: &mut dyn FnMut(u64) -> Duration) -> f64 {
+    // Size the samples: double until one takes 100 us.
+    let mut iters = 1_000u64;
+    while sample(iters) < Duration::from_micros(100) && iters < 1 << 30 {
+        iters *= 2;
+    }
+    let mut per_iter: Vec<f64> = (0..51)
+        .map(|_| ((sample(iters).as_nanos() as f64 - read_ns).max(0.0)) / iters as f64)
+        .collect();
+    median(&mut per_iter)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}

@@ -1,0 +1,174 @@
+//! The registry of benchmarks: a linkme distributed slice filled by `#[qudag_bench]`, entry
+//! metadata, ids, and the harness's own filters (suite and tag).
+
+use crate::bencher::Bencher;
+use std::fmt::Display;
+
+/// Every benchmark linked into this binary, in link order.
+#[linkme::distributed_slice]
+pub static BENCHMARKS: [BenchEntry];
+
+/// Options written in the attribute; `None` means "not set there".
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AttrOptions {
+    /// Target number of samples.
+    pub samples: Option<u32>,
+    /// Warmup time in seconds.
+    pub warmup_time: Option<f64>,
+    /// Measurement time in seconds.
+    pub measure_time: Option<f64>,
+    /// Timeout in seconds for the whole benchmark.
+    pub timeout: Option<f64>,
+    /// Ignored unless `--ignored` or `--include-ignored` is given.
+    pub ignore: bool,
+}
+
+/// How to call a registered benchmark.
+#[derive(Clone, Copy)]
+pub enum BenchFn {
+    /// A `fn(&mut Bencher)` (plain functions are wrapped into one by the attribute).
+    Single(fn(&mut Bencher)),
+    /// A `fn(&mut Bencher, T)` with one benchmark per argument.
+    WithArgs {
+        /// Number of arguments.
+        count: usize,
+        /// The arguments' display names, in order.
+        names: fn() -> Vec<String>,
+        /// Runs the benchmark with the argument at `index`.
+        run: fn(&mut Bencher, usize),
+    },
+}
+
+/// One `#[qudag_bench]` function as registered.
+pub struct BenchEntry {
+    /// Function name, or the `name` option.
+    pub name: &'static str,
+    /// `module_path!()` where the function is defined.
+    pub module_path: &'static str,
+    /// Source file.
+    pub file: &'static str,
+    /// Source line.
+    pub line: u32,
+    /// The `suite` option; defaults to the bench target's name.
+    pub suite: Option<&'static str>,
+    /// The `tags` option.
+    pub tags: &'static [&'static str],
+    /// Other attribute options.
+    pub options: AttrOptions,
+    /// The function.
+    pub bench: BenchFn,
+}
+
+/// One runnable benchmark: an entry, or an entry with one of its arguments.
+#[derive(Clone)]
+pub struct Benchmark {
+    /// The stable id: `<module path inside the target>::<name>[/<arg>]`.
+    pub id: String,
+    /// The name part of the id without the argument (`ml_kem::keygen` of `ml_kem::keygen/768`).
+    pub base_id: String,
+    /// The argument's display name, if any.
+    pub arg: Option<String>,
+    /// The suite.
+    pub suite: String,
+    /// The entry this benchmark comes from.
+    pub entry: &'static BenchEntry,
+    /// Index of the argument for [`BenchFn::WithArgs`].
+    pub arg_index: usize,
+}
+
+impl Benchmark {
+    /// Calls the benchmark function with `b`.
+    pub fn call(&self, b: &mut Bencher) {
+        match self.entry.bench {
+            BenchFn::Single(f) => f(b),
+            BenchFn::WithArgs { run, .. } => run(b, self.arg_index),
+        }
+    }
+}
+
+/// Builds the id base: the module path without the crate's own segment, then the name.
+pub fn base_id(module_path: &str, name: &str) -> String {
+    match module_path.split_once("::") {
+        Some((_, rest)) => format!("{rest}::{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Expands entries into benchmarks (one per argument), sorted by id for a stable order.
+pub fn collect(entries: &'static [BenchEntry], target: &str) -> Vec<Benchmark> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let base = base_id(entry.module_path, entry.name);
+        let suite = entry.suite.unwrap_or(target).to_string();
+        match entry.bench {
+            BenchFn::Single(_) => out.push(Benchmark {
+                id: base.clone(),
+                base_id: base,
+                arg: None,
+                suite,
+                entry,
+                arg_index: 0,
+            }),
+            BenchFn::WithArgs { names, count, .. } => {
+                let names = names();
+                debug_assert_eq!(names.len(), count);
+                for (index, arg) in names.into_iter().enumerate() {
+                    out.push(Benchmark {
+                        id: format!("{base}/{arg}"),
+                        base_id: base.clone(),
+                        arg: Some(arg),
+                        suite: suite.clone(),
+                        entry,
+                        arg_index: index,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// Ids registered more than once (two functions with the same name and module, or equal args).
+pub fn duplicate_ids(benches: &[Benchmark]) -> Vec<String> {
+    let mut dups: Vec<String> = benches
+        .windows(2)
+        .filter(|w| w[0].id == w[1].id)
+        .map(|w| w[0].id.clone())
+        .collect();
+    dups.dedup();
+    dups
+}
+
+/// Keeps a benchmark when it is in one of `suites` (if any) and carries every tag in `tags`.
+pub fn matches_suite_and_tags(bench: &Benchmark, suites: &[String], tags: &[String]) -> bool {
+    let suite_ok = suites.is_empty() || suites.contains(&bench.suite);
+    let tags_ok = tags.iter().all(|t| bench.entry.tags.contains(&t.as_str()));
+    suite_ok && tags_ok
+}
+
+/// Display names of `args` (called by the attribute's expansion).
+pub fn arg_names<T: Display>(_bench: fn(&mut Bencher, T), args: Vec<T>) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+/// Calls `bench` with the argument at `index` (called by the attribute's expansion).
+pub fn run_with_arg<T>(bench: fn(&mut Bencher, T), args: Vec<T>, index: usize, b: &mut Bencher) {
+    let arg = args
+        .into_iter()
+        .nth(index)
+        .expect("argument index within the attribute's args");
+    bench(b, arg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_drops_the_crate_segment() {
+        assert_eq!(base_id("crypto", "keygen"), "keygen");
+        assert_eq!(base_id("crypto::ml_kem", "keygen"), "ml_kem::keygen");
+        assert_eq!(base_id("crypto::a::b", "f"), "a::b::f");
+    }
+}

@@ -1,0 +1,156 @@
+//! `--output-format bencher`: exactly libtest's bench lines,
+//! `test NAME ... bench:          1,234 ns/iter (+/- 56)` (plus ` = N MB/s` with a byte
+//! throughput), and libtest's summary line, so tools that parse `cargo bench` keep working.
+//!
+//! As in libtest, the figure is the median rounded to whole nanoseconds and the `+/-` is the
+//! range (max - min) of the per-iteration times after winsorizing them at 5% / 95%.
+
+use super::units::thousands;
+use super::{Reporter, StartInfo};
+use crate::bencher::Throughput;
+use crate::stats::{per_iteration, quantile_sorted};
+use crate::store::report::RunSummary;
+use crate::store::{BenchResult, Status};
+use std::io::Write;
+use std::time::Duration;
+
+/// Prints libtest's format to `out`.
+pub struct LibtestReporter {
+    out: Box<dyn Write>,
+}
+
+impl LibtestReporter {
+    /// A reporter printing to `out`.
+    pub fn new(out: Box<dyn Write>) -> Self {
+        LibtestReporter { out }
+    }
+}
+
+/// libtest's figures for one result: (median ns, deviation ns), from the per-iteration times.
+pub fn figures(per_iter_ns: &[f64]) -> (u64, u64) {
+    let mut sorted = per_iter_ns.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = quantile_sorted(&sorted, 0.5);
+    let dev = quantile_sorted(&sorted, 0.95) - quantile_sorted(&sorted, 0.05);
+    (median.round() as u64, dev.round() as u64)
+}
+
+/// The text after `bench:` for one result.
+pub fn bench_text(median_ns: u64, dev_ns: u64, throughput: Option<Throughput>) -> String {
+    let mut text = format!(
+        "{:>14} ns/iter (+/- {})",
+        thousands(median_ns),
+        thousands(dev_ns)
+    );
+    if let Some(Throughput::Bytes(bytes)) = throughput {
+        // libtest: MB/s = bytes * 1000 / ns_iter, with ns_iter at least 1.
+        let mb_s = bytes.saturating_mul(1000) / median_ns.max(1);
+        text.push_str(&format!(" = {mb_s} MB/s"));
+    }
+    text
+}
+
+impl Reporter for LibtestReporter {
+    fn start(&mut self, info: &StartInfo) {
+        let n = info.ids.len() + info.ignored.len();
+        let _ = writeln!(
+            self.out,
+            "\nrunning {n} {}",
+            if n == 1 { "test" } else { "tests" }
+        );
+        for id in info.ignored {
+            let _ = writeln!(self.out, "test {id} ... ignored");
+        }
+    }
+
+    fn bench_started(&mut self, id: &str) {
+        let _ = write!(self.out, "test {id} ... ");
+        let _ = self.out.flush();
+    }
+
+    fn bench_finished(&mut self, r: &BenchResult) {
+        let line = match (r.status, r.time_ns.is_some()) {
+            (Status::Ok, true) => {
+                let per_iter = per_iter(r);
+                let (median, dev) = figures(&per_iter);
+                format!(
+                    "bench: {}",
+                    bench_text(median, dev, r.throughput.map(|t| t.per_iter))
+                )
+            }
+            _ => "FAILED".to_string(),
+        };
+        let _ = writeln!(self.out, "{line}");
+    }
+
+    fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
+        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
+        if !failed.is_empty() {
+            let _ = writeln!(self.out, "\nfailures:\n");
+            for r in &failed {
+                let _ = writeln!(
+                    self.out,
+                    "---- {} ----\n{}\n",
+                    r.id,
+                    r.error.as_deref().unwrap_or("")
+                );
+            }
+            let _ = writeln!(self.out, "\nfailures:");
+            for r in &failed {
+                let _ = writeln!(self.out, "    {}", r.id);
+            }
+        }
+        let verdict = if failed.is_empty() { "ok" } else { "FAILED" };
+        let _ = writeln!(
+            self.out,
+            "\ntest result: {verdict}. 0 passed; {} failed; {} ignored; {} measured; {} filtered out; \
+             finished in {:.2}s\n",
+            s.failed + s.timeout,
+            s.ignored,
+            s.ok,
+            s.filtered_out,
+            elapsed.as_secs_f64()
+        );
+        let _ = self.out.flush();
+    }
+}
+
+/// Per-iteration times recomputed from the raw samples and the subtracted overheads.
+fn per_iter(r: &BenchResult) -> Vec<f64> {
+    let (per_sample, per_iter) = r
+        .overhead
+        .map_or((0.0, 0.0), |o| (o.per_sample_ns, o.per_iter_ns));
+    per_iteration(&r.iters_per_sample, &r.samples_ns, per_sample, per_iter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_matches_libtest_layout() {
+        assert_eq!(
+            bench_text(1234, 56, None),
+            "         1,234 ns/iter (+/- 56)"
+        );
+        assert_eq!(
+            bench_text(2_000, 10, Some(Throughput::Bytes(1024))),
+            "         2,000 ns/iter (+/- 10) = 512 MB/s"
+        );
+        assert_eq!(
+            bench_text(0, 0, Some(Throughput::Bytes(64))),
+            "             0 ns/iter (+/- 0) = 64000 MB/s"
+        );
+        assert_eq!(
+            bench_text(5, 1, Some(Throughput::Elements(3))),
+            "             5 ns/iter (+/- 1)"
+        );
+    }
+
+    #[test]
+    fn figures_are_median_and_winsorized_range() {
+        // 1..=101: median 51; 5th and 95th percentiles (type 7) are 6 and 96.
+        let v: Vec<f64> = (1..=101).map(f64::from).collect();
+        assert_eq!(figures(&v), (51, 90));
+    }
+}

@@ -1,0 +1,35 @@
+//! Output formats. Terminal formats implement [`Reporter`] and print as the run goes; file
+//! formats render a finished [`RunReport`](crate::store::RunReport). Report code never measures.
+
+pub mod json;
+pub mod libtest;
+pub mod terminal;
+pub mod units;
+
+use crate::store::BenchResult;
+use crate::store::report::RunSummary;
+use std::time::Duration;
+
+/// What a terminal reporter is told at the start of a bench-mode run.
+pub struct StartInfo<'a> {
+    /// Benchmarks about to run, in order.
+    pub ids: &'a [String],
+    /// Ignored benchmarks (listed, not run).
+    pub ignored: &'a [String],
+    /// Timer precision (ns).
+    pub precision_ns: f64,
+    /// Timer read overhead (ns).
+    pub overhead_ns: f64,
+}
+
+/// A terminal output format.
+pub trait Reporter {
+    /// Before the first benchmark.
+    fn start(&mut self, info: &StartInfo);
+    /// A benchmark is about to run.
+    fn bench_started(&mut self, id: &str);
+    /// A benchmark finished (in any status).
+    fn bench_finished(&mut self, result: &BenchResult);
+    /// After the last benchmark.
+    fn finish(&mut self, results: &[BenchResult], summary: &RunSummary, elapsed: Duration);
+}

@@ -1,0 +1,113 @@
+//! The default terminal format: one compact line per benchmark as it finishes, e.g.
+//! `ml_kem::keygen   23.41 µs  [23.38 µs, 23.45 µs]  ±0.9%  42.70 MB/s  3 outliers`:
+//! the median, its 95% CI, the MAD as a percentage of the median, throughput, outliers.
+
+use super::units::{rate, time};
+use super::{Reporter, StartInfo};
+use crate::bencher::Throughput;
+use crate::store::report::RunSummary;
+use crate::store::{BenchResult, Status};
+use std::io::Write;
+use std::time::Duration;
+
+/// Prints the pretty format to `out`.
+pub struct PrettyReporter {
+    out: Box<dyn Write>,
+    width: usize,
+}
+
+impl PrettyReporter {
+    /// A reporter printing to `out`.
+    pub fn new(out: Box<dyn Write>) -> Self {
+        PrettyReporter { out, width: 0 }
+    }
+}
+
+/// The line's text after the id.
+pub fn result_text(r: &BenchResult) -> String {
+    match (&r.status, &r.time_ns) {
+        (Status::Ok, Some(t)) => {
+            let spread = if t.median > 0.0 {
+                100.0 * t.mad / t.median
+            } else {
+                0.0
+            };
+            let mut text = format!(
+                "{:>10}  [{}, {}]  ±{spread:.1}%",
+                time(t.median),
+                time(t.median_ci.lower),
+                time(t.median_ci.upper)
+            );
+            if let Some(tp) = &r.throughput
+                && let Some(per_second) = tp.per_second
+            {
+                let bytes = matches!(tp.per_iter, Throughput::Bytes(_));
+                text.push_str(&format!("  {}", rate(per_second, bytes)));
+            }
+            let outliers = r.outliers.map_or(0, |o| o.total());
+            if outliers > 0 {
+                let pct = 100.0 * outliers as f64 / r.samples_ns.len().max(1) as f64;
+                text.push_str(&format!("  {outliers} outliers ({pct:.1}%)"));
+            }
+            text
+        }
+        (Status::Timeout, _) => "TIMED OUT".into(),
+        _ => "FAILED".into(),
+    }
+}
+
+impl Reporter for PrettyReporter {
+    fn start(&mut self, info: &StartInfo) {
+        self.width = info
+            .ids
+            .iter()
+            .chain(info.ignored)
+            .map(|id| id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(60);
+        let n = info.ids.len();
+        let _ = writeln!(
+            self.out,
+            "running {n} {} (timer precision {}, read overhead {}; median [95% CI] ±MAD)",
+            if n == 1 { "benchmark" } else { "benchmarks" },
+            time(info.precision_ns),
+            time(info.overhead_ns)
+        );
+        for id in info.ignored {
+            let _ = writeln!(self.out, "{id:<w$}  ignored", w = self.width);
+        }
+    }
+
+    fn bench_started(&mut self, id: &str) {
+        let _ = write!(self.out, "{id:<w$}  ", w = self.width);
+        let _ = self.out.flush();
+    }
+
+    fn bench_finished(&mut self, r: &BenchResult) {
+        let _ = writeln!(self.out, "{}", result_text(r));
+    }
+
+    fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
+        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
+        if !failed.is_empty() {
+            let _ = writeln!(self.out, "\nfailures:");
+            for r in &failed {
+                let _ = writeln!(self.out, "  {}: {}", r.id, r.error.as_deref().unwrap_or(""));
+            }
+        }
+        let _ = writeln!(
+            self.out,
+            "\nresult: {}. {} measured; {} failed; {} timed out; {} ignored; {} filtered out; \
+             finished in {:.2}s",
+            if failed.is_empty() { "ok" } else { "FAILED" },
+            s.ok,
+            s.failed,
+            s.timeout,
+            s.ignored,
+            s.filtered_out,
+            elapsed.as_secs_f64()
+        );
+        let _ = self.out.flush();
+    }
+}

@@ -1,0 +1,7 @@
+//! Files: the versioned run report, where files live, and atomic writes.
+
+pub mod atomic;
+pub mod paths;
+pub mod report;
+
+pub use report::{BenchResult, RunReport, SCHEMA_ID, Status};

@@ -1,0 +1,230 @@
+//! The run report, schema `qudag-bench/run/v1` (JSON Schema: `schema/run-v1.schema.json`).
+//! One document per bench target run. A value that could not be measured is `null`, and the
+//! reason is given next to it (`error`, or the environment's `unavailable` map).
+
+use crate::bencher::Throughput;
+use crate::config::Settings;
+use crate::measure::Calibration;
+use crate::measure::sampler::Warmup;
+use crate::stats::{Outliers, TimeStats};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The schema id written into every report.
+pub const SCHEMA_ID: &str = "qudag-bench/run/v1";
+
+/// One bench target run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    /// Always [`SCHEMA_ID`].
+    pub schema: String,
+    /// Unique id of this run.
+    pub run_id: String,
+    /// The bench target (`cargo bench --bench NAME`).
+    pub bench_target: String,
+    /// RFC 3339 start time (UTC).
+    pub started_at: String,
+    /// RFC 3339 end time (UTC).
+    pub finished_at: String,
+    /// Where the numbers were measured.
+    pub environment: Environment,
+    /// The effective configuration of the run.
+    pub config: RunConfig,
+    /// One entry per benchmark that was run, in run order.
+    pub benchmarks: Vec<BenchResult>,
+    /// Counts.
+    pub summary: RunSummary,
+}
+
+/// Host, toolchain, build and timer facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// Version of qudag-bench that measured.
+    pub qudag_bench_version: String,
+    /// Host name.
+    pub host: Option<String>,
+    /// Operating system with version.
+    pub os: Option<String>,
+    /// Kernel version.
+    pub kernel: Option<String>,
+    /// CPU model name.
+    pub cpu_model: Option<String>,
+    /// Logical CPUs.
+    pub cores_logical: Option<u64>,
+    /// Physical cores.
+    pub cores_physical: Option<u64>,
+    /// Total memory in bytes.
+    pub memory_bytes: Option<u64>,
+    /// `rustc -V` of the compiler that built qudag-bench (and so the bench target).
+    pub rustc: Option<String>,
+    /// The build of the bench target.
+    pub profile: Profile,
+    /// The git state of the bench target's package.
+    pub git: Option<Git>,
+    /// Timer precision and overheads measured at start-up.
+    pub timer: Calibration,
+    /// Why a `null` field above is `null`, keyed by field name.
+    pub unavailable: BTreeMap<String, String>,
+}
+
+/// How the bench target was built.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Cargo's profile family for build scripts: `release` or `debug`.
+    pub name: String,
+    /// `opt-level`.
+    pub opt_level: String,
+    /// Whether debug assertions were on in the bench target.
+    pub debug_assertions: bool,
+}
+
+/// Git state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Git {
+    /// Commit hash of `HEAD`.
+    pub commit: String,
+    /// Branch name; `null` on a detached `HEAD`.
+    pub branch: Option<String>,
+    /// Whether tracked files had uncommitted changes.
+    pub dirty: bool,
+}
+
+/// The run's configuration as resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    /// `qudag-bench.toml` that was read, if any.
+    pub config_file: Option<String>,
+    /// Whether `--quick` was on.
+    pub quick: bool,
+    /// Settings for a benchmark with no attribute, suite or benchmark options.
+    pub defaults: EffectiveSettings,
+    /// The libtest filter.
+    pub filter: Option<String>,
+    /// `--exact`.
+    pub exact: bool,
+    /// `--skip` patterns.
+    pub skip: Vec<String>,
+    /// `--suite` values.
+    pub suites: Vec<String>,
+    /// `--tag` values.
+    pub tags: Vec<String>,
+}
+
+/// [`Settings`] in report form (seconds as numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EffectiveSettings {
+    /// Warmup time in seconds.
+    pub warmup_time_s: f64,
+    /// Measurement time limit in seconds.
+    pub measure_time_s: f64,
+    /// Sample target.
+    pub samples: u32,
+    /// Timeout in seconds.
+    pub timeout_s: f64,
+}
+
+impl From<Settings> for EffectiveSettings {
+    fn from(s: Settings) -> Self {
+        EffectiveSettings {
+            warmup_time_s: s.warmup_time.as_secs_f64(),
+            measure_time_s: s.measure_time.as_secs_f64(),
+            samples: s.samples,
+            timeout_s: s.timeout.as_secs_f64(),
+        }
+    }
+}
+
+/// Outcome of one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Measured.
+    Ok,
+    /// Panicked, or did not call a timing method.
+    Failed,
+    /// Exceeded its timeout.
+    Timeout,
+}
+
+/// Source location of a benchmark function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    /// File path as the compiler saw it.
+    pub file: String,
+    /// Line of the attribute's function.
+    pub line: u32,
+}
+
+/// Overheads subtracted from the raw samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Overhead {
+    /// Subtracted once per sample (one timer read), ns.
+    pub per_sample_ns: f64,
+    /// Subtracted per iteration (the empty timed loop), ns.
+    pub per_iter_ns: f64,
+}
+
+/// Throughput at the median time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ThroughputResult {
+    /// What one iteration processes.
+    #[serde(flatten)]
+    pub per_iter: Throughput,
+    /// Units (bytes or elements) per second at the median time per iteration; `null` if the
+    /// median is 0.
+    pub per_second: Option<f64>,
+}
+
+/// One benchmark's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    /// Stable id.
+    pub id: String,
+    /// Function name (or `name` option).
+    pub name: String,
+    /// Argument's display name.
+    pub arg: Option<String>,
+    /// Suite.
+    pub suite: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Source location.
+    pub location: Location,
+    /// Outcome.
+    pub status: Status,
+    /// Why the benchmark failed or timed out.
+    pub error: Option<String>,
+    /// Effective settings.
+    pub config: EffectiveSettings,
+    /// Iterations in each sample (jittered around the plan).
+    pub iters_per_sample: Vec<u64>,
+    /// Raw elapsed time of each sample as read from the timer, ns.
+    pub samples_ns: Vec<u64>,
+    /// Overheads subtracted before the statistics.
+    pub overhead: Option<Overhead>,
+    /// Statistics of the time per iteration (ns), from the samples minus the overheads.
+    pub time_ns: Option<TimeStats>,
+    /// Tukey outlier counts among the per-iteration times.
+    pub outliers: Option<Outliers>,
+    /// Throughput, when the benchmark declared one.
+    pub throughput: Option<ThroughputResult>,
+    /// The warmup.
+    pub warmup: Option<Warmup>,
+    /// Wall time of the whole benchmark (setup to teardown), seconds.
+    pub wall_time_s: f64,
+}
+
+/// Counts for the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Benchmarks measured.
+    pub ok: u64,
+    /// Benchmarks that failed.
+    pub failed: u64,
+    /// Benchmarks that timed out.
+    pub timeout: u64,
+    /// Ignored benchmarks (not run).
+    pub ignored: u64,
+    /// Benchmarks excluded by the filter, `--skip`, `--suite` or `--tag`.
+    pub filtered_out: u64,
+}
