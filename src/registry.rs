@@ -94,7 +94,8 @@ pub fn base_id(module_path: &str, name: &str) -> String {
     }
 }
 
-/// Expands entries into benchmarks (one per argument), sorted by id for a stable order.
+/// Expands entries into benchmarks (one per argument), in a stable order: by function id, then
+/// arguments in the attribute's order.
 pub fn collect(entries: &'static [BenchEntry], target: &str) -> Vec<Benchmark> {
     let mut out = Vec::new();
     for entry in entries {
@@ -125,16 +126,18 @@ pub fn collect(entries: &'static [BenchEntry], target: &str) -> Vec<Benchmark> {
             }
         }
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.sort_by(|a, b| (&a.base_id, a.arg_index).cmp(&(&b.base_id, b.arg_index)));
     out
 }
 
 /// Ids registered more than once (two functions with the same name and module, or equal args).
 pub fn duplicate_ids(benches: &[Benchmark]) -> Vec<String> {
-    let mut dups: Vec<String> = benches
+    let mut ids: Vec<&str> = benches.iter().map(|b| b.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut dups: Vec<String> = ids
         .windows(2)
-        .filter(|w| w[0].id == w[1].id)
-        .map(|w| w[0].id.clone())
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].to_string())
         .collect();
     dups.dedup();
     dups

@@ -97,7 +97,8 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Err(format!("git {}: {}", args.join(" "), err.trim()));
+        let first = err.lines().next().unwrap_or("").trim();
+        return Err(format!("git {}: {first}", args.join(" ")));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }

@@ -1,0 +1,74 @@
+//! The fixture under the drivers a user runs: `cargo bench`, `cargo test --benches` and
+//! `cargo nextest run --benches`.
+
+mod common;
+use common::*;
+
+/// The fault fixtures fail on purpose; everything else must pass.
+const FAULTS: [&str; 6] = [
+    "--skip",
+    "panics",
+    "--skip",
+    "hangs",
+    "--skip",
+    "never_iterates",
+];
+
+#[test]
+fn cargo_bench_measures_and_writes_results() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = cargo(&["bench", "--bench", "forms", "--", "fib10", "--quick"]);
+    cmd.env("QUDAG_BENCH_HOME", home.path());
+    let run = run_cargo(cmd);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("fib10 ") && l.contains(" ns")),
+        "{}",
+        run.stdout
+    );
+    let report = read_json(&home.path().join("results/forms.json"));
+    assert_eq!(ids(&report), ["fib10"]);
+}
+
+#[test]
+fn cargo_test_benches_smoke_tests_every_benchmark() {
+    let mut args = vec!["test", "--benches", "--"];
+    args.extend(FAULTS);
+    let run = run_cargo(cargo(&args));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("test result: ok. 12 passed; 0 failed; 1 ignored;"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("test slow_samples ... ok"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn cargo_nextest_runs_every_benchmark() {
+    let probe = cargo(&["nextest", "--version"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("cargo-nextest is not installed: skipping (CI installs it)");
+        return;
+    }
+    let filter = "not (test(=panics) | test(=hangs) | test(=never_iterates))";
+    let run = run_cargo(cargo(&[
+        "nextest",
+        "run",
+        "--benches",
+        "--no-fail-fast",
+        "-E",
+        filter,
+    ]));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("14 tests run: 14 passed"), "{all}");
+    assert!(all.contains("fixture::bench/forms sum_bytes/64"), "{all}");
+}

@@ -1,0 +1,135 @@
+//! Builds the fixture crate (`tests/fixture`, a user's crate depending on qudag-bench by path)
+//! once per test binary and runs its bench binaries as cargo would.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The fixture's package directory.
+pub fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture")
+}
+
+/// A target directory for the fixture, separate from the workspace's.
+pub fn fixture_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-target")
+}
+
+/// A `cargo` command in the fixture with its own target directory.
+pub fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args)
+        .current_dir(fixture_dir())
+        .env("CARGO_TARGET_DIR", fixture_target_dir())
+        .env_remove("QUDAG_BENCH_HOME")
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+/// Paths of the fixture's bench executables by target name, built in the bench profile.
+pub fn bench_exe(name: &str) -> PathBuf {
+    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    let exes = EXES.get_or_init(|| {
+        let out = cargo(&["bench", "--no-run", "--message-format=json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "building the fixture failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|msg| {
+                msg["reason"] == "compiler-artifact" && msg["target"]["kind"][0] == "bench"
+            })
+            .map(|msg| {
+                let name = msg["target"]["name"].as_str().unwrap().to_string();
+                (name, PathBuf::from(msg["executable"].as_str().unwrap()))
+            })
+            .collect()
+    });
+    exes.iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no bench target {name}"))
+        .1
+        .clone()
+}
+
+/// Settings that keep measured runs short in tests.
+pub const FAST: &[&str] = &["--warmup-time", "5ms", "--measure-time", "20ms"];
+
+/// A finished run of a bench binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().expect("exited normally"),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs bench target `name` with `args` and `QUDAG_BENCH_HOME=home`, plus extra env vars.
+pub fn run_bench(name: &str, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bench_exe(name));
+    cmd.args(args)
+        .current_dir(fixture_dir())
+        .env("QUDAG_BENCH_HOME", home)
+        .env("RUST_BACKTRACE", "0");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("QUDAG_BENCH_") && k != "QUDAG_BENCH_HOME" {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().unwrap())
+}
+
+/// Runs a cargo command and captures it.
+pub fn run_cargo(mut cmd: Command) -> Run {
+    Run::from(cmd.output().unwrap())
+}
+
+/// Parses a JSON report.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Ids of the benchmarks in a report, in order.
+pub fn ids(report: &serde_json::Value) -> Vec<String> {
+    report["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Validates a report against `schema/run-v1.schema.json`, listing every violation.
+pub fn assert_valid(report: &serde_json::Value) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/run-v1.schema.json");
+    let schema = read_json(&schema_path);
+    let validator = jsonschema::validator_for(&schema).expect("the schema itself is valid");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report violates the schema:\n{}",
+        errors.join("\n")
+    );
+}
