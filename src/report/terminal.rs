@@ -27,17 +27,16 @@ impl PrettyReporter {
 pub fn result_text(r: &BenchResult) -> String {
     match (&r.status, &r.time_ns) {
         (Status::Ok, Some(t)) => {
-            let spread = if t.median > 0.0 {
-                100.0 * t.mad / t.median
-            } else {
-                0.0
-            };
             let mut text = format!(
-                "{:>10}  [{}, {}]  ±{spread:.1}%",
+                "{:>10}  [{}, {}]",
                 time(t.median),
                 time(t.median_ci.lower),
                 time(t.median_ci.upper)
             );
+            // A spread relative to a zero median (an empty routine) means nothing.
+            if t.median > 0.0 {
+                text.push_str(&format!("  ±{:.1}%", 100.0 * t.mad / t.median));
+            }
             if let Some(tp) = &r.throughput
                 && let Some(per_second) = tp.per_second
             {
