@@ -148,3 +148,14 @@ fn pretty_format_prints_one_line_per_benchmark() {
         run.stdout
     );
 }
+
+#[test]
+fn a_run_selecting_nothing_keeps_the_latest_results() {
+    let home = tempfile::tempdir().unwrap();
+    let results = home.path().join("results/forms.json");
+    std::fs::create_dir_all(results.parent().unwrap()).unwrap();
+    std::fs::write(&results, b"earlier report").unwrap();
+    let run = run_bench("forms", &["--bench", "no-benchmark-matches-this"], home.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read(&results).unwrap(), b"earlier report");
+}

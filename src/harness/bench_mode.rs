@@ -114,13 +114,16 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         summary,
     };
     let mut write_failed = false;
-    let results_file = paths::results_file(&paths::home(), target.crate_name);
-    for dest in [
-        Some(results_file.display().to_string()),
-        cli.harness.json.clone(),
-    ]
-    .into_iter()
-    .flatten()
+    // A run that selected nothing (say, `cargo bench -- FILTER` in the other targets) keeps
+    // the target's latest results instead of replacing them with an empty report.
+    let results_file = (!report.benchmarks.is_empty()).then(|| {
+        paths::results_file(&paths::home(), target.crate_name)
+            .display()
+            .to_string()
+    });
+    for dest in [results_file, cli.harness.json.clone()]
+        .into_iter()
+        .flatten()
     {
         if let Err(e) = json::write(&report, &dest) {
             eprintln!("error: {e}");
