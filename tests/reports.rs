@@ -155,7 +155,12 @@ fn a_run_selecting_nothing_keeps_the_latest_results() {
     let results = home.path().join("results/forms.json");
     std::fs::create_dir_all(results.parent().unwrap()).unwrap();
     std::fs::write(&results, b"earlier report").unwrap();
-    let run = run_bench("forms", &["--bench", "no-benchmark-matches-this"], home.path(), &[]);
+    let run = run_bench(
+        "forms",
+        &["--bench", "no-benchmark-matches-this"],
+        home.path(),
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(std::fs::read(&results).unwrap(), b"earlier report");
 }

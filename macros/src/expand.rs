@@ -1,11 +1,12 @@
 //! Code generation: the user's function stays as written; a static entry describing it is added
-//! to qudag-bench's linkme slice.
+//! to qudag-bench's linkme slice, inside an anonymous `const _` block.
 
 use crate::options::Options;
 use crate::signature::{Form, classify};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use syn::{ItemFn, Lit};
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use syn::ItemFn;
+use syn::ext::IdentExt;
 
 /// Expands one annotated function.
 pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
@@ -14,73 +15,99 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     let p = quote!(::qudag_bench::__private);
     let name = match &opts.name {
         Some(lit) => lit.value(),
-        None => ident.to_string(),
+        // `r#loop` is registered as `loop`.
+        None => ident.unraw().to_string(),
     };
-    let suite = option_str(opts.suite.as_ref().map(|s| s.value()));
-    let tags = opts.tags.iter().map(|t| t.value());
-    let samples = match &opts.samples {
-        Some(lit) => quote!(::core::option::Option::Some(#lit)),
-        None => quote!(::core::option::Option::None),
-    };
-    let warmup = seconds(opts.warmup_time.as_ref());
-    let measure = seconds(opts.measure_time.as_ref());
-    let timeout = seconds(opts.timeout.as_ref());
-    let ignore = opts.ignore;
+    let suite = optional(opts.suite.as_ref().map(|s| s.value()));
+    let tags = opts.tags.iter().flatten().map(|t| t.value());
+    let samples = optional(opts.samples);
+    let warmup = optional(opts.warmup_time);
+    let measure = optional(opts.measure_time);
+    let timeout = optional(opts.timeout);
+    let ignore = opts.ignore.unwrap_or(false);
     let bench = match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
-        Form::Bencher => quote!(#p::BenchFn::Single(#ident)),
-        Form::WithArg => {
+        Form::Bencher { bencher } => {
+            // A first parameter of the right shape but the wrong type (`&mut u32`) is reported
+            // as a mismatch at the function's name, "expected due to" the written type.
+            let fn_ty = spanned_like(quote!(fn(&mut ::qudag_bench::Bencher)), bencher);
+            quote!(#p::BenchFn::Single({
+                let bench: #fn_ty = #ident;
+                bench
+            }))
+        }
+        Form::WithArg { bencher, arg } => {
             let args = &opts.args.as_ref().expect("classify checked args").1;
             let count = args.len();
+            let fn_ty = spanned_like(quote!(fn(&mut ::qudag_bench::Bencher, _)), bencher);
+            // An argument type without `Display` (needed for the ids) is reported at that type.
+            let names = spanned_like(quote!(#p::arg_names(bench, ::std::vec![#(#args),*])), arg);
             quote!(#p::BenchFn::WithArgs {
                 count: #count,
-                names: || #p::arg_names(#ident, ::std::vec![#(#args),*]),
-                run: |b, index| #p::run_with_arg(#ident, ::std::vec![#(#args),*], index, b),
+                names: || {
+                    let bench: #fn_ty = #ident;
+                    #names
+                },
+                run: |b, index| {
+                    let bench: #fn_ty = #ident;
+                    #p::run_with_arg(bench, ::std::vec![#(#args),*], index, b)
+                },
             })
         }
     };
-    let static_name = format_ident!("__QUDAG_BENCH_ENTRY_{}", ident.to_string().to_uppercase());
+    // The entry lives in an anonymous const so that its name cannot clash with anything in the
+    // user's module (`foo` and `FOO`, `r#loop`); deriving it from the function's name keeps it
+    // from shadowing the function inside the const.
+    let entry = format_ident!("__QUDAG_BENCH_ENTRY_{}", ident.unraw());
     Ok(quote! {
         #func
 
-        #[#p::linkme::distributed_slice(#p::BENCHMARKS)]
-        #[linkme(crate = #p::linkme)]
-        #[doc(hidden)]
-        static #static_name: #p::BenchEntry = #p::BenchEntry {
-            name: #name,
-            module_path: ::core::module_path!(),
-            file: ::core::file!(),
-            line: ::core::line!(),
-            suite: #suite,
-            tags: &[#(#tags),*],
-            options: #p::AttrOptions {
-                samples: #samples,
-                warmup_time: #warmup,
-                measure_time: #measure,
-                timeout: #timeout,
-                ignore: #ignore,
-            },
-            bench: #bench,
+        const _: () = {
+            #[#p::linkme::distributed_slice(#p::BENCHMARKS)]
+            #[linkme(crate = #p::linkme)]
+            #[allow(non_upper_case_globals)]
+            static #entry: #p::BenchEntry = #p::BenchEntry {
+                name: #name,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+                suite: #suite,
+                tags: &[#(#tags),*],
+                options: #p::AttrOptions {
+                    samples: #samples,
+                    warmup_time: #warmup,
+                    measure_time: #measure,
+                    timeout: #timeout,
+                    ignore: #ignore,
+                },
+                bench: #bench,
+            };
         };
     })
 }
 
-fn option_str(value: Option<String>) -> TokenStream {
-    match value {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-/// Seconds as an `Option<f64>` literal (validated by the options parser).
-fn seconds(lit: Option<&Lit>) -> TokenStream {
-    let value = match lit {
-        Some(Lit::Int(i)) => i.base10_parse::<f64>().ok(),
-        Some(Lit::Float(f)) => f.base10_parse::<f64>().ok(),
-        _ => None,
-    };
+/// An `Option<T>` expression for a value known at expansion time.
+fn optional<T: ToTokens>(value: Option<T>) -> TokenStream {
     match value {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
     }
+}
+
+/// Respans the top-level tokens of `tokens` so that a compiler error about the code they form
+/// covers all of `like`, also on stable Rust where spans cannot be joined: the first token takes
+/// the span of `like`'s first token and every other one that of its last (as
+/// `syn::Error::new_spanned` does). Tokens inside groups keep their own spans.
+fn spanned_like(tokens: TokenStream, like: &impl ToTokens) -> TokenStream {
+    let mut like = like.to_token_stream().into_iter();
+    let first = like.next().map_or_else(Span::call_site, |t| t.span());
+    let last = like.last().map_or(first, |t| t.span());
+    tokens
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut token)| {
+            token.set_span(if i == 0 { first } else { last });
+            token
+        })
+        .collect()
 }

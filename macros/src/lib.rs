@@ -9,18 +9,19 @@ mod options;
 mod signature;
 
 use proc_macro::TokenStream;
+use syn::parse::Parser;
 
 /// Registers a function as a benchmark. See the `qudag_bench` crate for the forms and options.
 #[proc_macro_attribute]
 pub fn qudag_bench(attr: TokenStream, item: TokenStream) -> TokenStream {
     let func = syn::parse_macro_input!(item as syn::ItemFn);
     let mut opts = options::Options::default();
-    let parser = syn::meta::parser(|meta| opts.parse(meta));
-    syn::parse_macro_input!(attr with parser);
-    match expand::expand(&opts, &func) {
+    let parsed = syn::meta::parser(|meta| opts.parse(meta)).parse(attr);
+    match parsed.and_then(|()| expand::expand(&opts, &func)) {
         Ok(tokens) => tokens.into(),
         Err(err) => {
-            // Keep the function so that the only errors the user sees are ours.
+            // Keep the function, also when an option is wrong, so that the only errors the user
+            // sees are ours (no "unused import" or "cannot find function" follow-ups).
             let mut out = err.to_compile_error();
             out.extend(quote::quote!(#func));
             out.into()

@@ -1,21 +1,25 @@
 //! Parsing of the attribute's options (`suite = "..."`, `tags = [..]`, `args = [..]`, ...).
+//!
+//! Every value is parsed as an expression first, so that a wrong value gets an error naming the
+//! option and spanning the whole value (`-1`, `"1s"`, `fast`), not a generic "expected literal".
 
 use syn::meta::ParseNestedMeta;
-use syn::{Expr, ExprArray, Lit, LitBool, LitStr};
+use syn::{Expr, ExprArray, ExprLit, Lit, LitStr};
 
 /// Every option the attribute accepts, as written by the user.
 #[derive(Default)]
 pub struct Options {
     pub name: Option<LitStr>,
     pub suite: Option<LitStr>,
-    pub tags: Vec<LitStr>,
+    pub tags: Option<Vec<LitStr>>,
     /// The `args` key (for error spans) and its elements.
     pub args: Option<(syn::Path, Vec<Expr>)>,
-    pub samples: Option<syn::LitInt>,
-    pub warmup_time: Option<Lit>,
-    pub measure_time: Option<Lit>,
-    pub timeout: Option<Lit>,
-    pub ignore: bool,
+    pub samples: Option<u32>,
+    /// Seconds, validated; likewise `measure_time` and `timeout`.
+    pub warmup_time: Option<f64>,
+    pub measure_time: Option<f64>,
+    pub timeout: Option<f64>,
+    pub ignore: Option<bool>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
@@ -28,63 +32,57 @@ impl Options {
             return Err(meta.error(format!("unknown option; expected one of {KNOWN}")));
         };
         match key.as_str() {
-            "name" => set_once(&meta, &mut self.name, non_empty_str(&meta)?),
-            "suite" => set_once(&meta, &mut self.suite, non_empty_str(&meta)?),
-            "tags" => {
-                let array: ExprArray = meta.value()?.parse()?;
-                for elem in array.elems {
-                    match elem {
-                        Expr::Lit(syn::ExprLit {
-                            lit: Lit::Str(s), ..
-                        }) if !s.value().is_empty() => self.tags.push(s),
-                        other => {
-                            return Err(syn::Error::new_spanned(
-                                other,
-                                "a tag must be a non-empty string literal, e.g. tags = [\"fast\"]",
-                            ));
-                        }
-                    }
-                }
-                Ok(())
-            }
+            "name" => set_once(
+                &meta,
+                &mut self.name,
+                non_empty_str(&meta, "name = \"keygen\"")?,
+            ),
+            "suite" => set_once(
+                &meta,
+                &mut self.suite,
+                non_empty_str(&meta, "suite = \"crypto\"")?,
+            ),
+            "tags" => set_once(&meta, &mut self.tags, tags(&meta)?),
             "args" => {
-                let array: ExprArray = meta.value()?.parse()?;
+                let array = array(&meta, "args = [64, 1024]")?;
                 if array.elems.is_empty() {
                     return Err(syn::Error::new_spanned(
                         &array,
-                        "`args` needs at least one argument",
+                        "`args` needs at least one argument, e.g. args = [64, 1024]",
                     ));
                 }
                 let value = (meta.path.clone(), array.elems.into_iter().collect());
                 set_once(&meta, &mut self.args, value)
             }
-            "samples" => {
-                let lit: syn::LitInt = meta.value()?.parse()?;
-                match lit.base10_parse::<u32>() {
-                    Ok(n) if n >= 2 => set_once(&meta, &mut self.samples, lit),
-                    _ => Err(syn::Error::new_spanned(
-                        lit,
-                        "`samples` must be an integer from 2 to 4294967295",
-                    )),
-                }
-            }
+            "samples" => set_once(&meta, &mut self.samples, samples(&meta)?),
             "warmup_time" => set_once(&meta, &mut self.warmup_time, seconds(&meta, &key, true)?),
             "measure_time" => set_once(&meta, &mut self.measure_time, seconds(&meta, &key, false)?),
             "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, false)?),
             "ignore" => {
-                if meta.input.peek(syn::Token![=]) {
-                    let lit: LitBool = meta.value()?.parse()?;
-                    self.ignore = lit.value;
+                let value = if meta.input.peek(syn::Token![=]) {
+                    match value(&meta)? {
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Bool(b), ..
+                        }) => b.value,
+                        other => {
+                            return Err(syn::Error::new_spanned(
+                                other,
+                                "`ignore` is a flag: write `ignore`, `ignore = true` or \
+                                 `ignore = false`",
+                            ));
+                        }
+                    }
                 } else {
-                    self.ignore = true;
-                }
-                Ok(())
+                    true
+                };
+                set_once(&meta, &mut self.ignore, value)
             }
             _ => Err(meta.error(format!("unknown option `{key}`; expected one of {KNOWN}"))),
         }
     }
 }
 
+/// Stores an option's value, rejecting a second occurrence (the error spans `key = value`).
 fn set_once<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
     if slot.is_some() {
         return Err(meta.error("this option is given twice"));
@@ -93,26 +91,85 @@ fn set_once<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::R
     Ok(())
 }
 
-fn non_empty_str(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
-    let lit: LitStr = meta.value()?.parse()?;
-    if lit.value().is_empty() {
-        return Err(syn::Error::new_spanned(lit, "expected a non-empty string"));
+/// The `= value` part of an option, as an expression.
+fn value(meta: &ParseNestedMeta) -> syn::Result<Expr> {
+    meta.value()?.parse()
+}
+
+/// A bracketed list such as `[1, 2]`; `example` shows the option written correctly.
+fn array(meta: &ParseNestedMeta, example: &str) -> syn::Result<ExprArray> {
+    match value(meta)? {
+        Expr::Array(array) => Ok(array),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected a list in brackets, e.g. {example}"),
+        )),
     }
-    Ok(lit)
+}
+
+/// A non-empty string literal; `example` shows the option written correctly.
+fn non_empty_str(meta: &ParseNestedMeta, example: &str) -> syn::Result<LitStr> {
+    match value(meta)? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) if !s.value().is_empty() => Ok(s),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected a non-empty string literal, e.g. {example}"),
+        )),
+    }
+}
+
+/// `tags = ["a", "b"]`: each tag a non-empty string literal.
+fn tags(meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
+    let example = "tags = [\"fast\"]";
+    array(meta, example)?
+        .elems
+        .into_iter()
+        .map(|elem| match elem {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) if !s.value().is_empty() => Ok(s),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("a tag must be a non-empty string literal, e.g. {example}"),
+            )),
+        })
+        .collect()
+}
+
+/// `samples = N` with `2 <= N <= u32::MAX` (the statistics need at least two samples).
+fn samples(meta: &ParseNestedMeta) -> syn::Result<u32> {
+    let expr = value(meta)?;
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Int(i), ..
+    }) = &expr
+        && let Ok(n @ 2..) = i.base10_parse::<u32>()
+    {
+        return Ok(n);
+    }
+    Err(syn::Error::new_spanned(
+        expr,
+        "`samples` must be an integer from 2 to 4294967295, e.g. samples = 50",
+    ))
 }
 
 /// A duration in seconds: an integer or float literal, positive (zero allowed for warmup).
-fn seconds(meta: &ParseNestedMeta, key: &str, zero_ok: bool) -> syn::Result<Lit> {
-    let lit: Lit = meta.value()?.parse()?;
-    let value = match &lit {
-        Lit::Int(i) => i.base10_parse::<f64>().ok(),
-        Lit::Float(f) => f.base10_parse::<f64>().ok(),
+fn seconds(meta: &ParseNestedMeta, key: &str, zero_ok: bool) -> syn::Result<f64> {
+    let expr = value(meta)?;
+    let parsed = match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<f64>().ok(),
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse::<f64>().ok(),
         _ => None,
     };
-    match value {
-        Some(v) if v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) => Ok(lit),
+    match parsed {
+        Some(v) if v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) => Ok(v),
         _ => Err(syn::Error::new_spanned(
-            lit,
+            expr,
             format!(
                 "`{key}` must be a number of seconds{}, e.g. {key} = 0.5",
                 if zero_ok {

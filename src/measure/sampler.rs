@@ -38,6 +38,9 @@ pub struct Warmup {
     pub wall_ns: u64,
     /// Estimated time per iteration in nanoseconds.
     pub estimate_ns: f64,
+    /// Wall time spent per nanosecond of timed work during warmup (1 for `b.iter`, more when
+    /// inputs are built or outputs dropped outside the timed region).
+    pub wall_per_timed: f64,
 }
 
 /// The raw result of measuring one routine.
@@ -65,9 +68,20 @@ pub fn measure(
     sample: &mut dyn FnMut(u64) -> Duration,
 ) -> Option<Measured> {
     let settings = &ctx.settings;
-    let target_sample = target_sample(settings.measure_time, settings.samples);
-    let warmup = warm_up(ctx, settings.warmup_time, target_sample, sample)?;
-    let iters = iters_per_sample(target_sample, warmup.estimate_ns);
+    let warmup = warm_up(
+        ctx,
+        settings.warmup_time,
+        target_sample(settings.measure_time, settings.samples, 1.0),
+        sample,
+    )?;
+    // Inputs built outside the timed region cost wall time too: shorter samples keep the
+    // sample count up within the same time limit.
+    let target = target_sample(
+        settings.measure_time,
+        settings.samples,
+        warmup.wall_per_timed,
+    );
+    let iters = iters_per_sample(target, warmup.estimate_ns);
 
     let mut rng = fastrand::Rng::with_seed(JITTER_SEED);
     let mut out_iters = Vec::with_capacity(settings.samples.min(100_000) as usize);
@@ -100,10 +114,13 @@ pub fn measure(
     })
 }
 
-/// The sample length to aim for: the time limit spread over the sample target, kept within
-/// [`MIN_SAMPLE`, `MAX_SAMPLE`].
-pub fn target_sample(measure_time: Duration, samples: u32) -> Duration {
-    (measure_time / samples.max(1)).clamp(MIN_SAMPLE, MAX_SAMPLE)
+/// The timed length of a sample to aim for: the time limit spread over the sample target,
+/// divided by the wall time each timed nanosecond costs (above 1 when inputs are built outside
+/// the timed region), kept within [`MIN_SAMPLE`, `MAX_SAMPLE`].
+pub fn target_sample(measure_time: Duration, samples: u32, wall_per_timed: f64) -> Duration {
+    let per_sample =
+        measure_time.as_secs_f64() / f64::from(samples.max(1)) / wall_per_timed.max(1.0);
+    Duration::from_secs_f64(per_sample).clamp(MIN_SAMPLE, MAX_SAMPLE)
 }
 
 /// Iterations so that one sample lasts about `target` (at least one).
@@ -133,11 +150,13 @@ fn warm_up(
     let mut iters = 1u64;
     let mut total = 0u64;
     let mut best_at_iters = (0u64, f64::INFINITY);
+    let mut timed = Duration::ZERO;
     loop {
         if ctx.guard.tripped() {
             return None;
         }
         let elapsed = sample(iters);
+        timed += elapsed;
         total += iters;
         let per_iter = elapsed.as_nanos() as f64 / iters as f64;
         if iters > best_at_iters.0 {
@@ -152,10 +171,16 @@ fn warm_up(
             iters = iters.saturating_mul(2);
         }
     }
+    let wall = start.elapsed();
     Some(Warmup {
         iterations: total,
-        wall_ns: start.elapsed().as_nanos() as u64,
+        wall_ns: wall.as_nanos() as u64,
         estimate_ns: best_at_iters.1,
+        wall_per_timed: if timed.is_zero() {
+            1.0
+        } else {
+            (wall.as_secs_f64() / timed.as_secs_f64()).max(1.0)
+        },
     })
 }
 
@@ -166,11 +191,23 @@ mod tests {
     #[test]
     fn sample_target_is_clamped_to_100us_1ms() {
         assert_eq!(
-            target_sample(Duration::from_millis(600), 1000),
+            target_sample(Duration::from_millis(600), 1000, 1.0),
             Duration::from_micros(600)
         );
-        assert_eq!(target_sample(Duration::from_secs(10), 100), MAX_SAMPLE);
-        assert_eq!(target_sample(Duration::from_millis(10), 1000), MIN_SAMPLE);
+        assert_eq!(target_sample(Duration::from_secs(10), 100, 1.0), MAX_SAMPLE);
+        assert_eq!(
+            target_sample(Duration::from_millis(10), 1000, 1.0),
+            MIN_SAMPLE
+        );
+        // Building inputs takes twice the timed work: samples shrink so the count holds.
+        assert_eq!(
+            target_sample(Duration::from_millis(600), 1000, 3.0),
+            Duration::from_micros(200)
+        );
+        assert_eq!(
+            target_sample(Duration::from_millis(600), 1000, 10.0),
+            MIN_SAMPLE
+        );
     }
 
     #[test]
