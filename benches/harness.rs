@@ -12,7 +12,11 @@ fn samples(n: usize) -> Vec<f64> {
             rng ^= rng >> 7;
             rng ^= rng << 17;
             let u = (rng >> 11) as f64 / (1u64 << 53) as f64;
-            if i % 20 == 0 { 250.0 - 60.0 * (1.0 - u).ln() } else { 245.0 + 10.0 * u }
+            if i % 20 == 0 {
+                250.0 - 60.0 * (1.0 - u).ln()
+            } else {
+                245.0 + 10.0 * u
+            }
         })
         .collect()
 }
