@@ -38,17 +38,11 @@ fn cargo_test_benches_smoke_tests_every_benchmark() {
     args.extend(FAULTS);
     let run = run_cargo(cargo(&args));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("test result: ok. 12 passed; 0 failed; 1 ignored;"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "test result: ok. 12 passed; 0 failed; 1 ignored;",
     );
-    assert!(
-        run.stdout.contains("test slow_samples ... ok"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "test slow_samples ... ok");
 }
 
 #[test]

@@ -44,11 +44,7 @@ fn panic_timeout_and_missing_iter_are_reported_and_exit_101() {
     assert!(e.unwrap().contains("never called b.iter"));
     assert_eq!(report["summary"]["failed"], 2);
     assert_eq!(report["summary"]["timeout"], 2);
-    assert!(
-        run.stdout.contains("panics: panicked: boom"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "panics: panicked: boom");
 }
 
 #[test]
@@ -56,11 +52,9 @@ fn test_mode_runs_each_benchmark_once_and_fails_with_101() {
     let home = tempfile::tempdir().unwrap();
     let run = run_bench("forms", &[], home.path(), &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout
-            .contains("test result: ok. 12 passed; 0 failed; 1 ignored;"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "test result: ok. 12 passed; 0 failed; 1 ignored;",
     );
     assert!(
         !home.path().join("results").exists(),
@@ -69,17 +63,8 @@ fn test_mode_runs_each_benchmark_once_and_fails_with_101() {
 
     let run = run_bench("faults", &[], home.path(), &[]);
     assert_eq!(run.code, 101);
-    assert!(
-        run.stdout
-            .contains("test result: FAILED. 2 passed; 3 failed;"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("timed out after 0.200s"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "test result: FAILED. 2 passed; 3 failed;");
+    assert_contains(&run.stdout, "timed out after 0.200s");
 }
 
 #[test]
@@ -106,7 +91,7 @@ fn bad_flags_are_usage_errors_with_exit_2() {
         "a bad environment value is a usage error too: {}",
         run.stderr
     );
-    assert!(run.stderr.contains("--samples"), "{}", run.stderr);
+    assert_contains(&run.stderr, "--samples");
     let run = run_bench("forms", &["--help"], home.path(), &[]);
     assert_eq!(run.code, 0);
     assert!(
@@ -149,7 +134,7 @@ fn bad_config_is_exit_2_naming_file_and_key_and_writes_nothing() {
         &[],
     );
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("missing.toml"), "{}", run.stderr);
+    assert_contains(&run.stderr, "missing.toml");
 }
 
 #[test]
@@ -161,7 +146,7 @@ fn unwritable_home_is_exit_2_naming_the_file() {
     args.extend_from_slice(FAST);
     let run = run_bench("forms", &args, &blocker, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("forms.json"), "{}", run.stderr);
+    assert_contains(&run.stderr, "forms.json");
 }
 
 #[test]
@@ -169,11 +154,7 @@ fn a_target_without_benchmarks_says_so() {
     let home = tempfile::tempdir().unwrap();
     let run = run_bench("empty", &["--bench"], home.path(), &[]);
     assert_eq!(run.code, 0);
-    assert!(
-        run.stderr.contains("no benchmarks are registered"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "no benchmarks are registered");
     assert!(
         run.stderr.contains("use that_crate as _;"),
         "gives the linker hint"

@@ -141,11 +141,9 @@ fn pretty_format_prints_one_line_per_benchmark() {
         line.contains(" ns") && line.contains('[') && line.contains("elem/s"),
         "{line}"
     );
-    assert!(
-        run.stdout
-            .contains("result: ok. 2 measured; 0 failed; 0 timed out; 0 ignored; 11 filtered out"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "result: ok. 2 measured; 0 failed; 0 timed out; 0 ignored; 11 filtered out",
     );
 }
 

@@ -5,7 +5,27 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically, creating parent directories. Errors name the path.
+///
+/// A path that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a pipe) is written
+/// in place: renaming over it would replace the device with a file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        if meta.is_dir() {
+            return Err(format!(
+                "cannot write {}: it is a directory",
+                path.display()
+            ));
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        return f
+            .write_all(bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -34,6 +54,31 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn special_files_are_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        // A FIFO stands for /dev/null or /dev/stdout without risking the machine's devices.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        super::write(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(
+            std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+            "still a FIFO"
+        );
+        let err = super::write(dir.path(), b"x").unwrap_err();
+        assert!(err.contains("is a directory"), "{err}");
     }
 
     #[test]

@@ -133,3 +133,9 @@ pub fn assert_valid(report: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// Asserts that `text` contains `needle`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
