@@ -3,6 +3,7 @@
 //! `iter_custom`) measures the routine.
 
 use crate::measure::MeasureContext;
+use crate::measure::probe::Probe;
 use crate::measure::sampler::{self, LoopKind, Measured};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -64,8 +65,9 @@ impl Bencher {
             }
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
-                let result =
-                    sampler::measure(&ctx, LoopKind::Iter, &mut |n| iter_loop(&mut routine, n));
+                let result = sampler::measure(&ctx, LoopKind::Iter, &mut |n, probe| {
+                    iter_loop(&mut routine, n, probe)
+                });
                 self.measured = result;
             }
         }
@@ -99,7 +101,12 @@ impl Bencher {
             }
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
-                self.measured = sampler::measure(&ctx, LoopKind::Custom, &mut routine);
+                self.measured = sampler::measure(&ctx, LoopKind::Custom, &mut |n, probe| {
+                    probe.start();
+                    let elapsed = routine(n);
+                    probe.stop();
+                    elapsed
+                });
             }
         }
     }
@@ -148,8 +155,8 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
             }
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
-                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n| {
-                    batched_values_loop(&mut setup, &mut routine, n)
+                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
+                    batched_values_loop(&mut setup, &mut routine, n, probe)
                 });
             }
         }
@@ -166,8 +173,8 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
             }
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
-                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n| {
-                    batched_refs_loop(&mut setup, &mut routine, n)
+                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
+                    batched_refs_loop(&mut setup, &mut routine, n, probe)
                 });
             }
         }
@@ -176,12 +183,19 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
 
 /// The timed loop of [`Bencher::iter`]; also used to calibrate its overhead.
 #[inline(never)]
-pub(crate) fn iter_loop<O, R: FnMut() -> O>(routine: &mut R, iters: u64) -> Duration {
+pub(crate) fn iter_loop<O, R: FnMut() -> O>(
+    routine: &mut R,
+    iters: u64,
+    probe: &mut Probe,
+) -> Duration {
+    probe.start();
     let start = Instant::now();
     for _ in 0..iters {
         black_box(routine());
     }
-    start.elapsed()
+    let elapsed = start.elapsed();
+    probe.stop();
+    elapsed
 }
 
 /// The timed loop over inputs taken by value; also used to calibrate its overhead.
@@ -190,15 +204,20 @@ pub(crate) fn batched_values_loop<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(
     setup: &mut S,
     routine: &mut R,
     iters: u64,
+    probe: &mut Probe,
 ) -> Duration {
-    let inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
+    let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
     let mut outputs = Vec::with_capacity(inputs.len());
+    probe.start();
     let start = Instant::now();
-    for input in inputs {
+    // `drain` rather than `into_iter`: the inputs' buffer is freed after the timed region.
+    for input in inputs.drain(..) {
         outputs.push(black_box(routine(input)));
     }
     let elapsed = start.elapsed();
+    probe.stop();
     drop(outputs);
+    drop(inputs);
     elapsed
 }
 
@@ -208,14 +227,17 @@ fn batched_refs_loop<I, O, S: FnMut() -> I, R: FnMut(&mut I) -> O>(
     setup: &mut S,
     routine: &mut R,
     iters: u64,
+    probe: &mut Probe,
 ) -> Duration {
     let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
     let mut outputs = Vec::with_capacity(inputs.len());
+    probe.start();
     let start = Instant::now();
     for input in inputs.iter_mut() {
         outputs.push(black_box(routine(input)));
     }
     let elapsed = start.elapsed();
+    probe.stop();
     drop(outputs);
     drop(inputs);
     elapsed

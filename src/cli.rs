@@ -78,6 +78,10 @@ pub struct HarnessArgs {
     /// stderr.
     #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
     pub json: Option<String>,
+    /// Do not open performance counters.
+    #[arg(long, env = "QUDAG_BENCH_NO_PERF", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_perf: bool,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]

@@ -42,6 +42,7 @@ pub mod stats;
 pub mod store;
 
 pub use bencher::{Bencher, Inputs, Throughput};
+pub use measure::alloc::CountingAlloc;
 pub use qudag_bench_macros::qudag_bench;
 pub use std::hint::black_box;
 

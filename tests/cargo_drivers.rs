@@ -63,6 +63,6 @@ fn cargo_nextest_runs_every_benchmark() {
     ]));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let all = format!("{}{}", run.stdout, run.stderr);
-    assert!(all.contains("14 tests run: 14 passed"), "{all}");
+    assert!(all.contains("19 tests run: 19 passed"), "{all}");
     assert!(all.contains("fixture::bench/forms sum_bytes/64"), "{all}");
 }

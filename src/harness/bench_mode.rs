@@ -6,10 +6,11 @@ use super::exec::{self, GRACE, Outcome};
 use super::select::Selection;
 use super::test_mode::NO_TIMING_CALL;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Target};
+use super::{preflight, results};
 use crate::bencher::{Finished, Mode};
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
-use crate::measure::{Calibration, Guard, MeasureContext, environment};
+use crate::measure::{Calibration, Guard, Instruments, MeasureContext, environment};
 use crate::registry::Benchmark;
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
@@ -41,6 +42,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
 
+    let preflight = preflight::run(cli);
     let calibration = Calibration::measure();
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
@@ -55,7 +57,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let mut hung = Vec::new();
     for bench in &to_run {
         reporter.bench_started(&bench.id);
-        let result = measure_one(bench, resolver, calibration);
+        let result = measure_one(bench, resolver, calibration, preflight.instruments);
         if result.status == Status::Timeout
             && result
                 .error
@@ -99,6 +101,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             Path::new(target.manifest_dir),
             target.debug_assertions,
             calibration,
+            preflight.counters.clone(),
         ),
         config: RunConfig {
             config_file: resolver.file.path.as_ref().map(|p| p.display().to_string()),
@@ -140,7 +143,12 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
 }
 
 /// Runs and analyses one benchmark.
-fn measure_one(bench: &Benchmark, resolver: &Resolver, calibration: Calibration) -> BenchResult {
+fn measure_one(
+    bench: &Benchmark,
+    resolver: &Resolver,
+    calibration: Calibration,
+    instruments: Instruments,
+) -> BenchResult {
     let settings = resolver.settings(bench);
     let started = Instant::now();
     let guard = Guard::new(started + settings.timeout);
@@ -148,6 +156,7 @@ fn measure_one(bench: &Benchmark, resolver: &Resolver, calibration: Calibration)
         settings,
         calibration,
         guard: guard.clone(),
+        instruments,
     });
     let outcome = exec::run(bench, Mode::Measure(ctx), settings.timeout + GRACE);
     let wall_time_s = started.elapsed().as_secs_f64();
@@ -171,6 +180,8 @@ fn measure_one(bench: &Benchmark, resolver: &Resolver, calibration: Calibration)
         outliers: None,
         throughput: None,
         warmup: None,
+        counters: None,
+        alloc: None,
         wall_time_s,
     };
     let timeout_text = format!("timed out after {:.3}s", settings.timeout.as_secs_f64());
@@ -219,6 +230,13 @@ fn measure_one(bench: &Benchmark, resolver: &Resolver, calibration: Calibration)
             });
             result.time_ns = Some(time);
             result.outliers = Some(outliers);
+            let iterations: u64 = m.iters.iter().sum();
+            let samples = m.iters.len() as u64;
+            result.counters = m
+                .counters
+                .as_ref()
+                .map(|t| results::counters(t, samples, iterations));
+            result.alloc = m.alloc.and_then(|a| results::alloc(a, iterations));
             result.warmup = Some(m.warmup);
             result.iters_per_sample = m.iters;
             result.samples_ns = m.elapsed_ns;

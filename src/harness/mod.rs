@@ -3,6 +3,8 @@
 
 mod bench_mode;
 mod exec;
+mod preflight;
+mod results;
 mod select;
 mod test_mode;
 

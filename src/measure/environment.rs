@@ -1,13 +1,19 @@
 //! The environment fingerprint of a run: host, OS, CPU, memory, toolchain, build, git.
 
 use crate::measure::Calibration;
+use crate::store::metrics::CounterAvailability;
 use crate::store::report::{Environment, Git, Profile};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 /// Collects the environment. `package_dir` is the bench target's package (for git).
-pub fn collect(package_dir: &Path, debug_assertions: bool, timer: Calibration) -> Environment {
+pub fn collect(
+    package_dir: &Path,
+    debug_assertions: bool,
+    timer: Calibration,
+    counters: CounterAvailability,
+) -> Environment {
     let mut unavailable = BTreeMap::new();
     let mut note = |field: &str, value: Result<String, String>| match value {
         Ok(v) => Some(v),
@@ -67,6 +73,7 @@ pub fn collect(package_dir: &Path, debug_assertions: bool, timer: Calibration) -
         },
         git,
         timer,
+        counters,
         unavailable,
     }
 }

@@ -1,7 +1,10 @@
 //! Measurement: the timer's precision and overheads, and the sampler (warmup, plan, samples).
 //! Measure code never prints.
 
+pub mod alloc;
+pub mod counters;
 pub mod environment;
+pub mod probe;
 pub mod sampler;
 pub mod timer;
 
@@ -21,6 +24,17 @@ pub struct MeasureContext {
     pub calibration: Calibration,
     /// Stops measurement at the timeout.
     pub guard: Guard,
+    /// What to measure besides time.
+    pub instruments: Instruments,
+}
+
+/// Measurements besides time, switched on for the measured samples only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Instruments {
+    /// Performance counters (off with `--no-perf`).
+    pub perf: bool,
+    /// Allocation counts (on when a [`CountingAlloc`](alloc::CountingAlloc) is installed).
+    pub alloc: bool,
 }
 
 /// Cooperative cancellation: the sampler checks it between samples.

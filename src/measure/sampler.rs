@@ -6,6 +6,9 @@
 //! 100 us is still 5,000 times the timer's 20 ns precision.
 
 use super::MeasureContext;
+use super::alloc::AllocCounts;
+use super::counters::Totals;
+use super::probe::Probe;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -58,6 +61,10 @@ pub struct Measured {
     pub warmup: Warmup,
     /// Wall time of the measurement phase (ns).
     pub measure_wall_ns: u64,
+    /// Performance counter totals over the measured samples, if counters were on.
+    pub counters: Option<Totals>,
+    /// Allocation totals over the measured samples, if a counting allocator is installed.
+    pub alloc: Option<AllocCounts>,
 }
 
 /// Measures `sample` (which runs `n` iterations and returns their elapsed time).
@@ -65,7 +72,7 @@ pub struct Measured {
 pub fn measure(
     ctx: &MeasureContext,
     kind: LoopKind,
-    sample: &mut dyn FnMut(u64) -> Duration,
+    sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
 ) -> Option<Measured> {
     let settings = &ctx.settings;
     let warmup = warm_up(
@@ -87,6 +94,7 @@ pub fn measure(
     let mut out_iters = Vec::with_capacity(settings.samples.min(100_000) as usize);
     let mut out_elapsed = Vec::with_capacity(out_iters.capacity());
     let min_samples = MIN_SAMPLES.min(settings.samples) as usize;
+    let mut probe = Probe::new(ctx.instruments.perf, ctx.instruments.alloc);
     let start = Instant::now();
     while out_iters.len() < settings.samples as usize
         && (out_iters.len() < min_samples || start.elapsed() < settings.measure_time)
@@ -95,10 +103,12 @@ pub fn measure(
             return None;
         }
         let n = jitter(iters, &mut rng);
-        let elapsed = sample(n);
+        let elapsed = sample(n, &mut probe);
         out_iters.push(n);
         out_elapsed.push(elapsed.as_nanos().min(u64::MAX as u128) as u64);
     }
+    let measure_wall_ns = start.elapsed().as_nanos() as u64;
+    let (counters, alloc) = probe.finish();
     let (sample_overhead_ns, iter_overhead_ns) = match kind {
         LoopKind::Iter => (ctx.calibration.overhead_ns, ctx.calibration.iter_loop_ns),
         LoopKind::Batched => (ctx.calibration.overhead_ns, ctx.calibration.batched_loop_ns),
@@ -110,7 +120,9 @@ pub fn measure(
         sample_overhead_ns,
         iter_overhead_ns,
         warmup,
-        measure_wall_ns: start.elapsed().as_nanos() as u64,
+        measure_wall_ns,
+        counters,
+        alloc,
     })
 }
 
@@ -144,9 +156,10 @@ fn warm_up(
     ctx: &MeasureContext,
     warmup_time: Duration,
     target_sample: Duration,
-    sample: &mut dyn FnMut(u64) -> Duration,
+    sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
 ) -> Option<Warmup> {
     let start = Instant::now();
+    let mut off = Probe::off();
     let mut iters = 1u64;
     let mut total = 0u64;
     let mut best_at_iters = (0u64, f64::INFINITY);
@@ -155,7 +168,7 @@ fn warm_up(
         if ctx.guard.tripped() {
             return None;
         }
-        let elapsed = sample(iters);
+        let elapsed = sample(iters, &mut off);
         timed += elapsed;
         total += iters;
         let per_iter = elapsed.as_nanos() as f64 / iters as f64;

@@ -2,6 +2,7 @@
 //! cost of one read, and the per-iteration cost of the harness's own timed loops, all measured
 //! once at start-up so that they can be reported and subtracted.
 
+use super::probe::Probe;
 use crate::bencher::{batched_values_loop, iter_loop};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -24,9 +25,11 @@ impl Calibration {
     pub fn measure() -> Calibration {
         let precision_ns = precision_ns();
         let overhead_ns = read_overhead_ns();
-        let iter_loop_ns = loop_cost_ns(overhead_ns, &mut |n| iter_loop(&mut || {}, n));
+        let iter_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
+            iter_loop(&mut || {}, n, &mut Probe::off())
+        });
         let batched_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
-            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n)
+            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n, &mut Probe::off())
         });
         Calibration {
             precision_ns,

@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::measure::Calibration;
 use crate::measure::sampler::Warmup;
 use crate::stats::{Outliers, TimeStats};
+use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -63,6 +64,8 @@ pub struct Environment {
     pub git: Option<Git>,
     /// Timer precision and overheads measured at start-up.
     pub timer: Calibration,
+    /// Which performance counters this machine offers, and why not.
+    pub counters: CounterAvailability,
     /// Why a `null` field above is `null`, keyed by field name.
     pub unavailable: BTreeMap<String, String>,
 }
@@ -210,6 +213,11 @@ pub struct BenchResult {
     pub throughput: Option<ThroughputResult>,
     /// The warmup.
     pub warmup: Option<Warmup>,
+    /// Performance counters per iteration; `null` with `--no-perf` or when no counter could
+    /// be opened (the environment's `counters` says why).
+    pub counters: Option<CounterResult>,
+    /// Allocations per iteration; `null` unless the bench target installs `CountingAlloc`.
+    pub alloc: Option<AllocResult>,
     /// Wall time of the whole benchmark (setup to teardown), seconds.
     pub wall_time_s: f64,
 }

@@ -1,0 +1,62 @@
+//! Start-up checks in bench mode: which optional instruments work here. Whatever is missing is
+//! said once, on stderr, and the run goes on without it.
+
+use crate::cli::Cli;
+use crate::measure::{Instruments, alloc, counters};
+use crate::store::metrics::CounterAvailability;
+
+/// What the run will measure besides time.
+pub struct Preflight {
+    /// Instruments switched on for every benchmark.
+    pub instruments: Instruments,
+    /// Counter availability for the report.
+    pub counters: CounterAvailability,
+}
+
+/// Probes the instruments and prints one line per missing one.
+pub fn run(cli: &Cli) -> Preflight {
+    let perf = !cli.harness.no_perf;
+    let counters = if perf {
+        let a = counters::availability();
+        CounterAvailability {
+            enabled: true,
+            hardware: a.hardware.is_ok(),
+            hardware_reason: a.hardware.err(),
+            software: a.software.is_ok(),
+            software_reason: a.software.err(),
+            context_switches_kernel: a.context_switches_kernel,
+        }
+    } else {
+        CounterAvailability {
+            enabled: false,
+            hardware: false,
+            hardware_reason: Some("disabled by --no-perf".into()),
+            software: false,
+            software_reason: Some("disabled by --no-perf".into()),
+            context_switches_kernel: false,
+        }
+    };
+    if perf {
+        match (&counters.hardware_reason, &counters.software_reason) {
+            (Some(hw), None) => eprintln!(
+                "qudag-bench: hardware counters (instructions, cycles, branches, cache misses) \
+                 unavailable: {hw}; reporting software counters only"
+            ),
+            (Some(hw), Some(sw)) if hw == sw => {
+                eprintln!("qudag-bench: performance counters unavailable: {hw}")
+            }
+            (Some(hw), Some(sw)) => eprintln!(
+                "qudag-bench: performance counters unavailable: hardware: {hw}; software: {sw}"
+            ),
+            (None, Some(sw)) => eprintln!("qudag-bench: software counters unavailable: {sw}"),
+            (None, None) => {}
+        }
+    }
+    Preflight {
+        instruments: Instruments {
+            perf: perf && (counters.hardware || counters.software),
+            alloc: alloc::installed(),
+        },
+        counters,
+    }
+}

@@ -1,0 +1,105 @@
+//! Measurements besides time, on real bench binaries: performance counters (with graceful
+//! fallback where the machine has no PMU) and allocation counts.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn run_json(target: &str, args: &[&str]) -> (Run, Value) {
+    let home = tempfile::tempdir().unwrap();
+    let json = home.path().join("out.json");
+    let mut all = vec!["--bench", "--json", json.to_str().unwrap()];
+    all.extend_from_slice(FAST);
+    all.extend_from_slice(args);
+    let run = run_bench(target, &all, home.path(), &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    assert_valid(&report);
+    (run, report)
+}
+
+fn bench<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn allocations_are_counted_per_iteration_inside_the_timed_loop_only() {
+    let (_, report) = run_json("alloc", &["--skip", "holds_100_mib"]);
+    let a = &bench(&report, "vec_1k")["alloc"];
+    assert_eq!(a["allocs_per_iter"], 1.0, "{a}");
+    assert_eq!(a["bytes_per_iter"], 1024.0, "{a}");
+    assert_eq!(a["deallocs_per_iter"], 1.0, "{a}");
+    let a = &bench(&report, "no_alloc")["alloc"];
+    assert_eq!(
+        (a["allocs_per_iter"].as_f64(), a["bytes_per_iter"].as_f64()),
+        (Some(0.0), Some(0.0))
+    );
+    let a = &bench(&report, "grow_to_4k")["alloc"];
+    assert_eq!(a["allocs_per_iter"], 1.0);
+    assert!(a["reallocs_per_iter"].as_f64().unwrap() >= 1.0, "{a}");
+    let a = &bench(&report, "inputs_not_counted")["alloc"];
+    assert_eq!(
+        a["allocs_per_iter"], 0.0,
+        "inputs are built outside the timed region: {a}"
+    );
+    assert_eq!(
+        a["deallocs_per_iter"], 0.0,
+        "outputs and the input buffer are freed outside: {a}"
+    );
+}
+
+#[test]
+fn without_the_counting_allocator_alloc_is_null() {
+    let (_, report) = run_json("forms", &["plain"]);
+    assert!(bench(&report, "plain")["alloc"].is_null());
+}
+
+#[test]
+fn counters_degrade_gracefully_and_are_plausible() {
+    let (run, report) = run_json("forms", &["fib10"]);
+    let avail = &report["environment"]["counters"];
+    assert_eq!(avail["enabled"], true);
+    let c = &bench(&report, "fib10")["counters"];
+    if avail["hardware"] == false {
+        let reason = avail["hardware_reason"].as_str().unwrap();
+        assert!(!reason.is_empty());
+        assert_eq!(
+            run.stderr.matches("hardware counters").count(),
+            1,
+            "one warning line: {}",
+            run.stderr
+        );
+        assert!(c["instructions"].is_null() && c["ipc"].is_null(), "{c}");
+        assert_eq!(c["unavailable"]["instructions"], reason);
+    } else {
+        assert!(c["instructions"].as_f64().unwrap() > 0.0, "{c}");
+        assert!(c["ipc"].as_f64().unwrap() > 0.0, "{c}");
+    }
+    if avail["software"] == true {
+        // The task clock counts time on the CPU only, the timer also time off it (tests run
+        // in parallel here). So the task clock per iteration lies between half the fastest
+        // sample (nothing runs the loop faster) and twice the mean (it cannot exceed the wall
+        // time): a bracket that holds however busy the machine is.
+        let task = c["task_clock_ns"].as_f64().unwrap();
+        let t = &bench(&report, "fib10")["time_ns"];
+        let (min, mean) = (t["min"].as_f64().unwrap(), t["mean"].as_f64().unwrap());
+        assert!(
+            task > 0.5 * min && task < 2.0 * mean,
+            "task clock {task}, min {min}, mean {mean}"
+        );
+        assert!(c["page_faults"].as_f64().unwrap() >= 0.0);
+    }
+}
+
+#[test]
+fn no_perf_turns_counters_off_silently() {
+    let (run, report) = run_json("forms", &["fib10", "--no-perf"]);
+    assert_eq!(report["environment"]["counters"]["enabled"], false);
+    assert!(bench(&report, "fib10")["counters"].is_null());
+    assert!(!run.stderr.contains("counters"), "{}", run.stderr);
+}
