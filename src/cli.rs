@@ -82,6 +82,14 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_NO_PERF", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_perf: bool,
+    /// Do not sample system metrics (memory, CPU, load, I/O) during benchmarks.
+    #[arg(long, env = "QUDAG_BENCH_NO_SYSTEM_METRICS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_system_metrics: bool,
+    /// System metrics sampling rate, per second.
+    #[arg(long, value_name = "HZ", env = "QUDAG_BENCH_METRICS_HZ", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub metrics_hz: u32,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]

@@ -103,3 +103,19 @@ fn no_perf_turns_counters_off_silently() {
     assert!(bench(&report, "fib10")["counters"].is_null());
     assert!(!run.stderr.contains("counters"), "{}", run.stderr);
 }
+
+#[test]
+fn system_metrics_see_memory_held_by_a_benchmark() {
+    let (_, report) = run_json("alloc", &["holds_100_mib"]);
+    let s = &bench(&report, "holds_100_mib")["system"];
+    let peak = s["summary"]["peak_rss_bytes"].as_u64().unwrap();
+    assert!(peak >= 100 << 20, "peak RSS {peak} < 100 MiB: {s}");
+    assert!(
+        s["series"].as_array().unwrap().len() >= 2,
+        "a reading at the start and at the end"
+    );
+    assert!(s["summary"]["mean_process_cpu_pct"].as_f64().is_some());
+
+    let (_, report) = run_json("alloc", &["holds_100_mib", "--no-system-metrics"]);
+    assert!(bench(&report, "holds_100_mib")["system"].is_null());
+}

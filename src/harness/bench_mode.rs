@@ -10,7 +10,7 @@ use super::{preflight, results};
 use crate::bencher::{Finished, Mode};
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
-use crate::measure::{Calibration, Guard, Instruments, MeasureContext, environment};
+use crate::measure::{Calibration, Guard, Instruments, MeasureContext, environment, system};
 use crate::registry::Benchmark;
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
@@ -158,7 +158,9 @@ fn measure_one(
         guard: guard.clone(),
         instruments,
     });
+    let sampler = instruments.system.map(system::Sampler::start);
     let outcome = exec::run(bench, Mode::Measure(ctx), settings.timeout + GRACE);
+    let system = sampler.map(system::Sampler::stop);
     let wall_time_s = started.elapsed().as_secs_f64();
     let mut result = BenchResult {
         id: bench.id.clone(),
@@ -182,6 +184,7 @@ fn measure_one(
         warmup: None,
         counters: None,
         alloc: None,
+        system,
         wall_time_s,
     };
     let timeout_text = format!("timed out after {:.3}s", settings.timeout.as_secs_f64());

@@ -4,6 +4,7 @@
 use crate::cli::Cli;
 use crate::measure::{Instruments, alloc, counters};
 use crate::store::metrics::CounterAvailability;
+use std::time::Duration;
 
 /// What the run will measure besides time.
 pub struct Preflight {
@@ -56,6 +57,8 @@ pub fn run(cli: &Cli) -> Preflight {
         instruments: Instruments {
             perf: perf && (counters.hardware || counters.software),
             alloc: alloc::installed(),
+            system: (!cli.harness.no_system_metrics)
+                .then(|| Duration::from_secs_f64(1.0 / f64::from(cli.harness.metrics_hz))),
         },
         counters,
     }

@@ -6,6 +6,7 @@ pub mod counters;
 pub mod environment;
 pub mod probe;
 pub mod sampler;
+pub mod system;
 pub mod timer;
 
 use crate::config::Settings;
@@ -35,6 +36,8 @@ pub struct Instruments {
     pub perf: bool,
     /// Allocation counts (on when a [`CountingAlloc`](alloc::CountingAlloc) is installed).
     pub alloc: bool,
+    /// System metrics sampling interval (off with `--no-system-metrics`).
+    pub system: Option<std::time::Duration>,
 }
 
 /// Cooperative cancellation: the sampler checks it between samples.

@@ -6,6 +6,7 @@ use crate::bencher::Throughput;
 use crate::config::Settings;
 use crate::measure::Calibration;
 use crate::measure::sampler::Warmup;
+use crate::measure::system::SystemMetrics;
 use crate::stats::{Outliers, TimeStats};
 use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult};
 use serde::{Deserialize, Serialize};
@@ -218,6 +219,9 @@ pub struct BenchResult {
     pub counters: Option<CounterResult>,
     /// Allocations per iteration; `null` unless the bench target installs `CountingAlloc`.
     pub alloc: Option<AllocResult>,
+    /// System metrics over the benchmark (setup to teardown); `null` with
+    /// `--no-system-metrics`.
+    pub system: Option<SystemMetrics>,
     /// Wall time of the whole benchmark (setup to teardown), seconds.
     pub wall_time_s: f64,
 }
