@@ -188,6 +188,9 @@ pub(crate) fn iter_loop<O, R: FnMut() -> O>(
     iters: u64,
     probe: &mut Probe,
 ) -> Duration {
+    if probe.is_recording() {
+        return iter_loop_recorded(routine, iters, probe);
+    }
     probe.start();
     let start = Instant::now();
     for _ in 0..iters {
@@ -196,6 +199,29 @@ pub(crate) fn iter_loop<O, R: FnMut() -> O>(
     let elapsed = start.elapsed();
     probe.stop();
     elapsed
+}
+
+/// [`iter_loop`] that also records each iteration's latency: one timer read per iteration,
+/// worthwhile only when iterations are long (the sampler decides).
+#[inline(never)]
+pub(crate) fn iter_loop_recorded<O, R: FnMut() -> O>(
+    routine: &mut R,
+    iters: u64,
+    probe: &mut Probe,
+) -> Duration {
+    let mut latencies = probe.take_latencies(iters);
+    probe.start();
+    let start = Instant::now();
+    let mut last = start;
+    for _ in 0..iters {
+        black_box(routine());
+        let now = Instant::now();
+        latencies.push(now.duration_since(last).as_nanos() as u64);
+        last = now;
+    }
+    probe.stop();
+    probe.put_latencies(latencies);
+    last.duration_since(start)
 }
 
 /// The timed loop over inputs taken by value; also used to calibrate its overhead.
@@ -208,14 +234,32 @@ pub(crate) fn batched_values_loop<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(
 ) -> Duration {
     let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
     let mut outputs = Vec::with_capacity(inputs.len());
+    let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
     probe.start();
     let start = Instant::now();
     // `drain` rather than `into_iter`: the inputs' buffer is freed after the timed region.
-    for input in inputs.drain(..) {
-        outputs.push(black_box(routine(input)));
-    }
-    let elapsed = start.elapsed();
+    let elapsed = match &mut latencies {
+        None => {
+            for input in inputs.drain(..) {
+                outputs.push(black_box(routine(input)));
+            }
+            start.elapsed()
+        }
+        Some(lat) => {
+            let mut last = start;
+            for input in inputs.drain(..) {
+                outputs.push(black_box(routine(input)));
+                let now = Instant::now();
+                lat.push(now.duration_since(last).as_nanos() as u64);
+                last = now;
+            }
+            last.duration_since(start)
+        }
+    };
     probe.stop();
+    if let Some(lat) = latencies {
+        probe.put_latencies(lat);
+    }
     drop(outputs);
     drop(inputs);
     elapsed
@@ -231,13 +275,31 @@ fn batched_refs_loop<I, O, S: FnMut() -> I, R: FnMut(&mut I) -> O>(
 ) -> Duration {
     let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
     let mut outputs = Vec::with_capacity(inputs.len());
+    let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
     probe.start();
     let start = Instant::now();
-    for input in inputs.iter_mut() {
-        outputs.push(black_box(routine(input)));
-    }
-    let elapsed = start.elapsed();
+    let elapsed = match &mut latencies {
+        None => {
+            for input in inputs.iter_mut() {
+                outputs.push(black_box(routine(input)));
+            }
+            start.elapsed()
+        }
+        Some(lat) => {
+            let mut last = start;
+            for input in inputs.iter_mut() {
+                outputs.push(black_box(routine(input)));
+                let now = Instant::now();
+                lat.push(now.duration_since(last).as_nanos() as u64);
+                last = now;
+            }
+            last.duration_since(start)
+        }
+    };
     probe.stop();
+    if let Some(lat) = latencies {
+        probe.put_latencies(lat);
+    }
     drop(outputs);
     drop(inputs);
     elapsed

@@ -39,7 +39,7 @@ fn allocations_are_counted_per_iteration_inside_the_timed_loop_only() {
         (a["allocs_per_iter"].as_f64(), a["bytes_per_iter"].as_f64()),
         (Some(0.0), Some(0.0))
     );
-    let a = &bench(&report, "grow_to_4k")["alloc"];
+    let a = &bench(&report, "grow_to_16k")["alloc"];
     assert_eq!(a["allocs_per_iter"], 1.0);
     assert!(a["reallocs_per_iter"].as_f64().unwrap() >= 1.0, "{a}");
     let a = &bench(&report, "inputs_not_counted")["alloc"];
@@ -118,4 +118,42 @@ fn system_metrics_see_memory_held_by_a_benchmark() {
 
     let (_, report) = run_json("alloc", &["holds_100_mib", "--no-system-metrics"]);
     assert!(bench(&report, "holds_100_mib")["system"].is_null());
+}
+
+#[test]
+fn percentiles_per_iteration_for_long_iterations_else_per_sample() {
+    let (run, report) = run_json("faults", &["fine"]);
+    let p = &bench(&report, "fine")["percentiles_ns"];
+    assert_eq!(p["granularity"], "sample", "a sub-nanosecond routine: {p}");
+    assert!(!run.stdout.contains("p99"), "{}", run.stdout);
+
+    // About 10 us per iteration: far above the timer's precision.
+    let (run, report) = run_json("alloc", &["grow_to_16k"]);
+    let b = bench(&report, "grow_to_16k");
+    let p = &b["percentiles_ns"];
+    let precision = report["environment"]["timer"]["precision_ns"]
+        .as_f64()
+        .unwrap();
+    let median = b["time_ns"]["median"].as_f64().unwrap();
+    if median >= 100.0 * precision {
+        assert_eq!(p["granularity"], "iteration", "{p}");
+        assert_eq!(
+            p["count"].as_u64().unwrap(),
+            b["iters_per_sample"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .sum::<u64>()
+        );
+        assert_contains(&run.stdout, "p99");
+    }
+    let q = |k: &str| p[k].as_f64().unwrap();
+    assert!(
+        q("p50") <= q("p90")
+            && q("p90") <= q("p99")
+            && q("p99") <= q("p999")
+            && q("p999") <= q("max"),
+        "{p}"
+    );
 }

@@ -16,7 +16,7 @@ use crate::report::json;
 use crate::report::libtest::LibtestReporter;
 use crate::report::terminal::PrettyReporter;
 use crate::report::{Reporter, StartInfo};
-use crate::stats::{analyze, per_iteration};
+use crate::stats::{Granularity, analyze, per_iteration, percentiles};
 use crate::store::report::{
     EffectiveSettings, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
@@ -179,6 +179,7 @@ fn measure_one(
         samples_ns: Vec::new(),
         overhead: None,
         time_ns: None,
+        percentiles_ns: None,
         outliers: None,
         throughput: None,
         warmup: None,
@@ -197,18 +198,18 @@ fn measure_one(
                 "{timeout_text}; the benchmark did not stop and was abandoned"
             ));
         }
-        Outcome::Returned(Finished { timed: false, .. }) => {
-            result.error = Some(NO_TIMING_CALL.into())
-        }
-        Outcome::Returned(Finished { measured: None, .. }) => {
+        Outcome::Returned(f) if !f.timed => result.error = Some(NO_TIMING_CALL.into()),
+        Outcome::Returned(f) if f.measured.is_none() => {
             result.status = Status::Timeout;
             result.error = Some(timeout_text);
         }
-        Outcome::Returned(Finished {
-            measured: Some(m),
-            throughput,
-            ..
-        }) => {
+        Outcome::Returned(f) => {
+            let Finished {
+                measured,
+                throughput,
+                ..
+            } = *f;
+            let m = measured.expect("the arm above takes a missing measurement");
             let per_iter = per_iteration(
                 &m.iters,
                 &m.elapsed_ns,
@@ -216,6 +217,13 @@ fn measure_one(
                 m.iter_overhead_ns,
             );
             let (time, outliers) = analyze(&per_iter);
+            result.percentiles_ns = match &m.latencies_ns {
+                Some(lat) => percentiles(
+                    lat.iter().map(|&l| l as f64 - m.iter_overhead_ns),
+                    Granularity::Iteration,
+                ),
+                None => percentiles(per_iter.iter().copied(), Granularity::Sample),
+            };
             result.throughput = throughput.map(|t| ThroughputResult {
                 per_iter: t,
                 per_second: (time.median > 0.0).then(|| {

@@ -13,8 +13,8 @@ pub const GRACE: Duration = Duration::from_secs(1);
 
 /// How a benchmark function ended.
 pub enum Outcome {
-    /// It returned.
-    Returned(Finished),
+    /// It returned (boxed: the measurements are large next to the other variants).
+    Returned(Box<Finished>),
     /// It panicked, with this message.
     Panicked(String),
     /// It did not return within the timeout (and grace); its thread is abandoned.
@@ -39,7 +39,7 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
         return Outcome::Panicked(format!("cannot start the benchmark's thread: {e}"));
     }
     match rx.recv_timeout(wait) {
-        Ok(Ok(finished)) => Outcome::Returned(finished),
+        Ok(Ok(finished)) => Outcome::Returned(Box::new(finished)),
         Ok(Err(payload)) => Outcome::Panicked(panic_message(payload.as_ref())),
         Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Hung,
         Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -10,6 +10,8 @@ use super::counters::{CounterSet, Totals};
 pub struct Probe {
     counters: Option<CounterSet>,
     alloc: Option<(AllocCounts, AllocCounts)>,
+    /// Per-iteration latencies (ns, as read), when iterations are long enough to time alone.
+    latencies: Option<Vec<u64>>,
 }
 
 impl Probe {
@@ -29,7 +31,35 @@ impl Probe {
                 c
             });
         let alloc = alloc.then(|| (AllocCounts::default(), AllocCounts::default()));
-        Probe { counters, alloc }
+        Probe {
+            counters,
+            alloc,
+            latencies: None,
+        }
+    }
+
+    /// From now on the timed loops also record each iteration's latency.
+    pub fn record_iterations(&mut self) {
+        self.latencies.get_or_insert_with(Vec::new);
+    }
+
+    /// Whether the timed loops should record latencies.
+    #[inline]
+    pub fn is_recording(&self) -> bool {
+        self.latencies.is_some()
+    }
+
+    /// The latency buffer with room for `additional` more, taken out for a timed loop (so that
+    /// it never grows inside the timed region); give it back with [`Probe::put_latencies`].
+    pub fn take_latencies(&mut self, additional: u64) -> Vec<u64> {
+        let mut buf = self.latencies.take().unwrap_or_default();
+        buf.reserve(usize::try_from(additional).unwrap_or(usize::MAX));
+        buf
+    }
+
+    /// Returns the buffer taken by [`Probe::take_latencies`].
+    pub fn put_latencies(&mut self, buf: Vec<u64>) {
+        self.latencies = Some(buf);
     }
 
     /// Just before a timed loop.
@@ -54,11 +84,23 @@ impl Probe {
         }
     }
 
-    /// Counter totals (if counters were on) and allocation totals (if counted).
-    pub fn finish(mut self) -> (Option<Totals>, Option<AllocCounts>) {
-        (
-            self.counters.as_mut().map(CounterSet::totals),
-            self.alloc.map(|(total, _)| total),
-        )
+    /// Counter totals (if counters were on), allocation totals (if counted) and recorded
+    /// latencies (if recording).
+    pub fn finish(mut self) -> Finished {
+        Finished {
+            counters: self.counters.as_mut().map(CounterSet::totals),
+            alloc: self.alloc.map(|(total, _)| total),
+            latencies: self.latencies,
+        }
     }
+}
+
+/// What a probe collected.
+pub struct Finished {
+    /// Counter totals.
+    pub counters: Option<Totals>,
+    /// Allocation totals.
+    pub alloc: Option<AllocCounts>,
+    /// Per-iteration latencies as read (ns).
+    pub latencies: Option<Vec<u64>>,
 }

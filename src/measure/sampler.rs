@@ -65,7 +65,13 @@ pub struct Measured {
     pub counters: Option<Totals>,
     /// Allocation totals over the measured samples, if a counting allocator is installed.
     pub alloc: Option<AllocCounts>,
+    /// Each iteration's latency as read (ns), when iterations were long enough to time alone
+    /// (at least [`RECORD_FACTOR`] times the timer precision).
+    pub latencies_ns: Option<Vec<u64>>,
 }
+
+/// Iterations at least this many times the timer's precision are timed one by one too.
+pub const RECORD_FACTOR: f64 = 100.0;
 
 /// Measures `sample` (which runs `n` iterations and returns their elapsed time).
 /// Returns `None` when the guard tripped (timeout).
@@ -95,6 +101,11 @@ pub fn measure(
     let mut out_elapsed = Vec::with_capacity(out_iters.capacity());
     let min_samples = MIN_SAMPLES.min(settings.samples) as usize;
     let mut probe = Probe::new(ctx.instruments.perf, ctx.instruments.alloc);
+    let record = kind != LoopKind::Custom
+        && warmup.estimate_ns >= RECORD_FACTOR * ctx.calibration.precision_ns;
+    if record {
+        probe.record_iterations();
+    }
     let start = Instant::now();
     while out_iters.len() < settings.samples as usize
         && (out_iters.len() < min_samples || start.elapsed() < settings.measure_time)
@@ -108,11 +119,16 @@ pub fn measure(
         out_elapsed.push(elapsed.as_nanos().min(u64::MAX as u128) as u64);
     }
     let measure_wall_ns = start.elapsed().as_nanos() as u64;
-    let (counters, alloc) = probe.finish();
-    let (sample_overhead_ns, iter_overhead_ns) = match kind {
-        LoopKind::Iter => (ctx.calibration.overhead_ns, ctx.calibration.iter_loop_ns),
-        LoopKind::Batched => (ctx.calibration.overhead_ns, ctx.calibration.batched_loop_ns),
-        LoopKind::Custom => (0.0, 0.0),
+    let finished = probe.finish();
+    let c = &ctx.calibration;
+    // A recording loop's sample is the sum of its iterations' intervals, each holding one
+    // timer read: its whole overhead is per iteration.
+    let (sample_overhead_ns, iter_overhead_ns) = match (kind, record) {
+        (LoopKind::Iter, false) => (c.overhead_ns, c.iter_loop_ns),
+        (LoopKind::Iter, true) => (0.0, c.iter_recorded_ns),
+        (LoopKind::Batched, false) => (c.overhead_ns, c.batched_loop_ns),
+        (LoopKind::Batched, true) => (0.0, c.batched_recorded_ns),
+        (LoopKind::Custom, _) => (0.0, 0.0),
     };
     Some(Measured {
         iters: out_iters,
@@ -121,8 +137,9 @@ pub fn measure(
         iter_overhead_ns,
         warmup,
         measure_wall_ns,
-        counters,
-        alloc,
+        counters: finished.counters,
+        alloc: finished.alloc,
+        latencies_ns: finished.latencies,
     })
 }
 

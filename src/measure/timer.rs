@@ -18,6 +18,11 @@ pub struct Calibration {
     pub iter_loop_ns: f64,
     /// Per-iteration cost of the `with_inputs` / `iter_batched` loop with a trivial input.
     pub batched_loop_ns: f64,
+    /// Per-iteration cost of `b.iter`'s loop when it records each iteration's latency (one
+    /// timer read and one store more).
+    pub iter_recorded_ns: f64,
+    /// Same for the `with_inputs` loop.
+    pub batched_recorded_ns: f64,
 }
 
 impl Calibration {
@@ -31,13 +36,27 @@ impl Calibration {
         let batched_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
             batched_values_loop(&mut || 0u64, &mut |x: u64| x, n, &mut Probe::off())
         });
+        let iter_recorded_ns =
+            loop_cost_ns(0.0, &mut |n| iter_loop(&mut || {}, n, &mut recording()));
+        let batched_recorded_ns = loop_cost_ns(0.0, &mut |n| {
+            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n, &mut recording())
+        });
         Calibration {
             precision_ns,
             overhead_ns,
+            iter_recorded_ns,
+            batched_recorded_ns,
             iter_loop_ns,
             batched_loop_ns,
         }
     }
+}
+
+/// A probe that only records latencies.
+fn recording() -> Probe {
+    let mut p = Probe::off();
+    p.record_iterations();
+    p
 }
 
 /// Smallest positive step between consecutive reads, over many tries.

@@ -1,10 +1,12 @@
 //! The default terminal format: one compact line per benchmark as it finishes, e.g.
 //! `ml_kem::keygen   23.41 µs  [23.38 µs, 23.45 µs]  ±0.9%  42.70 MB/s  3 outliers`:
-//! the median, its 95% CI, the MAD as a percentage of the median, throughput, outliers.
+//! the median, its 95% CI, the MAD as a percentage of the median, throughput, p50/p99 when
+//! iterations were timed one by one, outliers.
 
 use super::units::{rate, time};
 use super::{Reporter, StartInfo};
 use crate::bencher::Throughput;
+use crate::stats::Granularity;
 use crate::store::report::RunSummary;
 use crate::store::{BenchResult, Status};
 use std::io::Write;
@@ -42,6 +44,11 @@ pub fn result_text(r: &BenchResult) -> String {
             {
                 let bytes = matches!(tp.per_iter, Throughput::Bytes(_));
                 text.push_str(&format!("  {}", rate(per_second, bytes)));
+            }
+            if let Some(p) = &r.percentiles_ns
+                && p.granularity == Granularity::Iteration
+            {
+                text.push_str(&format!("  p50 {} p99 {}", time(p.p50), time(p.p99)));
             }
             let outliers = r.outliers.map_or(0, |o| o.total());
             if outliers > 0 {

@@ -3,10 +3,12 @@
 
 pub mod bootstrap;
 pub mod outliers;
+pub mod percentiles;
 pub mod summary;
 
 pub use bootstrap::{Interval, bootstrap_mean_median};
 pub use outliers::{Outliers, tukey};
+pub use percentiles::{Granularity, Percentiles, percentiles};
 pub use summary::{Summary, quantile_sorted, summarize};
 
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::measure::Calibration;
 use crate::measure::sampler::Warmup;
 use crate::measure::system::SystemMetrics;
-use crate::stats::{Outliers, TimeStats};
+use crate::stats::{Outliers, Percentiles, TimeStats};
 use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -208,6 +208,9 @@ pub struct BenchResult {
     pub overhead: Option<Overhead>,
     /// Statistics of the time per iteration (ns), from the samples minus the overheads.
     pub time_ns: Option<TimeStats>,
+    /// Latency percentiles: per iteration when iterations are long enough to time alone
+    /// (`granularity: iteration`), otherwise of the per-sample means.
+    pub percentiles_ns: Option<Percentiles>,
     /// Tukey outlier counts among the per-iteration times.
     pub outliers: Option<Outliers>,
     /// Throughput, when the benchmark declared one.
