@@ -66,3 +66,32 @@ fn cargo_nextest_runs_every_benchmark() {
     assert!(all.contains("19 tests run: 19 passed"), "{all}");
     assert!(all.contains("fixture::bench/forms sum_bytes/64"), "{all}");
 }
+
+#[test]
+fn an_unoptimised_build_is_measured_with_a_warning() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = cargo(&[
+        "bench",
+        "--profile",
+        "dev",
+        "--bench",
+        "faults",
+        "--",
+        "fine",
+        "--quick",
+    ]);
+    cmd.env("QUDAG_BENCH_HOME", home.path());
+    let run = run_cargo(cmd);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_contains(&run.stderr, "built without optimisations");
+    let report = read_json(&home.path().join("results/faults.json"));
+    let stability = &report["environment"]["stability"];
+    assert_eq!(stability["debug_build"], true);
+    assert!(
+        stability["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("without optimisations")
+    );
+    assert_eq!(report["environment"]["profile"]["debug_assertions"], true);
+}

@@ -42,7 +42,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
 
-    let preflight = preflight::run(cli);
+    let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
@@ -102,6 +102,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             target.debug_assertions,
             calibration,
             preflight.counters.clone(),
+            preflight.stability.clone(),
         ),
         config: RunConfig {
             config_file: resolver.file.path.as_ref().map(|p| p.display().to_string()),

@@ -2,20 +2,29 @@
 //! said once, on stderr, and the run goes on without it.
 
 use crate::cli::Cli;
+use crate::measure::stability::{self, Stability};
 use crate::measure::{Instruments, alloc, counters};
 use crate::store::metrics::CounterAvailability;
 use std::time::Duration;
 
-/// What the run will measure besides time.
+/// What the run will measure besides time, and how stable the machine looks.
 pub struct Preflight {
+    /// Stability facts and warnings (printed already).
+    pub stability: Stability,
     /// Instruments switched on for every benchmark.
     pub instruments: Instruments,
     /// Counter availability for the report.
     pub counters: CounterAvailability,
 }
 
-/// Probes the instruments and prints one line per missing one.
-pub fn run(cli: &Cli) -> Preflight {
+/// Probes the instruments and the machine, and prints one line per missing instrument and per
+/// stability warning.
+pub fn run(cli: &Cli, debug_assertions: bool) -> Preflight {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let stability = stability::collect(env!("QUDAG_BENCH_OPT_LEVEL"), debug_assertions, cores);
+    for warning in &stability.warnings {
+        eprintln!("qudag-bench: warning: {warning}");
+    }
     let perf = !cli.harness.no_perf;
     let counters = if perf {
         let a = counters::availability();
@@ -54,6 +63,7 @@ pub fn run(cli: &Cli) -> Preflight {
         }
     }
     Preflight {
+        stability,
         instruments: Instruments {
             perf: perf && (counters.hardware || counters.software),
             alloc: alloc::installed(),

@@ -1,6 +1,7 @@
 //! The environment fingerprint of a run: host, OS, CPU, memory, toolchain, build, git.
 
 use crate::measure::Calibration;
+use crate::measure::stability::Stability;
 use crate::store::metrics::CounterAvailability;
 use crate::store::report::{Environment, Git, Profile};
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ pub fn collect(
     debug_assertions: bool,
     timer: Calibration,
     counters: CounterAvailability,
+    stability: Stability,
 ) -> Environment {
     let mut unavailable = BTreeMap::new();
     let mut note = |field: &str, value: Result<String, String>| match value {
@@ -74,6 +76,7 @@ pub fn collect(
         git,
         timer,
         counters,
+        stability,
         unavailable,
     }
 }

@@ -6,6 +6,7 @@ pub mod counters;
 pub mod environment;
 pub mod probe;
 pub mod sampler;
+pub mod stability;
 pub mod system;
 pub mod timer;
 

@@ -6,6 +6,7 @@ use crate::bencher::Throughput;
 use crate::config::Settings;
 use crate::measure::Calibration;
 use crate::measure::sampler::Warmup;
+use crate::measure::stability::Stability;
 use crate::measure::system::SystemMetrics;
 use crate::stats::{Outliers, Percentiles, TimeStats};
 use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult};
@@ -67,6 +68,9 @@ pub struct Environment {
     pub timer: Calibration,
     /// Which performance counters this machine offers, and why not.
     pub counters: CounterAvailability,
+    /// Frequency scaling, load, virtualisation, steal time, build: what makes timings less
+    /// stable here, with the warnings printed at start.
+    pub stability: Stability,
     /// Why a `null` field above is `null`, keyed by field name.
     pub unavailable: BTreeMap<String, String>,
 }
