@@ -90,6 +90,10 @@ pub struct HarnessArgs {
     #[arg(long, value_name = "HZ", env = "QUDAG_BENCH_METRICS_HZ", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub metrics_hz: u32,
+    /// Show counters, allocations and system metrics under each result.
+    #[arg(long, env = "QUDAG_BENCH_VERBOSE", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub verbose: bool,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]

@@ -157,3 +157,14 @@ fn percentiles_per_iteration_for_long_iterations_else_per_sample() {
         "{p}"
     );
 }
+
+#[test]
+fn verbose_adds_a_detail_line() {
+    let home = tempfile::tempdir().unwrap();
+    let mut args = vec!["--bench", "vec_1k", "--verbose"];
+    args.extend_from_slice(FAST);
+    let run = run_bench("alloc", &args, home.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_contains(&run.stdout, "1.00 allocs, 0.00 reallocs, 1024 B");
+    assert_contains(&run.stdout, "whole benchmark: peak RSS");
+}

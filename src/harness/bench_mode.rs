@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         Box::new(std::io::stdout())
     };
     let mut reporter: Box<dyn Reporter> = match cli.harness.output_format {
-        OutputFormat::Pretty => Box::new(PrettyReporter::new(out)),
+        OutputFormat::Pretty => Box::new(PrettyReporter::new(out, cli.harness.verbose)),
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
 

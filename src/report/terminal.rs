@@ -16,13 +16,69 @@ use std::time::Duration;
 pub struct PrettyReporter {
     out: Box<dyn Write>,
     width: usize,
+    verbose: bool,
 }
 
 impl PrettyReporter {
-    /// A reporter printing to `out`.
-    pub fn new(out: Box<dyn Write>) -> Self {
-        PrettyReporter { out, width: 0 }
+    /// A reporter printing to `out`; `verbose` adds a detail line per benchmark.
+    pub fn new(out: Box<dyn Write>, verbose: bool) -> Self {
+        PrettyReporter {
+            out,
+            width: 0,
+            verbose,
+        }
     }
+}
+
+/// The `--verbose` detail line: counters and allocations per iteration, then peak memory and
+/// CPU use over the whole benchmark.
+pub fn detail_text(r: &BenchResult) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(c) = &r.counters {
+        let mut counters = Vec::new();
+        if let (Some(i), Some(ipc)) = (c.instructions, c.ipc) {
+            counters.push(format!("{i:.1} instr (IPC {ipc:.2})"));
+        }
+        if let Some(rate) = c.branch_miss_rate {
+            counters.push(format!("{:.2}% branch misses", 100.0 * rate));
+        }
+        if let Some(m) = c.cache_misses {
+            counters.push(format!("{m:.3} cache misses"));
+        }
+        if let Some(t) = c.task_clock_ns {
+            counters.push(format!("task-clock {}", time(t)));
+        }
+        if let Some(p) = c.page_faults {
+            counters.push(format!("{p:.3} page faults"));
+        }
+        if let Some(cs) = c.context_switches {
+            counters.push(format!("{cs:.4} ctx switches"));
+        }
+        if !counters.is_empty() {
+            parts.push(counters.join(", "));
+        }
+    }
+    if let Some(a) = &r.alloc {
+        parts.push(format!(
+            "{:.2} allocs, {:.2} reallocs, {:.0} B",
+            a.allocs_per_iter, a.reallocs_per_iter, a.bytes_per_iter
+        ));
+    }
+    let mut text = (!parts.is_empty()).then(|| format!("per iteration: {}", parts.join(" | ")));
+    if let Some(s) = &r.system {
+        let mut sys = format!(
+            "whole benchmark: peak RSS {:.1} MiB",
+            s.summary.peak_rss_bytes as f64 / (1 << 20) as f64
+        );
+        if let Some(cpu) = s.summary.mean_process_cpu_pct {
+            sys.push_str(&format!(", CPU {cpu:.0}%"));
+        }
+        text = Some(match text {
+            Some(t) => format!("{t} | {sys}"),
+            None => sys,
+        });
+    }
+    text
 }
 
 /// The line's text after the id.
@@ -92,6 +148,11 @@ impl Reporter for PrettyReporter {
 
     fn bench_finished(&mut self, r: &BenchResult) {
         let _ = writeln!(self.out, "{}", result_text(r));
+        if self.verbose
+            && let Some(detail) = detail_text(r)
+        {
+            let _ = writeln!(self.out, "{:w$}  {detail}", "", w = self.width);
+        }
     }
 
     fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
