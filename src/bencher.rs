@@ -3,12 +3,15 @@
 //! `iter_custom`) measures the routine.
 
 use crate::measure::MeasureContext;
+use crate::measure::loops::{
+    batched_refs_sample, batched_values_sample, timed_loop_custom, timed_loop_iter,
+};
 use crate::measure::probe::Probe;
 use crate::measure::sampler::{self, LoopKind, Measured};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Work done by one iteration, for throughput figures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -25,6 +28,9 @@ pub(crate) enum Mode {
     Smoke,
     /// Warm up, plan and sample.
     Measure(Arc<MeasureContext>),
+    /// Run the timed loop once with this many iterations, nothing else (the worker that
+    /// `--instructions` runs under callgrind).
+    Instructions(u64),
 }
 
 /// Handed to each benchmark function; see the module docs.
@@ -66,9 +72,12 @@ impl Bencher {
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
                 let result = sampler::measure(&ctx, LoopKind::Iter, &mut |n, probe| {
-                    iter_loop(&mut routine, n, probe)
+                    timed_loop_iter(&mut routine, n, probe)
                 });
                 self.measured = result;
+            }
+            Mode::Instructions(n) => {
+                timed_loop_iter(&mut routine, *n, &mut Probe::off());
             }
         }
     }
@@ -102,11 +111,11 @@ impl Bencher {
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
                 self.measured = sampler::measure(&ctx, LoopKind::Custom, &mut |n, probe| {
-                    probe.start();
-                    let elapsed = routine(n);
-                    probe.stop();
-                    elapsed
+                    timed_loop_custom(&mut routine, n, probe)
                 });
+            }
+            Mode::Instructions(n) => {
+                timed_loop_custom(&mut routine, *n, &mut Probe::off());
             }
         }
     }
@@ -156,8 +165,11 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
                 bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
-                    batched_values_loop(&mut setup, &mut routine, n, probe)
+                    batched_values_sample(&mut setup, &mut routine, n, probe)
                 });
+            }
+            Mode::Instructions(n) => {
+                batched_values_sample(&mut setup, &mut routine, *n, &mut Probe::off());
             }
         }
     }
@@ -174,133 +186,12 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
             Mode::Measure(ctx) => {
                 let ctx = ctx.clone();
                 bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
-                    batched_refs_loop(&mut setup, &mut routine, n, probe)
+                    batched_refs_sample(&mut setup, &mut routine, n, probe)
                 });
             }
-        }
-    }
-}
-
-/// The timed loop of [`Bencher::iter`]; also used to calibrate its overhead.
-#[inline(never)]
-pub(crate) fn iter_loop<O, R: FnMut() -> O>(
-    routine: &mut R,
-    iters: u64,
-    probe: &mut Probe,
-) -> Duration {
-    if probe.is_recording() {
-        return iter_loop_recorded(routine, iters, probe);
-    }
-    probe.start();
-    let start = Instant::now();
-    for _ in 0..iters {
-        black_box(routine());
-    }
-    let elapsed = start.elapsed();
-    probe.stop();
-    elapsed
-}
-
-/// [`iter_loop`] that also records each iteration's latency: one timer read per iteration,
-/// worthwhile only when iterations are long (the sampler decides).
-#[inline(never)]
-pub(crate) fn iter_loop_recorded<O, R: FnMut() -> O>(
-    routine: &mut R,
-    iters: u64,
-    probe: &mut Probe,
-) -> Duration {
-    let mut latencies = probe.take_latencies(iters);
-    probe.start();
-    let start = Instant::now();
-    let mut last = start;
-    for _ in 0..iters {
-        black_box(routine());
-        let now = Instant::now();
-        latencies.push(now.duration_since(last).as_nanos() as u64);
-        last = now;
-    }
-    probe.stop();
-    probe.put_latencies(latencies);
-    last.duration_since(start)
-}
-
-/// The timed loop over inputs taken by value; also used to calibrate its overhead.
-#[inline(never)]
-pub(crate) fn batched_values_loop<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(
-    setup: &mut S,
-    routine: &mut R,
-    iters: u64,
-    probe: &mut Probe,
-) -> Duration {
-    let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
-    let mut outputs = Vec::with_capacity(inputs.len());
-    let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
-    probe.start();
-    let start = Instant::now();
-    // `drain` rather than `into_iter`: the inputs' buffer is freed after the timed region.
-    let elapsed = match &mut latencies {
-        None => {
-            for input in inputs.drain(..) {
-                outputs.push(black_box(routine(input)));
+            Mode::Instructions(n) => {
+                batched_refs_sample(&mut setup, &mut routine, *n, &mut Probe::off());
             }
-            start.elapsed()
         }
-        Some(lat) => {
-            let mut last = start;
-            for input in inputs.drain(..) {
-                outputs.push(black_box(routine(input)));
-                let now = Instant::now();
-                lat.push(now.duration_since(last).as_nanos() as u64);
-                last = now;
-            }
-            last.duration_since(start)
-        }
-    };
-    probe.stop();
-    if let Some(lat) = latencies {
-        probe.put_latencies(lat);
     }
-    drop(outputs);
-    drop(inputs);
-    elapsed
-}
-
-/// The timed loop over inputs taken by reference.
-#[inline(never)]
-fn batched_refs_loop<I, O, S: FnMut() -> I, R: FnMut(&mut I) -> O>(
-    setup: &mut S,
-    routine: &mut R,
-    iters: u64,
-    probe: &mut Probe,
-) -> Duration {
-    let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
-    let mut outputs = Vec::with_capacity(inputs.len());
-    let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
-    probe.start();
-    let start = Instant::now();
-    let elapsed = match &mut latencies {
-        None => {
-            for input in inputs.iter_mut() {
-                outputs.push(black_box(routine(input)));
-            }
-            start.elapsed()
-        }
-        Some(lat) => {
-            let mut last = start;
-            for input in inputs.iter_mut() {
-                outputs.push(black_box(routine(input)));
-                let now = Instant::now();
-                lat.push(now.duration_since(last).as_nanos() as u64);
-                last = now;
-            }
-            last.duration_since(start)
-        }
-    };
-    probe.stop();
-    if let Some(lat) = latencies {
-        probe.put_latencies(lat);
-    }
-    drop(outputs);
-    drop(inputs);
-    elapsed
 }

@@ -94,6 +94,14 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_VERBOSE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub verbose: bool,
+    /// Also count instructions per iteration under valgrind's callgrind (deterministic, slow;
+    /// needs valgrind).
+    #[arg(long, env = "QUDAG_BENCH_INSTRUCTIONS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub instructions: bool,
+    /// Internal: run the selected benchmark's timed loop once with N iterations.
+    #[arg(long = "qudag-bench-worker-iters", value_name = "N", hide = true)]
+    pub worker_iters: Option<u64>,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]

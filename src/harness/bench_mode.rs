@@ -10,7 +10,9 @@ use super::{preflight, results};
 use crate::bencher::{Finished, Mode};
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
-use crate::measure::{Calibration, Guard, Instruments, MeasureContext, environment, system};
+use crate::measure::{
+    Calibration, Guard, Instruments, MeasureContext, callgrind, environment, system,
+};
 use crate::registry::Benchmark;
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
@@ -42,6 +44,15 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
 
+    let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
+        None => None,
+        Some(Ok(version)) => Some(version),
+        Some(Err(e)) => {
+            eprintln!("error: --instructions: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let exe = std::env::current_exe().unwrap_or_default();
     let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
@@ -57,7 +68,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let mut hung = Vec::new();
     for bench in &to_run {
         reporter.bench_started(&bench.id);
-        let result = measure_one(bench, resolver, calibration, preflight.instruments);
+        let mut result = measure_one(bench, resolver, calibration, preflight.instruments);
+        if let (Some(version), Some(time)) = (&valgrind, &result.time_ns) {
+            let iterations = callgrind::iterations_for(time.median);
+            result.instructions = Some(callgrind::count(&exe, &bench.id, iterations, version));
+        }
         if result.status == Status::Timeout
             && result
                 .error
@@ -186,6 +201,7 @@ fn measure_one(
         warmup: None,
         counters: None,
         alloc: None,
+        instructions: None,
         system,
         wall_time_s,
     };

@@ -7,6 +7,7 @@ mod preflight;
 mod results;
 mod select;
 mod test_mode;
+mod worker;
 
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
@@ -78,6 +79,9 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
         return EXIT_USAGE;
     }
     let selection = select::select(&cli, benches);
+    if let Some(iterations) = cli.harness.worker_iters {
+        return worker::run(&cli, selection, iterations);
+    }
     if cli.libtest.list || !cli.libtest.bench {
         return test_mode::run(&cli, &resolver, selection);
     }

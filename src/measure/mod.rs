@@ -2,8 +2,10 @@
 //! Measure code never prints.
 
 pub mod alloc;
+pub mod callgrind;
 pub mod counters;
 pub mod environment;
+pub mod loops;
 pub mod probe;
 pub mod sampler;
 pub mod stability;

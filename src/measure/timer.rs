@@ -2,8 +2,8 @@
 //! cost of one read, and the per-iteration cost of the harness's own timed loops, all measured
 //! once at start-up so that they can be reported and subtracted.
 
+use super::loops::{batched_values_sample, timed_loop_iter};
 use super::probe::Probe;
-use crate::bencher::{batched_values_loop, iter_loop};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -31,15 +31,16 @@ impl Calibration {
         let precision_ns = precision_ns();
         let overhead_ns = read_overhead_ns();
         let iter_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
-            iter_loop(&mut || {}, n, &mut Probe::off())
+            timed_loop_iter(&mut || {}, n, &mut Probe::off())
         });
         let batched_loop_ns = loop_cost_ns(overhead_ns, &mut |n| {
-            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n, &mut Probe::off())
+            batched_values_sample(&mut || 0u64, &mut |x: u64| x, n, &mut Probe::off())
         });
-        let iter_recorded_ns =
-            loop_cost_ns(0.0, &mut |n| iter_loop(&mut || {}, n, &mut recording()));
+        let iter_recorded_ns = loop_cost_ns(0.0, &mut |n| {
+            timed_loop_iter(&mut || {}, n, &mut recording())
+        });
         let batched_recorded_ns = loop_cost_ns(0.0, &mut |n| {
-            batched_values_loop(&mut || 0u64, &mut |x: u64| x, n, &mut recording())
+            batched_values_sample(&mut || 0u64, &mut |x: u64| x, n, &mut recording())
         });
         Calibration {
             precision_ns,

@@ -101,6 +101,9 @@ pub fn result_text(r: &BenchResult) -> String {
                 let bytes = matches!(tp.per_iter, Throughput::Bytes(_));
                 text.push_str(&format!("  {}", rate(per_second, bytes)));
             }
+            if let Some(i) = r.instructions.as_ref().and_then(|i| i.per_iter) {
+                text.push_str(&format!("  {i:.0} instr"));
+            }
             if let Some(p) = &r.percentiles_ns
                 && p.granularity == Granularity::Iteration
             {

@@ -5,6 +5,7 @@
 use crate::bencher::Throughput;
 use crate::config::Settings;
 use crate::measure::Calibration;
+use crate::measure::callgrind::InstructionCount;
 use crate::measure::sampler::Warmup;
 use crate::measure::stability::Stability;
 use crate::measure::system::SystemMetrics;
@@ -226,6 +227,8 @@ pub struct BenchResult {
     pub counters: Option<CounterResult>,
     /// Allocations per iteration; `null` unless the bench target installs `CountingAlloc`.
     pub alloc: Option<AllocResult>,
+    /// Instructions per iteration counted by callgrind; `null` without `--instructions`.
+    pub instructions: Option<InstructionCount>,
     /// System metrics over the benchmark (setup to teardown); `null` with
     /// `--no-system-metrics`.
     pub system: Option<SystemMetrics>,

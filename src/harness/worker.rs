@@ -1,0 +1,23 @@
+//! The hidden worker mode behind `--instructions`: run the selected benchmark's timed loop
+//! once with exactly N iterations and nothing else (no calibration, warmup, counters, sampler
+//! or report), so that callgrind sees only the benchmark.
+
+use super::select::Selection;
+use super::test_mode::NO_TIMING_CALL;
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::bencher::{Bencher, Mode};
+use crate::cli::Cli;
+
+/// Runs each selected benchmark once with `iterations`; returns the exit code.
+pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {
+    let (to_run, _, _) = selection.filtered(cli);
+    for bench in to_run {
+        let mut bencher = Bencher::new(Mode::Instructions(iterations));
+        bench.call(&mut bencher);
+        if !bencher.finish().timed {
+            eprintln!("{}: {NO_TIMING_CALL}", bench.id);
+            return EXIT_FAILED;
+        }
+    }
+    EXIT_OK
+}
