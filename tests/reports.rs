@@ -162,3 +162,65 @@ fn a_run_selecting_nothing_keeps_the_latest_results() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(std::fs::read(&results).unwrap(), b"earlier report");
 }
+
+#[test]
+fn targets_are_shown_as_met_or_missed_without_changing_the_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("qudag-bench.toml");
+    std::fs::write(
+        &cfg,
+        r#"[targets]
+"plain" = "< 1s"
+"fib10" = "< 1ns"
+"sum_bytes" = "> 1 KB/s"
+"strings/ab" = "> 1 MB/s"
+"#,
+    )
+    .unwrap();
+    let json = home.path().join("out.json");
+    let mut args = vec![
+        "--bench",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ];
+    args.extend_from_slice(FAST);
+    let run = run_bench("forms", &args, home.path(), &[]);
+    assert_eq!(
+        run.code, 0,
+        "targets alone do not fail a run (the gate does): {}",
+        run.stderr
+    );
+    let report = read_json(&json);
+    assert_valid(&report);
+    let target = |id: &str| {
+        report["benchmarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == id)
+            .unwrap()["target"]
+            .clone()
+    };
+    assert_eq!(target("plain")["met"], true);
+    assert_eq!(target("fib10")["met"], false);
+    assert_eq!(
+        target("sum_bytes/64")["met"],
+        true,
+        "a function's target covers its arguments"
+    );
+    assert_eq!(target("sum_bytes/1024")["met"], true);
+    assert!(target("strings/ab")["met"].is_null());
+    assert!(
+        target("strings/ab")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("declares elements")
+    );
+    assert!(target("empty").is_null());
+    assert_eq!(report["summary"]["targets_met"], 3);
+    assert_eq!(report["summary"]["targets_missed"], 1);
+    assert_contains(&run.stdout, "target < 1ns: MISSED");
+    assert_contains(&run.stdout, "targets: 3 met, 1 missed");
+}

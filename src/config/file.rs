@@ -3,6 +3,7 @@
 //! checked: an unknown key, a wrong type or an out-of-range value is an error naming the file,
 //! the key and the expected form.
 
+use super::target::{self, Target};
 use super::{Layer, SAMPLES_RANGE, duration};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +20,8 @@ pub struct FileConfig {
     pub suites: BTreeMap<String, Layer>,
     /// `[bench."ID"]`.
     pub benches: BTreeMap<String, Layer>,
+    /// `[targets]`: id (or function id) to the target as written and parsed.
+    pub targets: BTreeMap<String, (String, Target)>,
 }
 
 /// A configuration error, naming the file and the key.
@@ -80,6 +83,25 @@ impl FileConfig {
         for (key, value) in &table {
             match key.as_str() {
                 "global" => out.global = layer(value, "global", &err)?,
+                "targets" => {
+                    let Some(entries) = value.as_table() else {
+                        return Err(err(
+                            key,
+                            "expected a table of \"ID\" = \"TARGET\" entries".into(),
+                        ));
+                    };
+                    for (id, expr) in entries {
+                        let dotted = format!("targets.{}", quote_key(id));
+                        let Some(text) = expr.as_str() else {
+                            return Err(err(
+                                &dotted,
+                                format!("expected a string such as {}", target::EXPECTED),
+                            ));
+                        };
+                        let parsed = target::parse(text).map_err(|e| err(&dotted, e))?;
+                        out.targets.insert(id.clone(), (text.to_string(), parsed));
+                    }
+                }
                 "suite" | "bench" => {
                     let Some(sections) = value.as_table() else {
                         return Err(err(
@@ -101,7 +123,8 @@ impl FileConfig {
                 _ => {
                     return Err(err(
                         key,
-                        "unknown section; expected `global`, `suite.NAME` or `bench.\"ID\"`".into(),
+                        "unknown section; expected `global`, `suite.NAME`, `bench.\"ID\"` or `targets`"
+                            .into(),
                     ));
                 }
             }
@@ -254,6 +277,16 @@ mod tests {
         assert!(e.message.contains("greater than 0"), "{e}");
         let e = parse("[global]\nwarmup_time = true\n").unwrap_err();
         assert!(e.message.contains("found true"), "{e}");
+    }
+
+    #[test]
+    fn targets_are_parsed_and_checked() {
+        let cfg = parse("[targets]\n\"ml_kem::keygen\" = \"< 1ms\"\n").unwrap();
+        assert_eq!(cfg.targets["ml_kem::keygen"].0, "< 1ms");
+        let e = parse("[targets]\n\"ml_kem::keygen\" = \"soon\"\n").unwrap_err();
+        assert_eq!(e.key, "targets.\"ml_kem::keygen\"");
+        let e = parse("[targets]\nx = 3\n").unwrap_err();
+        assert!(e.message.contains("expected a string"), "{e}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod duration;
 pub mod file;
+pub mod target;
 
 use crate::registry::{AttrOptions, Benchmark};
 use std::time::Duration;
@@ -109,6 +110,14 @@ impl Resolver {
             s = QUICK.apply(s);
         }
         self.overrides.apply(s)
+    }
+
+    /// The target of `bench`, as written and parsed: its id's entry, else its function's.
+    pub fn target(&self, bench: &Benchmark) -> Option<&(String, target::Target)> {
+        self.file
+            .targets
+            .get(&bench.id)
+            .or_else(|| self.file.targets.get(&bench.base_id))
     }
 
     /// The settings for benchmarks with no attribute options in `suite` (for the report).

@@ -69,6 +69,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     for bench in &to_run {
         reporter.bench_started(&bench.id);
         let mut result = measure_one(bench, resolver, calibration, preflight.instruments);
+        if result.status == Status::Ok
+            && let Some((expression, target)) = resolver.target(bench)
+        {
+            result.target = Some(results::target(expression, target, &result));
+        }
         if let (Some(version), Some(time)) = (&valgrind, &result.time_ns) {
             let iterations = callgrind::iterations_for(time.median);
             result.instructions = Some(callgrind::count(&exe, &bench.id, iterations, version));
@@ -96,6 +101,8 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             .count() as u64,
         ignored: ignored.len() as u64,
         filtered_out,
+        targets_met: count_targets(&results, true),
+        targets_missed: count_targets(&results, false),
     };
     reporter.finish(&results, &summary, start.elapsed());
     if !hung.is_empty() {
@@ -202,6 +209,7 @@ fn measure_one(
         counters: None,
         alloc: None,
         instructions: None,
+        target: None,
         system,
         wall_time_s,
     };
@@ -271,6 +279,13 @@ fn measure_one(
         }
     }
     result
+}
+
+fn count_targets(results: &[BenchResult], met: bool) -> u64 {
+    results
+        .iter()
+        .filter(|r| r.target.as_ref().and_then(|t| t.met) == Some(met))
+        .count() as u64
 }
 
 /// A run id unique enough for one host: start time in ms, process id, and a random suffix.

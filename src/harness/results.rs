@@ -1,10 +1,12 @@
 //! Turns raw measurements into report entries: counter totals and allocation totals into
 //! per-iteration figures.
 
+use crate::config::target::Target;
 use crate::measure::alloc::AllocCounts;
 use crate::measure::counters::arith::{per_iteration, ratio};
 use crate::measure::counters::{HARDWARE, Totals};
-use crate::store::metrics::{AllocResult, CounterResult};
+use crate::store::BenchResult;
+use crate::store::metrics::{AllocResult, CounterResult, TargetResult};
 
 /// Per-iteration counters from the totals of `samples` samples and `iterations` iterations.
 pub fn counters(totals: &Totals, samples: u64, iterations: u64) -> CounterResult {
@@ -60,6 +62,58 @@ pub fn alloc(counts: AllocCounts, iterations: u64) -> Option<AllocResult> {
         bytes_per_iter: counts.bytes_allocated as f64 / n,
         freed_bytes_per_iter: counts.bytes_deallocated as f64 / n,
     })
+}
+
+/// Checks `result` against `target` (written as `expression`).
+pub fn target(expression: &str, target: &Target, result: &BenchResult) -> TargetResult {
+    let (measured, reason) = match target {
+        Target::Time { statistic, .. } => match time_statistic(result, statistic) {
+            Some(v) => (Some(v), None),
+            None => (None, Some(format!("no `{statistic}` was measured"))),
+        },
+        Target::Throughput { unit, .. } => match &result.throughput {
+            None => (None, Some("the benchmark declares no throughput (b.throughput_bytes or b.throughput_elements)".into())),
+            Some(t) => {
+                let declared = match t.per_iter {
+                    crate::bencher::Throughput::Bytes(_) => "bytes",
+                    crate::bencher::Throughput::Elements(_) => "elements",
+                };
+                if declared != unit {
+                    (None, Some(format!("the target is in {unit} per second but the benchmark declares {declared}")))
+                } else {
+                    (t.per_second, t.per_second.is_none().then(|| "the median time is 0".into()))
+                }
+            }
+        },
+    };
+    let met = measured.map(|m| match target {
+        Target::Time { below_ns, .. } => m < *below_ns,
+        Target::Throughput {
+            above_per_second, ..
+        } => m > *above_per_second,
+    });
+    TargetResult {
+        expression: expression.to_string(),
+        target: target.clone(),
+        measured,
+        met,
+        reason,
+    }
+}
+
+fn time_statistic(result: &BenchResult, statistic: &str) -> Option<f64> {
+    let t = result.time_ns.as_ref();
+    let p = result.percentiles_ns.as_ref();
+    match statistic {
+        "median" => t.map(|t| t.median),
+        "mean" => t.map(|t| t.mean),
+        "p50" => p.map(|p| p.p50),
+        "p90" => p.map(|p| p.p90),
+        "p99" => p.map(|p| p.p99),
+        "p999" => p.map(|p| p.p999),
+        "max" => p.map(|p| p.max),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -134,5 +188,58 @@ mod tests {
         let a = alloc(counts, 100).unwrap();
         assert_eq!((a.allocs_per_iter, a.bytes_per_iter), (1.0, 1024.0));
         assert_eq!(alloc(counts, 0), None);
+    }
+
+    fn result_with(
+        median: f64,
+        throughput: Option<crate::store::report::ThroughputResult>,
+    ) -> BenchResult {
+        let report: BenchResult = serde_json::from_value(serde_json::json!({
+            "id": "x", "name": "x", "arg": null, "suite": "s", "tags": [],
+            "location": {"file": "f", "line": 1}, "status": "ok", "error": null,
+            "config": {"warmup_time_s": 0.1, "measure_time_s": 0.1, "samples": 10, "timeout_s": 1.0},
+            "iters_per_sample": [], "samples_ns": [], "overhead": null,
+            "time_ns": {"mean": median, "median": median, "std_dev": 0.0, "mad": 0.0, "min": median,
+                "max": median, "cv": 0.0, "mean_ci": {"lower": median, "upper": median, "level": 0.95},
+                "median_ci": {"lower": median, "upper": median, "level": 0.95}},
+            "percentiles_ns": null, "outliers": null, "throughput": null, "warmup": null,
+            "wall_time_s": 1.0, "counters": null, "alloc": null, "system": null,
+            "instructions": null, "target": null
+        }))
+        .unwrap();
+        BenchResult {
+            throughput,
+            ..report
+        }
+    }
+
+    #[test]
+    fn time_and_throughput_targets_are_checked() {
+        use crate::config::target::parse;
+        let r = result_with(900_000.0, None);
+        let t = target("< 1ms", &parse("< 1ms").unwrap(), &r);
+        assert_eq!((t.measured, t.met), (Some(900_000.0), Some(true)));
+        let t = target("< 500us", &parse("< 500us").unwrap(), &r);
+        assert_eq!(t.met, Some(false));
+        let t = target("p99 < 1s", &parse("p99 < 1s").unwrap(), &r);
+        assert_eq!(t.met, None, "no percentiles measured");
+        assert!(t.reason.unwrap().contains("p99"));
+        let t = target("> 10 msg/s", &parse("> 10 msg/s").unwrap(), &r);
+        assert!(t.reason.unwrap().contains("declares no throughput"));
+        let tp = crate::store::report::ThroughputResult {
+            per_iter: crate::bencher::Throughput::Elements(100),
+            per_second: Some(2e4),
+        };
+        let r = result_with(5e6, Some(tp));
+        assert_eq!(
+            target("> 10000 msg/s", &parse("> 10000 msg/s").unwrap(), &r).met,
+            Some(true)
+        );
+        assert_eq!(
+            target("> 30k msg/s", &parse("> 30k msg/s").unwrap(), &r).met,
+            Some(false)
+        );
+        let t = target("> 1 MB/s", &parse("> 1 MB/s").unwrap(), &r);
+        assert_eq!(t.met, None, "bytes target on an elements benchmark");
     }
 }

@@ -109,6 +109,14 @@ pub fn result_text(r: &BenchResult) -> String {
             {
                 text.push_str(&format!("  p50 {} p99 {}", time(p.p50), time(p.p99)));
             }
+            if let Some(t) = &r.target {
+                let verdict = match t.met {
+                    Some(true) => "met",
+                    Some(false) => "MISSED",
+                    None => "not checked",
+                };
+                text.push_str(&format!("  target {}: {verdict}", t.expression));
+            }
             let outliers = r.outliers.map_or(0, |o| o.total());
             if outliers > 0 {
                 let pct = 100.0 * outliers as f64 / r.samples_ns.len().max(1) as f64;
@@ -178,6 +186,13 @@ impl Reporter for PrettyReporter {
             s.filtered_out,
             elapsed.as_secs_f64()
         );
+        if s.targets_met + s.targets_missed > 0 {
+            let _ = writeln!(
+                self.out,
+                "targets: {} met, {} missed",
+                s.targets_met, s.targets_missed
+            );
+        }
         let _ = self.out.flush();
     }
 }

@@ -1,6 +1,7 @@
 //! Report types for what is measured besides time: performance counters and allocations.
 //! Every figure is per iteration; what could not be measured is `null` with a reason.
 
+use crate::config::target::Target;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -88,4 +89,19 @@ pub struct CounterAvailability {
     pub software_reason: Option<String>,
     /// Whether context switches are counted kernel-side.
     pub context_switches_kernel: bool,
+}
+
+/// A performance target and whether the benchmark met it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetResult {
+    /// The target as written in `qudag-bench.toml`.
+    pub expression: String,
+    /// The target parsed.
+    pub target: Target,
+    /// The measured value compared (ns for time targets, units per second for throughput).
+    pub measured: Option<f64>,
+    /// Whether the target was met; `null` when it could not be checked.
+    pub met: Option<bool>,
+    /// Why it could not be checked.
+    pub reason: Option<String>,
 }

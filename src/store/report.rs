@@ -10,7 +10,7 @@ use crate::measure::sampler::Warmup;
 use crate::measure::stability::Stability;
 use crate::measure::system::SystemMetrics;
 use crate::stats::{Outliers, Percentiles, TimeStats};
-use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult};
+use crate::store::metrics::{AllocResult, CounterAvailability, CounterResult, TargetResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -229,6 +229,8 @@ pub struct BenchResult {
     pub alloc: Option<AllocResult>,
     /// Instructions per iteration counted by callgrind; `null` without `--instructions`.
     pub instructions: Option<InstructionCount>,
+    /// The performance target from `qudag-bench.toml`, if one is set for this benchmark.
+    pub target: Option<TargetResult>,
     /// System metrics over the benchmark (setup to teardown); `null` with
     /// `--no-system-metrics`.
     pub system: Option<SystemMetrics>,
@@ -249,4 +251,8 @@ pub struct RunSummary {
     pub ignored: u64,
     /// Benchmarks excluded by the filter, `--skip`, `--suite` or `--tag`.
     pub filtered_out: u64,
+    /// Performance targets met.
+    pub targets_met: u64,
+    /// Performance targets missed.
+    pub targets_missed: u64,
 }

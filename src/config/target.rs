@@ -1,0 +1,183 @@
+//! Performance targets, written in `qudag-bench.toml` as
+//!
+//! ```toml
+//! [targets]
+//! "ml_kem::keygen" = "< 1ms"            # median time per iteration below 1 ms
+//! "consensus::finality" = "p99 < 1s"    # a percentile instead of the median
+//! "network::throughput" = "> 10000 msg/s"  # throughput at the median time
+//! ```
+//!
+//! Time statistics: `median` (default), `mean`, `p50`, `p90`, `p99`, `p999`, `max`. Throughput
+//! units: bytes (`B/s`, `KB/s`, `MB/s`, `GB/s`, `KiB/s`, `MiB/s`, `GiB/s`) or elements (any
+//! other word per second, e.g. `msg/s`, `ops/s`, `elem/s`, with an optional `k`/`M`/`G` on the
+//! number).
+
+use super::duration;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A parsed target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    /// A time statistic must stay below a bound.
+    Time {
+        /// `median`, `mean`, `p50`, `p90`, `p99`, `p999` or `max`.
+        statistic: String,
+        /// The bound in nanoseconds.
+        below_ns: f64,
+    },
+    /// Throughput at the median time must stay above a bound.
+    Throughput {
+        /// `bytes` or `elements`.
+        unit: String,
+        /// The bound in units per second.
+        above_per_second: f64,
+    },
+}
+
+const STATISTICS: [&str; 7] = ["median", "mean", "p50", "p90", "p99", "p999", "max"];
+
+/// What a target should look like, for error messages.
+pub const EXPECTED: &str = "\"< 1ms\", \"p99 < 1s\" or \"> 10000 msg/s\" (statistics: median, \
+                            mean, p50, p90, p99, p999, max)";
+
+/// Parses a target expression.
+pub fn parse(text: &str) -> Result<Target, String> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix('>') {
+        return parse_throughput(rest.trim());
+    }
+    let (statistic, rest) = match text.split_once('<') {
+        Some((stat, rest)) => (stat.trim(), rest.trim()),
+        None => return Err(format!("`{text}` is not a target; expected {EXPECTED}")),
+    };
+    let statistic = if statistic.is_empty() {
+        "median"
+    } else {
+        statistic
+    };
+    if !STATISTICS.contains(&statistic) {
+        return Err(format!(
+            "unknown statistic `{statistic}`; expected {EXPECTED}"
+        ));
+    }
+    let bound: Duration = duration::parse(rest)?;
+    if bound.is_zero() {
+        return Err("a time target must be greater than 0".into());
+    }
+    Ok(Target::Time {
+        statistic: statistic.to_string(),
+        below_ns: bound.as_nanos() as f64,
+    })
+}
+
+fn parse_throughput(text: &str) -> Result<Target, String> {
+    let (number, unit) = text
+        .split_once(char::is_whitespace)
+        .map(|(n, u)| (n.trim(), u.trim()))
+        .ok_or_else(|| {
+            format!("`> {text}`: expected a number and a unit per second, e.g. \"> 10000 msg/s\"")
+        })?;
+    let (digits, scale) = match number.char_indices().last() {
+        Some((i, 'k')) => (&number[..i], 1e3),
+        Some((i, 'M')) => (&number[..i], 1e6),
+        Some((i, 'G')) => (&number[..i], 1e9),
+        _ => (number, 1.0),
+    };
+    let value: f64 = digits
+        .parse()
+        .map_err(|_| format!("`{number}` is not a number; expected {EXPECTED}"))?;
+    let Some(per) = unit.strip_suffix("/s") else {
+        return Err(format!(
+            "`{unit}` is not a rate; expected a unit per second such as msg/s or MB/s"
+        ));
+    };
+    let (kind, factor) = match per {
+        "B" => ("bytes", 1.0),
+        "KB" => ("bytes", 1e3),
+        "MB" => ("bytes", 1e6),
+        "GB" => ("bytes", 1e9),
+        "KiB" => ("bytes", 1024.0),
+        "MiB" => ("bytes", 1024.0 * 1024.0),
+        "GiB" => ("bytes", 1024.0 * 1024.0 * 1024.0),
+        "" => return Err(format!("`{unit}`: missing unit before /s")),
+        _ => ("elements", 1.0),
+    };
+    let above = value * scale * factor;
+    if !(above.is_finite() && above > 0.0) {
+        return Err("a throughput target must be greater than 0".into());
+    }
+    Ok(Target::Throughput {
+        unit: kind.to_string(),
+        above_per_second: above,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_targets() {
+        assert_eq!(
+            parse("< 1ms").unwrap(),
+            Target::Time {
+                statistic: "median".into(),
+                below_ns: 1e6
+            }
+        );
+        assert_eq!(
+            parse("p99 < 1s").unwrap(),
+            Target::Time {
+                statistic: "p99".into(),
+                below_ns: 1e9
+            }
+        );
+        assert_eq!(
+            parse("mean<500us").unwrap(),
+            Target::Time {
+                statistic: "mean".into(),
+                below_ns: 5e5
+            }
+        );
+        assert!(parse("p98 < 1s").unwrap_err().contains("unknown statistic"));
+        assert!(parse("< 0s").is_err());
+        assert!(parse("fast").is_err());
+    }
+
+    #[test]
+    fn throughput_targets() {
+        assert_eq!(
+            parse("> 10000 msg/s").unwrap(),
+            Target::Throughput {
+                unit: "elements".into(),
+                above_per_second: 1e4
+            }
+        );
+        assert_eq!(
+            parse("> 10k msg/s").unwrap(),
+            Target::Throughput {
+                unit: "elements".into(),
+                above_per_second: 1e4
+            }
+        );
+        assert_eq!(
+            parse("> 2 MiB/s").unwrap(),
+            Target::Throughput {
+                unit: "bytes".into(),
+                above_per_second: 2.0 * 1024.0 * 1024.0
+            }
+        );
+        assert_eq!(
+            parse("> 1.5 GB/s").unwrap(),
+            Target::Throughput {
+                unit: "bytes".into(),
+                above_per_second: 1.5e9
+            }
+        );
+        assert!(parse("> 10000 msg").is_err());
+        assert!(parse("> fast msg/s").is_err());
+        assert!(parse("> 0 msg/s").is_err());
+    }
+}
