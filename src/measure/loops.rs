@@ -58,56 +58,9 @@ pub fn batched_values_sample<I, O, S: FnMut() -> I, R: FnMut(I) -> O>(
     iters: u64,
     probe: &mut Probe,
 ) -> Duration {
-    let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
-    let mut outputs = Vec::with_capacity(inputs.len());
-    let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
-    let elapsed = timed_loop_batched_values(
-        &mut inputs,
-        &mut outputs,
-        routine,
-        latencies.as_mut(),
-        probe,
-    );
-    if let Some(lat) = latencies {
-        probe.put_latencies(lat);
-    }
-    drop(outputs);
-    drop(inputs);
-    elapsed
-}
-
-/// The timed loop over inputs taken by value (recording latencies into `latencies` if given).
-#[inline(never)]
-pub fn timed_loop_batched_values<I, O, R: FnMut(I) -> O>(
-    inputs: &mut Vec<I>,
-    outputs: &mut Vec<O>,
-    routine: &mut R,
-    latencies: Option<&mut Vec<u64>>,
-    probe: &mut Probe,
-) -> Duration {
-    probe.start();
-    let start = Instant::now();
-    // `drain` rather than `into_iter`: the inputs' buffer is freed after the timed region.
-    let elapsed = match latencies {
-        None => {
-            for input in inputs.drain(..) {
-                outputs.push(black_box(routine(input)));
-            }
-            start.elapsed()
-        }
-        Some(lat) => {
-            let mut last = start;
-            for input in inputs.drain(..) {
-                outputs.push(black_box(routine(input)));
-                let now = Instant::now();
-                lat.push(now.duration_since(last).as_nanos() as u64);
-                last = now;
-            }
-            last.duration_since(start)
-        }
-    };
-    probe.stop();
-    elapsed
+    batched_sample(setup, iters, probe, |inputs, outputs, latencies, probe| {
+        timed_loop_batched_values(inputs, outputs, routine, latencies, probe)
+    })
 }
 
 /// One sample over inputs taken by reference; see [`batched_values_sample`].
@@ -117,22 +70,42 @@ pub fn batched_refs_sample<I, O, S: FnMut() -> I, R: FnMut(&mut I) -> O>(
     iters: u64,
     probe: &mut Probe,
 ) -> Duration {
+    batched_sample(setup, iters, probe, |inputs, outputs, latencies, probe| {
+        timed_loop_batched_refs(inputs, outputs, routine, latencies, probe)
+    })
+}
+
+/// The untimed frame of a batched sample: inputs built before, latencies handed over, inputs
+/// and outputs dropped after.
+fn batched_sample<I, O, S: FnMut() -> I>(
+    setup: &mut S,
+    iters: u64,
+    probe: &mut Probe,
+    timed: impl FnOnce(&mut Vec<I>, &mut Vec<O>, Option<&mut Vec<u64>>, &mut Probe) -> Duration,
+) -> Duration {
     let mut inputs: Vec<I> = (0..iters).map(|_| setup()).collect();
     let mut outputs = Vec::with_capacity(inputs.len());
     let mut latencies = probe.is_recording().then(|| probe.take_latencies(iters));
-    let elapsed = timed_loop_batched_refs(
-        &mut inputs,
-        &mut outputs,
-        routine,
-        latencies.as_mut(),
-        probe,
-    );
+    let elapsed = timed(&mut inputs, &mut outputs, latencies.as_mut(), probe);
     if let Some(lat) = latencies {
         probe.put_latencies(lat);
     }
     drop(outputs);
     drop(inputs);
     elapsed
+}
+
+/// The timed loop over inputs taken by value (recording latencies into `latencies` if given).
+/// `drain` rather than `into_iter`: the inputs' buffer is freed after the timed region.
+#[inline(never)]
+pub fn timed_loop_batched_values<I, O, R: FnMut(I) -> O>(
+    inputs: &mut Vec<I>,
+    outputs: &mut Vec<O>,
+    routine: &mut R,
+    latencies: Option<&mut Vec<u64>>,
+    probe: &mut Probe,
+) -> Duration {
+    timed_over(inputs.drain(..), outputs, routine, latencies, probe)
 }
 
 /// The timed loop over inputs taken by reference.
@@ -144,19 +117,31 @@ pub fn timed_loop_batched_refs<I, O, R: FnMut(&mut I) -> O>(
     latencies: Option<&mut Vec<u64>>,
     probe: &mut Probe,
 ) -> Duration {
+    timed_over(inputs.iter_mut(), outputs, routine, latencies, probe)
+}
+
+/// The body of the batched loops: `routine` over `items`, outputs kept for dropping later.
+#[inline(always)]
+fn timed_over<T, O>(
+    items: impl Iterator<Item = T>,
+    outputs: &mut Vec<O>,
+    routine: &mut impl FnMut(T) -> O,
+    latencies: Option<&mut Vec<u64>>,
+    probe: &mut Probe,
+) -> Duration {
     probe.start();
     let start = Instant::now();
     let elapsed = match latencies {
         None => {
-            for input in inputs.iter_mut() {
-                outputs.push(black_box(routine(input)));
+            for item in items {
+                outputs.push(black_box(routine(item)));
             }
             start.elapsed()
         }
         Some(lat) => {
             let mut last = start;
-            for input in inputs.iter_mut() {
-                outputs.push(black_box(routine(input)));
+            for item in items {
+                outputs.push(black_box(routine(item)));
                 let now = Instant::now();
                 lat.push(now.duration_since(last).as_nanos() as u64);
                 last = now;
