@@ -109,10 +109,11 @@ pub fn warnings(s: &Stability, cores: usize) -> Vec<String> {
         w.push("turbo/boost is on: clock speed depends on temperature and load".into());
     }
     if let Some(l) = s.load1
-        && l >= 0.5 * cores as f64
+        && l >= 0.75 * cores as f64
     {
         w.push(format!(
-            "load average {l:.2} on {cores} CPUs: other work may disturb the measurements"
+            "1-minute load average {l:.2} on {cores} CPUs: other work (or a build that just \
+             ended) may disturb the measurements"
         ));
     }
     if let Some(steal) = s.steal_pct_since_boot
