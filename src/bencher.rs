@@ -2,12 +2,15 @@
 //! teardown, and exactly one timing call (`iter`, `with_inputs(..).bench_*`, `iter_batched`,
 //! `iter_custom`) measures the routine.
 
+use crate::executor::Executor;
 use crate::measure::MeasureContext;
+use crate::measure::loops::timed_loop_async;
 use crate::measure::loops::{
     batched_refs_sample, batched_values_sample, timed_loop_custom, timed_loop_iter,
 };
 use crate::measure::probe::Probe;
 use crate::measure::sampler::{self, LoopKind, Measured};
+use crate::measure::{parallel, timer};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -36,15 +39,18 @@ pub(crate) enum Mode {
 /// Handed to each benchmark function; see the module docs.
 pub struct Bencher {
     mode: Mode,
+    /// Threads for `iter_parallel` (the benchmark's `threads` option), 1 otherwise.
+    threads: usize,
     throughput: Option<Throughput>,
     measured: Option<Measured>,
     timed: bool,
 }
 
 impl Bencher {
-    pub(crate) fn new(mode: Mode) -> Bencher {
+    pub(crate) fn new(mode: Mode, threads: usize) -> Bencher {
         Bencher {
             mode,
+            threads: threads.max(1),
             throughput: None,
             measured: None,
             timed: false,
@@ -64,6 +70,7 @@ impl Bencher {
     /// Times `routine`, called repeatedly; its output is passed through [`black_box`] and
     /// dropped inside the timed region (use [`Bencher::with_inputs`] to keep drops out).
     pub fn iter<O, R: FnMut() -> O>(&mut self, mut routine: R) {
+        self.single_threaded("b.iter");
         self.start_timing();
         match &self.mode {
             Mode::Smoke => {
@@ -78,6 +85,58 @@ impl Bencher {
             }
             Mode::Instructions(n) => {
                 timed_loop_iter(&mut routine, *n, &mut Probe::off());
+            }
+        }
+    }
+
+    /// Times `routine` on the benchmark's threads at once (its `threads = [..]` option, one
+    /// thread without it). Shared state built before this call is borrowed by every thread;
+    /// it is dropped after timing. Threads are started once and reused for every sample, each
+    /// sample starting them together; the time is per iteration per thread (the slowest
+    /// thread's), and a declared throughput is aggregated over the threads.
+    pub fn iter_parallel<O, R: Fn() -> O + Sync>(&mut self, routine: R) {
+        self.start_timing();
+        match &self.mode {
+            Mode::Smoke => parallel::once_on_each(self.threads, &routine),
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                self.measured = parallel::with_threads(self.threads, &routine, |sample| {
+                    sampler::measure(&ctx, LoopKind::Parallel, sample)
+                });
+            }
+            Mode::Instructions(n) => {
+                timed_loop_iter(&mut || routine(), *n, &mut Probe::off());
+            }
+        }
+    }
+
+    /// Times the futures `routine` returns, awaited on `executor` (e.g. a tokio `Runtime`, with
+    /// the `tokio` feature). A whole sample runs inside one `block_on`; the per-iteration cost
+    /// of the async loop on this executor is measured before warmup and subtracted.
+    pub fn iter_async<O, F, R, E>(&mut self, executor: &E, mut routine: R)
+    where
+        F: std::future::Future<Output = O>,
+        R: FnMut() -> F,
+        E: Executor,
+    {
+        self.single_threaded("b.iter_async");
+        self.start_timing();
+        match &self.mode {
+            Mode::Smoke => {
+                black_box(executor.block_on(routine()));
+            }
+            Mode::Measure(ctx) => {
+                let ctx = ctx.clone();
+                let loop_ns = timer::loop_cost_ns(ctx.calibration.overhead_ns, &mut |n| {
+                    executor.block_on(timed_loop_async(&mut || async {}, n, &mut Probe::off()))
+                });
+                self.measured =
+                    sampler::measure(&ctx, LoopKind::Async { loop_ns }, &mut |n, probe| {
+                        executor.block_on(timed_loop_async(&mut routine, n, probe))
+                    });
+            }
+            Mode::Instructions(n) => {
+                executor.block_on(timed_loop_async(&mut routine, *n, &mut Probe::off()));
             }
         }
     }
@@ -120,6 +179,15 @@ impl Bencher {
         }
     }
 
+    /// `iter` and the batched forms run on one thread: refuse them in a threaded benchmark
+    /// rather than report single-threaded numbers under a `threads=N` id.
+    fn single_threaded(&self, method: &str) {
+        assert!(
+            self.threads == 1,
+            "this benchmark has `threads = [..]`: time it with b.iter_parallel, not {method} (which runs on one thread)"
+        );
+    }
+
     fn start_timing(&mut self) {
         assert!(
             !self.timed,
@@ -157,6 +225,7 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
     /// Times `routine(input)`, taking each input by value.
     pub fn bench_values<O, R: FnMut(I) -> O>(self, mut routine: R) {
         let Inputs { bencher, mut setup } = self;
+        bencher.single_threaded("b.with_inputs");
         bencher.start_timing();
         match &bencher.mode {
             Mode::Smoke => {
@@ -177,6 +246,7 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
     /// Times `routine(&mut input)`; inputs and outputs are dropped outside the timed region.
     pub fn bench_refs<O, R: FnMut(&mut I) -> O>(self, mut routine: R) {
         let Inputs { bencher, mut setup } = self;
+        bencher.single_threaded("b.with_inputs");
         bencher.start_timing();
         match &bencher.mode {
             Mode::Smoke => {

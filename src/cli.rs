@@ -78,6 +78,15 @@ pub struct HarnessArgs {
     /// stderr.
     #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
     pub json: Option<String>,
+    /// Thread counts for benchmarks that declare `threads` (repeat or comma-separate; 0 means
+    /// all cores).
+    #[arg(
+        long,
+        value_name = "N",
+        env = "QUDAG_BENCH_THREADS",
+        value_delimiter = ','
+    )]
+    pub threads: Vec<usize>,
     /// Do not open performance counters.
     #[arg(long, env = "QUDAG_BENCH_NO_PERF", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]

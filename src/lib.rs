@@ -34,6 +34,7 @@ extern crate self as qudag_bench;
 pub mod bencher;
 pub mod cli;
 pub mod config;
+pub mod executor;
 pub mod harness;
 pub mod measure;
 pub mod registry;
@@ -42,6 +43,7 @@ pub mod stats;
 pub mod store;
 
 pub use bencher::{Bencher, Inputs, Throughput};
+pub use executor::Executor;
 pub use measure::alloc::CountingAlloc;
 pub use qudag_bench_macros::qudag_bench;
 pub use std::hint::black_box;

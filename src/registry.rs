@@ -55,6 +55,9 @@ pub struct BenchEntry {
     pub tags: &'static [&'static str],
     /// Other attribute options.
     pub options: AttrOptions,
+    /// The `threads` option: one benchmark per thread count (0 = all cores); empty when the
+    /// benchmark is single-threaded.
+    pub threads: &'static [usize],
     /// The function.
     pub bench: BenchFn,
 }
@@ -74,6 +77,8 @@ pub struct Benchmark {
     pub entry: &'static BenchEntry,
     /// Index of the argument for [`BenchFn::WithArgs`].
     pub arg_index: usize,
+    /// Threads that run the routine at once (`threads` option); `None` when single-threaded.
+    pub threads: Option<usize>,
 }
 
 impl Benchmark {
@@ -94,39 +99,69 @@ pub fn base_id(module_path: &str, name: &str) -> String {
     }
 }
 
-/// Expands entries into benchmarks (one per argument), in a stable order: by function id, then
-/// arguments in the attribute's order.
-pub fn collect(entries: &'static [BenchEntry], target: &str) -> Vec<Benchmark> {
+/// Expands entries into benchmarks (one per argument and thread count), in a stable order: by
+/// function id, then arguments in the attribute's order, then thread counts. A threaded
+/// benchmark's id ends in `/threads=N`; `threads_override` (from `--threads`) replaces the
+/// thread counts of benchmarks that declare any. Thread count 0 means all cores.
+pub fn collect(
+    entries: &'static [BenchEntry],
+    target: &str,
+    threads_override: &[usize],
+) -> Vec<Benchmark> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut out = Vec::new();
     for entry in entries {
         let base = base_id(entry.module_path, entry.name);
         let suite = entry.suite.unwrap_or(target).to_string();
-        match entry.bench {
-            BenchFn::Single(_) => out.push(Benchmark {
-                id: base.clone(),
-                base_id: base,
-                arg: None,
-                suite,
-                entry,
-                arg_index: 0,
-            }),
-            BenchFn::WithArgs { names, count, .. } => {
-                let names = names();
-                debug_assert_eq!(names.len(), count);
-                for (index, arg) in names.into_iter().enumerate() {
-                    out.push(Benchmark {
-                        id: format!("{base}/{arg}"),
-                        base_id: base.clone(),
-                        arg: Some(arg),
-                        suite: suite.clone(),
-                        entry,
-                        arg_index: index,
-                    });
+        let args: Vec<(usize, Option<String>)> = match entry.bench {
+            BenchFn::Single(_) => vec![(0, None)],
+            BenchFn::WithArgs { names, .. } => names()
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| (i, Some(a)))
+                .collect(),
+        };
+        let declared = if entry.threads.is_empty() || threads_override.is_empty() {
+            entry.threads
+        } else {
+            threads_override
+        };
+        let threads: Vec<Option<usize>> = if declared.is_empty() {
+            vec![None]
+        } else {
+            // 0 means all cores, which may equal a count also listed: keep one of each.
+            let mut counts: Vec<usize> = declared
+                .iter()
+                .map(|&t| if t == 0 { cores } else { t })
+                .collect();
+            counts.sort_unstable();
+            counts.dedup();
+            counts.into_iter().map(Some).collect()
+        };
+        for (arg_index, arg) in &args {
+            for &thread_count in &threads {
+                let mut id = match arg {
+                    Some(a) => format!("{base}/{a}"),
+                    None => base.clone(),
+                };
+                if let Some(t) = thread_count {
+                    id.push_str(&format!("/threads={t}"));
                 }
+                out.push(Benchmark {
+                    id,
+                    base_id: base.clone(),
+                    arg: arg.clone(),
+                    suite: suite.clone(),
+                    entry,
+                    arg_index: *arg_index,
+                    threads: thread_count,
+                });
             }
         }
     }
-    out.sort_by(|a, b| (&a.base_id, a.arg_index).cmp(&(&b.base_id, b.arg_index)));
+    out.sort_by(|a, b| {
+        (&a.base_id, a.arg_index, a.threads).cmp(&(&b.base_id, b.arg_index, b.threads))
+    });
     out
 }
 

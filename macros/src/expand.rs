@@ -58,6 +58,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     // The entry lives in an anonymous const so that its name cannot clash with anything in the
     // user's module (`foo` and `FOO`, `r#loop`); deriving it from the function's name keeps it
     // from shadowing the function inside the const.
+    let threads = opts.threads.clone().unwrap_or_default();
     let entry = format_ident!("__QUDAG_BENCH_ENTRY_{}", ident.unraw());
     Ok(quote! {
         #func
@@ -80,6 +81,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                     timeout: #timeout,
                     ignore: #ignore,
                 },
+                threads: &[#(#threads),*],
                 bench: #bench,
             };
         };

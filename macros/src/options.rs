@@ -20,10 +20,12 @@ pub struct Options {
     pub measure_time: Option<f64>,
     pub timeout: Option<f64>,
     pub ignore: Option<bool>,
+    /// Thread counts (0 = all cores).
+    pub threads: Option<Vec<usize>>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
-                     `timeout`, `ignore`";
+                     `timeout`, `ignore`, `threads`";
 
 impl Options {
     /// Parses one `key = value` (or bare `ignore`) item of the attribute.
@@ -55,6 +57,7 @@ impl Options {
                 set_once(&meta, &mut self.args, value)
             }
             "samples" => set_once(&meta, &mut self.samples, samples(&meta)?),
+            "threads" => set_once(&meta, &mut self.threads, threads(&meta)?),
             "warmup_time" => set_once(&meta, &mut self.warmup_time, seconds(&meta, &key, true)?),
             "measure_time" => set_once(&meta, &mut self.measure_time, seconds(&meta, &key, false)?),
             "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, false)?),
@@ -152,6 +155,36 @@ fn samples(meta: &ParseNestedMeta) -> syn::Result<u32> {
         expr,
         "`samples` must be an integer from 2 to 4294967295, e.g. samples = 50",
     ))
+}
+
+/// Thread counts: a non-empty list of integer literals (0 means all cores), no repeats.
+fn threads(meta: &ParseNestedMeta) -> syn::Result<Vec<usize>> {
+    let expr = value(meta)?;
+    let err = |span: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(
+            span,
+            "`threads` must be a list of thread counts, e.g. threads = [1, 2, 4] (0 = all cores)",
+        )
+    };
+    let Expr::Array(array) = &expr else {
+        return Err(err(&expr));
+    };
+    let mut out = Vec::new();
+    for elem in &array.elems {
+        match elem {
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(i), ..
+            }) => match i.base10_parse::<usize>() {
+                Ok(n) if !out.contains(&n) => out.push(n),
+                _ => return Err(err(elem)),
+            },
+            other => return Err(err(other)),
+        }
+    }
+    if out.is_empty() {
+        return Err(err(&expr));
+    }
+    Ok(out)
 }
 
 /// A duration in seconds: an integer or float literal, positive (zero allowed for warmup).

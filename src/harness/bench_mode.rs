@@ -210,6 +210,7 @@ fn measure_one(
         alloc: None,
         instructions: None,
         target: None,
+        threads: bench.threads.map(|t| t as u64),
         system,
         wall_time_s,
     };
@@ -235,6 +236,7 @@ fn measure_one(
                 ..
             } = *f;
             let m = measured.expect("the arm above takes a missing measurement");
+            let threads = bench.threads.unwrap_or(1);
             let per_iter = per_iteration(
                 &m.iters,
                 &m.elapsed_ns,
@@ -256,7 +258,8 @@ fn measure_one(
                         crate::bencher::Throughput::Bytes(n)
                         | crate::bencher::Throughput::Elements(n) => n,
                     };
-                    units as f64 * 1e9 / time.median
+                    // Every thread does `units` per iteration in the median time.
+                    units as f64 * threads as f64 * 1e9 / time.median
                 }),
             });
             result.status = Status::Ok;

@@ -29,7 +29,7 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
         .name(bench.id.clone())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| {
-                let mut bencher = Bencher::new(mode);
+                let mut bencher = Bencher::new(mode, bench_owned.threads.unwrap_or(1));
                 bench_owned.call(&mut bencher);
                 bencher.finish()
             }));

@@ -69,7 +69,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
              that crate, e.g. `use that_crate as _;`."
         );
     }
-    let benches = registry::collect(&BENCHMARKS, target.crate_name);
+    let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     let dups = registry::duplicate_ids(&benches);
     if !dups.is_empty() {
         eprintln!(

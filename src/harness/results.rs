@@ -204,7 +204,7 @@ mod tests {
                 "median_ci": {"lower": median, "upper": median, "level": 0.95}},
             "percentiles_ns": null, "outliers": null, "throughput": null, "warmup": null,
             "wall_time_s": 1.0, "counters": null, "alloc": null, "system": null,
-            "instructions": null, "target": null
+            "instructions": null, "target": null, "threads": null
         }))
         .unwrap();
         BenchResult {

@@ -12,7 +12,7 @@ use crate::cli::Cli;
 pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {
     let (to_run, _, _) = selection.filtered(cli);
     for bench in to_run {
-        let mut bencher = Bencher::new(Mode::Instructions(iterations));
+        let mut bencher = Bencher::new(Mode::Instructions(iterations), 1);
         bench.call(&mut bencher);
         if !bencher.finish().timed {
             eprintln!("{}: {NO_TIMING_CALL}", bench.id);

@@ -153,6 +153,23 @@ fn timed_over<T, O>(
     elapsed
 }
 
+/// The timed loop of `Bencher::iter_async`: awaits `iters` futures in a row inside one future,
+/// so a whole sample runs in one `block_on` and the executor's entry cost is not per iteration.
+pub async fn timed_loop_async<O, F: std::future::Future<Output = O>, R: FnMut() -> F>(
+    routine: &mut R,
+    iters: u64,
+    probe: &mut Probe,
+) -> Duration {
+    probe.start();
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(routine().await);
+    }
+    let elapsed = start.elapsed();
+    probe.stop();
+    elapsed
+}
+
 /// The timed region of `iter_custom`: the routine times itself.
 #[inline(never)]
 pub fn timed_loop_custom<R: FnMut(u64) -> Duration>(

@@ -6,6 +6,7 @@ pub mod callgrind;
 pub mod counters;
 pub mod environment;
 pub mod loops;
+pub mod parallel;
 pub mod probe;
 pub mod sampler;
 pub mod stability;

@@ -22,7 +22,7 @@ pub const MIN_SAMPLES: u32 = 5;
 const JITTER_SEED: u64 = 0x5155_4441_4721;
 
 /// Which timed loop a routine runs in, to pick the calibrated overhead to subtract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LoopKind {
     /// `b.iter`.
     Iter,
@@ -30,6 +30,13 @@ pub enum LoopKind {
     Batched,
     /// `iter_custom`: the user times the work; nothing is subtracted.
     Custom,
+    /// `iter_parallel`: `b.iter`'s loop on several threads; latencies are not recorded.
+    Parallel,
+    /// `iter_async`, with the per-iteration cost of the async loop on this executor.
+    Async {
+        /// Calibrated per-iteration cost of awaiting an empty future (ns).
+        loop_ns: f64,
+    },
 }
 
 /// What the warmup did.
@@ -101,7 +108,7 @@ pub fn measure(
     let mut out_elapsed = Vec::with_capacity(out_iters.capacity());
     let min_samples = MIN_SAMPLES.min(settings.samples) as usize;
     let mut probe = Probe::new(ctx.instruments.perf, ctx.instruments.alloc);
-    let record = kind != LoopKind::Custom
+    let record = matches!(kind, LoopKind::Iter | LoopKind::Batched)
         && warmup.estimate_ns >= RECORD_FACTOR * ctx.calibration.precision_ns;
     if record {
         probe.record_iterations();
@@ -128,6 +135,8 @@ pub fn measure(
         (LoopKind::Iter, true) => (0.0, c.iter_recorded_ns),
         (LoopKind::Batched, false) => (c.overhead_ns, c.batched_loop_ns),
         (LoopKind::Batched, true) => (0.0, c.batched_recorded_ns),
+        (LoopKind::Parallel, _) => (c.overhead_ns, c.iter_loop_ns),
+        (LoopKind::Async { loop_ns }, _) => (c.overhead_ns, loop_ns),
         (LoopKind::Custom, _) => (0.0, 0.0),
     };
     Some(Measured {

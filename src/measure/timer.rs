@@ -94,7 +94,7 @@ fn read_overhead_ns() -> f64 {
 /// better than the median while ignoring a single freak-fast sample. It cannot help when the
 /// whole calibration falls into one of the machine's slow phases (docs/accuracy.md: 0.271 ns
 /// typically, up to 0.536 ns): then everything, the benchmarks too, runs slower for a while.
-fn loop_cost_ns(read_ns: f64, sample: &mut dyn FnMut(u64) -> Duration) -> f64 {
+pub(crate) fn loop_cost_ns(read_ns: f64, sample: &mut dyn FnMut(u64) -> Duration) -> f64 {
     // Size the samples: double until one takes 100 us.
     let mut iters = 1_000u64;
     while sample(iters) < Duration::from_micros(100) && iters < 1 << 30 {

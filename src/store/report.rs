@@ -231,6 +231,9 @@ pub struct BenchResult {
     pub instructions: Option<InstructionCount>,
     /// The performance target from `qudag-bench.toml`, if one is set for this benchmark.
     pub target: Option<TargetResult>,
+    /// Threads that ran the routine at once (`threads` option); `null` when single-threaded.
+    /// Times are then per iteration per thread and throughput is the aggregate of all threads.
+    pub threads: Option<u64>,
     /// System metrics over the benchmark (setup to teardown); `null` with
     /// `--no-system-metrics`.
     pub system: Option<SystemMetrics>,
