@@ -1,0 +1,158 @@
+//! Comparing two runs of a benchmark: the Mann-Whitney U test (rank-based, so heavy timing
+//! tails do not sway it), a percentile-bootstrap interval of the ratio of medians, and Holm's
+//! step-down correction for testing many benchmarks at once.
+
+use super::bootstrap::Interval;
+use super::summary::quantile_sorted;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// Seed of the ratio bootstrap: the same samples always give the same interval.
+const SEED: u64 = 0x0c0_4a7e;
+
+/// Two-sided Mann-Whitney U test with the normal approximation, tie correction and continuity
+/// correction (as `scipy.stats.mannwhitneyu(method="asymptotic")`). Returns U for `x` and the
+/// p-value.
+pub fn mann_whitney(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let (n1, n2) = (x.len() as f64, y.len() as f64);
+    let mut all: Vec<(f64, bool)> = x
+        .iter()
+        .map(|&v| (v, true))
+        .chain(y.iter().map(|&v| (v, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Average ranks over ties; collect tie sizes for the variance correction.
+    let mut rank_sum_x = 0.0;
+    let mut tie_term = 0.0;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j + 1 < all.len() && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        let t = (j - i + 1) as f64;
+        tie_term += t * t * t - t;
+        rank_sum_x += all[i..=j].iter().filter(|(_, from_x)| *from_x).count() as f64 * rank;
+        i = j + 1;
+    }
+    let u1 = rank_sum_x - n1 * (n1 + 1.0) / 2.0;
+    let u = u1.max(n1 * n2 - u1);
+    let n = n1 + n2;
+    let mu = n1 * n2 / 2.0;
+    let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))).sqrt();
+    if sigma.is_nan() || sigma <= 0.0 {
+        return (u1, 1.0);
+    }
+    let z = (u - mu - 0.5) / sigma;
+    let normal = Normal::standard();
+    (u1, (2.0 * normal.sf(z)).min(1.0))
+}
+
+/// Percentile-bootstrap interval at `level` of `median(new) / median(base)`, resampling both.
+pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval {
+    let resamples = (3_000_000 / (base.len() + new.len()).max(1)).clamp(500, 2_000);
+    let mut rng = fastrand::Rng::with_seed(SEED);
+    let mut buf_b = vec![0.0; base.len()];
+    let mut buf_n = vec![0.0; new.len()];
+    let mut ratios = Vec::with_capacity(resamples);
+    for _ in 0..resamples {
+        for slot in buf_b.iter_mut() {
+            *slot = base[rng.usize(..base.len())];
+        }
+        for slot in buf_n.iter_mut() {
+            *slot = new[rng.usize(..new.len())];
+        }
+        let (mb, mn) = (median(&mut buf_b), median(&mut buf_n));
+        if mb > 0.0 {
+            ratios.push(mn / mb);
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    if ratios.is_empty() {
+        return Interval {
+            lower: f64::NAN,
+            upper: f64::NAN,
+            level,
+        };
+    }
+    let alpha = (1.0 - level) / 2.0;
+    Interval {
+        lower: quantile_sorted(&ratios, alpha),
+        upper: quantile_sorted(&ratios, 1.0 - alpha),
+        level,
+    }
+}
+
+fn median(buf: &mut [f64]) -> f64 {
+    buf.sort_unstable_by(f64::total_cmp);
+    quantile_sorted(buf, 0.5)
+}
+
+/// Holm's step-down procedure: which of `p_values` are significant at family-wise level
+/// `alpha` (the chance of any false alarm over all of them stays at most `alpha`).
+pub fn holm(p_values: &[f64], alpha: f64) -> Vec<bool> {
+    let m = p_values.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]));
+    let mut significant = vec![false; m];
+    for (rank, &i) in order.iter().enumerate() {
+        if p_values[i] <= alpha / (m - rank) as f64 {
+            significant[i] = true;
+        } else {
+            break;
+        }
+    }
+    significant
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // From `python3 tests/reference/compare.py` (numpy 2.4.6, scipy 1.17.1):
+    // scipy.stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic"); p-values
+    // agree to 1e-10 relative (the normal tail comes from different erfc implementations).
+    include!("compare_reference.rs");
+
+    #[test]
+    fn mann_whitney_matches_scipy() {
+        for (x, y, u, p) in [
+            (NORMAL_X, NORMAL_Y, NORMAL_U, NORMAL_P),
+            (TIES_X, TIES_Y, TIES_U, TIES_P),
+        ] {
+            let (got_u, got_p) = mann_whitney(x, y);
+            assert_eq!(got_u, u);
+            assert!((got_p - p).abs() <= 1e-9 * p, "p {got_p} vs scipy {p}");
+        }
+        let (_, p) = mann_whitney(&[5.0; 10], &[5.0; 10]);
+        assert_eq!(p, 1.0, "identical constant samples");
+    }
+
+    #[test]
+    fn ratio_interval_brackets_the_shift_and_is_reproducible() {
+        let base: Vec<f64> = (0..400).map(|i| 100.0 + (i % 17) as f64 * 0.1).collect();
+        let new: Vec<f64> = base.iter().map(|v| v * 1.05).collect();
+        let ci = median_ratio_interval(&base, &new, 0.95);
+        assert!(
+            ci.lower <= 1.05 && 1.05 <= ci.upper && ci.upper - ci.lower < 0.01,
+            "{ci:?}"
+        );
+        assert_eq!(ci, median_ratio_interval(&base, &new, 0.95));
+    }
+
+    #[test]
+    fn holm_steps_down_and_stops_at_the_first_failure() {
+        // m = 4, alpha = 0.05: thresholds 0.0125, 0.0167, 0.025, 0.05 in p order.
+        assert_eq!(
+            holm(&[0.01, 0.04, 0.03, 0.005], 0.05),
+            vec![true, false, false, true]
+        );
+        assert_eq!(
+            holm(&[0.001, 0.011, 0.02, 0.04], 0.05),
+            vec![true, true, true, true]
+        );
+        assert_eq!(holm(&[0.02, 0.001], 0.05), vec![true, true]);
+        assert_eq!(holm(&[0.06, 0.001], 0.05), vec![false, true]);
+        assert!(holm(&[], 0.05).is_empty());
+    }
+}
