@@ -111,6 +111,19 @@ pub struct HarnessArgs {
     /// Internal: run the selected benchmark's timed loop once with N iterations.
     #[arg(long = "qudag-bench-worker-iters", value_name = "N", hide = true)]
     pub worker_iters: Option<u64>,
+    /// Save this run as baseline NAME ($QUDAG_BENCH_HOME/baselines/NAME/<target>.json).
+    #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_SAVE_BASELINE", value_parser = baseline_name)]
+    pub save_baseline: Option<String>,
+    /// Compare this run with baseline NAME.
+    #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_BASELINE", value_parser = baseline_name)]
+    pub baseline: Option<String>,
+    /// Smallest change against the baseline that counts, percent [default: 2].
+    #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD", value_parser = percent)]
+    pub noise_threshold: Option<f64>,
+    /// Exit with code 3 if a benchmark regressed against the baseline or missed its target.
+    #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub gate: bool,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]
@@ -125,6 +138,17 @@ fn positive(text: &str) -> Result<Duration, String> {
     match duration::parse(text)? {
         d if d.is_zero() => Err("expected a duration greater than 0".into()),
         d => Ok(d),
+    }
+}
+
+fn baseline_name(text: &str) -> Result<String, String> {
+    crate::store::baseline::validate_name(text).map(|()| text.to_string())
+}
+
+fn percent(text: &str) -> Result<f64, String> {
+    match text.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..100.0).contains(&p) => Ok(p / 100.0),
+        _ => Err("expected a percentage from 0 to 100, e.g. 2 or 0.5".into()),
     }
 }
 

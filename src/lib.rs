@@ -35,6 +35,7 @@ pub mod bencher;
 pub mod cli;
 pub mod config;
 pub mod executor;
+pub mod gate;
 pub mod harness;
 pub mod measure;
 pub mod registry;

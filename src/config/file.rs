@@ -53,7 +53,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`";
+const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`, `noise_threshold`";
 
 impl FileConfig {
     /// Reads and validates the file at `path`.

@@ -22,6 +22,8 @@ pub struct Settings {
     pub samples: u32,
     /// The whole benchmark (setup, warmup, measurement) is stopped after this long.
     pub timeout: Duration,
+    /// Smallest change against a baseline that counts (a fraction: 0.02 = 2%).
+    pub noise_threshold: f64,
 }
 
 /// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included.
@@ -30,6 +32,7 @@ pub const DEFAULTS: Settings = Settings {
     measure_time: Duration::from_millis(600),
     samples: 1000,
     timeout: Duration::from_secs(60),
+    noise_threshold: 0.02,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.
@@ -38,6 +41,7 @@ pub const QUICK: Layer = Layer {
     measure_time: Some(Duration::from_millis(120)),
     samples: None,
     timeout: None,
+    noise_threshold: None,
 };
 
 /// Smallest and largest accepted `samples`.
@@ -54,6 +58,8 @@ pub struct Layer {
     pub samples: Option<u32>,
     /// See [`Settings::timeout`].
     pub timeout: Option<Duration>,
+    /// See [`Settings::noise_threshold`].
+    pub noise_threshold: Option<f64>,
 }
 
 impl Layer {
@@ -64,6 +70,7 @@ impl Layer {
             measure_time: self.measure_time.unwrap_or(base.measure_time),
             samples: self.samples.unwrap_or(base.samples),
             timeout: self.timeout.unwrap_or(base.timeout),
+            noise_threshold: self.noise_threshold.unwrap_or(base.noise_threshold),
         }
     }
 
@@ -74,6 +81,7 @@ impl Layer {
             measure_time: opts.measure_time.and_then(duration::from_secs),
             samples: opts.samples,
             timeout: opts.timeout.and_then(duration::from_secs),
+            noise_threshold: None,
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::exec::{self, GRACE, Outcome};
 use super::select::Selection;
 use super::test_mode::NO_TIMING_CALL;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Target};
+use super::{EXIT_FAILED, EXIT_GATE, EXIT_OK, EXIT_USAGE, Target, gating};
 use super::{preflight, results};
 use crate::bencher::{Finished, Mode};
 use crate::cli::{Cli, OutputFormat};
@@ -49,6 +49,14 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         Some(Ok(version)) => Some(version),
         Some(Err(e)) => {
             eprintln!("error: --instructions: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let home = paths::home();
+    let base = match gating::load(cli, &home, target.crate_name) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -113,7 +121,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         );
     }
 
-    let report = RunReport {
+    let mut report = RunReport {
         schema: SCHEMA_ID.to_string(),
         run_id: run_id(started_at),
         bench_target: target.crate_name.to_string(),
@@ -138,12 +146,26 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         },
         benchmarks: results,
         summary,
+        baseline: None,
+        gate: None,
     };
+    if let Some(base) = &base {
+        gating::compare(&mut report, base, &to_run, resolver);
+    }
+    if cli.harness.gate {
+        report.gate = Some(gating::gate(&report));
+    }
+    let mut out: Box<dyn Write> = if json_to_stdout {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
+    gating::print(&mut *out, &report);
     let mut write_failed = false;
     // A run that selected nothing (say, `cargo bench -- FILTER` in the other targets) keeps
     // the target's latest results instead of replacing them with an empty report.
     let results_file = (!report.benchmarks.is_empty()).then(|| {
-        paths::results_file(&paths::home(), target.crate_name)
+        paths::results_file(&home, target.crate_name)
             .display()
             .to_string()
     });
@@ -156,10 +178,16 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             write_failed = true;
         }
     }
+    if let Err(e) = gating::save(cli, &home, &report) {
+        eprintln!("error: {e}");
+        write_failed = true;
+    }
     if summary.failed + summary.timeout > 0 {
         EXIT_FAILED
     } else if write_failed {
         EXIT_USAGE
+    } else if report.gate.as_ref().is_some_and(|g| g.failed) {
+        EXIT_GATE
     } else {
         EXIT_OK
     }
@@ -211,6 +239,7 @@ fn measure_one(
         instructions: None,
         target: None,
         threads: bench.threads.map(|t| t as u64),
+        comparison: None,
         system,
         wall_time_s,
     };

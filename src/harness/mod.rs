@@ -3,6 +3,7 @@
 
 mod bench_mode;
 mod exec;
+mod gating;
 mod preflight;
 mod results;
 mod select;
@@ -33,6 +34,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code: a benchmark failed or timed out (libtest's code).
 pub const EXIT_FAILED: i32 = 101;
+/// Exit code: `--gate` failed (a regression against the baseline, or a missed target).
+pub const EXIT_GATE: i32 = 3;
 
 /// Runs the harness with the process's arguments and exits with its code.
 pub fn main(target: Target) -> ! {
@@ -110,6 +113,7 @@ fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, String> {
             measure_time: h.measure_time,
             samples: h.samples,
             timeout: h.timeout,
+            noise_threshold: h.noise_threshold,
         },
     })
 }

@@ -197,14 +197,14 @@ mod tests {
         let report: BenchResult = serde_json::from_value(serde_json::json!({
             "id": "x", "name": "x", "arg": null, "suite": "s", "tags": [],
             "location": {"file": "f", "line": 1}, "status": "ok", "error": null,
-            "config": {"warmup_time_s": 0.1, "measure_time_s": 0.1, "samples": 10, "timeout_s": 1.0},
+            "config": {"warmup_time_s": 0.1, "measure_time_s": 0.1, "samples": 10, "timeout_s": 1.0, "noise_threshold_pct": 2.0},
             "iters_per_sample": [], "samples_ns": [], "overhead": null,
             "time_ns": {"mean": median, "median": median, "std_dev": 0.0, "mad": 0.0, "min": median,
                 "max": median, "cv": 0.0, "mean_ci": {"lower": median, "upper": median, "level": 0.95},
                 "median_ci": {"lower": median, "upper": median, "level": 0.95}},
             "percentiles_ns": null, "outliers": null, "throughput": null, "warmup": null,
             "wall_time_s": 1.0, "counters": null, "alloc": null, "system": null,
-            "instructions": null, "target": null, "threads": null
+            "instructions": null, "target": null, "threads": null, "comparison": null
         }))
         .unwrap();
         BenchResult {

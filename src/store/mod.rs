@@ -1,6 +1,7 @@
 //! Files: the versioned run report, where files live, and atomic writes.
 
 pub mod atomic;
+pub mod baseline;
 pub mod metrics;
 pub mod paths;
 pub mod report;

@@ -4,6 +4,7 @@
 
 use crate::bencher::Throughput;
 use crate::config::Settings;
+use crate::gate::compare::{BaselineInfo, Comparison};
 use crate::measure::Calibration;
 use crate::measure::callgrind::InstructionCount;
 use crate::measure::sampler::Warmup;
@@ -36,6 +37,10 @@ pub struct RunReport {
     pub config: RunConfig,
     /// One entry per benchmark that was run, in run order.
     pub benchmarks: Vec<BenchResult>,
+    /// The baseline compared against (`--baseline`), if any.
+    pub baseline: Option<BaselineInfo>,
+    /// The gate's decision with `--gate`; `null` without it.
+    pub gate: Option<GateResult>,
     /// Counts.
     pub summary: RunSummary,
 }
@@ -130,6 +135,8 @@ pub struct EffectiveSettings {
     pub samples: u32,
     /// Timeout in seconds.
     pub timeout_s: f64,
+    /// Noise threshold for baseline comparisons, percent.
+    pub noise_threshold_pct: f64,
 }
 
 impl From<Settings> for EffectiveSettings {
@@ -139,6 +146,7 @@ impl From<Settings> for EffectiveSettings {
             measure_time_s: s.measure_time.as_secs_f64(),
             samples: s.samples,
             timeout_s: s.timeout.as_secs_f64(),
+            noise_threshold_pct: s.noise_threshold * 100.0,
         }
     }
 }
@@ -231,6 +239,8 @@ pub struct BenchResult {
     pub instructions: Option<InstructionCount>,
     /// The performance target from `qudag-bench.toml`, if one is set for this benchmark.
     pub target: Option<TargetResult>,
+    /// Against the baseline given with `--baseline`; `null` without one.
+    pub comparison: Option<Comparison>,
     /// Threads that ran the routine at once (`threads` option); `null` when single-threaded.
     /// Times are then per iteration per thread and throughput is the aggregate of all threads.
     pub threads: Option<u64>,
@@ -258,4 +268,13 @@ pub struct RunSummary {
     pub targets_met: u64,
     /// Performance targets missed.
     pub targets_missed: u64,
+}
+
+/// The gate's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    /// Whether the gate failed (exit code 3).
+    pub failed: bool,
+    /// One line per reason: a regression or a missed target.
+    pub reasons: Vec<String>,
 }

@@ -1,0 +1,134 @@
+//! Baselines: run reports saved under a name (`--save-baseline NAME`) at
+//! `$QUDAG_BENCH_HOME/baselines/NAME/<bench-target>.json`, read back by `--baseline NAME`.
+//! Names are plain words (no path separators or traversal); a missing, corrupt, truncated or
+//! newer-schema file is an error naming the file, and is never modified.
+
+use super::atomic;
+use super::report::{RunReport, SCHEMA_ID};
+use std::path::{Path, PathBuf};
+
+/// Checks a baseline name: 1-100 characters of letters, digits, `-`, `_` and `.`, not starting
+/// with `.`.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if name.is_empty() || name.len() > 100 || !ok_chars || name.starts_with('.') {
+        return Err(format!(
+            "invalid baseline name `{name}`: use 1-100 letters, digits, `-`, `_` or `.`, not \
+             starting with `.` (no path separators)"
+        ));
+    }
+    Ok(())
+}
+
+/// Where baseline `name` of `bench_target` lives under `home`.
+pub fn path(home: &Path, name: &str, bench_target: &str) -> PathBuf {
+    home.join("baselines")
+        .join(name)
+        .join(format!("{bench_target}.json"))
+}
+
+/// Saves `report` as baseline `name` (atomically).
+pub fn save(home: &Path, name: &str, report: &RunReport) -> Result<PathBuf, String> {
+    validate_name(name)?;
+    let path = path(home, name, &report.bench_target);
+    let mut bytes = serde_json::to_vec_pretty(report).expect("a run report always serializes");
+    bytes.push(b'\n');
+    atomic::write(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Loads baseline `name` of `bench_target`.
+pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, String> {
+    validate_name(name)?;
+    let path = path(home, name, bench_target);
+    read_report(&path).map_err(|e| format!("baseline `{name}`: {e}"))
+}
+
+/// Reads a run report file, checking its schema.
+pub fn read_report(path: &Path) -> Result<RunReport, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{} does not exist (save one with --save-baseline)",
+                path.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA_ID) => {}
+        Some(other) => {
+            return Err(format!(
+                "{} has schema `{other}`; this qudag-bench reads `{SCHEMA_ID}` (a newer qudag-bench wrote it?)",
+                path.display()
+            ));
+        }
+        None => {
+            return Err(format!(
+                "{} is not a qudag-bench run report (no `schema`)",
+                path.display()
+            ));
+        }
+    }
+    serde_json::from_value(value)
+        .map_err(|e| format!("{} does not match `{SCHEMA_ID}`: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_plain_words() {
+        for ok in ["main", "v1.2", "pr-42_base"] {
+            assert!(validate_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "..",
+            "sp ace",
+            &"x".repeat(101),
+        ] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_files_are_errors_naming_them_and_stay_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path();
+        let e = load(home, "main", "crypto").unwrap_err();
+        assert!(
+            e.contains("baselines/main/crypto.json") && e.contains("does not exist"),
+            "{e}"
+        );
+        let p = path(home, "main", "crypto");
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        for (bytes, needle) in [
+            (
+                &b"{\"schema\": \"qudag-bench/run/v1\", \"run_id\": "[..],
+                "corrupt or truncated",
+            ),
+            (
+                b"{\"schema\": \"qudag-bench/run/v9\"}",
+                "has schema `qudag-bench/run/v9`",
+            ),
+            (b"{\"hello\": 1}", "not a qudag-bench run report"),
+            (b"{\"schema\": \"qudag-bench/run/v1\"}", "does not match"),
+        ] {
+            std::fs::write(&p, bytes).unwrap();
+            let e = load(home, "main", "crypto").unwrap_err();
+            assert!(e.contains(needle) && e.contains("crypto.json"), "{e}");
+            assert_eq!(std::fs::read(&p).unwrap(), bytes, "file untouched");
+        }
+    }
+}

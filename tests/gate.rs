@@ -1,0 +1,115 @@
+//! Baselines and the gate on a real bench binary: save, compare unchanged (exit 0), a 30%
+//! regression (exit 3, named), and bad baselines (exit 2, file untouched).
+
+mod common;
+use common::*;
+
+fn run(home: &std::path::Path, args: &[&str], work: &str) -> Run {
+    let mut all = vec![
+        "--bench",
+        "--exact",
+        "tunable",
+        "--warmup-time",
+        "20ms",
+        "--measure-time",
+        "100ms",
+    ];
+    all.extend_from_slice(args);
+    run_bench("work", &all, home, &[("QUDAG_FIXTURE_WORK", work)])
+}
+
+#[test]
+fn save_then_unchanged_passes_and_thirty_percent_more_work_fails_the_gate() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &["--save-baseline", "main"], "1000");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let saved = home.path().join("baselines/main/work.json");
+    assert!(saved.is_file());
+
+    // The same work again. Separate processes of one binary differ by a few percent here
+    // (DESIGN.md §3), so this check uses a 15% threshold; the 30% case below stays far beyond it.
+    let r = run(
+        home.path(),
+        &["--baseline", "main", "--gate", "--noise-threshold", "15"],
+        "1000",
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_contains(&r.stdout, "gate: passed");
+
+    let json = home.path().join("out.json");
+    let r = run(
+        home.path(),
+        &[
+            "--baseline",
+            "main",
+            "--gate",
+            "--noise-threshold",
+            "15",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+        "1300",
+    );
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert_contains(&r.stdout, "REGRESSED");
+    assert_contains(&r.stdout, "tunable regressed: +");
+    let report = read_json(&json);
+    assert_valid(&report);
+    let b = &report["benchmarks"][0];
+    assert_eq!(b["comparison"]["verdict"], "regressed");
+    let change = b["comparison"]["change"].as_f64().unwrap();
+    assert!(change > 0.15, "{change}");
+    assert_eq!(report["gate"]["failed"], true);
+    assert_eq!(report["baseline"]["name"], "main");
+
+    // Without --gate the regression is reported and the exit code is unchanged.
+    let r = run(
+        home.path(),
+        &["--baseline", "main", "--noise-threshold", "15"],
+        "1300",
+    );
+    assert_eq!(r.code, 0);
+    assert_contains(&r.stdout, "REGRESSED");
+}
+
+#[test]
+fn missing_corrupt_and_newer_baselines_are_exit_2_and_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &["--baseline", "nope"], "1000");
+    assert_eq!(r.code, 2);
+    assert_contains(&r.stderr, "baselines/nope/work.json");
+
+    let path = home.path().join("baselines/main/work.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    for bytes in [
+        &b"{\"schema\": \"qudag-bench/run/v1\", \"run_"[..],
+        b"{\"schema\": \"qudag-bench/run/v7\"}",
+    ] {
+        std::fs::write(&path, bytes).unwrap();
+        let r = run(home.path(), &["--baseline", "main", "--gate"], "1000");
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_contains(&r.stderr, "work.json");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "the baseline's bytes are unchanged"
+        );
+    }
+    let r = run(home.path(), &["--baseline", "../etc"], "1000");
+    assert_eq!(r.code, 2);
+    assert_contains(&r.stderr, "invalid baseline name");
+}
+
+#[test]
+fn a_missed_target_fails_the_gate() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("q.toml");
+    std::fs::write(&cfg, "[targets]\n\"tunable\" = \"< 1ns\"\n").unwrap();
+    let r = run(
+        home.path(),
+        &["--config", cfg.to_str().unwrap(), "--gate"],
+        "1000",
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_contains(&r.stdout, "tunable missed its target < 1ns");
+}
