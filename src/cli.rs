@@ -124,6 +124,10 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub gate: bool,
+    /// Do not record this run in $QUDAG_BENCH_HOME/history.sqlite.
+    #[arg(long, env = "QUDAG_BENCH_NO_HISTORY", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_history: bool,
     /// Terminal output format.
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]

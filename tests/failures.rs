@@ -146,6 +146,13 @@ fn unwritable_home_is_exit_2_naming_the_file() {
     args.extend_from_slice(FAST);
     let run = run_bench("forms", &args, &blocker, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // The history is opened first, before measuring: the error names the home path.
+    assert_contains(&run.stderr, "not-a-dir");
+
+    // With the history off, the results file is the first write, after measuring.
+    args.push("--no-history");
+    let run = run_bench("forms", &args, &blocker, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert_contains(&run.stderr, "forms.json");
 }
 

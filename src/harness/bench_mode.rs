@@ -22,7 +22,7 @@ use crate::stats::{Granularity, analyze, per_iteration, percentiles};
 use crate::store::report::{
     EffectiveSettings, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, paths};
+use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -60,6 +60,13 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             return EXIT_USAGE;
         }
     };
+    let history = (!cli.harness.no_history).then(|| history::path(&home));
+    if let Some(path) = &history
+        && let Err(e) = history::open(path)
+    {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     let exe = std::env::current_exe().unwrap_or_default();
     let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
@@ -177,6 +184,13 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             eprintln!("error: {e}");
             write_failed = true;
         }
+    }
+    if let Some(path) = &history
+        && !report.benchmarks.is_empty()
+        && let Err(e) = history::record(path, &report)
+    {
+        eprintln!("error: {e}");
+        write_failed = true;
     }
     if let Err(e) = gating::save(cli, &home, &report) {
         eprintln!("error: {e}");

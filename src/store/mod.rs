@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod baseline;
+pub mod history;
 pub mod metrics;
 pub mod paths;
 pub mod report;

@@ -1,0 +1,197 @@
+//! The run history: every bench-mode run recorded in `$QUDAG_BENCH_HOME/history.sqlite`
+//! (SQLite, bundled). The schema is versioned with `PRAGMA user_version` and migrated forward
+//! in a transaction; WAL and a busy timeout let bench targets that run one after another, or two
+//! runs at once, all record. A file that is not a usable history is an error naming it, and is
+//! not modified.
+
+use super::report::RunReport;
+use rusqlite::{Connection, OpenFlags, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The history file under `home`.
+pub fn path(home: &Path) -> PathBuf {
+    home.join("history.sqlite")
+}
+
+/// Migrations, in order; `user_version` counts those applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: runs and per-benchmark estimates.
+    "CREATE TABLE runs (
+         id INTEGER PRIMARY KEY,
+         run_id TEXT NOT NULL UNIQUE,
+         bench_target TEXT NOT NULL,
+         started_at TEXT NOT NULL,
+         finished_at TEXT NOT NULL,
+         git_commit TEXT,
+         git_branch TEXT,
+         git_dirty INTEGER,
+         host TEXT,
+         fingerprint TEXT NOT NULL,
+         config TEXT NOT NULL,
+         baseline TEXT,
+         gate_failed INTEGER
+     );
+     CREATE TABLE results (
+         run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+         bench_id TEXT NOT NULL,
+         suite TEXT NOT NULL,
+         tags TEXT NOT NULL,
+         status TEXT NOT NULL,
+         median_ns REAL,
+         mean_ns REAL,
+         median_ci_lower_ns REAL,
+         median_ci_upper_ns REAL,
+         throughput_per_second REAL,
+         verdict TEXT,
+         change REAL,
+         PRIMARY KEY (run, bench_id)
+     );
+     CREATE INDEX results_by_bench ON results (bench_id);
+     CREATE INDEX runs_by_time ON runs (started_at);",
+];
+
+/// Opens (creating if needed) and migrates the history at `path`.
+pub fn open(path: &Path) -> Result<Connection, String> {
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(fail)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(fail)?;
+    // Reading the version first fails cleanly on a file that is not a database, before any write.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| {
+            format!(
+                "{} is not a qudag-bench history (corrupt or another file): {e}",
+                path.display()
+            )
+        })?;
+    if version as usize > MIGRATIONS.len() {
+        return Err(format!(
+            "{} has history schema version {version}; this qudag-bench knows up to {} (a newer \
+             qudag-bench wrote it?)",
+            path.display(),
+            MIGRATIONS.len()
+        ));
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(fail)?;
+    let tx = conn.transaction().map_err(fail)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql).map_err(fail)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(fail)?;
+    }
+    tx.commit().map_err(fail)?;
+    Ok(conn)
+}
+
+/// Records `report` in one transaction.
+pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    let mut conn = open(path)?;
+    let tx = conn.transaction().map_err(fail)?;
+    let env = &report.environment;
+    let fingerprint = format!(
+        "{} | {} | {} | opt-level {}",
+        env.host.as_deref().unwrap_or("?"),
+        env.cpu_model.as_deref().unwrap_or("?"),
+        env.rustc.as_deref().unwrap_or("?"),
+        env.profile.opt_level
+    );
+    let config = serde_json::to_string(&report.config).expect("config serializes");
+    tx.execute(
+        "INSERT INTO runs (run_id, bench_target, started_at, finished_at, git_commit, git_branch,
+             git_dirty, host, fingerprint, config, baseline, gate_failed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            report.run_id,
+            report.bench_target,
+            report.started_at,
+            report.finished_at,
+            env.git.as_ref().map(|g| g.commit.clone()),
+            env.git.as_ref().and_then(|g| g.branch.clone()),
+            env.git.as_ref().map(|g| g.dirty),
+            env.host,
+            fingerprint,
+            config,
+            report.baseline.as_ref().map(|b| b.name.clone()),
+            report.gate.as_ref().map(|g| g.failed),
+        ],
+    )
+    .map_err(fail)?;
+    let run = tx.last_insert_rowid();
+    for b in &report.benchmarks {
+        let status = serde_json::to_value(b.status).expect("status serializes");
+        let verdict = b
+            .comparison
+            .as_ref()
+            .map(|c| serde_json::to_value(c.verdict).expect("verdict serializes"));
+        tx.execute(
+            "INSERT INTO results (run, bench_id, suite, tags, status, median_ns, mean_ns,
+                 median_ci_lower_ns, median_ci_upper_ns, throughput_per_second, verdict, change)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                run,
+                b.id,
+                b.suite,
+                b.tags.join(","),
+                status.as_str(),
+                b.time_ns.as_ref().map(|t| t.median),
+                b.time_ns.as_ref().map(|t| t.mean),
+                b.time_ns.as_ref().map(|t| t.median_ci.lower),
+                b.time_ns.as_ref().map(|t| t.median_ci.upper),
+                b.throughput.and_then(|t| t.per_second),
+                verdict
+                    .as_ref()
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                b.comparison.as_ref().and_then(|c| c.change),
+            ],
+        )
+        .map_err(fail)?;
+    }
+    tx.commit().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_file_and_refuses_foreign_or_newer_ones_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("h/history.sqlite");
+        let conn = open(&p).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        drop(conn);
+        open(&p).unwrap(); // idempotent
+
+        let junk = dir.path().join("junk.sqlite");
+        std::fs::write(
+            &junk,
+            b"this is not a database, it is a text file of some length....",
+        )
+        .unwrap();
+        let before = std::fs::read(&junk).unwrap();
+        let e = open(&junk).unwrap_err();
+        assert!(e.contains("junk.sqlite"), "{e}");
+        assert_eq!(std::fs::read(&junk).unwrap(), before);
+
+        let newer = dir.path().join("newer.sqlite");
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let e = open(&newer).unwrap_err();
+        assert!(e.contains("version 99"), "{e}");
+    }
+}
