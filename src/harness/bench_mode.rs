@@ -167,7 +167,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     } else {
         Box::new(std::io::stdout())
     };
-    gating::print(&mut *out, &report);
+    crate::report::comparison::print(&mut *out, &report);
     let mut write_failed = false;
     // A run that selected nothing (say, `cargo bench -- FILTER` in the other targets) keeps
     // the target's latest results instead of replacing them with an empty report.

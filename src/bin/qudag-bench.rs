@@ -1,0 +1,300 @@
+//! The `qudag-bench` command: compare runs and baselines, query the history.
+//!
+//! ```text
+//! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
+//! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
+//! ```
+//! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
+//! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
+//! 3 when `--gate` finds a regression.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use qudag_bench::gate::{self, compare};
+use qudag_bench::report::comparison;
+use qudag_bench::store::{RunReport, baseline, history, paths};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "qudag-bench",
+    about = "Compare qudag-bench runs and baselines, and query the run history."
+)]
+struct Args {
+    /// Home directory [default: $QUDAG_BENCH_HOME, else ./target/qudag-bench].
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compare NEW with OLD: per benchmark the change of the median, its 95% CI and a verdict.
+    Compare {
+        /// A report file, a baseline name or `latest`.
+        old: String,
+        /// A report file, a baseline name or `latest`.
+        new: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Smallest change that counts, percent [default: each benchmark's setting in NEW].
+        #[arg(long, value_name = "PCT")]
+        noise_threshold: Option<f64>,
+        /// Exit 3 if any benchmark regressed.
+        #[arg(long)]
+        gate: bool,
+    },
+    /// List recorded runs, or with --bench the trend of one benchmark.
+    History {
+        /// Only this benchmark id (shows its median run by run).
+        #[arg(long)]
+        bench: Option<String>,
+        /// Only benchmarks of this suite.
+        #[arg(long)]
+        suite: Option<String>,
+        /// Only benchmarks with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only runs started at or after this RFC 3339 time.
+        #[arg(long)]
+        since: Option<String>,
+        /// Only runs started before this RFC 3339 time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only runs at this git commit (prefix).
+        #[arg(long)]
+        commit: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let home = args.home.clone().unwrap_or_else(|| {
+        std::env::var_os(paths::HOME_ENV)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target/qudag-bench"))
+    });
+    let result = match args.command {
+        Command::Compare {
+            old,
+            new,
+            format,
+            noise_threshold,
+            gate,
+        } => run_compare(&home, &old, &new, format, noise_threshold, gate),
+        Command::History {
+            bench,
+            suite,
+            tag,
+            since,
+            until,
+            commit,
+        } => {
+            run_history(&home, bench, suite, tag, since, until, commit).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// The reports a comparison side names.
+fn load_side(home: &Path, spec: &str) -> Result<Vec<RunReport>, String> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        return baseline::read_report(path).map(|r| vec![r]);
+    }
+    let dir = if spec == "latest" {
+        home.join("results")
+    } else {
+        baseline::validate_name(spec)
+            .map_err(|e| format!("`{spec}` is neither a report file nor a baseline: {e}"))?;
+        home.join("baselines").join(spec)
+    };
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|e| format!("`{spec}`: cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("`{spec}`: no reports in {}", dir.display()));
+    }
+    files.iter().map(|f| baseline::read_report(f)).collect()
+}
+
+fn run_compare(
+    home: &Path,
+    old: &str,
+    new: &str,
+    format: Format,
+    noise_threshold: Option<f64>,
+    gate_on: bool,
+) -> Result<ExitCode, String> {
+    if let Some(p) = noise_threshold
+        && !(0.0..100.0).contains(&p)
+    {
+        return Err(format!(
+            "--noise-threshold {p}: expected a percentage from 0 to 100"
+        ));
+    }
+    let olds = load_side(home, old)?;
+    let mut news = load_side(home, new)?;
+    let mut compared = Vec::new();
+    for report in news.iter_mut() {
+        let Some(base) = olds.iter().find(|o| o.bench_target == report.bench_target) else {
+            eprintln!(
+                "qudag-bench: `{old}` has no report for bench target `{}`; skipped",
+                report.bench_target
+            );
+            continue;
+        };
+        let threshold = |r: &qudag_bench::store::BenchResult| {
+            noise_threshold.map_or(r.config.noise_threshold_pct, |p| p) / 100.0
+        };
+        let env = report.environment.clone();
+        let (info, comparisons) =
+            compare::compare(old, base, &env, &mut report.benchmarks, &threshold);
+        for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
+            r.comparison = c;
+        }
+        report.baseline = Some(info);
+        if gate_on {
+            report.gate = Some(gate::decide(report));
+        }
+        compared.push(report.clone());
+    }
+    if compared.is_empty() {
+        return Err(format!(
+            "`{old}` and `{new}` have no bench target in common"
+        ));
+    }
+    match format {
+        Format::Table => {
+            let mut out = std::io::stdout().lock();
+            for r in &compared {
+                println!("\n{}:", r.bench_target);
+                comparison::print(&mut out, r);
+            }
+        }
+        Format::Markdown => {
+            for r in &compared {
+                println!("{}", comparison::markdown(r));
+            }
+        }
+        Format::Json => {
+            let value: Vec<serde_json::Value> = compared
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "bench_target": r.bench_target,
+                        "baseline": r.baseline,
+                        "gate": r.gate,
+                        "benchmarks": r.benchmarks.iter().map(|b| serde_json::json!({
+                            "id": b.id, "median_ns": b.time_ns.as_ref().map(|t| t.median), "comparison": b.comparison,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).expect("serializes")
+            );
+        }
+    }
+    let failed = compared
+        .iter()
+        .any(|r| r.gate.as_ref().is_some_and(|g| g.failed));
+    Ok(if failed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_history(
+    home: &Path,
+    bench: Option<String>,
+    suite: Option<String>,
+    tag: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    commit: Option<String>,
+) -> Result<(), String> {
+    let path = history::path(home);
+    if !path.is_file() {
+        return Err(format!(
+            "no history at {} (bench-mode runs create it)",
+            path.display()
+        ));
+    }
+    let conn = history::open(&path)?;
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    let mut sql = String::from(
+        "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''), COALESCE(r.git_branch, ''), \
+         x.bench_id, x.status, x.median_ns, COALESCE(x.verdict, '') \
+         FROM runs r JOIN results x ON x.run = r.id WHERE 1 = 1",
+    );
+    let mut params: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: Option<String>| {
+        if let Some(v) = value {
+            params.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
+        }
+    };
+    add(" AND x.bench_id = ?", bench.clone());
+    add(" AND x.suite = ?", suite);
+    add(" AND (',' || x.tags || ',') LIKE '%,' || ? || ',%'", tag);
+    add(" AND r.started_at >= ?", since);
+    add(" AND r.started_at < ?", until);
+    add(" AND r.git_commit LIKE ? || '%'", commit);
+    sql.push_str(" ORDER BY r.started_at, r.id, x.bench_id");
+    let mut stmt = conn.prepare(&sql).map_err(fail)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, Option<f64>>(7)?,
+                row.get::<_, String>(8)?,
+            ))
+        })
+        .map_err(fail)?;
+    let mut first: Option<f64> = None;
+    for row in rows {
+        let (run_id, started, target, commit, branch, id, status, median, verdict) =
+            row.map_err(fail)?;
+        let median_text = median.map_or("-".to_string(), |m| format!("{m:.3} ns"));
+        let trend = match (bench.is_some(), first, median) {
+            (true, Some(f), Some(m)) if f > 0.0 => {
+                format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
+            }
+            (true, None, Some(m)) => {
+                first = Some(m);
+                String::new()
+            }
+            _ => String::new(),
+        };
+        let commit: String = commit.chars().take(10).collect();
+        println!(
+            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The comparison against a baseline, as text for the terminal and as a Markdown table for a
+//! pull-request comment, plus the gate's decision.
+
+use super::units::time;
+use crate::gate::compare::Verdict;
+use crate::store::RunReport;
+use std::io::Write;
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Regressed => "REGRESSED",
+        Verdict::Improved => "improved",
+        Verdict::Unchanged => "unchanged",
+        Verdict::New => "new",
+    }
+}
+
+/// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs`.
+fn change_text(c: &crate::gate::compare::Comparison) -> String {
+    match (c.change, c.change_ci, c.baseline_median_ns) {
+        (Some(ch), Some(ci), Some(m0)) => format!(
+            "{:>+7.2}% [{:+.2}%, {:+.2}%] from {}",
+            100.0 * ch,
+            100.0 * ci.lower,
+            100.0 * ci.upper,
+            time(m0)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Markdown table of the comparison in `report`.
+pub fn markdown(report: &RunReport) -> String {
+    let mut out = String::new();
+    if let Some(info) = &report.baseline {
+        out.push_str(&format!(
+            "#### `{}` against baseline `{}`\n\n",
+            report.bench_target, info.name
+        ));
+        out.push_str("| benchmark | verdict | change | 95% CI | baseline median |\n|---|---|---:|---:|---:|\n");
+        for r in &report.benchmarks {
+            let Some(c) = &r.comparison else { continue };
+            let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:+.2}%", 100.0 * v));
+            let ci = c.change_ci.map_or(String::new(), |i| {
+                format!("{:+.2}% to {:+.2}%", 100.0 * i.lower, 100.0 * i.upper)
+            });
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                r.id,
+                verdict_word(c.verdict),
+                pct(c.change),
+                ci,
+                c.baseline_median_ns.map_or(String::new(), time)
+            ));
+        }
+        for id in &info.missing {
+            out.push_str(&format!("| `{id}` | missing | | | |\n"));
+        }
+    }
+    out
+}
+
+/// Prints the comparison table and the gate's decision.
+pub fn print(out: &mut dyn Write, report: &RunReport) {
+    if let Some(info) = &report.baseline {
+        let _ = writeln!(
+            out,
+            "\nagainst baseline `{}` ({}; {} compared, Holm-corrected at alpha {}):",
+            info.name, info.started_at, info.compared, info.alpha
+        );
+        for d in &info.environment_differences {
+            let _ = writeln!(out, "  warning: environment differs: {d}");
+        }
+        let width = report
+            .benchmarks
+            .iter()
+            .map(|r| r.id.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(60);
+        for r in &report.benchmarks {
+            let Some(c) = &r.comparison else { continue };
+            let change = change_text(c);
+            let verdict = verdict_word(c.verdict);
+            let _ = writeln!(out, "  {:<width$}  {verdict:<9}  {change}", r.id);
+        }
+        for id in &info.missing {
+            let _ = writeln!(
+                out,
+                "  {id:<width$}  missing (in the baseline, not in this run)"
+            );
+        }
+    }
+    if let Some(g) = &report.gate {
+        if g.failed {
+            let _ = writeln!(out, "\ngate: FAILED");
+            for reason in &g.reasons {
+                let _ = writeln!(out, "  {reason}");
+            }
+        } else {
+            let _ = writeln!(out, "\ngate: passed");
+        }
+    }
+}
