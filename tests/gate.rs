@@ -113,3 +113,55 @@ fn a_missed_target_fails_the_gate() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_contains(&r.stdout, "tunable missed its target < 1ns");
 }
+
+#[test]
+fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &["--save-baseline", "main"], "1000");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let saved = home.path().join("baselines/main/work.json");
+    let before = std::fs::read(&saved).unwrap();
+
+    for signal in ["INT", "TERM"] {
+        // A long run saving over `main`, interrupted in the middle of measuring.
+        let mut child = std::process::Command::new(bench_exe("work"))
+            .args(["--bench", "--measure-time", "5s", "--save-baseline", "main"])
+            .current_dir(fixture_dir())
+            .env("QUDAG_BENCH_HOME", home.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "the run was interrupted by SIG{signal}");
+        assert_eq!(
+            std::fs::read(&saved).unwrap(),
+            before,
+            "the previous baseline is untouched (SIG{signal})"
+        );
+        assert!(
+            std::fs::read_dir(saved.parent().unwrap())
+                .unwrap()
+                .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")),
+            "no temporary file left behind"
+        );
+    }
+    // The history still opens and holds the first run.
+    let db = rusqlite::Connection::open(home.path().join("history.sqlite")).unwrap();
+    let runs: i64 = db
+        .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1);
+    let r = run(
+        home.path(),
+        &["--baseline", "main", "--noise-threshold", "15"],
+        "1000",
+    );
+    assert_eq!(r.code, 0, "the kept baseline still loads: {}", r.stderr);
+}
