@@ -117,6 +117,10 @@ pub struct HarnessArgs {
     /// Compare this run with baseline NAME.
     #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_BASELINE", value_parser = baseline_name)]
     pub baseline: Option<String>,
+    /// Do not run: compare saved baseline NAME with --baseline (both of this bench target).
+    #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_LOAD_BASELINE", value_parser = baseline_name,
+          requires = "baseline")]
+    pub load_baseline: Option<String>,
     /// Smallest change against the baseline that counts, percent [default: 2].
     #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD", value_parser = percent)]
     pub noise_threshold: Option<f64>,

@@ -165,3 +165,47 @@ fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
     );
     assert_eq!(r.code, 0, "the kept baseline still loads: {}", r.stderr);
 }
+
+#[test]
+fn load_baseline_compares_two_saved_baselines_without_running() {
+    let home = tempfile::tempdir().unwrap();
+    assert_eq!(
+        run(home.path(), &["--save-baseline", "before"], "1000").code,
+        0
+    );
+    assert_eq!(
+        run(home.path(), &["--save-baseline", "after"], "1300").code,
+        0
+    );
+    let results = home.path().join("results/work.json");
+    let latest = std::fs::read(&results).unwrap();
+    let r = run_bench(
+        "work",
+        &[
+            "--bench",
+            "--load-baseline",
+            "after",
+            "--baseline",
+            "before",
+            "--gate",
+            "--noise-threshold",
+            "15",
+        ],
+        home.path(),
+        &[],
+    );
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert_contains(&r.stdout, "tunable regressed: +");
+    assert_eq!(
+        std::fs::read(&results).unwrap(),
+        latest,
+        "nothing ran, nothing was written"
+    );
+    let r = run_bench(
+        "work",
+        &["--bench", "--load-baseline", "after"],
+        home.path(),
+        &[],
+    );
+    assert_eq!(r.code, 2, "--load-baseline needs --baseline: {}", r.stderr);
+}

@@ -65,3 +65,37 @@ pub fn save(cli: &Cli, home: &Path, report: &RunReport) -> Result<(), String> {
     baseline::save(home, name, report)
         .map(|path| eprintln!("qudag-bench: saved baseline `{name}` to {}", path.display()))
 }
+
+/// `--load-baseline NAME --baseline BASE`: compares two saved baselines of `target` without
+/// running anything, prints the comparison and the gate; returns the exit code.
+pub fn compare_saved(
+    cli: &Cli,
+    home: &Path,
+    target: &str,
+    benches: &[Benchmark],
+    resolver: &Resolver,
+) -> i32 {
+    let outcome = || -> Result<i32, String> {
+        let name = cli
+            .harness
+            .load_baseline
+            .as_deref()
+            .ok_or("--load-baseline NAME is missing")?;
+        let base = load(cli, home, target)?.ok_or("--load-baseline needs --baseline")?;
+        let mut report = baseline::load(home, name, target)?;
+        compare(&mut report, &base, benches, resolver);
+        if cli.harness.gate {
+            report.gate = Some(gate(&report));
+        }
+        crate::report::comparison::print(&mut std::io::stdout().lock(), &report);
+        Ok(if report.gate.as_ref().is_some_and(|g| g.failed) {
+            super::EXIT_GATE
+        } else {
+            super::EXIT_OK
+        })
+    };
+    outcome().unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        super::EXIT_USAGE
+    })
+}

@@ -85,6 +85,16 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     if let Some(iterations) = cli.harness.worker_iters {
         return worker::run(&cli, selection, iterations);
     }
+    if cli.harness.load_baseline.is_some() {
+        let home = crate::store::paths::home();
+        return gating::compare_saved(
+            &cli,
+            &home,
+            target.crate_name,
+            &selection.benches,
+            &resolver,
+        );
+    }
     if cli.libtest.list || !cli.libtest.bench {
         return test_mode::run(&cli, &resolver, selection);
     }
