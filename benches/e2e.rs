@@ -40,8 +40,7 @@ mod pipeline {
             let mut r = rng(SEED);
             let sender = DsaKeyPair::generate(&mut r);
             let sender_id = crypto::hash(&sender.public().to_bytes()).to_vec();
-            let hops: Vec<KemKeyPair> = (0..3).map(|_| KemKeyPair::generate(&mut r)).collect();
-            let route = hops.iter().map(|h| Hop::new(h.public().clone())).collect();
+            let (hops, route) = onion::random_route(3, &mut r);
             let node = Signer::generate(&mut r);
             let mut dag = Dag::new();
             dag.insert(node.vertex(Vec::new(), 0, b"genesis".to_vec()))

@@ -31,12 +31,8 @@ mod onion {
     /// The hops' key pairs, the sender's view of the route, and the sender's RNG.
     fn relays(hops: usize) -> (Vec<KemKeyPair>, Vec<Hop>, crypto::Rng) {
         let mut rng = crypto::rng(0x0_01e7 + hops as u64);
-        let keypairs: Vec<KemKeyPair> = (0..hops).map(|_| KemKeyPair::generate(&mut rng)).collect();
-        let route = keypairs
-            .iter()
-            .map(|kp| Hop::new(kp.public().clone()))
-            .collect();
-        (keypairs, route, rng)
+        let (keypairs, hops) = route::random_route(hops, &mut rng);
+        (keypairs, hops, rng)
     }
 
     /// Peels at every hop and checks the exit's payload.

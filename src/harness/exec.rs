@@ -50,10 +50,7 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
 
 /// The text of a panic payload (`&str` or `String`), as libtest shows it.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned());
+    let text = crate::measure::parallel::panic_text(payload);
     match text {
         Some(t) => format!("panicked: {t}"),
         None => "panicked".into(),

@@ -141,16 +141,20 @@ fn release(shared: &Shared) {
 }
 
 fn record_panic(shared: &Shared, payload: &(dyn std::any::Any + Send)) {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a worker thread panicked".into());
+    let text = panic_text(payload).unwrap_or_else(|| "a worker thread panicked".into());
     shared
         .panic
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .get_or_insert(text);
+}
+
+/// The message of a panic payload (`&str` or `String`, what `panic!` produces).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
 #[cfg(test)]

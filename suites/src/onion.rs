@@ -400,6 +400,17 @@ pub fn peel(keypair: &KemKeyPair, packet: &Packet) -> Result<Peeled, OnionError>
     }
 }
 
+/// A route of `hops` fresh ML-KEM-768 key pairs from `rng`: the hops' key pairs (in route
+/// order) and the sender's view of the route.
+pub fn random_route(hops: usize, rng: &mut Rng) -> (Vec<KemKeyPair>, Vec<Hop>) {
+    let keypairs: Vec<KemKeyPair> = (0..hops).map(|_| KemKeyPair::generate(rng)).collect();
+    let route = keypairs
+        .iter()
+        .map(|kp| Hop::new(kp.public().clone()))
+        .collect();
+    (keypairs, route)
+}
+
 /// Peels `packet` at every hop of `path` in turn (the key pairs of the route given to
 /// [`build`], in order) and returns the exit's payload. Each relay must name the next key
 /// pair's [`node_id`] as its next hop, and the last one must be the exit.
@@ -435,11 +446,7 @@ mod tests {
 
     fn setup(hops: usize, seed: u64) -> (Vec<KemKeyPair>, Vec<Hop>, Rng) {
         let mut rng = crypto::rng(seed);
-        let keypairs: Vec<KemKeyPair> = (0..hops).map(|_| KemKeyPair::generate(&mut rng)).collect();
-        let route = keypairs
-            .iter()
-            .map(|kp| Hop::new(kp.public().clone()))
-            .collect();
+        let (keypairs, route) = random_route(hops, &mut rng);
         (keypairs, route, rng)
     }
 
