@@ -5,35 +5,13 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Value {
-    let home = tempfile::tempdir().unwrap();
-    let json = home.path().join("out.json");
-    let mut all = vec!["--bench", "--json", json.to_str().unwrap()];
-    all.extend_from_slice(FAST);
-    all.extend_from_slice(args);
-    let run = run_bench("concurrency", &all, home.path(), &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let report = read_json(&json);
-    assert_valid(&report);
-    report
-}
-
-fn bench<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["benchmarks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(report)))
-}
-
 fn median(report: &Value, id: &str) -> f64 {
     bench(report, id)["time_ns"]["median"].as_f64().unwrap()
 }
 
 #[test]
 fn one_benchmark_per_thread_count_and_a_contended_lock_is_slower() {
-    let report = run(&["lock"]);
+    let report = measure_json("concurrency", &["lock"]).1;
     assert_eq!(
         ids(&report),
         ["contended_lock/threads=1", "contended_lock/threads=2"]
@@ -45,7 +23,7 @@ fn one_benchmark_per_thread_count_and_a_contended_lock_is_slower() {
     // and by chance more for one benchmark than the other, so medians can cross; the fastest
     // samples cannot: every iteration of a thread takes the lock once, so the lock's best is at
     // least its uncontended cost (4.0 ns here) while private atomics reach 1.8 ns.
-    let report = run(&["threads=2", "--skip", "all_cores"]);
+    let report = measure_json("concurrency", &["threads=2", "--skip", "all_cores"]).1;
     let fastest = |id: &str| bench(&report, id)["time_ns"]["min"].as_f64().unwrap();
     let (lock, atomic) = (
         fastest("contended_lock/threads=2"),
@@ -60,7 +38,7 @@ fn one_benchmark_per_thread_count_and_a_contended_lock_is_slower() {
 #[test]
 fn zero_means_all_cores_and_throughput_is_aggregate() {
     let cores = std::thread::available_parallelism().unwrap().get();
-    let report = run(&["all_cores"]);
+    let report = measure_json("concurrency", &["all_cores"]).1;
     let id = format!("all_cores/threads={cores}");
     let b = bench(&report, &id);
     let m = b["time_ns"]["median"].as_f64().unwrap();
@@ -74,9 +52,9 @@ fn zero_means_all_cores_and_throughput_is_aggregate() {
 
 #[test]
 fn threads_flag_overrides_declared_counts() {
-    let report = run(&["private_atomic", "--threads", "3"]);
+    let report = measure_json("concurrency", &["private_atomic", "--threads", "3"]).1;
     assert_eq!(ids(&report), ["private_atomic/threads=3"]);
-    let report = run(&["--exact", "sync_noop", "--threads", "3"]);
+    let report = measure_json("concurrency", &["--exact", "sync_noop", "--threads", "3"]).1;
     assert_eq!(
         ids(&report),
         ["sync_noop"],
@@ -86,7 +64,7 @@ fn threads_flag_overrides_declared_counts() {
 
 #[test]
 fn an_async_noop_costs_about_as_little_as_a_sync_noop() {
-    let report = run(&["noop"]);
+    let report = measure_json("concurrency", &["noop"]).1;
     let a = median(&report, "async_noop");
     let s = median(&report, "sync_noop");
     // Both loops' own costs are calibrated and subtracted, so both are near 0; 5 ns is far

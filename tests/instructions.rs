@@ -32,21 +32,7 @@ fn per_iter(report: &serde_json::Value, id: &str) -> f64 {
 }
 
 fn counted(filter: &str) -> serde_json::Value {
-    let home = tempfile::tempdir().unwrap();
-    let json = home.path().join("out.json");
-    let mut args = vec![
-        "--bench",
-        "--instructions",
-        "--json",
-        json.to_str().unwrap(),
-        filter,
-    ];
-    args.extend_from_slice(FAST);
-    let run = run_bench("work", &args, home.path(), &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let report = read_json(&json);
-    assert_valid(&report);
-    report
+    measure_json("work", &["--instructions", filter]).1
 }
 
 #[test]

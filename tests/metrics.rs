@@ -3,33 +3,10 @@
 
 mod common;
 use common::*;
-use serde_json::Value;
-
-fn run_json(target: &str, args: &[&str]) -> (Run, Value) {
-    let home = tempfile::tempdir().unwrap();
-    let json = home.path().join("out.json");
-    let mut all = vec!["--bench", "--json", json.to_str().unwrap()];
-    all.extend_from_slice(FAST);
-    all.extend_from_slice(args);
-    let run = run_bench(target, &all, home.path(), &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let report = read_json(&json);
-    assert_valid(&report);
-    (run, report)
-}
-
-fn bench<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["benchmarks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["id"] == id)
-        .unwrap()
-}
 
 #[test]
 fn allocations_are_counted_per_iteration_inside_the_timed_loop_only() {
-    let (_, report) = run_json("alloc", &["--skip", "holds_100_mib"]);
+    let (_, report) = measure_json("alloc", &["--skip", "holds_100_mib"]);
     let a = &bench(&report, "vec_1k")["alloc"];
     assert_eq!(a["allocs_per_iter"], 1.0, "{a}");
     assert_eq!(a["bytes_per_iter"], 1024.0, "{a}");
@@ -55,13 +32,13 @@ fn allocations_are_counted_per_iteration_inside_the_timed_loop_only() {
 
 #[test]
 fn without_the_counting_allocator_alloc_is_null() {
-    let (_, report) = run_json("forms", &["plain"]);
+    let (_, report) = measure_json("forms", &["plain"]);
     assert!(bench(&report, "plain")["alloc"].is_null());
 }
 
 #[test]
 fn counters_degrade_gracefully_and_are_plausible() {
-    let (run, report) = run_json("forms", &["fib10"]);
+    let (run, report) = measure_json("forms", &["fib10"]);
     let avail = &report["environment"]["counters"];
     assert_eq!(avail["enabled"], true);
     let c = &bench(&report, "fib10")["counters"];
@@ -98,7 +75,7 @@ fn counters_degrade_gracefully_and_are_plausible() {
 
 #[test]
 fn no_perf_turns_counters_off_silently() {
-    let (run, report) = run_json("forms", &["fib10", "--no-perf"]);
+    let (run, report) = measure_json("forms", &["fib10", "--no-perf"]);
     assert_eq!(report["environment"]["counters"]["enabled"], false);
     assert!(bench(&report, "fib10")["counters"].is_null());
     assert!(!run.stderr.contains("counters"), "{}", run.stderr);
@@ -106,7 +83,7 @@ fn no_perf_turns_counters_off_silently() {
 
 #[test]
 fn system_metrics_see_memory_held_by_a_benchmark() {
-    let (_, report) = run_json("alloc", &["holds_100_mib"]);
+    let (_, report) = measure_json("alloc", &["holds_100_mib"]);
     let s = &bench(&report, "holds_100_mib")["system"];
     let peak = s["summary"]["peak_rss_bytes"].as_u64().unwrap();
     assert!(peak >= 100 << 20, "peak RSS {peak} < 100 MiB: {s}");
@@ -116,19 +93,19 @@ fn system_metrics_see_memory_held_by_a_benchmark() {
     );
     assert!(s["summary"]["mean_process_cpu_pct"].as_f64().is_some());
 
-    let (_, report) = run_json("alloc", &["holds_100_mib", "--no-system-metrics"]);
+    let (_, report) = measure_json("alloc", &["holds_100_mib", "--no-system-metrics"]);
     assert!(bench(&report, "holds_100_mib")["system"].is_null());
 }
 
 #[test]
 fn percentiles_per_iteration_for_long_iterations_else_per_sample() {
-    let (run, report) = run_json("faults", &["fine"]);
+    let (run, report) = measure_json("faults", &["fine"]);
     let p = &bench(&report, "fine")["percentiles_ns"];
     assert_eq!(p["granularity"], "sample", "a sub-nanosecond routine: {p}");
     assert!(!run.stdout.contains("p99"), "{}", run.stdout);
 
     // About 10 us per iteration: far above the timer's precision.
-    let (run, report) = run_json("alloc", &["grow_to_16k"]);
+    let (run, report) = measure_json("alloc", &["grow_to_16k"]);
     let b = bench(&report, "grow_to_16k");
     let p = &b["percentiles_ns"];
     let precision = report["environment"]["timer"]["precision_ns"]

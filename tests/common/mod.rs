@@ -139,3 +139,28 @@ pub fn assert_valid(report: &serde_json::Value) {
 pub fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
 }
+
+/// Runs bench target `target` in bench mode with [`FAST`] settings and `args`, in a fresh
+/// home; asserts exit code 0, validates the JSON report against the schema and returns both.
+pub fn measure_json(target: &str, args: &[&str]) -> (Run, serde_json::Value) {
+    let home = tempfile::tempdir().unwrap();
+    let json = home.path().join("out.json");
+    let mut all = vec!["--bench", "--json", json.to_str().unwrap()];
+    all.extend_from_slice(FAST);
+    all.extend_from_slice(args);
+    let run = run_bench(target, &all, home.path(), &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    assert_valid(&report);
+    (run, report)
+}
+
+/// The benchmark `id` of a report.
+pub fn bench<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(report)))
+}
