@@ -39,7 +39,7 @@ fn compare_and_history_over_real_runs() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     measure(h, "1000", &["--save-baseline", "main"]);
-    measure(h, "1300", &[]);
+    measure(h, "3000", &[]);
 
     let (code, out, err) = tool(
         h,
@@ -49,7 +49,7 @@ fn compare_and_history_over_real_runs() {
             "latest",
             "--gate",
             "--noise-threshold",
-            "15",
+            "50",
         ],
     );
     assert_eq!(code, 3, "{out}\n{err}");
