@@ -111,6 +111,9 @@ pub struct HarnessArgs {
     /// Internal: run the selected benchmark's timed loop once with N iterations.
     #[arg(long = "qudag-bench-worker-iters", value_name = "N", hide = true)]
     pub worker_iters: Option<u64>,
+    /// Internal: serve `qudag-bench ab` on stdin/stdout (see `gate::ab::protocol`).
+    #[arg(long = "qudag-bench-ab-worker", hide = true)]
+    pub ab_worker: bool,
     /// Save this run as baseline NAME ($QUDAG_BENCH_HOME/baselines/NAME/<target>.json).
     #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_SAVE_BASELINE", value_parser = baseline_name)]
     pub save_baseline: Option<String>,

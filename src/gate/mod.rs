@@ -1,6 +1,7 @@
 //! Verdicts against a baseline, and the gate that turns regressions and missed targets into
 //! exit code 3.
 
+pub mod ab;
 pub mod compare;
 
 use crate::store::RunReport;

@@ -222,6 +222,7 @@ fn measure_one(
         calibration,
         guard: guard.clone(),
         instruments,
+        external: None,
     });
     let sampler = instruments.system.map(system::Sampler::start);
     let outcome = exec::run(bench, Mode::Measure(ctx), settings.timeout + GRACE);

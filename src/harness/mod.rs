@@ -1,6 +1,7 @@
 //! The bench binary's `main`: parse the command line, load the configuration, select
 //! benchmarks, then list them, smoke-test them (test mode) or measure them (bench mode).
 
+mod ab_worker;
 mod bench_mode;
 mod exec;
 mod gating;
@@ -82,6 +83,9 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
         return EXIT_USAGE;
     }
     let selection = select::select(&cli, benches);
+    if cli.harness.ab_worker {
+        return ab_worker::run(&cli, &resolver, selection);
+    }
     if let Some(iterations) = cli.harness.worker_iters {
         return worker::run(&cli, selection, iterations);
     }

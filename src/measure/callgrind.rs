@@ -96,6 +96,8 @@ fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, String> {
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", out_file.display()))
         .arg("--collect-atstart=no")
+        // Follow an exec: `exe` may be a wrapper script that sets up the binary's environment.
+        .arg("--trace-children=yes")
         .arg(TOGGLE)
         .arg(exe)
         .args([

@@ -1,6 +1,7 @@
 //! Measurement: the timer's precision and overheads, and the sampler (warmup, plan, samples).
 //! Measure code never prints.
 
+pub mod affinity;
 pub mod alloc;
 pub mod callgrind;
 pub mod counters;
@@ -31,6 +32,20 @@ pub struct MeasureContext {
     pub guard: Guard,
     /// What to measure besides time.
     pub instruments: Instruments,
+    /// When set, the sampler hands the routine to this driver instead of measuring it itself
+    /// (the A/B worker: the controller decides every sample's iteration count).
+    pub external: Option<Arc<dyn ExternalDriver>>,
+}
+
+/// Takes over a routine's samples from the sampler; see [`MeasureContext::external`].
+pub trait ExternalDriver: Send + Sync + std::fmt::Debug {
+    /// Runs `sample` (n iterations, returns their elapsed time) as often as the driver wants.
+    /// `overhead` is the calibrated overhead of this loop, per sample and per iteration (ns).
+    fn drive(
+        &self,
+        overhead: (f64, f64),
+        sample: &mut dyn FnMut(u64, &mut probe::Probe) -> std::time::Duration,
+    );
 }
 
 /// Measurements besides time, switched on for the measured samples only.

@@ -87,6 +87,10 @@ pub fn measure(
     kind: LoopKind,
     sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
 ) -> Option<Measured> {
+    if let Some(driver) = &ctx.external {
+        driver.drive(overheads(kind, false, &ctx.calibration), sample);
+        return None;
+    }
     let settings = &ctx.settings;
     let warmup = warm_up(
         ctx,
@@ -127,18 +131,7 @@ pub fn measure(
     }
     let measure_wall_ns = start.elapsed().as_nanos() as u64;
     let finished = probe.finish();
-    let c = &ctx.calibration;
-    // A recording loop's sample is the sum of its iterations' intervals, each holding one
-    // timer read: its whole overhead is per iteration.
-    let (sample_overhead_ns, iter_overhead_ns) = match (kind, record) {
-        (LoopKind::Iter, false) => (c.overhead_ns, c.iter_loop_ns),
-        (LoopKind::Iter, true) => (0.0, c.iter_recorded_ns),
-        (LoopKind::Batched, false) => (c.overhead_ns, c.batched_loop_ns),
-        (LoopKind::Batched, true) => (0.0, c.batched_recorded_ns),
-        (LoopKind::Parallel, _) => (c.overhead_ns, c.iter_loop_ns),
-        (LoopKind::Async { loop_ns }, _) => (c.overhead_ns, loop_ns),
-        (LoopKind::Custom, _) => (0.0, 0.0),
-    };
+    let (sample_overhead_ns, iter_overhead_ns) = overheads(kind, record, &ctx.calibration);
     Some(Measured {
         iters: out_iters,
         elapsed_ns: out_elapsed,
@@ -150,6 +143,21 @@ pub fn measure(
         alloc: finished.alloc,
         latencies_ns: finished.latencies,
     })
+}
+
+/// The calibrated overhead of a loop kind: (per sample, per iteration), in ns.
+fn overheads(kind: LoopKind, record: bool, c: &super::Calibration) -> (f64, f64) {
+    // A recording loop's sample is the sum of its iterations' intervals, each holding one
+    // timer read: its whole overhead is per iteration.
+    match (kind, record) {
+        (LoopKind::Iter, false) => (c.overhead_ns, c.iter_loop_ns),
+        (LoopKind::Iter, true) => (0.0, c.iter_recorded_ns),
+        (LoopKind::Batched, false) => (c.overhead_ns, c.batched_loop_ns),
+        (LoopKind::Batched, true) => (0.0, c.batched_recorded_ns),
+        (LoopKind::Parallel, _) => (c.overhead_ns, c.iter_loop_ns),
+        (LoopKind::Async { loop_ns }, _) => (c.overhead_ns, loop_ns),
+        (LoopKind::Custom, _) => (0.0, 0.0),
+    }
 }
 
 /// The timed length of a sample to aim for: the time limit spread over the sample target,

@@ -1,6 +1,7 @@
 //! Output formats. Terminal formats implement [`Reporter`] and print as the run goes; file
 //! formats render a finished [`RunReport`](crate::store::RunReport). Report code never measures.
 
+pub mod ab;
 pub mod comparison;
 pub mod json;
 pub mod libtest;

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod compare;
 pub mod outliers;
+pub mod paired;
 pub mod percentiles;
 pub mod summary;
 

@@ -3,10 +3,13 @@
 //! ```text
 //! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
 //! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
+//! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
-//! 3 when `--gate` finds a regression.
+//! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
+
+mod ab;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
@@ -18,7 +21,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "qudag-bench",
-    about = "Compare qudag-bench runs and baselines, and query the run history."
+    about = "Compare qudag-bench runs and baselines, gate two builds with a paired A/B run, and query the run history."
 )]
 struct Args {
     /// Home directory [default: $QUDAG_BENCH_HOME, else ./target/qudag-bench].
@@ -30,6 +33,8 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Paired, interleaved A/B of two builds' bench binaries: exit 3 on a confirmed regression.
+    Ab(ab::AbArgs),
     /// Compare NEW with OLD: per benchmark the change of the median, its 95% CI and a verdict.
     Compare {
         /// A report file, a baseline name or `latest`.
@@ -84,6 +89,7 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| PathBuf::from("target/qudag-bench"))
     });
     let result = match args.command {
+        Command::Ab(ab_args) => ab::run(ab_args),
         Command::Compare {
             old,
             new,

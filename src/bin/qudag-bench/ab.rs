@@ -1,0 +1,215 @@
+//! `qudag-bench ab`: the paired A/B gate of two bench binaries, or with `--instructions` the
+//! instruction-count gate.
+
+use clap::Args;
+use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
+use qudag_bench::gate::ab::runner::{Measurement, Plan};
+use qudag_bench::gate::ab::verdict::{AbVerdict, Thresholds};
+use qudag_bench::gate::ab::worker::Arm;
+use qudag_bench::gate::ab::{self, AbReport};
+use qudag_bench::report::ab as render;
+use qudag_bench::store::atomic;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Flags of `qudag-bench ab`.
+#[derive(Args)]
+pub struct AbArgs {
+    /// The base build's bench binary (e.g. from the merge base).
+    #[arg(long, value_name = "BIN")]
+    base: PathBuf,
+    /// The head build's bench binary.
+    #[arg(long, value_name = "BIN")]
+    head: PathBuf,
+    /// Only benchmarks whose id contains FILTER (libtest's rules, as in the harness).
+    filter: Option<String>,
+    /// FILTER must match an id exactly.
+    #[arg(long)]
+    exact: bool,
+    /// Skip benchmarks whose id contains PATTERN (repeatable).
+    #[arg(long, value_name = "PATTERN")]
+    skip: Vec<String>,
+    /// Changes smaller than this are not regressions, percent.
+    #[arg(long, value_name = "PCT", default_value_t = 100.0 * Thresholds::default().margin)]
+    margin: f64,
+    /// Slowdowns this large must be caught, percent.
+    #[arg(long, value_name = "PCT", default_value_t = 100.0 * Thresholds::default().must_catch)]
+    must_catch: f64,
+    /// Wall time per benchmark before it stops undecided, seconds.
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().budget.as_secs_f64())]
+    budget: f64,
+    /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds.
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64())]
+    timeout: f64,
+    /// Seed of the order inside each pair.
+    #[arg(long, default_value_t = Plan::default().seed)]
+    seed: u64,
+    /// Do not re-measure flagged regressions in fresh processes before failing.
+    #[arg(long)]
+    no_confirm: bool,
+    /// Fail (exit 3) on INCONCLUSIVE too.
+    #[arg(long)]
+    strict: bool,
+    /// Compare callgrind instruction counts instead of times (needs valgrind).
+    #[arg(long)]
+    instructions: bool,
+    /// Write the report as JSON (schema qudag-bench/ab/v1).
+    #[arg(long, value_name = "PATH")]
+    json: Option<PathBuf>,
+    /// Write a Markdown summary for a pull-request comment.
+    #[arg(long, value_name = "PATH")]
+    markdown: Option<PathBuf>,
+}
+
+fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds, got {value}"))
+}
+
+fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
+    let mut selection: Vec<OsString> = Vec::new();
+    if let Some(f) = &args.filter {
+        selection.push(f.into());
+    }
+    if args.exact {
+        selection.push("--exact".into());
+    }
+    for s in &args.skip {
+        selection.extend(["--skip".into(), s.into()]);
+    }
+    let arm = |label, path: &Path| {
+        if path.is_file() {
+            Ok(Arm {
+                label,
+                exe: path.to_path_buf(),
+                args: selection.clone(),
+            })
+        } else {
+            Err(format!(
+                "--{label} {}: no such file (expected a bench binary, e.g. from `cargo bench --no-run`)",
+                path.display()
+            ))
+        }
+    };
+    Ok((arm("base", &args.base)?, arm("head", &args.head)?))
+}
+
+/// Runs the command; `Err` is a usage or input error (exit 2).
+pub fn run(args: AbArgs) -> Result<ExitCode, String> {
+    let thresholds = Thresholds {
+        margin: args.margin / 100.0,
+        must_catch: args.must_catch / 100.0,
+        ..Thresholds::default()
+    };
+    thresholds.validate()?;
+    let plan = Plan {
+        budget: seconds("--budget", args.budget)?,
+        timeout: seconds("--timeout", args.timeout)?,
+        seed: args.seed,
+        ..Plan::default()
+    };
+    let (base, head) = arms(&args)?;
+    if args.instructions {
+        return run_instructions(&args, &base, &head, plan.timeout);
+    }
+    let live = std::io::stderr().is_terminal();
+    let mut progress = |m: &Measurement| {
+        if live {
+            eprint!(
+                "\r\x1b[2K{}: round {} ({:.1} s)",
+                m.id,
+                m.round_estimates.len(),
+                m.wall_s
+            );
+        }
+    };
+    let report = ab::run(
+        &base,
+        &head,
+        &plan,
+        &thresholds,
+        !args.no_confirm,
+        &mut progress,
+    )?;
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    print!("{}", render::table(&report, args.strict));
+    write_outputs(&args, &report)?;
+    Ok(exit_code(&report, args.strict))
+}
+
+fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        atomic::write(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.markdown {
+        atomic::write(path, render::markdown(report, args.strict).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// 3 when the gate fails, 101 when a benchmark failed (as the harness does), else 0.
+fn exit_code(report: &AbReport, strict: bool) -> ExitCode {
+    if render::gate_fails(report, strict) {
+        ExitCode::from(3)
+    } else if report.count(AbVerdict::Failed) > 0 {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_instructions(
+    args: &AbArgs,
+    base: &Arm,
+    head: &Arm,
+    timeout: Duration,
+) -> Result<ExitCode, String> {
+    let live = std::io::stderr().is_terminal();
+    let results = instructions::compare(base, head, timeout, &mut |r| {
+        if live {
+            eprint!("\r\x1b[2K{} counted", r.id);
+        }
+    })?;
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    print!("{}", render::instructions_table(&results, false));
+    let count = |v| results.iter().filter(|r| r.verdict == v).count();
+    println!(
+        "\nab --instructions: {} regressed, {} warnings, {} ok, {} failed",
+        count(InstrVerdict::Regressed),
+        count(InstrVerdict::Warning),
+        count(InstrVerdict::Ok),
+        count(InstrVerdict::Failed)
+    );
+    if let Some(path) = &args.json {
+        let doc = serde_json::json!({
+            "schema": "qudag-bench/ab-instructions/v1",
+            "base": base.exe.display().to_string(),
+            "head": head.exe.display().to_string(),
+            "regression": instructions::REGRESSION,
+            "warning": instructions::WARNING,
+            "benchmarks": results,
+        });
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        atomic::write(path, text.as_bytes())?;
+    }
+    if let Some(path) = &args.markdown {
+        atomic::write(path, render::instructions_table(&results, true).as_bytes())?;
+    }
+    Ok(if count(InstrVerdict::Regressed) > 0 {
+        ExitCode::from(3)
+    } else if count(InstrVerdict::Failed) > 0 {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

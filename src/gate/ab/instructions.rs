@@ -1,0 +1,161 @@
+//! `qudag-bench ab --instructions`: base and head compared by callgrind instruction counts per
+//! iteration, which do not move with the machine's noise. A change of at least 1% is a
+//! regression, of at least 0.2% a warning, both as shown to two decimals: the fixture's 1% more
+//! loop work is +0.9985% of the instructions (the loop's fixed cost does not grow), and a
+//! table saying "+1.00% warning" would be wrong to its reader.
+
+use super::worker::{Arm, Worker, WorkerError};
+use crate::measure::callgrind::{self, InstructionCount};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Relative increase in instructions that fails the gate (1%).
+pub const REGRESSION: f64 = 0.01;
+/// Relative increase in instructions that is reported as a warning (0.2%).
+pub const WARNING: f64 = 0.002;
+/// Half a unit of the shown precision (0.005 percentage points), so that the verdict agrees
+/// with the rounded change in the table.
+const ROUNDING: f64 = 0.000_05;
+
+/// The instruction verdict of one benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstrVerdict {
+    /// At least [`REGRESSION`] more instructions per iteration.
+    Regressed,
+    /// At least [`WARNING`] more.
+    Warning,
+    /// Less than that (or fewer instructions).
+    Ok,
+    /// A count could not be taken on one side.
+    Failed,
+}
+
+/// One benchmark's instruction comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstrResult {
+    /// Benchmark id.
+    pub id: String,
+    /// The verdict.
+    pub verdict: InstrVerdict,
+    /// Relative change of instructions per iteration, head against base.
+    pub change: Option<f64>,
+    /// Base's count.
+    pub base: Option<InstructionCount>,
+    /// Head's count.
+    pub head: Option<InstructionCount>,
+    /// Why a count is missing.
+    pub error: Option<String>,
+}
+
+/// The verdict for a relative change.
+pub fn verdict_of(change: f64) -> InstrVerdict {
+    if change >= REGRESSION - ROUNDING {
+        InstrVerdict::Regressed
+    } else if change >= WARNING - ROUNDING {
+        InstrVerdict::Warning
+    } else {
+        InstrVerdict::Ok
+    }
+}
+
+/// Counts every benchmark both binaries have, with the same iteration count on both sides
+/// (picked from base's time per iteration). Errors only if valgrind or a worker cannot start.
+pub fn compare(
+    base: &Arm,
+    head: &Arm,
+    timeout: Duration,
+    progress: &mut dyn FnMut(&InstrResult),
+) -> Result<Vec<InstrResult>, String> {
+    let valgrind = callgrind::valgrind_version().map_err(|e| format!("--instructions: {e}"))?;
+    let (mut worker, base_ids) = Worker::spawn(base, timeout, None)?;
+    let (_, head_ids) = Worker::spawn(head, timeout, None)?;
+    let mut out = Vec::new();
+    for id in base_ids.iter().filter(|id| head_ids.contains(id)) {
+        let result = match time_per_iter(&mut worker, id) {
+            Err(e) => {
+                if matches!(e, WorkerError::Dead(_)) {
+                    worker = Worker::spawn(base, timeout, None)?.0;
+                }
+                failed(id, format!("{e:?}"))
+            }
+            Ok(ns) => {
+                let iterations = callgrind::iterations_for(ns);
+                let b = callgrind::count(&base.exe, id, iterations, &valgrind);
+                let h = callgrind::count(&head.exe, id, iterations, &valgrind);
+                match (b.per_iter, h.per_iter) {
+                    (Some(x), Some(y)) if x > 0.0 => {
+                        let change = y / x - 1.0;
+                        InstrResult {
+                            id: id.clone(),
+                            verdict: verdict_of(change),
+                            change: Some(change),
+                            error: None,
+                            base: Some(b),
+                            head: Some(h),
+                        }
+                    }
+                    _ => {
+                        let why = b.error.clone().or(h.error.clone()).unwrap_or_else(|| {
+                            "the base count is 0 instructions per iteration".into()
+                        });
+                        InstrResult {
+                            error: Some(why),
+                            base: Some(b),
+                            head: Some(h),
+                            ..failed(id, String::new())
+                        }
+                    }
+                }
+            }
+        };
+        progress(&result);
+        out.push(result);
+    }
+    Ok(out)
+}
+
+fn failed(id: &str, error: String) -> InstrResult {
+    InstrResult {
+        id: id.to_string(),
+        verdict: InstrVerdict::Failed,
+        change: None,
+        base: None,
+        head: None,
+        error: Some(error),
+    }
+}
+
+/// A rough time per iteration (ns): the fastest of a few 1 ms samples.
+fn time_per_iter(worker: &mut Worker, id: &str) -> Result<f64, WorkerError> {
+    worker.open(id)?;
+    let mut n = 1u64;
+    let ns = loop {
+        let t = worker.sample(n)?;
+        if t >= 1_000_000 || n >= 1 << 30 {
+            let best = (0..3).try_fold(t, |best, _| worker.sample(n).map(|t| best.min(t)))?;
+            break best as f64 / n as f64;
+        }
+        n *= 2;
+    };
+    worker.close()?;
+    Ok(ns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_of_the_instruction_gate() {
+        assert_eq!(verdict_of(0.0), InstrVerdict::Ok);
+        assert_eq!(verdict_of(-0.05), InstrVerdict::Ok);
+        assert_eq!(verdict_of(0.0019), InstrVerdict::Ok);
+        assert_eq!(verdict_of(0.002), InstrVerdict::Warning);
+        assert_eq!(verdict_of(0.0099), InstrVerdict::Warning);
+        assert_eq!(verdict_of(0.01), InstrVerdict::Regressed);
+        // 9,104 / 9,014 instructions: shown as +1.00%, so a regression.
+        assert_eq!(verdict_of(9104.0 / 9014.0 - 1.0), InstrVerdict::Regressed);
+        assert_eq!(verdict_of(0.00994), InstrVerdict::Warning);
+    }
+}

@@ -1,0 +1,267 @@
+//! The paired, interleaved measurement: rounds of fresh base/head worker processes; in each
+//! round and for each benchmark still measuring, a short warmup of both, then pairs of one
+//! sample on each side in random order, all with the same iteration count. Each round gives
+//! the median of its pairs' log ratios; a benchmark stops when the rounds' interval is precise
+//! enough to decide (see [`super::verdict`]) or its time budget is spent.
+
+use super::verdict::Thresholds;
+use super::worker::{Arm, Worker, WorkerError};
+use crate::stats::paired::{Combined, combine_rounds, log_ratios, median};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+/// How much to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Timed length of one sample to aim for (the iteration count is fixed from it once).
+    pub sample_target: Duration,
+    /// Warmup of each side, per round and benchmark.
+    pub warmup: Duration,
+    /// Time spent taking pairs, per round and benchmark.
+    pub pairs_time: Duration,
+    /// Pairs per round even when `pairs_time` is over.
+    pub min_pairs: u32,
+    /// Rounds before precision may stop a benchmark.
+    pub min_rounds: u32,
+    /// Wall time per benchmark, warmups included, after which it stops at the end of a round.
+    pub budget: Duration,
+    /// Longest wait for one reply from a worker (a sample, the setup before the timing call).
+    pub timeout: Duration,
+    /// Seed of the order inside each pair.
+    pub seed: u64,
+}
+
+impl Default for Plan {
+    /// The defaults picked by the study in `docs/gating.md`.
+    fn default() -> Plan {
+        Plan {
+            sample_target: Duration::from_micros(500),
+            warmup: Duration::from_millis(20),
+            pairs_time: Duration::from_millis(100),
+            min_pairs: 3,
+            min_rounds: 4,
+            budget: Duration::from_secs(3),
+            timeout: Duration::from_secs(60),
+            seed: 0x0ab0_ab0a,
+        }
+    }
+}
+
+/// A benchmark being measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// Benchmark id.
+    pub id: String,
+    /// Iterations per sample, the same on both sides (fixed in the first round).
+    pub iters_per_sample: Option<u64>,
+    /// Each round's median log ratio.
+    pub round_estimates: Vec<f64>,
+    /// Pairs taken in each round.
+    pub round_pairs: Vec<u32>,
+    /// Wall time spent on this benchmark (s).
+    pub wall_s: f64,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+    /// Whether it stopped because the budget ran out before the interval was precise enough.
+    pub budget_exhausted: bool,
+    #[serde(skip)]
+    done: bool,
+}
+
+impl Measurement {
+    /// A benchmark not yet measured; `iters` carries the count over from an earlier pass.
+    pub fn new(id: &str, iters: Option<u64>) -> Measurement {
+        Measurement {
+            id: id.to_string(),
+            iters_per_sample: iters,
+            round_estimates: Vec::new(),
+            round_pairs: Vec::new(),
+            wall_s: 0.0,
+            error: None,
+            budget_exhausted: false,
+            done: false,
+        }
+    }
+
+    /// The rounds combined.
+    pub fn combined(&self, t: &Thresholds) -> Combined {
+        combine_rounds(&self.round_estimates, t.confidence)
+    }
+}
+
+/// Measures `benches` until each is decided or out of budget; `progress` hears about each
+/// finished round. An error is returned only when a worker cannot be started at all.
+pub fn measure(
+    base: &Arm,
+    head: &Arm,
+    benches: &mut [Measurement],
+    plan: &Plan,
+    thresholds: &Thresholds,
+    progress: &mut dyn FnMut(&Measurement),
+) -> Result<(), String> {
+    let mut rng = fastrand::Rng::with_seed(plan.seed);
+    let cpus = crate::measure::affinity::allowed_cpus().unwrap_or_default();
+    let mut round = 0usize;
+    while benches.iter().any(|b| !b.done) {
+        // Both workers of a round share one CPU; rounds rotate over the CPUs.
+        let cpu = (!cpus.is_empty()).then(|| cpus[round % cpus.len()]);
+        round += 1;
+        let mut workers: Option<(Worker, Worker)> = None;
+        for bench in benches.iter_mut().filter(|b| !b.done) {
+            let (b, h) = match &mut workers {
+                Some(w) => w,
+                None => workers.insert((
+                    Worker::spawn(base, plan.timeout, cpu)?.0,
+                    Worker::spawn(head, plan.timeout, cpu)?.0,
+                )),
+            };
+            let started = Instant::now();
+            let result = one_round(b, h, bench, plan, &mut rng);
+            bench.wall_s += started.elapsed().as_secs_f64();
+            match result {
+                Ok(pairs) => {
+                    bench.round_pairs.push(pairs.0);
+                    bench.round_estimates.push(pairs.1);
+                    decide_stop(bench, plan, thresholds);
+                }
+                Err(WorkerError::Failed(text)) => fail(bench, text),
+                Err(WorkerError::Dead(text)) => {
+                    fail(bench, text);
+                    workers = None;
+                }
+            }
+            progress(bench);
+        }
+    }
+    Ok(())
+}
+
+fn fail(bench: &mut Measurement, text: String) {
+    bench.error = Some(text);
+    bench.done = true;
+}
+
+/// Stops a benchmark once it is precise enough (after the minimum rounds), or when another
+/// round would overrun its budget.
+fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
+    let rounds = bench.round_estimates.len() as u32;
+    let per_round = bench.wall_s / f64::from(rounds);
+    if rounds >= plan.min_rounds && t.precise_enough(&bench.combined(t)) {
+        bench.done = true;
+    } else if bench.wall_s + per_round > plan.budget.as_secs_f64() {
+        bench.done = true;
+        bench.budget_exhausted = true;
+    }
+}
+
+/// One round of one benchmark: open both, (calibrate,) warm up, take pairs, close both.
+/// Returns the pairs taken and the median log ratio.
+fn one_round(
+    base: &mut Worker,
+    head: &mut Worker,
+    bench: &mut Measurement,
+    plan: &Plan,
+    rng: &mut fastrand::Rng,
+) -> Result<(u32, f64), WorkerError> {
+    let base_overhead = base.open(&bench.id)?;
+    let head_overhead = match head.open(&bench.id) {
+        Ok(o) => o,
+        Err(e) => return Err(close_after(base, e)),
+    };
+    let result = sample_pairs(base, head, bench, plan, rng, base_overhead, head_overhead);
+    let result = match result {
+        Ok(r) => r,
+        // The failing side has left its benchmark; the other is still inside it.
+        Err((WorkerError::Failed(text), failed_base)) => {
+            let other = if failed_base { head } else { base };
+            return Err(close_after(other, WorkerError::Failed(text)));
+        }
+        Err((dead, _)) => return Err(dead),
+    };
+    base.close()?;
+    head.close()?;
+    Ok(result)
+}
+
+/// Closes `worker`'s open benchmark after the other side failed; returns the first error.
+fn close_after(worker: &mut Worker, first: WorkerError) -> WorkerError {
+    match worker.close() {
+        Ok(()) | Err(WorkerError::Failed(_)) => first,
+        Err(dead) => match first {
+            WorkerError::Failed(text) => WorkerError::Dead(format!("{text}; then {dead:?}")),
+            d => d,
+        },
+    }
+}
+
+/// Calibration (first round only), warmup and pairs. On error, says whether the base side
+/// failed.
+fn sample_pairs(
+    base: &mut Worker,
+    head: &mut Worker,
+    bench: &mut Measurement,
+    plan: &Plan,
+    rng: &mut fastrand::Rng,
+    base_overhead: (f64, f64),
+    head_overhead: (f64, f64),
+) -> Result<(u32, f64), (WorkerError, bool)> {
+    let on_base = |e| (e, true);
+    let on_head = |e| (e, false);
+    let iters = match bench.iters_per_sample {
+        Some(n) => n,
+        None => {
+            let n = calibrate(base, plan.sample_target).map_err(on_base)?;
+            bench.iters_per_sample = Some(n);
+            n
+        }
+    };
+    for (worker, side) in [(&mut *base, true), (&mut *head, false)] {
+        let start = Instant::now();
+        let mut taken = 0;
+        while taken < 2 || start.elapsed() < plan.warmup {
+            worker.sample(iters).map_err(|e| (e, side))?;
+            taken += 1;
+        }
+    }
+    let per_iter = |ns: u64, (per_sample, per_iter): (f64, f64)| {
+        let raw = ns as f64 / iters as f64;
+        // An empty routine leaves (almost) nothing after the subtraction; keep it positive.
+        (raw - per_sample / iters as f64 - per_iter)
+            .max(raw * 0.01)
+            .max(1e-3)
+    };
+    let mut base_t = Vec::new();
+    let mut head_t = Vec::new();
+    let start = Instant::now();
+    while base_t.len() < plan.min_pairs as usize || start.elapsed() < plan.pairs_time {
+        let (b, h) = if rng.bool() {
+            let b = base.sample(iters).map_err(on_base)?;
+            (b, head.sample(iters).map_err(on_head)?)
+        } else {
+            let h = head.sample(iters).map_err(on_head)?;
+            (base.sample(iters).map_err(on_base)?, h)
+        };
+        base_t.push(per_iter(b, base_overhead));
+        head_t.push(per_iter(h, head_overhead));
+    }
+    Ok((base_t.len() as u32, median(&log_ratios(&base_t, &head_t))))
+}
+
+/// Iterations per sample so that one sample lasts about `target`: doubling counts until a
+/// sample takes half the target, then a few samples at that count for the estimate.
+fn calibrate(worker: &mut Worker, target: Duration) -> Result<u64, WorkerError> {
+    let target_ns = target.as_nanos() as f64;
+    let mut n = 1u64;
+    loop {
+        let elapsed = worker.sample(n)? as f64;
+        if elapsed >= target_ns / 2.0 || n >= 1 << 40 {
+            let mut best = elapsed;
+            for _ in 0..3 {
+                best = best.min(worker.sample(n)? as f64);
+            }
+            let per_iter = (best / n as f64).max(1e-3);
+            return Ok(((target_ns / per_iter).round() as u64).max(1));
+        }
+        n *= 2;
+    }
+}

@@ -1,0 +1,224 @@
+//! The controller's side of one worker process: a bench binary started in A/B worker mode,
+//! with a reader thread so that every reply can be waited for with a timeout.
+
+use super::protocol::{CPU_ENV, Command, Reply, VERSION, WORKER_FLAG};
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command as Process, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One side of the comparison: a bench binary and the selection arguments it gets.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    /// `base` or `head`, for messages.
+    pub label: &'static str,
+    /// The bench binary.
+    pub exe: PathBuf,
+    /// libtest selection arguments (FILTER, `--exact`, `--skip`, ...).
+    pub args: Vec<OsString>,
+}
+
+/// Why a request did not get the reply it asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerError {
+    /// The benchmark failed (panicked, or never timed anything); the worker is still usable.
+    Failed(String),
+    /// The worker died, hung past the timeout or broke the protocol; it must be replaced.
+    Dead(String),
+}
+
+/// A running worker process.
+pub struct Worker {
+    label: &'static str,
+    child: Child,
+    stdin: ChildStdin,
+    replies: Receiver<Result<Reply, String>>,
+    stderr: Arc<Mutex<String>>,
+    timeout: Duration,
+}
+
+/// At most this much of a worker's stderr is kept for error messages.
+const STDERR_KEEP: usize = 4096;
+
+impl Worker {
+    /// Starts `arm`'s binary in worker mode and waits for its `hello`; returns the worker and
+    /// its selected benchmark ids. `timeout` bounds every wait for a reply; `cpu` is the CPU
+    /// its single-threaded benchmarks are pinned to.
+    pub fn spawn(
+        arm: &Arm,
+        timeout: Duration,
+        cpu: Option<usize>,
+    ) -> Result<(Worker, Vec<String>), String> {
+        let mut process = Process::new(&arm.exe);
+        if let Some(cpu) = cpu {
+            process.env(CPU_ENV, cpu.to_string());
+        }
+        let mut child = process
+            .arg("--bench")
+            .arg(WORKER_FLAG)
+            .args(&arm.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "{} binary {}: cannot start it: {e}",
+                    arm.label,
+                    arm.exe.display()
+                )
+            })?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr_pipe = child.stderr.take().expect("stderr is piped");
+        let (tx, replies) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(reply) = Reply::find(&line)
+                    && tx.send(reply).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let keep = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            let mut pipe = stderr_pipe;
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut kept = keep.lock().unwrap_or_else(|e| e.into_inner());
+                kept.push_str(&String::from_utf8_lossy(&buf[..n]));
+                if kept.len() > STDERR_KEEP {
+                    let cut = kept.len() - STDERR_KEEP;
+                    let cut = (cut..kept.len())
+                        .find(|&i| kept.is_char_boundary(i))
+                        .unwrap_or(0);
+                    kept.drain(..cut);
+                }
+            }
+        });
+        let mut worker = Worker {
+            label: arm.label,
+            child,
+            stdin,
+            replies,
+            stderr,
+            timeout,
+        };
+        let not_worker = |why: String| {
+            format!(
+                "{} binary {} is not a qudag-bench bench binary speaking A/B protocol {VERSION} ({why})",
+                arm.label,
+                arm.exe.display()
+            )
+        };
+        match worker.receive() {
+            Ok(Reply::Hello { version, ids }) if version == VERSION => Ok((worker, ids)),
+            Ok(Reply::Hello { version, .. }) => {
+                Err(not_worker(format!("it speaks version {version}")))
+            }
+            Ok(other) => Err(not_worker(format!("it began with {other:?}"))),
+            Err(WorkerError::Dead(why) | WorkerError::Failed(why)) => Err(not_worker(why)),
+        }
+    }
+
+    /// Runs benchmark `id` up to its timing call; returns its loop overheads (per sample, per
+    /// iteration, ns).
+    pub fn open(&mut self, id: &str) -> Result<(f64, f64), WorkerError> {
+        match self.request(&Command::Open(id.to_string()))? {
+            Reply::Opened { sample_ns, iter_ns } => Ok((sample_ns, iter_ns)),
+            other => Err(self.unexpected("opened", &other)),
+        }
+    }
+
+    /// One sample of `iters` iterations; its elapsed time in ns.
+    pub fn sample(&mut self, iters: u64) -> Result<u64, WorkerError> {
+        match self.request(&Command::Sample(iters))? {
+            Reply::Elapsed(ns) => Ok(ns),
+            other => Err(self.unexpected("elapsed", &other)),
+        }
+    }
+
+    /// Leaves the open benchmark (its teardown runs).
+    pub fn close(&mut self) -> Result<(), WorkerError> {
+        match self.request(&Command::Close)? {
+            Reply::Closed => Ok(()),
+            other => Err(self.unexpected("closed", &other)),
+        }
+    }
+
+    fn request(&mut self, command: &Command) -> Result<Reply, WorkerError> {
+        writeln!(self.stdin, "{}", command.to_line())
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| WorkerError::Dead(self.died(&format!("cannot write to it: {e}"))))?;
+        match self.receive()? {
+            Reply::Failed(text) => Err(WorkerError::Failed(text)),
+            reply => Ok(reply),
+        }
+    }
+
+    fn receive(&mut self) -> Result<Reply, WorkerError> {
+        match self.replies.recv_timeout(self.timeout) {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(malformed)) => Err(WorkerError::Dead(self.died(&malformed))),
+            Err(RecvTimeoutError::Timeout) => Err(WorkerError::Dead(
+                self.died(&format!("no reply within {:?} (timed out)", self.timeout)),
+            )),
+            Err(RecvTimeoutError::Disconnected) => {
+                // Give the exit status and stderr a moment to arrive.
+                let status = self.child.wait().ok();
+                std::thread::sleep(Duration::from_millis(20));
+                let why = match status {
+                    Some(s) => format!("it exited ({s})"),
+                    None => "it closed its output".into(),
+                };
+                Err(WorkerError::Dead(self.died(&why)))
+            }
+        }
+    }
+
+    fn unexpected(&mut self, wanted: &str, got: &Reply) -> WorkerError {
+        WorkerError::Dead(self.died(&format!("expected `{wanted}`, got {got:?}")))
+    }
+
+    /// A message about this worker's failure, with the end of its stderr.
+    fn died(&mut self, why: &str) -> String {
+        let _ = self.child.kill();
+        let stderr = self.stderr.lock().unwrap_or_else(|e| e.into_inner());
+        let tail: Vec<&str> = stderr.lines().rev().take(6).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        if tail.is_empty() {
+            format!("{} worker: {why}", self.label)
+        } else {
+            format!(
+                "{} worker: {why}; its stderr ends: {}",
+                self.label,
+                tail.join(" / ")
+            )
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = writeln!(self.stdin, "{}", Command::Quit.to_line());
+        let _ = self.stdin.flush();
+        // A worker stuck inside a benchmark does not read `quit`.
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,145 @@
+//! The hidden worker mode behind `qudag-bench ab` (`--qudag-bench-ab-worker`): the controller
+//! opens one benchmark at a time and asks for samples of a given number of iterations, so it
+//! can alternate two builds sample by sample. The protocol is in
+//! [`crate::gate::ab::protocol`].
+
+use super::EXIT_OK;
+use super::exec::panic_message;
+use super::select::Selection;
+use super::test_mode::NO_TIMING_CALL;
+use crate::bencher::{Bencher, Mode};
+use crate::cli::Cli;
+use crate::config::Resolver;
+use crate::gate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
+use crate::measure::affinity;
+use crate::measure::probe::Probe;
+use crate::measure::{Calibration, ExternalDriver, Guard, Instruments, MeasureContext};
+use std::io::{BufRead, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Serves the protocol on stdin/stdout until `quit` or end of input; returns the exit code.
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
+    let (to_run, _, _) = selection.filtered(cli);
+    // Single-threaded benchmarks run on the CPU the controller names; threaded ones on all.
+    let all_cpus = affinity::allowed_cpus().unwrap_or_default();
+    let pin: Option<usize> = std::env::var(CPU_ENV).ok().and_then(|v| v.parse().ok());
+    if let Some(cpu) = pin {
+        let _ = affinity::set_allowed(&[cpu]);
+    }
+    let calibration = Calibration::measure();
+    send(&Reply::Hello {
+        version: VERSION,
+        ids: to_run.iter().map(|b| b.id.clone()).collect(),
+    });
+    loop {
+        let command = match next_command() {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => {
+                send(&Reply::Failed(e));
+                continue;
+            }
+            None => return EXIT_OK,
+        };
+        let id = match command {
+            Command::Open(id) => id,
+            Command::Quit => return EXIT_OK,
+            other => {
+                send(&Reply::Failed(format!(
+                    "`{}` needs an open benchmark",
+                    other.to_line()
+                )));
+                continue;
+            }
+        };
+        let Some(bench) = to_run.iter().find(|b| b.id == id) else {
+            send(&Reply::Failed(format!(
+                "no selected benchmark has the id `{id}`"
+            )));
+            continue;
+        };
+        if let Some(cpu) = pin {
+            let threaded = bench.threads.unwrap_or(1) > 1;
+            let one = [cpu];
+            let _ = affinity::set_allowed(if threaded { &all_cpus } else { &one });
+        }
+        let driver = Arc::new(StdioDriver::default());
+        let ctx = Arc::new(MeasureContext {
+            settings: resolver.settings(bench),
+            calibration,
+            // The controller kills a worker that stops answering; nothing to time out here.
+            guard: Guard::new(Instant::now() + Duration::from_secs(365 * 24 * 3600)),
+            instruments: Instruments::default(),
+            external: Some(driver.clone()),
+        });
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut bencher = Bencher::new(Mode::Measure(ctx), bench.threads.unwrap_or(1));
+            bench.call(&mut bencher);
+            bencher.finish().timed
+        }));
+        match outcome {
+            Err(payload) => send(&Reply::Failed(panic_message(payload.as_ref()))),
+            Ok(_) if !driver.opened.load(Ordering::SeqCst) => {
+                send(&Reply::Failed(NO_TIMING_CALL.to_string()))
+            }
+            Ok(_) => send(&Reply::Closed),
+        }
+    }
+}
+
+/// Hands a benchmark's samples to the controller's commands.
+#[derive(Debug, Default)]
+struct StdioDriver {
+    /// Whether the benchmark reached its timing call.
+    opened: AtomicBool,
+}
+
+impl ExternalDriver for StdioDriver {
+    fn drive(
+        &self,
+        (sample_ns, iter_ns): (f64, f64),
+        sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
+    ) {
+        self.opened.store(true, Ordering::SeqCst);
+        send(&Reply::Opened { sample_ns, iter_ns });
+        let mut probe = Probe::off();
+        loop {
+            match next_command() {
+                Some(Ok(Command::Sample(n))) => {
+                    let elapsed = sample(n, &mut probe);
+                    send(&Reply::Elapsed(
+                        elapsed.as_nanos().min(u128::from(u64::MAX)) as u64,
+                    ));
+                }
+                Some(Ok(Command::Close)) => return,
+                Some(Ok(Command::Quit)) | None => std::process::exit(EXIT_OK),
+                Some(Ok(Command::Open(_))) => {
+                    send(&Reply::Failed("a benchmark is already open".into()))
+                }
+                Some(Err(e)) => send(&Reply::Failed(e)),
+            }
+        }
+    }
+}
+
+/// The next command on stdin; `None` at end of input.
+fn next_command() -> Option<Result<Command, String>> {
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(Command::parse(&line)),
+    }
+}
+
+/// Writes one reply line; a controller that has gone away ends the worker.
+fn send(reply: &Reply) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{}", reply.to_line())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        std::process::exit(EXIT_OK);
+    }
+}

@@ -1,0 +1,204 @@
+//! The A/B comparison (`qudag-bench ab`) as a terminal table and as Markdown for a
+//! pull-request comment, for both the timing and the instruction-count gates.
+
+use super::units::thousands;
+use crate::gate::ab::AbReport;
+use crate::gate::ab::instructions::{InstrResult, InstrVerdict, REGRESSION, WARNING};
+use crate::gate::ab::verdict::AbVerdict;
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("n/a".into(), |v| format!("{:+.2}%", 100.0 * v))
+}
+
+fn interval(lower: Option<f64>, upper: Option<f64>) -> String {
+    match (lower, upper) {
+        (Some(l), Some(u)) => format!("[{}, {}]", pct(Some(l)), pct(Some(u))),
+        _ => String::new(),
+    }
+}
+
+fn rounds_and_time(r: &crate::gate::ab::AbResult) -> (String, String) {
+    let first = r.first_pass.as_ref().map_or(0.0, |m| m.wall_s);
+    match &r.measurement {
+        Some(m) => (
+            m.round_estimates.len().to_string(),
+            format!("{:.2} s", m.wall_s + first),
+        ),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// The closing line: counts per verdict and the run's decision.
+pub fn summary_line(report: &AbReport, strict: bool) -> String {
+    let failing = gate_fails(report, strict);
+    format!(
+        "ab: {} regressed, {} ok, {} inconclusive, {} failed, {} new, {} missing in {:.1} s; gate {}",
+        report.count(AbVerdict::Regressed),
+        report.count(AbVerdict::Ok),
+        report.count(AbVerdict::Inconclusive),
+        report.count(AbVerdict::Failed),
+        report.count(AbVerdict::New),
+        report.count(AbVerdict::Missing),
+        report.wall_s,
+        if failing { "FAILED" } else { "passed" }
+    )
+}
+
+/// Whether the gate fails: a regression, or with `strict` an inconclusive benchmark.
+pub fn gate_fails(report: &AbReport, strict: bool) -> bool {
+    report.count(AbVerdict::Regressed) > 0 || (strict && report.count(AbVerdict::Inconclusive) > 0)
+}
+
+/// The terminal table.
+pub fn table(report: &AbReport, strict: bool) -> String {
+    let width = report
+        .benchmarks
+        .iter()
+        .map(|b| b.id.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let t = &report.thresholds;
+    let mut out = format!(
+        "A/B: head {} against base {}\nmargin {:.1}%, must catch {:.1}%, {:.0}% one-sided bounds{}\n\n",
+        report.head,
+        report.base,
+        100.0 * t.margin,
+        100.0 * t.must_catch,
+        100.0 * t.confidence,
+        if report.confirm {
+            "; regressions re-measured in fresh processes"
+        } else {
+            ""
+        }
+    );
+    out.push_str(&format!(
+        "{:<width$}  {:<12}  {:>8}  {:<20}  {:>6}  {:>7}  note\n",
+        "benchmark", "verdict", "change", "bounds", "rounds", "time"
+    ));
+    for b in &report.benchmarks {
+        let (rounds, time) = rounds_and_time(b);
+        out.push_str(&format!(
+            "{:<width$}  {:<12}  {:>8}  {:<20}  {:>6}  {:>7}  {}\n",
+            b.id,
+            b.verdict.label(),
+            pct(b.change),
+            interval(b.lower, b.upper),
+            rounds,
+            time,
+            b.note
+        ));
+    }
+    out.push('\n');
+    out.push_str(&summary_line(report, strict));
+    out.push('\n');
+    out
+}
+
+/// Markdown for a pull-request comment.
+pub fn markdown(report: &AbReport, strict: bool) -> String {
+    let t = &report.thresholds;
+    let mut out = format!(
+        "### Benchmark A/B gate: {}\n\n",
+        if gate_fails(report, strict) {
+            "failed"
+        } else {
+            "passed"
+        }
+    );
+    out.push_str(&format!(
+        "Paired, interleaved runs of base and head; a regression is a slowdown whose {:.0}% lower \
+         bound exceeds {:.1}%{}; OK means any slowdown is below {:.1}%.\n\n",
+        100.0 * t.confidence,
+        100.0 * t.margin,
+        if report.confirm {
+            ", confirmed in fresh processes"
+        } else {
+            ""
+        },
+        100.0 * t.must_catch
+    ));
+    out.push_str("| benchmark | verdict | change | bounds | rounds | note |\n");
+    out.push_str("|---|---|---:|---|---:|---|\n");
+    for b in &report.benchmarks {
+        let (rounds, _) = rounds_and_time(b);
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            b.id.replace('|', "\\|").replace('`', "'"),
+            b.verdict.label(),
+            pct(b.change),
+            interval(b.lower, b.upper),
+            rounds,
+            b.note.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    out.push_str(&summary_line(report, strict));
+    out.push('\n');
+    out
+}
+
+fn instr_word(v: InstrVerdict) -> &'static str {
+    match v {
+        InstrVerdict::Regressed => "REGRESSED",
+        InstrVerdict::Warning => "warning",
+        InstrVerdict::Ok => "OK",
+        InstrVerdict::Failed => "FAILED",
+    }
+}
+
+fn per_iter(c: &Option<crate::measure::callgrind::InstructionCount>) -> String {
+    c.as_ref()
+        .and_then(|c| c.per_iter)
+        .map_or("n/a".into(), |v| {
+            if v >= 100.0 {
+                thousands(v.round() as u64)
+            } else {
+                format!("{v:.2}")
+            }
+        })
+}
+
+/// The instruction-count comparison as a table (`markdown` for a PR comment).
+pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
+    let mut out = String::new();
+    let header = format!(
+        "instructions per iteration (callgrind); regression at +{:.1}%, warning at +{:.1}%",
+        100.0 * REGRESSION,
+        100.0 * WARNING
+    );
+    if markdown {
+        out.push_str(&format!("### Instruction-count gate\n\n{header}.\n\n"));
+        out.push_str(
+            "| benchmark | verdict | change | base | head | note |\n|---|---|---:|---:|---:|---|\n",
+        );
+    } else {
+        out.push_str(&format!("{header}\n\n"));
+    }
+    let width = results.iter().map(|r| r.id.len()).max().unwrap_or(9).max(9);
+    for r in results {
+        let note = r.error.clone().unwrap_or_default();
+        if markdown {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} |\n",
+                r.id.replace('|', "\\|").replace('`', "'"),
+                instr_word(r.verdict),
+                pct(r.change),
+                per_iter(&r.base),
+                per_iter(&r.head),
+                note.replace('|', "\\|")
+            ));
+        } else {
+            out.push_str(&format!(
+                "{:<width$}  {:<9}  {:>8}  {:>12}  {:>12}  {}\n",
+                r.id,
+                instr_word(r.verdict),
+                pct(r.change),
+                per_iter(&r.base),
+                per_iter(&r.head),
+                note
+            ));
+        }
+    }
+    out
+}

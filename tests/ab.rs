@@ -1,0 +1,169 @@
+//! `qudag-bench ab`: the paired A/B gate driving two real bench binaries of the fixture as
+//! worker processes. The head side is the same binary behind a wrapper script that sets the
+//! fixture's environment (more work, a panic), as a second build would differ.
+
+mod common;
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A script that runs the fixture's `ab` bench binary with `env` set and `extra` arguments.
+fn wrapper(dir: &Path, name: &str, env: &str, extra: &str) -> PathBuf {
+    let path = dir.join(name);
+    let exe = bench_exe("ab");
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\n{env} exec '{}' \"$@\" {extra}\n", exe.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn ab(base: &Path, head: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+        .arg("ab")
+        .arg("--base")
+        .arg(base)
+        .arg("--head")
+        .arg(head)
+        .args(["--budget", "1"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn verdict<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
+    report["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {report}"))["verdict"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn the_same_build_passes_and_thirty_percent_more_work_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = bench_exe("ab");
+    let json = dir.path().join("same.json");
+    let (code, out, err) = ab(&base, &base, &["--json", json.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report = read_json(&json);
+    assert_eq!(report["schema"], "qudag-bench/ab/v1");
+    for id in ["tunable", "chatty", "fragile"] {
+        assert_ne!(verdict(&report, id), "regressed", "{out}");
+        assert_ne!(verdict(&report, id), "failed", "{out}");
+    }
+    // `chatty` printed around its timing call; the protocol still worked.
+    let rounds = report["benchmarks"][1]["measurement"]["round_estimates"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(rounds >= 2, "{out}");
+
+    let slow = wrapper(dir.path(), "slow", "QUDAG_FIXTURE_WORK=1300", "");
+    let json = dir.path().join("slow.json");
+    let md = dir.path().join("slow.md");
+    let (code, out, err) = ab(
+        &base,
+        &slow,
+        &[
+            "tunable",
+            "--exact",
+            "--json",
+            json.to_str().unwrap(),
+            "--markdown",
+            md.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert_contains(&out, "REGRESSED");
+    let report = read_json(&json);
+    assert_eq!(report["benchmarks"].as_array().unwrap().len(), 1);
+    assert_eq!(verdict(&report, "tunable"), "regressed");
+    let change = report["benchmarks"][0]["change"].as_f64().unwrap();
+    assert!(change > 0.1, "30% more loop work measured as {change}");
+    // Flagged, then confirmed in fresh processes.
+    assert!(report["benchmarks"][0]["first_pass"].is_object());
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    assert_contains(&markdown, "| `tunable` | REGRESSED |");
+    assert_contains(&markdown, "gate FAILED");
+}
+
+#[test]
+fn a_failing_benchmark_and_unmatched_ids_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = wrapper(dir.path(), "base", "", "--skip chatty");
+    let head = wrapper(
+        dir.path(),
+        "head",
+        "QUDAG_FIXTURE_FRAGILE=1",
+        "--skip tunable",
+    );
+    let json = dir.path().join("r.json");
+    let (code, out, err) = ab(&base, &head, &["--json", json.to_str().unwrap()]);
+    assert_eq!(code, 101, "{out}\n{err}");
+    let report = read_json(&json);
+    assert_eq!(verdict(&report, "fragile"), "failed");
+    assert_eq!(verdict(&report, "chatty"), "new");
+    assert_eq!(verdict(&report, "tunable"), "missing");
+    let fragile = &report["benchmarks"][0];
+    assert_contains(fragile["note"].as_str().unwrap(), "fragile broke after");
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = bench_exe("ab");
+    let missing = dir.path().join("nope");
+    let (code, _, err) = ab(&exe, &missing, &[]);
+    assert_eq!(code, 2);
+    assert_contains(&err, "--head");
+    assert_contains(&err, "nope");
+    let (code, _, err) = ab(&exe, &exe, &["--margin", "3", "--must-catch", "2"]);
+    assert_eq!(code, 2);
+    assert_contains(&err, "--must-catch");
+    // Not a qudag-bench binary: it never says hello.
+    let (code, _, err) = ab(&exe, Path::new("/bin/true"), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert_contains(&err, "/bin/true");
+    assert_contains(&err, "A/B protocol");
+}
+
+#[test]
+fn instruction_counts_catch_one_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = wrapper(dir.path(), "base", "QUDAG_FIXTURE_WORK=1000", "");
+    let head = wrapper(dir.path(), "head", "QUDAG_FIXTURE_WORK=1010", "");
+    let json = dir.path().join("i.json");
+    let (code, out, err) = ab(
+        &base,
+        &head,
+        &[
+            "tunable",
+            "--exact",
+            "--instructions",
+            "--json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 3, "{out}\n{err}");
+    let report = read_json(&json);
+    let b = &report["benchmarks"][0];
+    assert_eq!(b["verdict"], "regressed", "{report}");
+    let change = b["change"].as_f64().unwrap();
+    assert!((0.009..0.011).contains(&change), "{change}");
+    // The same build twice: identical counts.
+    let (code, out, _) = ab(&base, &base, &["tunable", "--exact", "--instructions"]);
+    assert_eq!(code, 0, "{out}");
+    assert_contains(&out, "+0.00%");
+}
