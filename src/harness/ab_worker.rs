@@ -29,6 +29,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
     if let Some(cpu) = pin {
         let _ = affinity::set_allowed(&[cpu]);
     }
+    // Calibrated on the CPU the samples will run on.
     let calibration = Calibration::measure();
     send(&Reply::Hello {
         version: VERSION,
@@ -60,12 +61,16 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
             )));
             continue;
         };
-        if let Some(cpu) = pin {
-            let threaded = bench.threads.unwrap_or(1) > 1;
-            let one = [cpu];
-            let _ = affinity::set_allowed(if threaded { &all_cpus } else { &one });
+        // Setup runs on any CPU (the controller opens both sides at once); the timed part of a
+        // single-threaded benchmark runs on the round's CPU.
+        if pin.is_some() {
+            let _ = affinity::set_allowed(&all_cpus);
         }
-        let driver = Arc::new(StdioDriver::default());
+        let threaded = bench.threads.unwrap_or(1) > 1;
+        let driver = Arc::new(StdioDriver {
+            pin: pin.filter(|_| !threaded),
+            opened: AtomicBool::new(false),
+        });
         let ctx = Arc::new(MeasureContext {
             settings: resolver.settings(bench),
             calibration,
@@ -90,8 +95,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
 }
 
 /// Hands a benchmark's samples to the controller's commands.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct StdioDriver {
+    /// The CPU to run the samples on.
+    pin: Option<usize>,
     /// Whether the benchmark reached its timing call.
     opened: AtomicBool,
 }
@@ -103,6 +110,9 @@ impl ExternalDriver for StdioDriver {
         sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
     ) {
         self.opened.store(true, Ordering::SeqCst);
+        if let Some(cpu) = self.pin {
+            let _ = affinity::set_allowed(&[cpu]);
+        }
         send(&Reply::Opened { sample_ns, iter_ns });
         let mut probe = Probe::off();
         loop {

@@ -58,6 +58,12 @@ pub struct Measurement {
     pub round_estimates: Vec<f64>,
     /// Pairs taken in each round.
     pub round_pairs: Vec<u32>,
+    /// Each round's standard error from its own pairs (normal-theory error of a median,
+    /// from the MAD of the log ratios).
+    pub round_se: Vec<f64>,
+    /// Whether later rounds were shortened because rounds differ far more than their own
+    /// errors explain (per-process effects: more, shorter rounds are worth more).
+    pub short_rounds: bool,
     /// Wall time spent on this benchmark (s).
     pub wall_s: f64,
     /// Why it failed, if it did.
@@ -76,6 +82,8 @@ impl Measurement {
             iters_per_sample: iters,
             round_estimates: Vec::new(),
             round_pairs: Vec::new(),
+            round_se: Vec::new(),
+            short_rounds: false,
             wall_s: 0.0,
             error: None,
             budget_exhausted: false,
@@ -110,18 +118,24 @@ pub fn measure(
         for bench in benches.iter_mut().filter(|b| !b.done) {
             let (b, h) = match &mut workers {
                 Some(w) => w,
-                None => workers.insert((
-                    Worker::spawn(base, plan.timeout, cpu)?.0,
-                    Worker::spawn(head, plan.timeout, cpu)?.0,
-                )),
+                // Which side starts first alternates at random: the first process may get
+                // memory (huge pages, say) that the second does not.
+                None if rng.bool() => {
+                    workers.insert(Worker::spawn_pair(base, head, plan.timeout, cpu)?)
+                }
+                None => {
+                    let (h, b) = Worker::spawn_pair(head, base, plan.timeout, cpu)?;
+                    workers.insert((b, h))
+                }
             };
             let started = Instant::now();
             let result = one_round(b, h, bench, plan, &mut rng);
             bench.wall_s += started.elapsed().as_secs_f64();
             match result {
-                Ok(pairs) => {
-                    bench.round_pairs.push(pairs.0);
-                    bench.round_estimates.push(pairs.1);
+                Ok(round) => {
+                    bench.round_pairs.push(round.pairs);
+                    bench.round_estimates.push(round.estimate);
+                    bench.round_se.push(round.se);
                     decide_stop(bench, plan, thresholds);
                 }
                 Err(WorkerError::Failed(text)) => fail(bench, text),
@@ -146,6 +160,9 @@ fn fail(bench: &mut Measurement, text: String) {
 fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
     let rounds = bench.round_estimates.len() as u32;
     let per_round = bench.wall_s / f64::from(rounds);
+    if rounds >= plan.min_rounds {
+        bench.short_rounds = between_rounds_dominate(bench);
+    }
     if rounds >= plan.min_rounds && t.precise_enough(&bench.combined(t)) {
         bench.done = true;
     } else if bench.wall_s + per_round > plan.budget.as_secs_f64() {
@@ -154,19 +171,51 @@ fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
     }
 }
 
+/// Whether the rounds' spread is more than twice what their own errors explain.
+fn between_rounds_dominate(bench: &Measurement) -> bool {
+    let r = bench.round_estimates.len() as f64;
+    let mean = bench.round_estimates.iter().sum::<f64>() / r;
+    let sd = (bench
+        .round_estimates
+        .iter()
+        .map(|e| (e - mean).powi(2))
+        .sum::<f64>()
+        / (r - 1.0))
+        .sqrt();
+    let se = bench.round_se.iter().sum::<f64>() / r;
+    sd > 2.0 * se
+}
+
+/// One round's result.
+struct Round {
+    pairs: u32,
+    /// Median log ratio.
+    estimate: f64,
+    /// Its standard error from the round's own pairs.
+    se: f64,
+}
+
 /// One round of one benchmark: open both, (calibrate,) warm up, take pairs, close both.
-/// Returns the pairs taken and the median log ratio.
 fn one_round(
     base: &mut Worker,
     head: &mut Worker,
     bench: &mut Measurement,
     plan: &Plan,
     rng: &mut fastrand::Rng,
-) -> Result<(u32, f64), WorkerError> {
-    let base_overhead = base.open(&bench.id)?;
-    let head_overhead = match head.open(&bench.id) {
-        Ok(o) => o,
-        Err(e) => return Err(close_after(base, e)),
+) -> Result<Round, WorkerError> {
+    // Both setups run at once (the workers pin themselves only for the timed part).
+    base.start_open(&bench.id)?;
+    if let Err(e) = head.start_open(&bench.id) {
+        return Err(match base.finish_open() {
+            Ok(_) => close_after(base, e),
+            Err(_) => e,
+        });
+    }
+    let (base_overhead, head_overhead) = match (base.finish_open(), head.finish_open()) {
+        (Ok(b), Ok(h)) => (b, h),
+        (Err(e), Ok(_)) => return Err(close_after(head, e)),
+        (Ok(_), Err(e)) => return Err(close_after(base, e)),
+        (Err(e), Err(_)) => return Err(e),
     };
     let result = sample_pairs(base, head, bench, plan, rng, base_overhead, head_overhead);
     let result = match result {
@@ -204,7 +253,7 @@ fn sample_pairs(
     rng: &mut fastrand::Rng,
     base_overhead: (f64, f64),
     head_overhead: (f64, f64),
-) -> Result<(u32, f64), (WorkerError, bool)> {
+) -> Result<Round, (WorkerError, bool)> {
     let on_base = |e| (e, true);
     let on_head = |e| (e, false);
     let iters = match bench.iters_per_sample {
@@ -215,10 +264,17 @@ fn sample_pairs(
             n
         }
     };
-    for (worker, side) in [(&mut *base, true), (&mut *head, false)] {
+    let base_first = rng.bool();
+    let warmup = if bench.short_rounds {
+        plan.warmup / 2
+    } else {
+        plan.warmup
+    };
+    for side in [base_first, !base_first] {
+        let worker = if side { &mut *base } else { &mut *head };
         let start = Instant::now();
         let mut taken = 0;
-        while taken < 2 || start.elapsed() < plan.warmup {
+        while taken < 2 || start.elapsed() < warmup {
             worker.sample(iters).map_err(|e| (e, side))?;
             taken += 1;
         }
@@ -232,8 +288,13 @@ fn sample_pairs(
     };
     let mut base_t = Vec::new();
     let mut head_t = Vec::new();
+    let pairs_time = if bench.short_rounds {
+        plan.pairs_time / 4
+    } else {
+        plan.pairs_time
+    };
     let start = Instant::now();
-    while base_t.len() < plan.min_pairs as usize || start.elapsed() < plan.pairs_time {
+    while base_t.len() < plan.min_pairs as usize || start.elapsed() < pairs_time {
         let (b, h) = if rng.bool() {
             let b = base.sample(iters).map_err(on_base)?;
             (b, head.sample(iters).map_err(on_head)?)
@@ -244,7 +305,16 @@ fn sample_pairs(
         base_t.push(per_iter(b, base_overhead));
         head_t.push(per_iter(h, head_overhead));
     }
-    Ok((base_t.len() as u32, median(&log_ratios(&base_t, &head_t))))
+    let ratios = log_ratios(&base_t, &head_t);
+    let estimate = median(&ratios);
+    let deviations: Vec<f64> = ratios.iter().map(|r| (r - estimate).abs()).collect();
+    // sqrt(pi/2) * 1.4826 * MAD / sqrt(n): the median's standard error for normal noise.
+    let se = 1.2533 * 1.4826 * median(&deviations) / (ratios.len() as f64).sqrt();
+    Ok(Round {
+        pairs: ratios.len() as u32,
+        estimate,
+        se,
+    })
 }
 
 /// Iterations per sample so that one sample lasts about `target`: doubling counts until a

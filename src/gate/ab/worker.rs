@@ -52,6 +52,23 @@ impl Worker {
         timeout: Duration,
         cpu: Option<usize>,
     ) -> Result<(Worker, Vec<String>), String> {
+        Worker::start(arm, timeout, cpu)?.hello()
+    }
+
+    /// Starts two workers at once (their start-ups overlap) and waits for both.
+    pub fn spawn_pair(
+        base: &Arm,
+        head: &Arm,
+        timeout: Duration,
+        cpu: Option<usize>,
+    ) -> Result<(Worker, Worker), String> {
+        let b = Worker::start(base, timeout, cpu)?;
+        let h = Worker::start(head, timeout, cpu)?;
+        Ok((b.hello()?.0, h.hello()?.0))
+    }
+
+    /// A worker process started, its `hello` not yet read.
+    fn start(arm: &Arm, timeout: Duration, cpu: Option<usize>) -> Result<Starting, String> {
         let mut process = Process::new(&arm.exe);
         if let Some(cpu) = cpu {
             process.env(CPU_ENV, cpu.to_string());
@@ -105,23 +122,38 @@ impl Worker {
                 }
             }
         });
-        let mut worker = Worker {
-            label: arm.label,
-            child,
-            stdin,
-            replies,
-            stderr,
-            timeout,
-        };
+        Ok(Starting {
+            worker: Worker {
+                label: arm.label,
+                child,
+                stdin,
+                replies,
+                stderr,
+                timeout,
+            },
+            exe: arm.exe.clone(),
+        })
+    }
+}
+
+/// A worker whose `hello` has not been read yet.
+struct Starting {
+    worker: Worker,
+    exe: PathBuf,
+}
+
+impl Starting {
+    /// Waits for the worker's `hello`; returns it with its benchmark ids.
+    fn hello(mut self) -> Result<(Worker, Vec<String>), String> {
+        let label = self.worker.label;
+        let exe = self.exe.display().to_string();
         let not_worker = |why: String| {
             format!(
-                "{} binary {} is not a qudag-bench bench binary speaking A/B protocol {VERSION} ({why})",
-                arm.label,
-                arm.exe.display()
+                "{label} binary {exe} is not a qudag-bench bench binary speaking A/B protocol {VERSION} ({why})"
             )
         };
-        match worker.receive() {
-            Ok(Reply::Hello { version, ids }) if version == VERSION => Ok((worker, ids)),
+        match self.worker.receive() {
+            Ok(Reply::Hello { version, ids }) if version == VERSION => Ok((self.worker, ids)),
             Ok(Reply::Hello { version, .. }) => {
                 Err(not_worker(format!("it speaks version {version}")))
             }
@@ -129,11 +161,24 @@ impl Worker {
             Err(WorkerError::Dead(why) | WorkerError::Failed(why)) => Err(not_worker(why)),
         }
     }
+}
 
+impl Worker {
     /// Runs benchmark `id` up to its timing call; returns its loop overheads (per sample, per
     /// iteration, ns).
     pub fn open(&mut self, id: &str) -> Result<(f64, f64), WorkerError> {
-        match self.request(&Command::Open(id.to_string()))? {
+        self.start_open(id)?;
+        self.finish_open()
+    }
+
+    /// Sends `open` without waiting, so that two workers can run their setups at once.
+    pub fn start_open(&mut self, id: &str) -> Result<(), WorkerError> {
+        self.send(&Command::Open(id.to_string()))
+    }
+
+    /// Waits for the reply to [`Worker::start_open`].
+    pub fn finish_open(&mut self) -> Result<(f64, f64), WorkerError> {
+        match self.reply()? {
             Reply::Opened { sample_ns, iter_ns } => Ok((sample_ns, iter_ns)),
             other => Err(self.unexpected("opened", &other)),
         }
@@ -156,9 +201,18 @@ impl Worker {
     }
 
     fn request(&mut self, command: &Command) -> Result<Reply, WorkerError> {
+        self.send(command)?;
+        self.reply()
+    }
+
+    fn send(&mut self, command: &Command) -> Result<(), WorkerError> {
         writeln!(self.stdin, "{}", command.to_line())
             .and_then(|()| self.stdin.flush())
-            .map_err(|e| WorkerError::Dead(self.died(&format!("cannot write to it: {e}"))))?;
+            .map_err(|e| WorkerError::Dead(self.died(&format!("cannot write to it: {e}"))))
+    }
+
+    /// The next reply, with `failed` turned into [`WorkerError::Failed`].
+    fn reply(&mut self) -> Result<Reply, WorkerError> {
         match self.receive()? {
             Reply::Failed(text) => Err(WorkerError::Failed(text)),
             reply => Ok(reply),
