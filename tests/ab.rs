@@ -39,6 +39,21 @@ fn ab(base: &Path, head: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Validates an A/B report against `schema/ab-v1.schema.json`.
+fn assert_valid_ab(report: &serde_json::Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/ab-v1.schema.json");
+    let validator = jsonschema::validator_for(&read_json(&path)).expect("the schema is valid");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "violates the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
 fn verdict<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {
     report["benchmarks"]
         .as_array()
@@ -59,6 +74,7 @@ fn the_same_build_passes_and_thirty_percent_more_work_fails() {
     assert_eq!(code, 0, "{out}\n{err}");
     let report = read_json(&json);
     assert_eq!(report["schema"], "qudag-bench/ab/v1");
+    assert_valid_ab(&report);
     for id in ["tunable", "chatty", "fragile"] {
         assert_ne!(verdict(&report, id), "regressed", "{out}");
         assert_ne!(verdict(&report, id), "failed", "{out}");
@@ -88,6 +104,7 @@ fn the_same_build_passes_and_thirty_percent_more_work_fails() {
     assert_eq!(code, 3, "{out}\n{err}");
     assert_contains(&out, "REGRESSED");
     let report = read_json(&json);
+    assert_valid_ab(&report);
     assert_eq!(report["benchmarks"].as_array().unwrap().len(), 1);
     assert_eq!(verdict(&report, "tunable"), "regressed");
     let change = report["benchmarks"][0]["change"].as_f64().unwrap();
@@ -113,6 +130,7 @@ fn a_failing_benchmark_and_unmatched_ids_are_reported() {
     let (code, out, err) = ab(&base, &head, &["--json", json.to_str().unwrap()]);
     assert_eq!(code, 101, "{out}\n{err}");
     let report = read_json(&json);
+    assert_valid_ab(&report);
     assert_eq!(verdict(&report, "fragile"), "failed");
     assert_eq!(verdict(&report, "chatty"), "new");
     assert_eq!(verdict(&report, "tunable"), "missing");

@@ -44,6 +44,11 @@ pub struct AbArgs {
     /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds.
     #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64())]
     timeout: f64,
+    /// Rounds before precision may stop a benchmark (the study sets it high to collect a
+    /// whole budget of rounds).
+    #[arg(long, value_name = "N", default_value_t = Plan::default().min_rounds,
+          value_parser = clap::value_parser!(u32).range(2..))]
+    min_rounds: u32,
     /// Seed of the order inside each pair.
     #[arg(long, default_value_t = Plan::default().seed)]
     seed: u64,
@@ -111,6 +116,7 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
         budget: seconds("--budget", args.budget)?,
         timeout: seconds("--timeout", args.timeout)?,
         seed: args.seed,
+        min_rounds: args.min_rounds,
         ..Plan::default()
     };
     let (base, head) = arms(&args)?;

@@ -14,18 +14,23 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Timed length of one sample to aim for (the iteration count is fixed from it once).
+    #[serde(with = "secs")]
     pub sample_target: Duration,
     /// Warmup of each side, per round and benchmark.
+    #[serde(with = "secs")]
     pub warmup: Duration,
     /// Time spent taking pairs, per round and benchmark.
+    #[serde(with = "secs")]
     pub pairs_time: Duration,
     /// Pairs per round even when `pairs_time` is over.
     pub min_pairs: u32,
     /// Rounds before precision may stop a benchmark.
     pub min_rounds: u32,
     /// Wall time per benchmark, warmups included, after which it stops at the end of a round.
+    #[serde(with = "secs")]
     pub budget: Duration,
     /// Longest wait for one reply from a worker (a sample, the setup before the timing call).
+    #[serde(with = "secs")]
     pub timeout: Duration,
     /// Seed of the order inside each pair.
     pub seed: u64,
@@ -44,6 +49,21 @@ impl Default for Plan {
             timeout: Duration::from_secs(60),
             seed: 0x0ab0_ab0a,
         }
+    }
+}
+
+/// Durations in the report as seconds (a number), not serde's `{secs, nanos}`.
+mod secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let v = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
     }
 }
 
@@ -66,6 +86,8 @@ pub struct Measurement {
     pub short_rounds: bool,
     /// Wall time spent on this benchmark (s).
     pub wall_s: f64,
+    /// Wall time of each round (s).
+    pub round_wall_s: Vec<f64>,
     /// Why it failed, if it did.
     pub error: Option<String>,
     /// Whether it stopped because the budget ran out before the interval was precise enough.
@@ -85,6 +107,7 @@ impl Measurement {
             round_se: Vec::new(),
             short_rounds: false,
             wall_s: 0.0,
+            round_wall_s: Vec::new(),
             error: None,
             budget_exhausted: false,
             done: false,
@@ -130,9 +153,11 @@ pub fn measure(
             };
             let started = Instant::now();
             let result = one_round(b, h, bench, plan, &mut rng);
-            bench.wall_s += started.elapsed().as_secs_f64();
+            let took = started.elapsed().as_secs_f64();
+            bench.wall_s += took;
             match result {
                 Ok(round) => {
+                    bench.round_wall_s.push(took);
                     bench.round_pairs.push(round.pairs);
                     bench.round_estimates.push(round.estimate);
                     bench.round_se.push(round.se);
