@@ -32,9 +32,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     };
     let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
+    // A report is an ordinary file: keep the mode of the file it replaces, else rw-r--r--
+    // (a temporary file would be created rw-------).
+    let permissions = std::fs::metadata(path).map_or_else(
+        |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        |m| m.permissions(),
+    );
     let mut tmp = tempfile::Builder::new()
         .prefix(".qudag-bench-")
         .suffix(".tmp")
+        .permissions(permissions)
         .tempfile_in(dir)
         .map_err(|e| fail("create a temporary file for", e))?;
     tmp.write_all(bytes).map_err(|e| fail("write", e))?;
@@ -45,6 +52,19 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_new_file_is_readable_by_others_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        super::write(&path, b"{}").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        super::write(&path, b"[]").unwrap();
+        assert_eq!(mode(&path), 0o600);
+    }
+
     #[test]
     fn replaces_whole_file_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();

@@ -145,6 +145,15 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     if live {
         eprint!("\r\x1b[2K");
     }
+    if report.benchmarks.is_empty() {
+        // As libtest: a filter that matches nothing passes, but say so.
+        eprintln!(
+            "qudag-bench ab: no benchmark selected in either binary{}",
+            args.filter
+                .as_ref()
+                .map_or(String::new(), |f| format!(" (FILTER `{f}`)"))
+        );
+    }
     print!("{}", render::table(&report, args.strict));
     write_outputs(&args, &report)?;
     Ok(exit_code(&report, args.strict))
