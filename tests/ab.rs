@@ -150,6 +150,14 @@ fn bad_input_is_a_usage_error() {
     let (code, _, err) = ab(&exe, &exe, &["--margin", "3", "--must-catch", "2"]);
     assert_eq!(code, 2);
     assert_contains(&err, "--must-catch");
+    // An output path that cannot be written is refused before anything runs.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let bad = file.join("r.json");
+    let (code, _, err) = ab(&exe, &exe, &["--json", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_contains(&err, "--json");
+    assert_contains(&err, "file/r.json");
     // Not a qudag-bench binary: it never says hello.
     let (code, _, err) = ab(&exe, Path::new("/bin/true"), &[]);
     assert_eq!(code, 2, "{err}");

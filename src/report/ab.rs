@@ -172,10 +172,14 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
         out.push_str(
             "| benchmark | verdict | change | base | head | note |\n|---|---|---:|---:|---:|---|\n",
         );
-    } else {
-        out.push_str(&format!("{header}\n\n"));
     }
     let width = results.iter().map(|r| r.id.len()).max().unwrap_or(9).max(9);
+    if !markdown {
+        out.push_str(&format!(
+            "{header}\n\n{:<width$}  {:<9}  {:>8}  {:>12}  {:>12}  note\n",
+            "benchmark", "verdict", "change", "base", "head"
+        ));
+    }
     for r in results {
         let note = r.error.clone().unwrap_or_default();
         if markdown {

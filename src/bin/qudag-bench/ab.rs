@@ -120,6 +120,12 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
         ..Plan::default()
     };
     let (base, head) = arms(&args)?;
+    // Before measuring: a bad output path found afterwards would turn the verdict into exit 2.
+    for (flag, path) in [("--json", &args.json), ("--markdown", &args.markdown)] {
+        if let Some(path) = path {
+            check_output(flag, path)?;
+        }
+    }
     if args.instructions {
         return run_instructions(&args, &base, &head, plan.timeout);
     }
@@ -157,6 +163,22 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     print!("{}", render::table(&report, args.strict));
     write_outputs(&args, &report)?;
     Ok(exit_code(&report, args.strict))
+}
+
+/// Whether a report can be written at `path` (its directory is created, as the write will).
+fn check_output(flag: &str, path: &Path) -> Result<(), String> {
+    let fail = |e: String| format!("{flag} {}: cannot write a file there: {e}", path.display());
+    if path.is_dir() {
+        return Err(fail("it is a directory".into()));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    tempfile::tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| fail(e.to_string()))
 }
 
 fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {

@@ -57,10 +57,12 @@ mod secs {
     use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
 
+    /// A duration as a number of seconds.
     pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(d.as_secs_f64())
     }
 
+    /// A number of seconds as a duration.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let v = f64::deserialize(d)?;
         Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
@@ -141,15 +143,16 @@ pub fn measure(
         for bench in benches.iter_mut().filter(|b| !b.done) {
             let (b, h) = match &mut workers {
                 Some(w) => w,
-                // Which side starts first alternates at random: the first process may get
-                // memory (huge pages, say) that the second does not.
-                None if rng.bool() => {
-                    workers.insert(Worker::spawn_pair(base, head, plan.timeout, cpu)?)
-                }
-                None => {
-                    let (h, b) = Worker::spawn_pair(head, base, plan.timeout, cpu)?;
-                    workers.insert((b, h))
-                }
+                None => match spawn_round(base, head, plan, cpu, &mut rng) {
+                    Ok(w) => workers.insert(w),
+                    // The binaries started at first: whatever stops them now is a failure
+                    // of this benchmark, not bad input.
+                    Err(e) => {
+                        fail(bench, e);
+                        progress(bench);
+                        continue;
+                    }
+                },
             };
             let started = Instant::now();
             let result = one_round(b, h, bench, plan, &mut rng);
@@ -175,6 +178,23 @@ pub fn measure(
     Ok(())
 }
 
+/// A fresh pair of workers. Which side starts first alternates at random: the first process
+/// may get memory (huge pages, say) that the second does not.
+fn spawn_round(
+    base: &Arm,
+    head: &Arm,
+    plan: &Plan,
+    cpu: Option<usize>,
+    rng: &mut fastrand::Rng,
+) -> Result<(Worker, Worker), String> {
+    if rng.bool() {
+        Worker::spawn_pair(base, head, plan.timeout, cpu)
+    } else {
+        let (h, b) = Worker::spawn_pair(head, base, plan.timeout, cpu)?;
+        Ok((b, h))
+    }
+}
+
 fn fail(bench: &mut Measurement, text: String) {
     bench.error = Some(text);
     bench.done = true;
@@ -185,7 +205,9 @@ fn fail(bench: &mut Measurement, text: String) {
 fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
     let rounds = bench.round_estimates.len() as u32;
     let per_round = bench.wall_s / f64::from(rounds);
-    if rounds >= plan.min_rounds {
+    // Once set it stays: shorter rounds have larger errors of their own, which would
+    // otherwise switch long rounds back on.
+    if rounds >= plan.min_rounds && !bench.short_rounds {
         bench.short_rounds = between_rounds_dominate(bench);
     }
     if rounds >= plan.min_rounds && t.precise_enough(&bench.combined(t)) {
@@ -240,7 +262,7 @@ fn one_round(
         (Ok(b), Ok(h)) => (b, h),
         (Err(e), Ok(_)) => return Err(close_after(head, e)),
         (Ok(_), Err(e)) => return Err(close_after(base, e)),
-        (Err(e), Err(_)) => return Err(e),
+        (Err(b), Err(h)) => return Err(worse(b, h)),
     };
     let result = sample_pairs(base, head, bench, plan, rng, base_overhead, head_overhead);
     let result = match result {
@@ -252,9 +274,21 @@ fn one_round(
         }
         Err((dead, _)) => return Err(dead),
     };
-    base.close()?;
-    head.close()?;
-    Ok(result)
+    // Both sides leave the benchmark whatever happens to the other (a teardown that panics
+    // on one side must not leave the other inside it).
+    match (base.close(), head.close()) {
+        (Ok(()), Ok(())) => Ok(result),
+        (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
+        (Err(b), Err(h)) => Err(worse(b, h)),
+    }
+}
+
+/// Of two errors, the one that needs the workers replaced.
+fn worse(a: WorkerError, b: WorkerError) -> WorkerError {
+    match (&a, &b) {
+        (WorkerError::Failed(_), WorkerError::Dead(_)) => b,
+        _ => a,
+    }
 }
 
 /// Closes `worker`'s open benchmark after the other side failed; returns the first error.
@@ -283,12 +317,22 @@ fn sample_pairs(
     let on_head = |e| (e, false);
     let iters = match bench.iters_per_sample {
         Some(n) => n,
+        // Either side calibrates, at random, so neither is always the warmer one.
         None => {
-            let n = calibrate(base, plan.sample_target).map_err(on_base)?;
+            let on_base_side = rng.bool();
+            let worker = if on_base_side { &mut *base } else { &mut *head };
+            let n = calibrate(worker, plan.sample_target).map_err(|e| (e, on_base_side))?;
             bench.iters_per_sample = Some(n);
             n
         }
     };
+    // One overhead for both sides: each worker calibrated its own, and two calibrations
+    // disagree by more than the change being measured on short routines. The smaller is
+    // nearer the loop's real cost (disturbances only add to it).
+    let overhead = (
+        base_overhead.0.min(head_overhead.0),
+        base_overhead.1.min(head_overhead.1),
+    );
     let base_first = rng.bool();
     let warmup = if bench.short_rounds {
         plan.warmup / 2
@@ -299,17 +343,23 @@ fn sample_pairs(
         let worker = if side { &mut *base } else { &mut *head };
         let start = Instant::now();
         let mut taken = 0;
-        while taken < 2 || start.elapsed() < warmup {
+        // Two samples at least, one when a single sample outlasts the warmup (slow routines).
+        while taken < 1 || (taken < 2 && iters > 1) || start.elapsed() < warmup {
             worker.sample(iters).map_err(|e| (e, side))?;
             taken += 1;
         }
     }
-    let per_iter = |ns: u64, (per_sample, per_iter): (f64, f64)| {
-        let raw = ns as f64 / iters as f64;
-        // An empty routine leaves (almost) nothing after the subtraction; keep it positive.
-        (raw - per_sample / iters as f64 - per_iter)
-            .max(raw * 0.01)
-            .max(1e-3)
+    let n = iters as f64;
+    let cost = overhead.0 / n + overhead.1;
+    // Per iteration, overhead subtracted; for a routine that costs (almost) nothing more than
+    // the loop, the raw times of both sides, so that the ratio stays defined and fair.
+    let pair = |b: u64, h: u64| {
+        let (b, h) = (b as f64 / n, h as f64 / n);
+        if b - cost > 0.01 * b && h - cost > 0.01 * h {
+            (b - cost, h - cost)
+        } else {
+            (b.max(1e-3), h.max(1e-3))
+        }
     };
     let mut base_t = Vec::new();
     let mut head_t = Vec::new();
@@ -327,8 +377,9 @@ fn sample_pairs(
             let h = head.sample(iters).map_err(on_head)?;
             (base.sample(iters).map_err(on_base)?, h)
         };
-        base_t.push(per_iter(b, base_overhead));
-        head_t.push(per_iter(h, head_overhead));
+        let (b, h) = pair(b, h);
+        base_t.push(b);
+        head_t.push(h);
     }
     let ratios = log_ratios(&base_t, &head_t);
     let estimate = median(&ratios);

@@ -40,6 +40,8 @@ pub struct Worker {
     timeout: Duration,
 }
 
+/// Longest wait for a starting worker's `hello` (the harness calibrates for about 30 ms).
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// At most this much of a worker's stderr is kept for error messages.
 const STDERR_KEEP: usize = 4096;
 
@@ -93,13 +95,17 @@ impl Worker {
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
         let (tx, replies) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(reply) = Reply::find(&line)
+            // Bytes, not `lines()`: output of the benchmark that is not UTF-8 must not end
+            // the reader while replies are still coming.
+            let mut reader = BufReader::new(stdout);
+            let mut buf = Vec::new();
+            while matches!(reader.read_until(b'\n', &mut buf), Ok(n) if n > 0) {
+                if let Some(reply) = Reply::find(&String::from_utf8_lossy(&buf))
                     && tx.send(reply).is_err()
                 {
                     break;
                 }
+                buf.clear();
             }
         });
         let stderr = Arc::new(Mutex::new(String::new()));
@@ -152,7 +158,12 @@ impl Starting {
                 "{label} binary {exe} is not a qudag-bench bench binary speaking A/B protocol {VERSION} ({why})"
             )
         };
-        match self.worker.receive() {
+        // A binary that is not a worker may say nothing at all: do not wait for the (long)
+        // reply timeout, which is there for benchmarks' setups.
+        let timeout = std::mem::replace(&mut self.worker.timeout, HELLO_TIMEOUT);
+        let hello = self.worker.receive();
+        self.worker.timeout = timeout;
+        match hello {
             Ok(Reply::Hello { version, ids }) if version == VERSION => Ok((self.worker, ids)),
             Ok(Reply::Hello { version, .. }) => {
                 Err(not_worker(format!("it speaks version {version}")))
@@ -227,8 +238,16 @@ impl Worker {
                 self.died(&format!("no reply within {:?} (timed out)", self.timeout)),
             )),
             Err(RecvTimeoutError::Disconnected) => {
-                // Give the exit status and stderr a moment to arrive.
-                let status = self.child.wait().ok();
+                // Give the exit status and stderr a moment to arrive, but do not wait on a
+                // process that closed its output and lives on.
+                let mut status = None;
+                for _ in 0..100 {
+                    status = self.child.try_wait().ok().flatten();
+                    if status.is_some() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
                 std::thread::sleep(Duration::from_millis(20));
                 let why = match status {
                     Some(s) => format!("it exited ({s})"),
