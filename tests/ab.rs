@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// A script that runs the fixture's `ab` bench binary with `env` set and `extra` arguments.
 fn wrapper(dir: &Path, name: &str, env: &str, extra: &str) -> PathBuf {
@@ -22,36 +21,19 @@ fn wrapper(dir: &Path, name: &str, env: &str, extra: &str) -> PathBuf {
 }
 
 fn ab(base: &Path, head: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
-        .arg("ab")
-        .arg("--base")
-        .arg(base)
-        .arg("--head")
-        .arg(head)
-        .args(["--budget", "1"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let mut all: Vec<&std::ffi::OsStr> = vec!["ab".as_ref(), "--base".as_ref(), base.as_ref()];
+    all.extend([
+        "--head".as_ref(),
+        head.as_os_str(),
+        "--budget".as_ref(),
+        "1".as_ref(),
+    ]);
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    qudag_bench(all)
 }
 
-/// Validates an A/B report against `schema/ab-v1.schema.json`.
 fn assert_valid_ab(report: &serde_json::Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/ab-v1.schema.json");
-    let validator = jsonschema::validator_for(&read_json(&path)).expect("the schema is valid");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "violates the schema:\n{}",
-        errors.join("\n")
-    );
+    assert_valid_against(report, "ab-v1.schema.json");
 }
 
 fn verdict<'a>(report: &'a serde_json::Value, id: &str) -> &'a str {

@@ -3,20 +3,11 @@
 
 mod common;
 use common::*;
-use std::process::Command;
 
 fn tool(home: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let mut all: Vec<&std::ffi::OsStr> = vec!["--home".as_ref(), home.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    qudag_bench(all)
 }
 
 fn measure(home: &std::path::Path, work: &str, extra: &[&str]) {

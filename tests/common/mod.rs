@@ -118,9 +118,16 @@ pub fn ids(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// Validates a report against `schema/run-v1.schema.json`, listing every violation.
+/// Validates a run report against `schema/run-v1.schema.json`, listing every violation.
 pub fn assert_valid(report: &serde_json::Value) {
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/run-v1.schema.json");
+    assert_valid_against(report, "run-v1.schema.json");
+}
+
+/// Validates a document against `schema/<schema_file>`, listing every violation.
+pub fn assert_valid_against(report: &serde_json::Value, schema_file: &str) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(schema_file);
     let schema = read_json(&schema_path);
     let validator = jsonschema::validator_for(&schema).expect("the schema itself is valid");
     let errors: Vec<String> = validator
@@ -132,6 +139,23 @@ pub fn assert_valid(report: &serde_json::Value) {
         "report violates the schema:\n{}",
         errors.join("\n")
     );
+}
+
+/// Runs the `qudag-bench` command with `args`; returns its exit code, stdout and stderr.
+pub fn qudag_bench<I, S>(args: I) -> (i32, String, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 /// Asserts that `text` contains `needle`, showing `text` when it does not.
