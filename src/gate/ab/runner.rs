@@ -317,11 +317,20 @@ fn sample_pairs(
     let on_head = |e| (e, false);
     let iters = match bench.iters_per_sample {
         Some(n) => n,
-        // Either side calibrates, at random, so neither is always the warmer one.
+        // Either side calibrates, at random, so neither is always the warmer one; the other
+        // then runs the same samples, so both stay at the same point of any input sequence
+        // the benchmark rotates through.
         None => {
             let on_base_side = rng.bool();
-            let worker = if on_base_side { &mut *base } else { &mut *head };
-            let n = calibrate(worker, plan.sample_target).map_err(|e| (e, on_base_side))?;
+            let (first, second) = if on_base_side {
+                (&mut *base, &mut *head)
+            } else {
+                (&mut *head, &mut *base)
+            };
+            let (n, sizes) = calibrate(first, plan.sample_target).map_err(|e| (e, on_base_side))?;
+            for size in sizes {
+                second.sample(size).map_err(|e| (e, !on_base_side))?;
+            }
             bench.iters_per_sample = Some(n);
             n
         }
@@ -339,15 +348,21 @@ fn sample_pairs(
     } else {
         plan.warmup
     };
+    // The first side warms up for the warmup time (two samples at least, one when a single
+    // sample outlasts it); the second takes as many samples, to stay in step.
+    let mut count = None;
     for side in [base_first, !base_first] {
         let worker = if side { &mut *base } else { &mut *head };
         let start = Instant::now();
         let mut taken = 0;
-        // Two samples at least, one when a single sample outlasts the warmup (slow routines).
-        while taken < 1 || (taken < 2 && iters > 1) || start.elapsed() < warmup {
+        while match count {
+            Some(k) => taken < k,
+            None => taken < 1 || (taken < 2 && iters > 1) || start.elapsed() < warmup,
+        } {
             worker.sample(iters).map_err(|e| (e, side))?;
             taken += 1;
         }
+        count = Some(taken);
     }
     let n = iters as f64;
     let cost = overhead.0 / n + overhead.1;
@@ -394,19 +409,23 @@ fn sample_pairs(
 }
 
 /// Iterations per sample so that one sample lasts about `target`: doubling counts until a
-/// sample takes half the target, then a few samples at that count for the estimate.
-fn calibrate(worker: &mut Worker, target: Duration) -> Result<u64, WorkerError> {
+/// sample takes half the target, then a few samples at that count for the estimate. Returns
+/// the count and the sample sizes it ran.
+fn calibrate(worker: &mut Worker, target: Duration) -> Result<(u64, Vec<u64>), WorkerError> {
     let target_ns = target.as_nanos() as f64;
+    let mut sizes = Vec::new();
     let mut n = 1u64;
     loop {
         let elapsed = worker.sample(n)? as f64;
+        sizes.push(n);
         if elapsed >= target_ns / 2.0 || n >= 1 << 40 {
             let mut best = elapsed;
             for _ in 0..3 {
                 best = best.min(worker.sample(n)? as f64);
+                sizes.push(n);
             }
             let per_iter = (best / n as f64).max(1e-3);
-            return Ok(((target_ns / per_iter).round() as u64).max(1));
+            return Ok((((target_ns / per_iter).round() as u64).max(1), sizes));
         }
         n *= 2;
     }
