@@ -175,3 +175,20 @@ fn instruction_counts_catch_one_percent() {
     assert_eq!(code, 0, "{out}");
     assert_contains(&out, "+0.00%");
 }
+
+#[test]
+fn bare_relative_binary_names_are_run_from_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(bench_exe("ab"), dir.path().join("ab-bin")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+        .current_dir(dir.path())
+        .args([
+            "ab", "--base", "ab-bin", "--head", "ab-bin", "tunable", "--exact",
+        ])
+        .args(["--budget", "0.5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_contains(&String::from_utf8_lossy(&out.stdout), "tunable");
+}

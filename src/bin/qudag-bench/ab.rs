@@ -91,7 +91,10 @@ fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
         if path.is_file() {
             Ok(Arm {
                 label,
-                exe: path.to_path_buf(),
+                // Absolute: a bare name like `bench-bin` would otherwise be looked up in PATH.
+                exe: std::path::absolute(path).map_err(|e| {
+                    format!("--{label} {}: cannot resolve the path: {e}", path.display())
+                })?,
                 args: selection.clone(),
             })
         } else {

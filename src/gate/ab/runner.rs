@@ -44,7 +44,7 @@ impl Default for Plan {
             warmup: Duration::from_millis(20),
             pairs_time: Duration::from_millis(100),
             min_pairs: 3,
-            min_rounds: 4,
+            min_rounds: 3,
             budget: Duration::from_secs(3),
             timeout: Duration::from_secs(60),
             seed: 0x0ab0_ab0a,
