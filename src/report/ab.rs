@@ -206,3 +206,59 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::ab::runner::Plan;
+    use crate::gate::ab::verdict::Thresholds;
+    use crate::gate::ab::{AbResult, SCHEMA_ID};
+
+    fn report(verdicts: &[AbVerdict]) -> AbReport {
+        AbReport {
+            schema: SCHEMA_ID.into(),
+            base: "base".into(),
+            head: "head".into(),
+            plan: Plan::default(),
+            thresholds: Thresholds::default(),
+            confirm: true,
+            benchmarks: verdicts
+                .iter()
+                .enumerate()
+                .map(|(i, &verdict)| AbResult {
+                    id: format!("b|{i}"),
+                    verdict,
+                    change: Some(0.01),
+                    lower: Some(0.0),
+                    upper: Some(0.02),
+                    measurement: None,
+                    first_pass: None,
+                    note: "a | note".into(),
+                })
+                .collect(),
+            wall_s: 1.0,
+        }
+    }
+
+    #[test]
+    fn inconclusive_fails_only_when_strict_and_a_regression_always() {
+        let r = report(&[AbVerdict::Ok, AbVerdict::Inconclusive]);
+        assert!(!gate_fails(&r, false));
+        assert!(gate_fails(&r, true));
+        assert!(gate_fails(&report(&[AbVerdict::Regressed]), false));
+        assert!(!gate_fails(
+            &report(&[AbVerdict::Failed, AbVerdict::New]),
+            true
+        ));
+        assert!(summary_line(&r, true).ends_with("gate FAILED"));
+    }
+
+    #[test]
+    fn markdown_escapes_table_cells() {
+        let md = markdown(&report(&[AbVerdict::Ok]), false);
+        assert!(
+            md.contains("| `b\\|0` | OK | +1.00% | [+0.00%, +2.00%] |  | a \\| note |"),
+            "{md}"
+        );
+    }
+}
