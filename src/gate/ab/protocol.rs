@@ -20,6 +20,9 @@
 //! single-threaded benchmarks pinned to that CPU (the controller gives both workers of a round
 //! the same one); benchmarks with `threads` run on every CPU the worker was allowed.
 //!
+//! The protocol owns the worker's stdin: a benchmark that reads stdin itself would take
+//! commands meant for the worker (the controller then times out and reports it failed).
+//!
 //! A command the worker cannot take is answered with `failed TEXT`; after a failure inside a
 //! benchmark the worker is ready for the next `open`.
 
