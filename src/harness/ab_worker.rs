@@ -82,14 +82,13 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut bencher = Bencher::new(Mode::Measure(ctx), bench.threads.unwrap_or(1));
             bench.call(&mut bencher);
-            bencher.finish().timed
         }));
         match outcome {
             Err(payload) => send(&Reply::Failed(panic_message(payload.as_ref()))),
-            Ok(_) if !driver.opened.load(Ordering::SeqCst) => {
+            Ok(()) if !driver.opened.load(Ordering::SeqCst) => {
                 send(&Reply::Failed(NO_TIMING_CALL.to_string()))
             }
-            Ok(_) => send(&Reply::Closed),
+            Ok(()) => send(&Reply::Closed),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! loop work is +0.9985% of the instructions (the loop's fixed cost does not grow), and a
 //! table saying "+1.00% warning" would be wrong to its reader.
 
+use super::runner;
 use super::worker::{Arm, Worker, WorkerError};
 use crate::measure::callgrind::{self, InstructionCount};
 use serde::{Deserialize, Serialize};
@@ -126,18 +127,10 @@ fn failed(id: &str, error: String) -> InstrResult {
     }
 }
 
-/// A rough time per iteration (ns): the fastest of a few 1 ms samples.
+/// A rough time per iteration (ns), from samples of about 1 ms.
 fn time_per_iter(worker: &mut Worker, id: &str) -> Result<f64, WorkerError> {
     worker.open(id)?;
-    let mut n = 1u64;
-    let ns = loop {
-        let t = worker.sample(n)?;
-        if t >= 1_000_000 || n >= 1 << 30 {
-            let best = (0..3).try_fold(t, |best, _| worker.sample(n).map(|t| best.min(t)))?;
-            break best as f64 / n as f64;
-        }
-        n *= 2;
-    };
+    let (ns, _) = runner::time_per_iter(worker, Duration::from_millis(1))?;
     worker.close()?;
     Ok(ns)
 }

@@ -6,7 +6,8 @@
 
 use super::verdict::Thresholds;
 use super::worker::{Arm, Worker, WorkerError};
-use crate::stats::paired::{Combined, combine_rounds, log_ratios, median};
+use crate::stats::paired::{Combined, combine_rounds, log_ratios, round_estimate};
+use crate::stats::summarize;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -220,16 +221,8 @@ fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
 
 /// Whether the rounds' spread is more than twice what their own errors explain.
 fn between_rounds_dominate(bench: &Measurement) -> bool {
-    let r = bench.round_estimates.len() as f64;
-    let mean = bench.round_estimates.iter().sum::<f64>() / r;
-    let sd = (bench
-        .round_estimates
-        .iter()
-        .map(|e| (e - mean).powi(2))
-        .sum::<f64>()
-        / (r - 1.0))
-        .sqrt();
-    let se = bench.round_se.iter().sum::<f64>() / r;
+    let sd = summarize(&bench.round_estimates).std_dev;
+    let se = bench.round_se.iter().sum::<f64>() / bench.round_se.len() as f64;
     sd > 2.0 * se
 }
 
@@ -397,10 +390,7 @@ fn sample_pairs(
         head_t.push(h);
     }
     let ratios = log_ratios(&base_t, &head_t);
-    let estimate = median(&ratios);
-    let deviations: Vec<f64> = ratios.iter().map(|r| (r - estimate).abs()).collect();
-    // sqrt(pi/2) * 1.4826 * MAD / sqrt(n): the median's standard error for normal noise.
-    let se = 1.2533 * 1.4826 * median(&deviations) / (ratios.len() as f64).sqrt();
+    let (estimate, se) = round_estimate(&ratios);
     Ok(Round {
         pairs: ratios.len() as u32,
         estimate,
@@ -408,10 +398,21 @@ fn sample_pairs(
     })
 }
 
-/// Iterations per sample so that one sample lasts about `target`: doubling counts until a
-/// sample takes half the target, then a few samples at that count for the estimate. Returns
-/// the count and the sample sizes it ran.
+/// Iterations per sample so that one sample lasts about `target`. Returns the count and the
+/// sample sizes it ran.
 fn calibrate(worker: &mut Worker, target: Duration) -> Result<(u64, Vec<u64>), WorkerError> {
+    let (per_iter, sizes) = time_per_iter(worker, target)?;
+    let n = ((target.as_nanos() as f64 / per_iter).round() as u64).max(1);
+    Ok((n, sizes))
+}
+
+/// The time per iteration of the open benchmark (ns): doubling counts until a sample takes
+/// half of `target`, then the fastest of that and three more samples at the count. Also returns
+/// the sample sizes it ran.
+pub(super) fn time_per_iter(
+    worker: &mut Worker,
+    target: Duration,
+) -> Result<(f64, Vec<u64>), WorkerError> {
     let target_ns = target.as_nanos() as f64;
     let mut sizes = Vec::new();
     let mut n = 1u64;
@@ -424,8 +425,7 @@ fn calibrate(worker: &mut Worker, target: Duration) -> Result<(u64, Vec<u64>), W
                 best = best.min(worker.sample(n)? as f64);
                 sizes.push(n);
             }
-            let per_iter = (best / n as f64).max(1e-3);
-            return Ok((((target_ns / per_iter).round() as u64).max(1), sizes));
+            return Ok(((best / n as f64).max(1e-3), sizes));
         }
         n *= 2;
     }
