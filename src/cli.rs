@@ -78,6 +78,21 @@ pub struct HarnessArgs {
     /// stderr.
     #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
     pub json: Option<String>,
+    /// Also write a self-contained HTML report with charts here (opens offline).
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_HTML")]
+    pub html: Option<String>,
+    /// Also write a CSV table, one row per benchmark, here (columns: docs/reports.md).
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV")]
+    pub csv: Option<String>,
+    /// Also write every raw sample as CSV here.
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV_SAMPLES")]
+    pub csv_samples: Option<String>,
+    /// Also write a Markdown table for a pull-request comment here.
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_MARKDOWN")]
+    pub markdown: Option<String>,
+    /// Also write Bencher Metric Format JSON (for bencher.dev) here.
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_BMF")]
+    pub bmf: Option<String>,
     /// Thread counts for benchmarks that declare `threads` (repeat or comma-separate; 0 means
     /// all cores).
     #[arg(

@@ -196,6 +196,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         eprintln!("error: {e}");
         write_failed = true;
     }
+    for e in super::outputs::write(&cli.harness, &report, history.as_deref()) {
+        eprintln!("error: {e}");
+        write_failed = true;
+    }
     if summary.failed + summary.timeout > 0 {
         EXIT_FAILED
     } else if write_failed {

@@ -5,6 +5,7 @@ mod ab_worker;
 mod bench_mode;
 mod exec;
 mod gating;
+mod outputs;
 mod preflight;
 mod results;
 mod select;

@@ -2,9 +2,15 @@
 //! formats render a finished [`RunReport`](crate::store::RunReport). Report code never measures.
 
 pub mod ab;
+pub mod bmf;
 pub mod comparison;
+pub mod csv;
+pub mod escape;
+pub mod files;
+pub mod html;
 pub mod json;
 pub mod libtest;
+pub mod markdown;
 pub mod terminal;
 pub mod units;
 

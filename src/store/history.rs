@@ -49,6 +49,11 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX results_by_bench ON results (bench_id);
      CREATE INDEX runs_by_time ON runs (started_at);",
+    // 2: each run's report without raw samples and metric series, for `qudag-bench report RUN`.
+    "CREATE TABLE reports (
+         run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+         json TEXT NOT NULL
+     );",
 ];
 
 /// Opens (creating if needed) and migrates the history at `path`.
@@ -156,7 +161,133 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
         )
         .map_err(fail)?;
     }
+    let kept = serde_json::to_string(&without_raw_data(report)).expect("a report serializes");
+    tx.execute(
+        "INSERT INTO reports (run, json) VALUES (?1, ?2)",
+        params![run, kept],
+    )
+    .map_err(fail)?;
     tx.commit().map_err(fail)
+}
+
+/// `report` without what makes it large: raw samples and system metric series. About 2 KB
+/// per benchmark remain, against up to 100 KB with the samples.
+fn without_raw_data(report: &RunReport) -> RunReport {
+    let mut kept = report.clone();
+    for b in &mut kept.benchmarks {
+        b.iters_per_sample.clear();
+        b.samples_ns.clear();
+        if let Some(s) = &mut b.system {
+            s.series.clear();
+        }
+    }
+    kept
+}
+
+/// The stored reports of the run `run_id` (a run id, or the unique prefix of one). Reports
+/// recorded by the history keep estimates but no raw samples or metric series.
+pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    let conn = open(path)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.run_id, p.json FROM runs r LEFT JOIN reports p ON p.run = r.id \
+             WHERE r.run_id LIKE ?1 || '%' ORDER BY r.started_at, r.id",
+        )
+        .map_err(fail)?;
+    let rows: Vec<(String, Option<String>)> = stmt
+        .query_map([run_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .map_err(fail)?
+        .collect::<Result<_, _>>()
+        .map_err(fail)?;
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    match ids.len() {
+        0 => return Err(format!("no run `{run_id}` in {}", path.display())),
+        1 => {}
+        n => {
+            return Err(format!(
+                "`{run_id}` matches {n} runs in {}; give more of the run id",
+                path.display()
+            ));
+        }
+    }
+    rows.into_iter()
+        .map(|(id, json)| {
+            let json = json.ok_or_else(|| {
+                format!(
+                    "run `{id}` in {} was recorded before the history kept reports",
+                    path.display()
+                )
+            })?;
+            serde_json::from_str(&json)
+                .map_err(|e| format!("history {}: the report of run `{id}`: {e}", path.display()))
+        })
+        .collect()
+}
+
+/// One run's estimate of a benchmark, for trend charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    /// The run's id.
+    pub run_id: String,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// Its git commit, if known.
+    pub commit: Option<String>,
+    /// Median time per iteration, ns.
+    pub median_ns: f64,
+    /// Lower bound of the median's 95% interval, ns.
+    pub lower_ns: Option<f64>,
+    /// Upper bound.
+    pub upper_ns: Option<f64>,
+}
+
+/// Trend points by (bench target, benchmark id).
+pub type Trends = std::collections::BTreeMap<(String, String), Vec<TrendPoint>>;
+
+/// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history
+/// at `path`.
+pub fn trends(path: &Path, reports: &[RunReport], limit: usize) -> Result<Trends, String> {
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    let conn = open(path)?;
+    let mut out = Trends::new();
+    for report in reports {
+        for b in &report.benchmarks {
+            let points = trend(&conn, &report.bench_target, &b.id, limit).map_err(fail)?;
+            out.insert((report.bench_target.clone(), b.id.clone()), points);
+        }
+    }
+    Ok(out)
+}
+
+/// The last `limit` measured medians of benchmark `bench_id` of `bench_target`, oldest first.
+pub fn trend(
+    conn: &Connection,
+    bench_target: &str,
+    bench_id: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<TrendPoint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.run_id, r.started_at, r.git_commit, x.median_ns, x.median_ci_lower_ns,
+                x.median_ci_upper_ns
+         FROM runs r JOIN results x ON x.run = r.id
+         WHERE r.bench_target = ?1 AND x.bench_id = ?2 AND x.median_ns IS NOT NULL
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ?3",
+    )?;
+    let mut points: Vec<TrendPoint> = stmt
+        .query_map(params![bench_target, bench_id, limit as i64], |row| {
+            Ok(TrendPoint {
+                run_id: row.get(0)?,
+                started_at: row.get(1)?,
+                commit: row.get(2)?,
+                median_ns: row.get(3)?,
+                lower_ns: row.get(4)?,
+                upper_ns: row.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    points.reverse();
+    Ok(points)
 }
 
 #[cfg(test)]
@@ -193,5 +324,35 @@ mod tests {
             .unwrap();
         let e = open(&newer).unwrap_err();
         assert!(e.contains("version 99"), "{e}");
+    }
+
+    #[test]
+    fn a_version_1_history_migrates_and_its_old_runs_say_they_have_no_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("history.sqlite");
+        let v1 = Connection::open(&p).unwrap();
+        v1.execute_batch(MIGRATIONS[0]).unwrap();
+        v1.execute(
+            "INSERT INTO runs (run_id, bench_target, started_at, finished_at, fingerprint, config)
+             VALUES ('abc-1', 'crypto', '2026-11-30T10:00:00Z', '2026-11-30T10:01:00Z', 'f', '{}')",
+            [],
+        )
+        .unwrap();
+        v1.pragma_update(None, "user_version", 1).unwrap();
+        drop(v1);
+        let conn = open(&p).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+        let runs: i64 = conn
+            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(runs, 1, "migration keeps the recorded runs");
+        drop(conn);
+        let e = load_run(&p, "abc").unwrap_err();
+        assert!(e.contains("before the history kept reports"), "{e}");
+        let e = load_run(&p, "zzz").unwrap_err();
+        assert!(e.contains("no run `zzz`"), "{e}");
     }
 }

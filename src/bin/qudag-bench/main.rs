@@ -4,17 +4,20 @@
 //! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
 //! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
+//! qudag-bench report [RUN|latest|FILE] [--format html|csv|csv-samples|markdown|json|bmf] [--out P]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod report;
+mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
 use qudag_bench::report::comparison;
-use qudag_bench::store::{RunReport, baseline, history, paths};
+use qudag_bench::store::{history, paths};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -51,6 +54,8 @@ enum Command {
         #[arg(long)]
         gate: bool,
     },
+    /// Render runs as HTML with charts, CSV, Markdown, JSON or Bencher Metric Format.
+    Report(report::ReportArgs),
     /// List recorded runs, or with --bench the trend of one benchmark.
     History {
         /// Only this benchmark id (shows its median run by run).
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
     });
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
+        Command::Report(report_args) => report::run(&home, report_args),
         Command::Compare {
             old,
             new,
@@ -114,32 +120,6 @@ fn main() -> ExitCode {
     })
 }
 
-/// The reports a comparison side names.
-fn load_side(home: &Path, spec: &str) -> Result<Vec<RunReport>, String> {
-    let path = Path::new(spec);
-    if path.is_file() {
-        return baseline::read_report(path).map(|r| vec![r]);
-    }
-    let dir = if spec == "latest" {
-        home.join("results")
-    } else {
-        baseline::validate_name(spec)
-            .map_err(|e| format!("`{spec}` is neither a report file nor a baseline: {e}"))?;
-        home.join("baselines").join(spec)
-    };
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| format!("`{spec}`: cannot read {}: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!("`{spec}`: no reports in {}", dir.display()));
-    }
-    files.iter().map(|f| baseline::read_report(f)).collect()
-}
-
 fn run_compare(
     home: &Path,
     old: &str,
@@ -155,8 +135,8 @@ fn run_compare(
             "--noise-threshold {p}: expected a percentage from 0 to 100"
         ));
     }
-    let olds = load_side(home, old)?;
-    let mut news = load_side(home, new)?;
+    let (olds, _) = sources::load(home, old, false)?;
+    let (mut news, _) = sources::load(home, new, false)?;
     let mut compared = Vec::new();
     for report in news.iter_mut() {
         let Some(base) = olds.iter().find(|o| o.bench_target == report.bench_target) else {

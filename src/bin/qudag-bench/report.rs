@@ -1,0 +1,65 @@
+//! `qudag-bench report [RUN] --format FORMAT [--out PATH]`: renders finished runs as HTML,
+//! CSV, Markdown, JSON or Bencher Metric Format.
+
+use crate::sources;
+use clap::Args;
+use qudag_bench::report::files::{self, FileFormat};
+use qudag_bench::store::history;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs of each benchmark shown in the HTML trend charts.
+const TREND_RUNS: usize = 50;
+
+/// Arguments of `qudag-bench report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A report file, `latest` (every bench target's latest results), a baseline name, or a run
+    /// id from `qudag-bench history` (reports kept by the history have no raw samples).
+    #[arg(default_value = "latest", value_name = "RUN|latest|FILE")]
+    source: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FileFormat::Html)]
+    format: FileFormat,
+    /// Write here (atomically) instead of to stdout.
+    #[arg(long, value_name = "PATH")]
+    out: Option<String>,
+}
+
+/// Renders the report.
+pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
+    let (reports, origin) = sources::load(home, &args.source, true)?;
+    if origin == sources::Origin::History
+        && matches!(args.format, FileFormat::Json | FileFormat::CsvSamples)
+    {
+        return Err(format!(
+            "--format {}: `{}` is a run kept by the history, which keeps estimates but no raw \
+             samples; a {} needs them (use `latest`, a baseline or a saved report file)",
+            args.format.name(),
+            args.source,
+            if args.format == FileFormat::Json {
+                "run report"
+            } else {
+                "sample table"
+            }
+        ));
+    }
+    let history = history::path(home);
+    let trends = if args.format == FileFormat::Html && history.is_file() {
+        Some(history::trends(&history, &reports, TREND_RUNS)?)
+    } else {
+        None
+    };
+    let bytes = files::render(args.format, &reports, trends.as_ref());
+    let dest = args.out.as_deref().unwrap_or("-");
+    files::write(args.format, &bytes, dest)
+        .map_err(|e| e.replacen(&format!("--{}", args.format.name()), "--out", 1))?;
+    if dest != "-" {
+        eprintln!(
+            "qudag-bench: wrote the {} report of {} bench target(s) to {dest}",
+            args.format.name(),
+            reports.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,71 @@
+//! What a command's RUN argument names: a report file, `latest` (the latest results of every
+//! bench target), a baseline name, or a run id (or its unique prefix) in the history.
+
+use qudag_bench::store::{RunReport, baseline, history};
+use std::path::{Path, PathBuf};
+
+/// Where loaded reports came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Complete run reports (files, `latest`, baselines).
+    Reports,
+    /// The history, which keeps estimates but no raw samples or metric series.
+    History,
+}
+
+/// The reports `spec` names; `allow_run_id` also looks `spec` up in the history (whose
+/// reports have no raw samples, so only the callers that need none allow it).
+pub fn load(
+    home: &Path,
+    spec: &str,
+    allow_run_id: bool,
+) -> Result<(Vec<RunReport>, Origin), String> {
+    let complete = |r: Result<Vec<RunReport>, String>| r.map(|r| (r, Origin::Reports));
+    let path = Path::new(spec);
+    if path.is_file() {
+        return complete(baseline::read_report(path).map(|r| vec![r]));
+    }
+    if spec == "latest" {
+        return complete(read_dir(spec, &home.join("results")));
+    }
+    let named = baseline::validate_name(spec).map(|()| home.join("baselines").join(spec));
+    if let Ok(dir) = &named
+        && dir.is_dir()
+    {
+        return complete(read_dir(spec, dir));
+    }
+    let history = history::path(home);
+    if allow_run_id && history.is_file() {
+        return history::load_run(&history, spec)
+            .map(|r| (r, Origin::History))
+            .map_err(|e| {
+                format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
+            });
+    }
+    Err(match named {
+        Err(e) => format!("`{spec}` is neither a report file nor a baseline: {e}"),
+        Ok(dir) => format!(
+            "`{spec}` is not a report file, `latest`{}, and there is no baseline {}",
+            if allow_run_id {
+                format!(" or a run in {}", history.display())
+            } else {
+                String::new()
+            },
+            dir.display()
+        ),
+    })
+}
+
+fn read_dir(spec: &str, dir: &Path) -> Result<Vec<RunReport>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("`{spec}`: cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("`{spec}`: no reports in {}", dir.display()));
+    }
+    files.iter().map(|f| baseline::read_report(f)).collect()
+}

@@ -1,0 +1,42 @@
+//! The report files a bench-mode run writes besides its JSON: `--html`, `--csv`,
+//! `--csv-samples`, `--markdown` and `--bmf`, each written atomically.
+
+use crate::cli::HarnessArgs;
+use crate::report::files::{self, FileFormat};
+use crate::store::{RunReport, history};
+use std::path::Path;
+
+/// Runs of each benchmark shown in the HTML trend charts.
+const TREND_RUNS: usize = 50;
+
+/// Writes the requested files for `report`; `history` is the history file the run was recorded
+/// in, if any (the HTML's trend charts read it). Returns the errors, each naming its file.
+pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> Vec<String> {
+    let requested = [
+        (FileFormat::Html, &args.html),
+        (FileFormat::Csv, &args.csv),
+        (FileFormat::CsvSamples, &args.csv_samples),
+        (FileFormat::Markdown, &args.markdown),
+        (FileFormat::Bmf, &args.bmf),
+    ];
+    let mut errors = Vec::new();
+    for (format, dest) in requested {
+        let Some(dest) = dest else { continue };
+        let reports = std::slice::from_ref(report);
+        let trends = match (format, history) {
+            (FileFormat::Html, Some(path)) => match history::trends(path, reports, TREND_RUNS) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    eprintln!("warning: the HTML report has no trend charts: {e}");
+                    None
+                }
+            },
+            _ => None,
+        };
+        let bytes = files::render(format, reports, trends.as_ref());
+        if let Err(e) = files::write(format, &bytes, dest) {
+            errors.push(e);
+        }
+    }
+    errors
+}

@@ -1,0 +1,192 @@
+//! One benchmark's section of the HTML report: what it is, its figures, and its charts
+//! (distribution, timeline, resource use, trend). A chart that has no data says why.
+
+use super::charts;
+use crate::report::escape::html;
+use crate::report::units::time;
+use crate::stats::{Granularity, per_iteration};
+use crate::store::history::TrendPoint;
+use crate::store::{BenchResult, Status};
+use std::fmt::Write;
+
+/// The section of `r`; `anchor` is its element id, `trend` its history (oldest first).
+pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[TrendPoint]>) {
+    let _ = write!(
+        out,
+        r#"<section class="bench" id="{anchor}"><h3>{}</h3><p class="meta">suite <b>{}</b>{} · {}:{}</p>"#,
+        html(&r.id),
+        html(&r.suite),
+        if r.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" · tags {}", html(&r.tags.join(", ")))
+        },
+        html(&r.location.file),
+        r.location.line
+    );
+    if r.status != Status::Ok {
+        let _ = write!(
+            out,
+            r#"<p class="status {}">{}</p><pre class="error">{}</pre>"#,
+            status_class(r.status),
+            status_word(r.status),
+            html(r.error.as_deref().unwrap_or("no message"))
+        );
+    }
+    if let Some(t) = &r.time_ns {
+        let _ = write!(
+            out,
+            "<p>median <b>{}</b> (95% CI {} to {}) · mean {} · MAD {} · min {} · max {} · {} samples</p>",
+            time(t.median),
+            time(t.median_ci.lower),
+            time(t.median_ci.upper),
+            time(t.mean),
+            time(t.mad),
+            time(t.min),
+            time(t.max),
+            r.samples_ns.len()
+        );
+        if let Some(p) = &r.percentiles_ns {
+            let _ = write!(
+                out,
+                "<p>p50 {} · p90 {} · p99 {} · p99.9 {} ({})</p>",
+                time(p.p50),
+                time(p.p90),
+                time(p.p99),
+                time(p.p999),
+                match p.granularity {
+                    Granularity::Iteration => "each iteration timed alone",
+                    Granularity::Sample => "of per-sample means",
+                }
+            );
+        }
+    }
+    out.push_str(r#"<div class="charts">"#);
+    samples_charts(out, r);
+    resource_charts(out, r);
+    match trend {
+        Some(points) if points.len() >= 2 => {
+            chart(out, "Trend over the history", charts::trend(points), "");
+        }
+        Some(_) => absent(out, "Trend", "fewer than two runs of it in the history"),
+        None => absent(out, "Trend", "no history was read for this report"),
+    }
+    out.push_str("</div></section>");
+}
+
+fn samples_charts(out: &mut String, r: &BenchResult) {
+    let Some(t) = &r.time_ns else {
+        absent(out, "Distribution and timeline", "nothing was measured");
+        return;
+    };
+    if r.samples_ns.is_empty() {
+        absent(
+            out,
+            "Distribution and timeline",
+            "this report keeps no raw samples (reports stored in the history keep estimates only)",
+        );
+        return;
+    }
+    let (per_sample, per_iter) = r
+        .overhead
+        .map_or((0.0, 0.0), |o| (o.per_sample_ns, o.per_iter_ns));
+    let values = per_iteration(&r.iters_per_sample, &r.samples_ns, per_sample, per_iter);
+    if let Some((svg, beyond)) =
+        charts::distribution(&values, t.median, (t.median_ci.lower, t.median_ci.upper))
+    {
+        let note = if beyond > 0 {
+            format!("{beyond} samples above the 99th percentile are not drawn.")
+        } else {
+            String::new()
+        };
+        chart(out, "Latency distribution", Some(svg), &note);
+    }
+    chart(
+        out,
+        "Per-sample timeline",
+        charts::timeline(&values, t.median),
+        "",
+    );
+}
+
+fn resource_charts(out: &mut String, r: &BenchResult) {
+    let Some(sys) = &r.system else {
+        absent(
+            out,
+            "Resource usage",
+            "system metrics were not sampled (--no-system-metrics, or a failed benchmark)",
+        );
+        return;
+    };
+    if sys.series.len() < 2 {
+        absent(
+            out,
+            "Resource usage",
+            "fewer than two readings (the benchmark was shorter than the sampling interval, or \
+             the report keeps no series)",
+        );
+        return;
+    }
+    let rss: Vec<(f64, f64)> = sys
+        .series
+        .iter()
+        .map(|p| (p.t_s, p.rss_bytes as f64 / 1_048_576.0))
+        .collect();
+    let cpu: Vec<(f64, f64)> = sys
+        .series
+        .iter()
+        .filter_map(|p| p.process_cpu_pct.map(|c| (p.t_s, c)))
+        .collect();
+    chart(
+        out,
+        "Resident memory",
+        charts::over_time("rss", "RSS (MiB)", &rss),
+        "",
+    );
+    match charts::over_time("cpu", "process CPU (%)", &cpu) {
+        Some(svg) => chart(out, "Process CPU", Some(svg), ""),
+        None => absent(out, "Process CPU", "fewer than two CPU readings"),
+    }
+}
+
+fn chart(out: &mut String, title: &str, svg: Option<String>, note: &str) {
+    if let Some(svg) = svg {
+        let _ = write!(
+            out,
+            r#"<figure><figcaption>{}</figcaption>{svg}{}</figure>"#,
+            html(title),
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<p class="note">{}</p>"#, html(note))
+            }
+        );
+    }
+}
+
+fn absent(out: &mut String, title: &str, reason: &str) {
+    let _ = write!(
+        out,
+        r#"<figure class="absent"><figcaption>{}</figcaption><p class="note">Not shown: {}.</p></figure>"#,
+        html(title),
+        html(reason)
+    );
+}
+
+/// CSS class of a status.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Ok => "ok",
+        Status::Failed => "failed",
+        Status::Timeout => "timeout",
+    }
+}
+
+/// Display word of a status.
+pub fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Ok => "ok",
+        Status::Failed => "failed",
+        Status::Timeout => "timed out",
+    }
+}

@@ -1,0 +1,366 @@
+//! The report's charts, each an inline `<svg>` built from measured values only.
+
+use super::svg::{AxisSpec, Frame, fixed};
+use crate::gate::compare::Verdict;
+use crate::report::escape::html;
+use crate::report::units::time;
+use crate::store::history::TrendPoint;
+use std::fmt::Write;
+
+fn ns(v: f64, _step: f64) -> String {
+    time(v)
+}
+
+fn pct(v: f64, step: f64) -> String {
+    let text = fixed(v, step);
+    if v > 0.0 {
+        format!("+{text}%")
+    } else {
+        format!("{text}%")
+    }
+}
+
+/// Histogram of per-iteration times, with the median and its interval marked. Values above
+/// the 99th percentile are counted in the caption, not drawn, so a few preemptions do not
+/// squash the distribution into one bar. `None` without values.
+pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(String, usize)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let lo = sorted[0];
+    let cut = sorted[((sorted.len() - 1) as f64 * 0.99).round() as usize];
+    let drawn: Vec<f64> = sorted.iter().copied().filter(|v| *v <= cut).collect();
+    let beyond = sorted.len() - drawn.len();
+    let bins = (drawn.len() as f64).sqrt().ceil().clamp(5.0, 60.0) as usize;
+    let width = if cut > lo {
+        (cut - lo) / bins as f64
+    } else {
+        1.0
+    };
+    let mut counts = vec![0u64; bins];
+    for v in &drawn {
+        let i = (((v - lo) / width) as usize).min(bins - 1);
+        counts[i] += 1;
+    }
+    let top = *counts.iter().max().unwrap_or(&1) as f64;
+    let x_axis = AxisSpec {
+        title: "time per iteration",
+        format: &ns,
+        integer: false,
+    };
+    let y_axis = AxisSpec {
+        title: "samples",
+        format: &fixed,
+        integer: true,
+    };
+    let mut f = Frame::new(
+        "distribution",
+        "latency distribution",
+        220.0,
+        (lo, lo + width * bins as f64),
+        (0.0, top),
+        &x_axis,
+        &y_axis,
+    );
+    let (_, _, top_px, bottom) = f.plot_box();
+    let (x0, x1) = (f.px(ci.0), f.px(ci.1));
+    f.push(&format!(
+        r#"<rect class="ci" x="{x0:.1}" y="{top_px:.1}" width="{:.1}" height="{:.1}"><title>95% CI of the median: {} to {}</title></rect>"#,
+        (x1 - x0).max(1.0),
+        bottom - top_px,
+        html(&time(ci.0)),
+        html(&time(ci.1))
+    ));
+    for (i, &c) in counts.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        let a = lo + width * i as f64;
+        let (px0, px1, py) = (f.px(a), f.px(a + width), f.py(c as f64));
+        f.push(&format!(
+            r#"<rect class="bar" x="{px0:.1}" y="{py:.1}" width="{:.1}" height="{:.1}"><title>{} to {}: {c}</title></rect>"#,
+            (px1 - px0 - 1.0).max(0.5),
+            bottom - py,
+            html(&time(a)),
+            html(&time(a + width))
+        ));
+    }
+    let mx = f.px(median);
+    f.push(&format!(
+        r#"<line class="median" x1="{mx:.1}" x2="{mx:.1}" y1="{top_px:.1}" y2="{bottom:.1}"><title>median {}</title></line>"#,
+        html(&time(median))
+    ));
+    Some((f.finish(), beyond))
+}
+
+/// Every sample's time per iteration in run order, with the median as a line.
+pub fn timeline(values: &[f64], median: f64) -> Option<String> {
+    if values.is_empty() {
+        return None;
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let x_axis = AxisSpec {
+        title: "sample",
+        format: &fixed,
+        integer: true,
+    };
+    let y_axis = AxisSpec {
+        title: "time per iteration",
+        format: &ns,
+        integer: false,
+    };
+    let mut f = Frame::new(
+        "timeline",
+        "per-sample timeline",
+        200.0,
+        (0.0, (values.len() - 1).max(1) as f64),
+        (lo.min(median), hi.max(median)),
+        &x_axis,
+        &y_axis,
+    );
+    let mut dots = String::new();
+    for (i, v) in values.iter().enumerate() {
+        let _ = write!(
+            dots,
+            r#"<circle class="dot" cx="{:.1}" cy="{:.1}" r="1.6"/>"#,
+            f.px(i as f64),
+            f.py(*v)
+        );
+    }
+    f.push(&dots);
+    let n = (values.len() - 1).max(1) as f64;
+    f.polyline(&[(0.0, median), (n, median)], "median");
+    Some(f.finish())
+}
+
+/// A line chart of one series over time (seconds since the benchmark started).
+pub fn over_time(kind: &str, title: &str, points: &[(f64, f64)]) -> Option<String> {
+    if points.len() < 2 {
+        return None;
+    }
+    let (t_max, lo, hi) = points
+        .iter()
+        .fold((0.0f64, f64::MAX, f64::MIN), |(t, a, b), &(x, y)| {
+            (t.max(x), a.min(y), b.max(y))
+        });
+    let x_axis = AxisSpec {
+        title: "seconds",
+        format: &fixed,
+        integer: false,
+    };
+    let y_axis = AxisSpec {
+        title,
+        format: &fixed,
+        integer: false,
+    };
+    let mut f = Frame::new(
+        kind,
+        title,
+        180.0,
+        (0.0, t_max),
+        (lo.min(0.0), hi),
+        &x_axis,
+        &y_axis,
+    );
+    f.polyline(points, "series");
+    Some(f.finish())
+}
+
+/// The benchmark's median run by run from the history, with each run's 95% interval.
+pub fn trend(points: &[TrendPoint]) -> Option<String> {
+    if points.is_empty() {
+        return None;
+    }
+    let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (
+            a.min(p.lower_ns.unwrap_or(p.median_ns)),
+            b.max(p.upper_ns.unwrap_or(p.median_ns)),
+        )
+    });
+    let x_axis = AxisSpec {
+        title: "run (oldest first)",
+        format: &fixed,
+        integer: true,
+    };
+    let y_axis = AxisSpec {
+        title: "median",
+        format: &ns,
+        integer: false,
+    };
+    let last = (points.len() - 1).max(1) as f64;
+    let mut f = Frame::new(
+        "trend",
+        "trend across runs",
+        200.0,
+        (0.0, last),
+        (lo, hi),
+        &x_axis,
+        &y_axis,
+    );
+    let line: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f64, p.median_ns))
+        .collect();
+    f.polyline(&line, "series");
+    for (i, p) in points.iter().enumerate() {
+        let x = f.px(i as f64);
+        if let (Some(l), Some(u)) = (p.lower_ns, p.upper_ns) {
+            f.push(&format!(
+                r#"<line class="whisker" x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}"/>"#,
+                f.py(l),
+                f.py(u)
+            ));
+        }
+        let commit: String = p
+            .commit
+            .as_deref()
+            .unwrap_or("no git")
+            .chars()
+            .take(10)
+            .collect();
+        f.push(&format!(
+            r#"<circle class="point" cx="{x:.1}" cy="{:.1}" r="3"><title>{} {}: {}</title></circle>"#,
+            f.py(p.median_ns),
+            html(&p.started_at),
+            html(&commit),
+            html(&time(p.median_ns))
+        ));
+    }
+    Some(f.finish())
+}
+
+/// One row of the comparison chart.
+pub struct ChangeRow<'a> {
+    /// Benchmark id.
+    pub id: &'a str,
+    /// Relative change of the median.
+    pub change: f64,
+    /// Its 95% interval.
+    pub ci: (f64, f64),
+    /// The verdict, which colours the row.
+    pub verdict: Verdict,
+    /// The noise threshold applied (fraction).
+    pub threshold: f64,
+}
+
+/// CSS class of a verdict.
+pub fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Regressed => "regressed",
+        Verdict::Improved => "improved",
+        Verdict::Unchanged => "unchanged",
+        Verdict::New => "new",
+    }
+}
+
+/// Change against the baseline per benchmark: a point with its interval, coloured by
+/// verdict, on a shared percent axis with the noise threshold shaded.
+pub fn changes(rows: &[ChangeRow]) -> Option<String> {
+    if rows.is_empty() {
+        return None;
+    }
+    let row_h = 18.0;
+    let height = 48.0 + row_h * rows.len() as f64;
+    let (lo, hi) = rows.iter().fold((0.0f64, 0.0f64), |(a, b), r| {
+        (
+            a.min(r.ci.0).min(-r.threshold),
+            b.max(r.ci.1).max(r.threshold),
+        )
+    });
+    let x_axis = AxisSpec {
+        title: "change of the median against the baseline",
+        format: &pct,
+        integer: false,
+    };
+    let y_axis = AxisSpec {
+        title: "",
+        format: &|_, _| String::new(),
+        integer: false,
+    };
+    let mut f = Frame::new(
+        "changes",
+        "comparison against the baseline",
+        height,
+        (100.0 * lo, 100.0 * hi),
+        (0.0, rows.len() as f64),
+        &x_axis,
+        &y_axis,
+    );
+    let (_, _, top, bottom) = f.plot_box();
+    let threshold = rows.iter().map(|r| r.threshold).fold(0.0, f64::max);
+    let (t0, t1) = (f.px(-100.0 * threshold), f.px(100.0 * threshold));
+    f.push(&format!(
+        r#"<rect class="noise" x="{t0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}"><title>noise threshold ±{:.1}%</title></rect>"#,
+        t1 - t0,
+        bottom - top,
+        100.0 * threshold
+    ));
+    let zero = f.px(0.0);
+    f.push(&format!(
+        r#"<line class="axis" x1="{zero:.1}" x2="{zero:.1}" y1="{top:.1}" y2="{bottom:.1}"/>"#
+    ));
+    let step = (bottom - top) / rows.len() as f64;
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + step * (i as f64 + 0.5);
+        let class = verdict_class(r.verdict);
+        f.push(&format!(
+            r#"<g class="{class}"><title>{}: {:+.2}% [{:+.2}%, {:+.2}%] {class}</title><line class="whisker" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><circle class="point" cx="{:.1}" cy="{y:.1}" r="4"/><text class="rowlabel" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            html(r.id),
+            100.0 * r.change,
+            100.0 * r.ci.0,
+            100.0 * r.ci.1,
+            f.px(100.0 * r.ci.0),
+            f.px(100.0 * r.ci.1),
+            f.px(100.0 * r.change),
+            f.px(100.0 * r.ci.1) + 6.0,
+            y + 4.0,
+            html(r.id)
+        ));
+    }
+    Some(f.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distribution_counts_every_drawn_value_once() {
+        let values: Vec<f64> = (0..100).map(|i| 100.0 + i as f64).collect();
+        let (svg, beyond) = distribution(&values, 150.0, (148.0, 152.0)).unwrap();
+        assert_eq!(beyond, 1, "the top 1% is left out");
+        let total: u64 = svg
+            .match_indices("</title></rect>")
+            .filter_map(|(i, _)| {
+                let head = &svg[..i];
+                let colon = head.rfind(": ")?;
+                head[colon + 2..].parse::<u64>().ok()
+            })
+            .sum();
+        assert_eq!(total, 99);
+        assert!(svg.contains(r#"data-chart="distribution""#));
+        assert!(distribution(&[], 0.0, (0.0, 0.0)).is_none());
+    }
+
+    #[test]
+    fn charts_escape_ids_and_handle_constant_series() {
+        let rows = [ChangeRow {
+            id: "<script>x</script>",
+            change: 0.31,
+            ci: (0.29, 0.33),
+            verdict: Verdict::Regressed,
+            threshold: 0.02,
+        }];
+        let svg = changes(&rows).unwrap();
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
+        assert!(svg.contains(r#"class="regressed""#));
+        let flat = timeline(&[5.0, 5.0, 5.0], 5.0).unwrap();
+        assert!(!flat.contains("NaN") && !flat.contains("inf"), "{flat}");
+        assert!(over_time("rss", "RSS", &[(0.0, 1.0)]).is_none());
+    }
+}
