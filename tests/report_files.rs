@@ -195,6 +195,38 @@ fn bmf_has_latency_for_every_measured_benchmark() {
 }
 
 #[test]
+fn bmf_throughput_bounds_follow_the_median_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let bmf = dir.path().join("forms.bmf.json");
+    let mut args = vec!["--bench"];
+    args.extend_from_slice(FAST);
+    let dest = bmf.display().to_string();
+    args.extend_from_slice(&["--bmf", &dest]);
+    let r = run_bench("forms", &args, dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bmf = read_json(&bmf);
+    let report = read_json(&dir.path().join("results/forms.json"));
+    let mut with_throughput = 0;
+    for bench in report["benchmarks"].as_array().unwrap() {
+        let id = bench["id"].as_str().unwrap();
+        let Some(units) = bench["throughput"]["per_iter"].as_f64() else {
+            assert!(bmf[id].get("throughput").is_none(), "{id}");
+            continue;
+        };
+        with_throughput += 1;
+        let t = &bmf[id]["throughput"];
+        let ci = &bench["time_ns"]["median_ci"];
+        assert_eq!(t["value"], bench["throughput"]["per_second"], "{id}");
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+        let lower = units / ci["upper"].as_f64().unwrap() * 1e9;
+        let upper = units / ci["lower"].as_f64().unwrap() * 1e9;
+        assert!(close(t["lower_value"].as_f64().unwrap(), lower), "{id}");
+        assert!(close(t["upper_value"].as_f64().unwrap(), upper), "{id}");
+    }
+    assert_eq!(with_throughput, 4, "two byte and two element throughputs");
+}
+
+#[test]
 fn html_is_self_contained_and_escapes_user_text() {
     let (code, html, err) = tool(&["report", "latest"]);
     assert_eq!(code, 0, "{err}");
