@@ -75,7 +75,7 @@ pub struct HarnessArgs {
     #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CONFIG")]
     pub config: Option<PathBuf>,
     /// Also write the JSON run report here; `-` writes it to stdout and everything else to
-    /// stderr.
+    /// stderr. In this and the other report paths, `{target}` is the bench target's name.
     #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
     pub json: Option<String>,
     /// Also write a self-contained HTML report with charts here (opens offline).

@@ -176,10 +176,12 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             .display()
             .to_string()
     });
-    for dest in [results_file, cli.harness.json.clone()]
-        .into_iter()
-        .flatten()
-    {
+    let json_dest = cli
+        .harness
+        .json
+        .as_deref()
+        .map(|d| super::outputs::expand(d, target.crate_name));
+    for dest in [results_file, json_dest].into_iter().flatten() {
         if let Err(e) = json::write(&report, &dest) {
             eprintln!("error: {e}");
             write_failed = true;

@@ -1,5 +1,7 @@
 //! The report files a bench-mode run writes besides its JSON: `--html`, `--csv`,
-//! `--csv-samples`, `--markdown` and `--bmf`, each written atomically.
+//! `--csv-samples`, `--markdown` and `--bmf`, each written atomically. `cargo bench` runs
+//! every bench target with the same flags, so `{target}` in a path is replaced by the bench
+//! target's name (`--html 'report-{target}.html'`); without it each target replaces the file.
 
 use crate::cli::HarnessArgs;
 use crate::report::files::{self, FileFormat};
@@ -22,6 +24,7 @@ pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> 
     let mut errors = Vec::new();
     for (format, dest) in requested {
         let Some(dest) = dest else { continue };
+        let dest = expand(dest, &report.bench_target);
         let reports = std::slice::from_ref(report);
         let trends = match (format, history) {
             (FileFormat::Html, Some(path)) => match history::trends(path, reports, TREND_RUNS) {
@@ -34,9 +37,26 @@ pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> 
             _ => None,
         };
         let bytes = files::render(format, reports, trends.as_ref());
-        if let Err(e) = files::write(format, &bytes, dest) {
+        if let Err(e) = files::write(format, &bytes, &dest) {
             errors.push(e);
         }
     }
     errors
+}
+
+/// `dest` with `{target}` replaced by `bench_target`.
+pub fn expand(dest: &str, bench_target: &str) -> String {
+    dest.replace("{target}", bench_target)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn target_placeholder_is_replaced() {
+        assert_eq!(
+            super::expand("out/{target}.html", "crypto"),
+            "out/crypto.html"
+        );
+        assert_eq!(super::expand("-", "crypto"), "-");
+    }
 }

@@ -31,7 +31,7 @@ th,td{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4
 td.id,th.id{text-align:left;font-family:ui-monospace,monospace}
 dl.env{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{color:#666}dd{margin:0}
 section.bench{border-top:1px solid #ddd;padding:8px 0}.meta,.note{color:#666;margin:.2em 0}
-.charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}figcaption{font-weight:600}
+.charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}.charts figure{flex:0 1 540px}figcaption{font-weight:600}
 figure.absent{width:300px}svg.chart{max-width:100%;height:auto;background:#fcfcfc}
 svg .grid{stroke:#eee}svg .axis{stroke:#999}svg .tick,svg .title,svg .rowlabel{font-size:11px;fill:#555}
 svg .bar{fill:#4c78a8}svg .ci{fill:#f2cf5b;opacity:.45}svg .median{stroke:#d62728;stroke-width:2}
