@@ -160,11 +160,11 @@ pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u6
                     let mut l = labels();
                     l.push(("quantile", q.to_string()));
                     l.push(("granularity", granularity.to_string()));
-                    latency.set(l, ns * 1e-9);
+                    latency.set(l, ns / 1e9);
                 }
             }
             if let Some(t) = &b.time_ns {
-                median.set(labels(), t.median * 1e-9);
+                median.set(labels(), t.median / 1e9);
             }
             if let Some(t) = &b.throughput
                 && let Some(per_second) = t.per_second

@@ -4,12 +4,14 @@
 //! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
 //! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
+//! qudag-bench monitor [--listen 127.0.0.1:9091] [--allow-remote]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod monitor;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
@@ -51,6 +53,8 @@ enum Command {
         #[arg(long)]
         gate: bool,
     },
+    /// Serve the latest results and the progress of runs in flight as Prometheus metrics.
+    Monitor(monitor::MonitorArgs),
     /// List recorded runs, or with --bench the trend of one benchmark.
     History {
         /// Only this benchmark id (shows its median run by run).
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
     });
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
+        Command::Monitor(monitor_args) => monitor::run(&home, monitor_args),
         Command::Compare {
             old,
             new,
