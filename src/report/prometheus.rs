@@ -25,11 +25,10 @@ use crate::gate::compare::Verdict;
 use crate::stats::Granularity;
 use crate::store::progress::Progress;
 use crate::store::{RunReport, Status};
-use prometheus_client::encoding::text;
-use prometheus_client::metrics::family::Family;
+use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
+use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
-use std::sync::atomic::AtomicU64;
 use std::time::UNIX_EPOCH;
 
 /// The HTTP content type of [`encode`]'s output.
@@ -46,7 +45,29 @@ pub struct RunProgress {
 }
 
 type Labels = Vec<(&'static str, String)>;
-type Series = Family<Labels, Gauge<f64, AtomicU64>>;
+
+/// The samples of one gauge family in the order they were set (prometheus-client's `Family`
+/// is a hash map: its output order changes from scrape to scrape). A family without samples
+/// is left out of the output, descriptor included.
+#[derive(Debug, Default)]
+struct Series(Vec<(Labels, f64)>);
+
+impl EncodeMetric for Series {
+    fn encode(&self, mut encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
+        for (labels, value) in self.0.iter() {
+            encoder.encode_family(labels)?.encode_gauge(value)?;
+        }
+        Ok(())
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Gauge
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// One metric family and its descriptor.
 struct Metric {
@@ -66,8 +87,8 @@ impl Metric {
         }
     }
 
-    fn set(&self, labels: Labels, value: f64) {
-        self.series.get_or_create(&labels).set(value);
+    fn set(&mut self, labels: Labels, value: f64) {
+        self.series.0.push((labels, value));
     }
 }
 
@@ -75,62 +96,62 @@ impl Metric {
 /// (the latest progress of each bench target) and `report_errors` (files that could not be
 /// read), ending with `# EOF`.
 pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u64) -> String {
-    let latency = Metric::new(
+    let mut latency = Metric::new(
         "latency",
         "Latency percentiles per iteration (granularity iteration) or of per-sample means (sample)",
         Some(Unit::Seconds),
     );
-    let median = Metric::new(
+    let mut median = Metric::new(
         "median",
         "Median time per iteration, the estimate baselines are compared on",
         Some(Unit::Seconds),
     );
-    let throughput = Metric::new(
+    let mut throughput = Metric::new(
         "throughput",
         "Throughput at the median time, units (label unit) per second",
         None,
     );
-    let regressed = Metric::new(
+    let mut regressed = Metric::new(
         "regressed",
         "1 if the benchmark regressed against the baseline, 0 if not; absent without a comparison",
         None,
     );
-    let regressions = Metric::new(
+    let mut regressions = Metric::new(
         "regressions",
         "Benchmarks of the latest run that regressed against its baseline; absent without one",
         None,
     );
-    let benchmarks = Metric::new(
+    let mut benchmarks = Metric::new(
         "benchmarks",
         "Benchmarks of the latest run per status",
         None,
     );
-    let run_timestamp = Metric::new(
+    let mut run_timestamp = Metric::new(
         "run_timestamp",
         "When the latest run of the bench target finished, unix time",
         Some(Unit::Seconds),
     );
-    let ratio = Metric::new(
+    let mut ratio = Metric::new(
         "progress",
         "Benchmarks done / selected in the latest run, 0 to 1; label current is the one running",
         None,
     );
-    let done = Metric::new(
+    let mut done = Metric::new(
         "progress_done",
         "Benchmarks finished in the latest run",
         None,
     );
-    let total = Metric::new(
+    let mut total = Metric::new(
         "progress_total",
         "Benchmarks selected in the latest run",
         None,
     );
-    let running = Metric::new(
+    let mut running = Metric::new(
         "running",
         "1 while a run of the bench target is in flight, 0 once it finished or its process died",
         None,
     );
-    let updated = Metric::new(
+    let mut updated = Metric::new(
         "progress_updated_timestamp",
         "Last progress update of the latest run, unix time",
         Some(Unit::Seconds),
