@@ -22,7 +22,7 @@ use crate::stats::{Granularity, analyze, per_iteration, percentiles};
 use crate::store::report::{
     EffectiveSettings, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths};
+use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths, progress};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -72,6 +72,8 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let calibration = Calibration::measure();
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
+    let run_id = run_id(started_at);
+    let mut progress = progress::Publisher::start(&home, target.crate_name, &run_id, ids.len());
     reporter.start(&StartInfo {
         ids: &ids,
         ignored: &ignored_ids,
@@ -83,6 +85,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let mut hung = Vec::new();
     for bench in &to_run {
         reporter.bench_started(&bench.id);
+        progress.bench_started(&bench.id);
         let mut result = measure_one(bench, resolver, calibration, preflight.instruments);
         if result.status == Status::Ok
             && let Some((expression, target)) = resolver.target(bench)
@@ -102,6 +105,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             hung.push(bench.id.clone());
         }
         reporter.bench_finished(&result);
+        progress.bench_finished();
         results.push(result);
     }
     let summary = RunSummary {
@@ -130,7 +134,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
 
     let mut report = RunReport {
         schema: SCHEMA_ID.to_string(),
-        run_id: run_id(started_at),
+        run_id,
         bench_target: target.crate_name.to_string(),
         started_at: humantime::format_rfc3339_millis(started_at).to_string(),
         finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
@@ -202,6 +206,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         eprintln!("error: {e}");
         write_failed = true;
     }
+    progress.finish();
     if summary.failed + summary.timeout > 0 {
         EXIT_FAILED
     } else if write_failed {

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod history;
 pub mod metrics;
 pub mod paths;
+pub mod progress;
 pub mod report;
 
 pub use report::{BenchResult, RunReport, SCHEMA_ID, Status};

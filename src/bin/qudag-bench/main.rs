@@ -5,12 +5,14 @@
 //! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
 //! qudag-bench report [RUN|latest|FILE] [--format html|csv|csv-samples|markdown|json|bmf] [--out P]
+//! qudag-bench monitor [--listen 127.0.0.1:9091] [--allow-remote]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod monitor;
 mod report;
 mod sources;
 
@@ -56,6 +58,8 @@ enum Command {
     },
     /// Render runs as HTML with charts, CSV, Markdown, JSON or Bencher Metric Format.
     Report(report::ReportArgs),
+    /// Serve the latest results and the progress of runs in flight as Prometheus metrics.
+    Monitor(monitor::MonitorArgs),
     /// List recorded runs, or with --bench the trend of one benchmark.
     History {
         /// Only this benchmark id (shows its median run by run).
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
+        Command::Monitor(monitor_args) => monitor::run(&home, monitor_args),
         Command::Compare {
             old,
             new,

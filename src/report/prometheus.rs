@@ -1,0 +1,495 @@
+//! Prometheus exposition (OpenMetrics text, through prometheus-client) of the latest run
+//! reports and of runs in flight. `qudag-bench monitor` serves it at `/metrics`.
+//!
+//! Every series carries `bench_target`; per-benchmark series also `suite` and `benchmark`
+//! (the id). Times are in seconds, as Prometheus does. A figure the report does not have (a
+//! failed benchmark's latency, a comparison that was not made) is absent, never zero.
+//!
+//! | metric | labels | value |
+//! |---|---|---|
+//! | `qudag_bench_latency_seconds` | `quantile` (0.5, 0.9, 0.99, 0.999, 1 = max), `granularity` | latency percentile |
+//! | `qudag_bench_median_seconds` | | median time per iteration (the estimate `compare` uses) |
+//! | `qudag_bench_throughput` | `unit` (`bytes`, `elements`) | units per second at the median |
+//! | `qudag_bench_regressed` | | 1 if the baseline comparison says regressed, else 0 |
+//! | `qudag_bench_regressions` | `bench_target` only | benchmarks regressed against the baseline |
+//! | `qudag_bench_benchmarks` | `bench_target`, `status` | benchmarks per status in the latest run |
+//! | `qudag_bench_run_timestamp_seconds` | `bench_target` only | when the latest run finished (unix time) |
+//! | `qudag_bench_progress` | `bench_target`, `current` | done / total of the latest run, 0 to 1 |
+//! | `qudag_bench_progress_done`, `_total` | `bench_target` | benchmarks finished, selected |
+//! | `qudag_bench_running` | `bench_target` | 1 while a run is in flight, else 0 |
+//! | `qudag_bench_progress_updated_timestamp_seconds` | `bench_target` | last progress update |
+//! | `qudag_bench_report_errors` | | files under the home that could not be read |
+
+use crate::bencher::Throughput;
+use crate::gate::compare::Verdict;
+use crate::stats::Granularity;
+use crate::store::progress::Progress;
+use crate::store::{RunReport, Status};
+use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::{Registry, Unit};
+use std::time::UNIX_EPOCH;
+
+/// The HTTP content type of [`encode`]'s output.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The latest progress file of a bench target, and whether its run is still in flight
+/// (not finished, and its process alive).
+#[derive(Debug, Clone)]
+pub struct RunProgress {
+    /// As read from `progress/<bench-target>.json`.
+    pub progress: Progress,
+    /// Whether the run is in flight.
+    pub running: bool,
+}
+
+type Labels = Vec<(&'static str, String)>;
+
+/// The samples of one gauge family in the order they were set (prometheus-client's `Family`
+/// is a hash map: its output order changes from scrape to scrape). A family without samples
+/// is left out of the output, descriptor included.
+#[derive(Debug, Default)]
+struct Series(Vec<(Labels, f64)>);
+
+impl EncodeMetric for Series {
+    fn encode(&self, mut encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
+        for (labels, value) in self.0.iter() {
+            encoder.encode_family(labels)?.encode_gauge(value)?;
+        }
+        Ok(())
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Gauge
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One metric family and its descriptor.
+struct Metric {
+    name: &'static str,
+    help: &'static str,
+    unit: Option<Unit>,
+    series: Series,
+}
+
+impl Metric {
+    fn new(name: &'static str, help: &'static str, unit: Option<Unit>) -> Metric {
+        Metric {
+            name,
+            help,
+            unit,
+            series: Series::default(),
+        }
+    }
+
+    fn set(&mut self, labels: Labels, value: f64) {
+        self.series.0.push((labels, value));
+    }
+}
+
+/// The OpenMetrics text for `reports` (the latest report of each bench target), `progress`
+/// (the latest progress of each bench target) and `report_errors` (files that could not be
+/// read), ending with `# EOF`.
+pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u64) -> String {
+    let mut latency = Metric::new(
+        "latency",
+        "Latency percentiles per iteration (granularity iteration) or of per-sample means (sample)",
+        Some(Unit::Seconds),
+    );
+    let mut median = Metric::new(
+        "median",
+        "Median time per iteration, the estimate baselines are compared on",
+        Some(Unit::Seconds),
+    );
+    let mut throughput = Metric::new(
+        "throughput",
+        "Throughput at the median time, units (label unit) per second",
+        None,
+    );
+    let mut regressed = Metric::new(
+        "regressed",
+        "1 if the benchmark regressed against the baseline, 0 if not; absent without a comparison",
+        None,
+    );
+    let mut regressions = Metric::new(
+        "regressions",
+        "Benchmarks of the latest run that regressed against its baseline; absent without one",
+        None,
+    );
+    let mut benchmarks = Metric::new(
+        "benchmarks",
+        "Benchmarks of the latest run per status",
+        None,
+    );
+    let mut run_timestamp = Metric::new(
+        "run_timestamp",
+        "When the latest run of the bench target finished, unix time",
+        Some(Unit::Seconds),
+    );
+    let mut ratio = Metric::new(
+        "progress",
+        "Benchmarks done / selected in the latest run, 0 to 1; label current is the one running",
+        None,
+    );
+    let mut done = Metric::new(
+        "progress_done",
+        "Benchmarks finished in the latest run",
+        None,
+    );
+    let mut total = Metric::new(
+        "progress_total",
+        "Benchmarks selected in the latest run",
+        None,
+    );
+    let mut running = Metric::new(
+        "running",
+        "1 while a run of the bench target is in flight, 0 once it finished or its process died",
+        None,
+    );
+    let mut updated = Metric::new(
+        "progress_updated_timestamp",
+        "Last progress update of the latest run, unix time",
+        Some(Unit::Seconds),
+    );
+
+    for report in reports {
+        let target = || vec![("bench_target", report.bench_target.clone())];
+        for b in &report.benchmarks {
+            let labels = || {
+                let mut l = target();
+                l.push(("suite", b.suite.clone()));
+                l.push(("benchmark", b.id.clone()));
+                l
+            };
+            if let Some(p) = &b.percentiles_ns {
+                let granularity = match p.granularity {
+                    Granularity::Iteration => "iteration",
+                    Granularity::Sample => "sample",
+                };
+                for (q, ns) in [
+                    ("0.5", p.p50),
+                    ("0.9", p.p90),
+                    ("0.99", p.p99),
+                    ("0.999", p.p999),
+                    ("1", p.max),
+                ] {
+                    let mut l = labels();
+                    l.push(("quantile", q.to_string()));
+                    l.push(("granularity", granularity.to_string()));
+                    latency.set(l, ns / 1e9);
+                }
+            }
+            if let Some(t) = &b.time_ns {
+                median.set(labels(), t.median / 1e9);
+            }
+            if let Some(t) = &b.throughput
+                && let Some(per_second) = t.per_second
+            {
+                let unit = match t.per_iter {
+                    Throughput::Bytes(_) => "bytes",
+                    Throughput::Elements(_) => "elements",
+                };
+                let mut l = labels();
+                l.push(("unit", unit.to_string()));
+                throughput.set(l, per_second);
+            }
+            if let Some(c) = &b.comparison {
+                regressed.set(labels(), f64::from(c.verdict == Verdict::Regressed));
+            }
+        }
+        if report.baseline.is_some() {
+            let n = report
+                .benchmarks
+                .iter()
+                .filter(|b| b.comparison.as_ref().map(|c| c.verdict) == Some(Verdict::Regressed))
+                .count();
+            regressions.set(target(), n as f64);
+        }
+        for (status, name) in [
+            (Status::Ok, "ok"),
+            (Status::Failed, "failed"),
+            (Status::Timeout, "timeout"),
+        ] {
+            let n = report
+                .benchmarks
+                .iter()
+                .filter(|b| b.status == status)
+                .count();
+            let mut l = target();
+            l.push(("status", name.to_string()));
+            benchmarks.set(l, n as f64);
+        }
+        if let Some(t) = unix_seconds(&report.finished_at) {
+            run_timestamp.set(target(), t);
+        }
+    }
+
+    for p in progress {
+        let target = || vec![("bench_target", p.progress.bench_target.clone())];
+        let mut l = target();
+        if let Some(current) = p.progress.current.as_ref().filter(|_| p.running) {
+            l.push(("current", current.clone()));
+        }
+        ratio.set(l, p.progress.ratio());
+        done.set(target(), p.progress.done as f64);
+        total.set(target(), p.progress.total as f64);
+        running.set(target(), f64::from(p.running));
+        if let Some(t) = unix_seconds(&p.progress.updated_at) {
+            updated.set(target(), t);
+        }
+    }
+
+    let mut registry = Registry::with_prefix("qudag_bench");
+    for m in [
+        latency,
+        median,
+        throughput,
+        regressed,
+        regressions,
+        benchmarks,
+        run_timestamp,
+        ratio,
+        done,
+        total,
+        running,
+        updated,
+    ] {
+        match m.unit {
+            Some(unit) => registry.register_with_unit(m.name, m.help, unit, m.series),
+            None => registry.register(m.name, m.help, m.series),
+        }
+    }
+    let errors: Gauge = Gauge::default();
+    errors.set(report_errors as i64);
+    registry.register(
+        "report_errors",
+        "Result and progress files that could not be read at this scrape (see the monitor's stderr)",
+        errors,
+    );
+    let mut out = String::new();
+    text::encode(&mut out, &registry).expect("writing to a String cannot fail");
+    out
+}
+
+/// An RFC 3339 time as unix seconds.
+fn unix_seconds(rfc3339: &str) -> Option<f64> {
+    humantime::parse_rfc3339(rfc3339)
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::progress::PROGRESS_SCHEMA_ID;
+    use crate::store::report::ThroughputResult;
+
+    /// A real report of the fixture's `work` target (samples trimmed), compared against a
+    /// baseline with `tunable` made 3 times slower.
+    fn report() -> RunReport {
+        serde_json::from_str(include_str!("testdata/run-work.json")).unwrap()
+    }
+
+    /// The sample lines of `text` whose name is `name` exactly, without the name.
+    fn samples<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(name))
+            .filter(|rest| rest.starts_with('{') || rest.starts_with(' '))
+            .collect()
+    }
+
+    fn value(text: &str, name: &str, labels: &str) -> f64 {
+        let line = samples(text, name)
+            .into_iter()
+            .find(|l| match labels {
+                "" => l.starts_with(' '),
+                _ => l.starts_with(&format!("{{{labels}}} ")),
+            })
+            .unwrap_or_else(|| panic!("no {name}{{{labels}}} in:\n{text}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    }
+
+    #[track_caller]
+    fn assert_close(a: f64, b: f64) {
+        assert!((a - b).abs() <= 1e-12 * b.abs(), "{a} != {b}");
+    }
+
+    #[test]
+    fn latency_quantiles_are_the_reports_percentiles_in_seconds() {
+        let text = encode(&[report()], &[], 0);
+        let tunable = r#"bench_target="work",suite="work",benchmark="tunable""#;
+        let q = |quantile: &str| {
+            value(
+                &text,
+                "qudag_bench_latency_seconds",
+                &format!(r#"{tunable},quantile="{quantile}",granularity="iteration""#),
+            )
+        };
+        // percentiles_ns of `tunable` in the report: p50 2437.119, p99 2439.167, max 28508.159.
+        assert_close(q("0.5"), 2437.119e-9);
+        assert_close(q("0.99"), 2439.167e-9);
+        assert_close(q("1"), 28508.159e-9);
+        assert!(
+            text.contains("# TYPE qudag_bench_latency_seconds gauge\n"),
+            "{text}"
+        );
+        assert!(text.contains("# UNIT qudag_bench_latency_seconds seconds\n"));
+        // 3 benchmarks x 5 quantiles; the short ones are of per-sample means.
+        assert_eq!(samples(&text, "qudag_bench_latency_seconds").len(), 15);
+        assert!(text.contains(r#"benchmark="batched_work",quantile="0.9",granularity="sample"}"#));
+        let median = value(&text, "qudag_bench_median_seconds", tunable);
+        assert!((2.4e-6..2.5e-6).contains(&median), "{median}");
+        assert!(text.ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn regressions_and_run_time_come_from_the_report() {
+        let text = encode(&[report()], &[], 0);
+        assert_eq!(
+            value(&text, "qudag_bench_regressions", r#"bench_target="work""#),
+            1.0
+        );
+        let regressed = |id: &str| {
+            value(
+                &text,
+                "qudag_bench_regressed",
+                &format!(r#"bench_target="work",suite="work",benchmark="{id}""#),
+            )
+        };
+        assert_eq!(regressed("tunable"), 1.0);
+        assert_eq!(regressed("loop_work/1000"), 0.0);
+        // finished_at 2026-12-01T09:13:12.588Z
+        assert_eq!(
+            value(
+                &text,
+                "qudag_bench_run_timestamp_seconds",
+                r#"bench_target="work""#
+            ),
+            1_796_116_392.588
+        );
+        let status = |s: &str| {
+            value(
+                &text,
+                "qudag_bench_benchmarks",
+                &format!(r#"bench_target="work",status="{s}""#),
+            )
+        };
+        assert_eq!((status("ok"), status("failed")), (3.0, 0.0));
+        assert_eq!(value(&text, "qudag_bench_report_errors", ""), 0.0);
+    }
+
+    #[test]
+    fn what_was_not_measured_is_absent() {
+        let mut r = report();
+        r.baseline = None;
+        for b in &mut r.benchmarks {
+            b.comparison = None;
+        }
+        let failed = &mut r.benchmarks[0];
+        failed.status = Status::Failed;
+        failed.time_ns = None;
+        failed.percentiles_ns = None;
+        let text = encode(&[r], &[], 2);
+        assert!(!text.contains("batched_work"), "{text}");
+        assert!(samples(&text, "qudag_bench_regressions").is_empty());
+        assert!(samples(&text, "qudag_bench_regressed").is_empty());
+        assert!(samples(&text, "qudag_bench_throughput").is_empty());
+        assert!(
+            !text.contains("# TYPE qudag_bench_throughput"),
+            "no empty family"
+        );
+        assert_eq!(samples(&text, "qudag_bench_latency_seconds").len(), 10);
+        assert_eq!(value(&text, "qudag_bench_report_errors", ""), 2.0);
+        let failed = value(
+            &text,
+            "qudag_bench_benchmarks",
+            r#"bench_target="work",status="failed""#,
+        );
+        assert_eq!(failed, 1.0);
+    }
+
+    #[test]
+    fn throughput_is_per_second_with_its_unit() {
+        let mut r = report();
+        r.benchmarks[1].throughput = Some(ThroughputResult {
+            per_iter: Throughput::Bytes(4096),
+            per_second: Some(5.0e9),
+        });
+        r.benchmarks[2].throughput = Some(ThroughputResult {
+            per_iter: Throughput::Elements(1),
+            per_second: Some(400_000.0),
+        });
+        let text = encode(&[r], &[], 0);
+        let labels = |id: &str, unit: &str| {
+            format!(r#"bench_target="work",suite="work",benchmark="{id}",unit="{unit}""#)
+        };
+        let t = |id, unit| value(&text, "qudag_bench_throughput", &labels(id, unit));
+        assert_eq!(t("loop_work/1000", "bytes"), 5.0e9);
+        assert_eq!(t("tunable", "elements"), 400_000.0);
+    }
+
+    #[test]
+    fn progress_of_a_run_in_flight_and_a_finished_one() {
+        let progress = |target: &str, done, current: Option<&str>, finished| Progress {
+            schema: PROGRESS_SCHEMA_ID.into(),
+            run_id: "r".into(),
+            bench_target: target.into(),
+            pid: 1,
+            total: 4,
+            done,
+            current: current.map(String::from),
+            started_at: "2026-12-01T09:13:12.000Z".into(),
+            updated_at: "2026-12-01T09:13:13.500Z".into(),
+            finished,
+        };
+        let text = encode(
+            &[],
+            &[
+                RunProgress {
+                    progress: progress("crypto", 1, Some("ml_kem::keygen"), false),
+                    running: true,
+                },
+                RunProgress {
+                    progress: progress("dag", 4, None, true),
+                    running: false,
+                },
+            ],
+            0,
+        );
+        let crypto = r#"bench_target="crypto""#;
+        assert_eq!(
+            value(
+                &text,
+                "qudag_bench_progress",
+                &format!(r#"{crypto},current="ml_kem::keygen""#)
+            ),
+            0.25
+        );
+        assert_eq!(
+            value(&text, "qudag_bench_progress", r#"bench_target="dag""#),
+            1.0
+        );
+        assert_eq!(value(&text, "qudag_bench_running", crypto), 1.0);
+        assert_eq!(
+            value(&text, "qudag_bench_running", r#"bench_target="dag""#),
+            0.0
+        );
+        assert_eq!(value(&text, "qudag_bench_progress_done", crypto), 1.0);
+        assert_eq!(value(&text, "qudag_bench_progress_total", crypto), 4.0);
+        assert_eq!(
+            value(
+                &text,
+                "qudag_bench_progress_updated_timestamp_seconds",
+                crypto
+            ),
+            1_796_116_393.5
+        );
+    }
+}
