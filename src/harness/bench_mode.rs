@@ -155,6 +155,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         summary,
         baseline: None,
         gate: None,
+        run_group: cli.harness.run_group.clone(),
     };
     if let Some(base) = &base {
         gating::compare(&mut report, base, &to_run, resolver);
