@@ -139,6 +139,11 @@ pub struct HarnessArgs {
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]
     pub output_format: OutputFormat,
+    /// Do not show the progress line (shown in bench mode only when stderr is a terminal, the
+    /// format is pretty and --json is not `-`).
+    #[arg(long, env = "QUDAG_BENCH_NO_PROGRESS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_progress: bool,
     /// Tag the report and the history entry with this run group id (`qudag-bench run` sets it
     /// for every bench target of one invocation).
     #[arg(long, value_name = "ID", env = "QUDAG_BENCH_RUN_GROUP", value_parser = run_group)]

@@ -43,6 +43,9 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         OutputFormat::Pretty => Box::new(PrettyReporter::new(out, cli.harness.verbose)),
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
+    if crate::report::progress::enabled(cli) {
+        reporter = Box::new(crate::report::progress::ProgressReporter::new(reporter));
+    }
 
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,

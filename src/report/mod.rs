@@ -5,6 +5,7 @@ pub mod ab;
 pub mod comparison;
 pub mod json;
 pub mod libtest;
+pub mod progress;
 pub mod terminal;
 pub mod units;
 
