@@ -200,7 +200,7 @@ impl Reporter for ProgressReporter {
             s.finished_time += since.elapsed();
         }
         s.done += 1;
-        s.draw();
+        // The next `bench_started` draws the line again; `finish` leaves it cleared.
     }
 
     fn finish(&mut self, results: &[BenchResult], summary: &RunSummary, elapsed: Duration) {
