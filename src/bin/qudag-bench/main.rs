@@ -4,12 +4,14 @@
 //! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
 //! qudag-bench history [--bench ID] [--suite S] [--tag T] [--since T] [--until T] [--commit C]
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
+//! qudag-bench run [--package P] [--bench B] [--test [--jobs N]] [--json P] [-- HARNESS ARGS]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
@@ -71,7 +73,13 @@ enum Command {
         /// Only runs at this git commit (prefix).
         #[arg(long)]
         commit: Option<String>,
+        /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
+        #[arg(long, value_name = "ID|latest")]
+        group: Option<String>,
     },
+    /// Build and run the bench targets (like `cargo bench`, keeping the harness's exit codes),
+    /// record them as one run group and print one summary.
+    Run(run::RunArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -104,9 +112,10 @@ fn main() -> ExitCode {
             since,
             until,
             commit,
-        } => {
-            run_history(&home, bench, suite, tag, since, until, commit).map(|()| ExitCode::SUCCESS)
-        }
+            group,
+        } => run_history(&home, bench, suite, tag, since, until, commit, group)
+            .map(|()| ExitCode::SUCCESS),
+        Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -237,6 +246,7 @@ fn run_history(
     since: Option<String>,
     until: Option<String>,
     commit: Option<String>,
+    group: Option<String>,
 ) -> Result<(), String> {
     let path = history::path(home);
     if !path.is_file() {
@@ -265,6 +275,13 @@ fn run_history(
     add(" AND r.started_at >= ?", since);
     add(" AND r.started_at < ?", until);
     add(" AND r.git_commit LIKE ? || '%'", commit);
+    match group.as_deref() {
+        Some("latest") => sql.push_str(
+            " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \
+             ORDER BY id DESC LIMIT 1)",
+        ),
+        _ => add(" AND r.run_group = ?", group),
+    }
     sql.push_str(" ORDER BY r.started_at, r.id, x.bench_id");
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let rows = stmt
