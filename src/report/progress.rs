@@ -225,11 +225,21 @@ mod tests {
     fn the_line_shows_position_id_elapsed_and_time_left() {
         let s = Duration::from_secs;
         assert_eq!(
-            line(11, 61, Some("crypto::ml_kem::keygen"), s(14), Some(s(40)), 200),
+            line(
+                11,
+                61,
+                Some("crypto::ml_kem::keygen"),
+                s(14),
+                Some(s(40)),
+                200
+            ),
             "[12/61] crypto::ml_kem::keygen  0:14 elapsed, ~0:40 left"
         );
         assert_eq!(line(0, 3, None, s(0), None, 200), "[0/3]  0:00 elapsed");
-        assert_eq!(line(2, 3, Some("x"), s(3725), None, 200), "[3/3] x  1:02:05 elapsed");
+        assert_eq!(
+            line(2, 3, Some("x"), s(3725), None, 200),
+            "[3/3] x  1:02:05 elapsed"
+        );
         assert_eq!(line(1, 9, Some("abcdef"), s(1), None, 10), "[2/9] abcd");
     }
 

@@ -258,6 +258,10 @@ mod tests {
         drop(conn);
         let durations = latest_durations(&p).unwrap();
         assert!((durations["crypto"] - 2.5).abs() < 1e-3, "{durations:?}");
-        assert!(latest_durations(&dir.path().join("none.sqlite")).unwrap().is_empty());
+        assert!(
+            latest_durations(&dir.path().join("none.sqlite"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

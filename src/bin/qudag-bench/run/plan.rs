@@ -51,7 +51,10 @@ impl Target {
 
     /// The package's directory, where cargo runs the executable.
     pub fn package_dir(&self) -> &Path {
-        self.package.manifest_path.parent().unwrap_or(Path::new("."))
+        self.package
+            .manifest_path
+            .parent()
+            .unwrap_or(Path::new("."))
     }
 }
 
@@ -89,7 +92,11 @@ pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, String> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|t| t["kind"].as_array().is_some_and(|k| k.contains(&"bench".into())))
+                .filter(|t| {
+                    t["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.contains(&"bench".into()))
+                })
                 .map(|t| (str_of(&t["name"]), PathBuf::from(str_of(&t["src_path"]))))
                 .collect(),
         })
@@ -101,7 +108,11 @@ pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, String> {
 }
 
 /// Checks `--package` and `--bench` against the workspace; the error names the flag and value.
-pub fn check_selection(ws: &Workspace, packages: &[String], benches: &[String]) -> Result<(), String> {
+pub fn check_selection(
+    ws: &Workspace,
+    packages: &[String],
+    benches: &[String],
+) -> Result<(), String> {
     let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
     for p in packages {
         if !ws.packages.iter().any(|k| &k.name == p) {
@@ -118,7 +129,11 @@ pub fn check_selection(ws: &Workspace, packages: &[String], benches: &[String]) 
         .collect();
     for b in benches {
         if !scope.iter().any(|k| k.benches.iter().any(|(n, _)| n == b)) {
-            let known = names(&mut scope.iter().flat_map(|k| k.benches.iter().map(|(n, _)| n.as_str())));
+            let known = names(
+                &mut scope
+                    .iter()
+                    .flat_map(|k| k.benches.iter().map(|(n, _)| n.as_str())),
+            );
             return Err(format!(
                 "--bench {b}: no bench target named `{b}` (bench targets: {})",
                 if known.is_empty() { "none" } else { &known }
@@ -198,7 +213,10 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
         else {
             continue;
         };
-        let name = msg["target"]["name"].as_str().unwrap_or_default().to_string();
+        let name = msg["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if targets.iter().any(|(_, t)| t.executable == Path::new(exe)) {
             continue;
         }
@@ -221,7 +239,12 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
 pub fn longest_first(targets: &mut [Target], durations: &BTreeMap<String, f64>) {
     // A stable sort: ties (and all the unknowns) keep their order.
     targets.sort_by(|a, b| {
-        let key = |t: &Target| durations.get(&t.crate_name()).copied().unwrap_or(f64::INFINITY);
+        let key = |t: &Target| {
+            durations
+                .get(&t.crate_name())
+                .copied()
+                .unwrap_or(f64::INFINITY)
+        };
         key(b).total_cmp(&key(a))
     });
 }

@@ -47,7 +47,10 @@ pub struct TestCounts {
 
 /// The counts of the last `test result:` line in `stdout`.
 pub fn test_counts(stdout: &str) -> Option<TestCounts> {
-    let line = stdout.lines().rev().find(|l| l.starts_with("test result:"))?;
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("test result:"))?;
     let count = |word: &str| {
         line.split([';', '.'])
             .find_map(|part| part.trim().strip_suffix(word)?.trim().parse().ok())
@@ -127,7 +130,11 @@ pub fn print(
         out,
         "\nsummary of {} bench {} (run group {group}):",
         targets.len(),
-        if targets.len() == 1 { "target" } else { "targets" }
+        if targets.len() == 1 {
+            "target"
+        } else {
+            "targets"
+        }
     );
     let (mut ok, mut failed, mut timeout, mut ignored, mut gates) = (0, 0, 0, 0, 0);
     for t in targets {
