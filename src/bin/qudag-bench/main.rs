@@ -113,7 +113,7 @@ fn main() -> ExitCode {
             until,
             commit,
             group,
-        } => run_history(&home, bench, suite, tag, since, until, commit, group)
+        } => run_history(&home, bench, suite, tag, (since, until), commit, group)
             .map(|()| ExitCode::SUCCESS),
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
@@ -243,8 +243,7 @@ fn run_history(
     bench: Option<String>,
     suite: Option<String>,
     tag: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
+    (since, until): (Option<String>, Option<String>),
     commit: Option<String>,
     group: Option<String>,
 ) -> Result<(), String> {
