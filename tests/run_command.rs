@@ -162,6 +162,7 @@ fn failures_beat_the_gate_and_every_target_still_runs() {
         "{}",
         r.stdout
     );
+    assert_contains(&r.stdout, "gate failed in 1 of 2 targets");
     assert_contains(&r.stdout, "exit code 101: a benchmark failed");
 }
 

@@ -136,7 +136,8 @@ pub fn print(
             "targets"
         }
     );
-    let (mut ok, mut failed, mut timeout, mut ignored, mut gates) = (0, 0, 0, 0, 0);
+    let (mut ok, mut failed, mut timeout, mut ignored) = (0, 0, 0, 0);
+    let (mut gated, mut gates) = (0, 0);
     for t in targets {
         let counts = match (&t.report, &t.tests) {
             (Some(r), _) => {
@@ -144,6 +145,7 @@ pub fn print(
                 ok += s.ok;
                 failed += s.failed;
                 timeout += s.timeout;
+                gated += usize::from(r.gate.is_some());
                 let gate = match &r.gate {
                     None => "-".to_string(),
                     Some(g) if g.failed => {
@@ -180,7 +182,11 @@ pub fn print(
         );
     }
     let totals = if measure {
-        format!("{ok} ok, {failed} failed, {timeout} timed out, {gates} gates failed")
+        let gate = match gated {
+            0 => String::new(),
+            _ => format!(", gate failed in {gates} of {gated} targets"),
+        };
+        format!("{ok} ok, {failed} failed, {timeout} timed out{gate}")
     } else {
         format!("{ok} passed, {failed} failed, {ignored} ignored")
     };
