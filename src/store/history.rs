@@ -248,7 +248,7 @@ mod tests {
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 2);
+        assert_eq!(v, MIGRATIONS.len() as i64);
         let (run_id, group): (String, Option<String>) = conn
             .query_row("SELECT run_id, run_group FROM runs", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
