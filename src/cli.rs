@@ -154,6 +154,28 @@ pub struct HarnessArgs {
     #[arg(long, value_enum, value_name = "FORMAT", env = "QUDAG_BENCH_OUTPUT_FORMAT",
           default_value_t = OutputFormat::Pretty)]
     pub output_format: OutputFormat,
+    /// Do not show the progress line (shown in bench mode only when stderr is a terminal, the
+    /// format is pretty and --json is not `-`).
+    #[arg(long, env = "QUDAG_BENCH_NO_PROGRESS", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_progress: bool,
+    /// Tag the report and the history entry with this run group id (`qudag-bench run` sets it
+    /// for every bench target of one invocation).
+    #[arg(long, value_name = "ID", env = "QUDAG_BENCH_RUN_GROUP", value_parser = run_group)]
+    pub run_group: Option<String>,
+}
+
+/// Checks a run group id: 1 to 64 ASCII letters, digits, `.`, `_` or `-`.
+pub fn run_group(text: &str) -> Result<String, String> {
+    let ok = (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err("expected 1 to 64 ASCII letters, digits, `.`, `_` or `-`".into())
+    }
 }
 
 fn warmup(text: &str) -> Result<Duration, String> {
@@ -237,6 +259,8 @@ mod tests {
             &["--measure-time", "x"],
             &["--output-format", "xml"],
             &["--no-such-flag"],
+            &["--run-group", "a b"],
+            &["--run-group", ""],
         ] {
             let err = parse(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");

@@ -43,6 +43,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         OutputFormat::Pretty => Box::new(PrettyReporter::new(out, cli.harness.verbose)),
         OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
     };
+    if crate::report::progress_line::enabled(cli) {
+        reporter = Box::new(crate::report::progress_line::ProgressReporter::new(
+            reporter,
+        ));
+    }
 
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
@@ -159,6 +164,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         summary,
         baseline: None,
         gate: None,
+        run_group: cli.harness.run_group.clone(),
     };
     if let Some(base) = &base {
         gating::compare(&mut report, base, &to_run, resolver);

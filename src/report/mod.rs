@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod libtest;
 pub mod markdown;
+pub mod progress_line;
 pub mod prometheus;
 pub mod terminal;
 pub mod units;

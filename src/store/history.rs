@@ -6,6 +6,7 @@
 
 use super::report::RunReport;
 use rusqlite::{Connection, OpenFlags, params};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -54,6 +55,9 @@ const MIGRATIONS: &[&str] = &[
          run INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
          json TEXT NOT NULL
      );",
+    // 3: the run group of `qudag-bench run` (NULL for runs of their own).
+    "ALTER TABLE runs ADD COLUMN run_group TEXT;
+     CREATE INDEX runs_by_group ON runs (run_group);",
 ];
 
 /// Opens (creating if needed) and migrates the history at `path`.
@@ -113,8 +117,8 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
     let config = serde_json::to_string(&report.config).expect("config serializes");
     tx.execute(
         "INSERT INTO runs (run_id, bench_target, started_at, finished_at, git_commit, git_branch,
-             git_dirty, host, fingerprint, config, baseline, gate_failed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             git_dirty, host, fingerprint, config, baseline, gate_failed, run_group)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             report.run_id,
             report.bench_target,
@@ -128,6 +132,7 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
             config,
             report.baseline.as_ref().map(|b| b.name.clone()),
             report.gate.as_ref().map(|g| g.failed),
+            report.run_group,
         ],
     )
     .map_err(fail)?;
@@ -168,6 +173,34 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
     )
     .map_err(fail)?;
     tx.commit().map_err(fail)
+}
+
+/// Wall time in seconds of each bench target's latest recorded run, keyed by bench target
+/// (its crate name). Empty when there is no history at `path`.
+pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, String> {
+    if !path.is_file() {
+        return Ok(BTreeMap::new());
+    }
+    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
+    let conn = open(path)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT bench_target, (julianday(finished_at) - julianday(started_at)) * 86400.0
+             FROM runs WHERE id IN (SELECT MAX(id) FROM runs GROUP BY bench_target)",
+        )
+        .map_err(fail)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
+        })
+        .map_err(fail)?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        if let (target, Some(seconds)) = row.map_err(fail)? {
+            out.insert(target, seconds);
+        }
+    }
+    Ok(out)
 }
 
 /// `report` without what makes it large: raw samples and system metric series. About 2 KB
@@ -243,7 +276,7 @@ pub struct TrendPoint {
 }
 
 /// Trend points by (bench target, benchmark id).
-pub type Trends = std::collections::BTreeMap<(String, String), Vec<TrendPoint>>;
+pub type Trends = BTreeMap<(String, String), Vec<TrendPoint>>;
 
 /// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history
 /// at `path`.
@@ -327,30 +360,42 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_history_migrates_and_its_old_runs_say_they_have_no_report() {
+    fn a_version_1_history_migrates_keeping_its_runs() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("history.sqlite");
         let v1 = Connection::open(&p).unwrap();
         v1.execute_batch(MIGRATIONS[0]).unwrap();
+        v1.pragma_update(None, "user_version", 1).unwrap();
         v1.execute(
             "INSERT INTO runs (run_id, bench_target, started_at, finished_at, fingerprint, config)
-             VALUES ('abc-1', 'crypto', '2026-11-30T10:00:00Z', '2026-11-30T10:01:00Z', 'f', '{}')",
+             VALUES ('old', 'crypto', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:02.500Z',
+                     'f', '{}')",
             [],
         )
         .unwrap();
-        v1.pragma_update(None, "user_version", 1).unwrap();
         drop(v1);
+
         let conn = open(&p).unwrap();
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 2);
-        let runs: i64 = conn
-            .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let (run_id, group): (String, Option<String>) = conn
+            .query_row("SELECT run_id, run_group FROM runs", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
-        assert_eq!(runs, 1, "migration keeps the recorded runs");
+        assert_eq!((run_id.as_str(), group), ("old", None));
         drop(conn);
-        let e = load_run(&p, "abc").unwrap_err();
+        let durations = latest_durations(&p).unwrap();
+        assert!((durations["crypto"] - 2.5).abs() < 1e-3, "{durations:?}");
+        assert!(
+            latest_durations(&dir.path().join("none.sqlite"))
+                .unwrap()
+                .is_empty()
+        );
+        // The old run has no stored report, and says so; an unknown id is named.
+        let e = load_run(&p, "ol").unwrap_err();
         assert!(e.contains("before the history kept reports"), "{e}");
         let e = load_run(&p, "zzz").unwrap_err();
         assert!(e.contains("no run `zzz`"), "{e}");

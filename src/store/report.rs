@@ -43,6 +43,11 @@ pub struct RunReport {
     pub gate: Option<GateResult>,
     /// Counts.
     pub summary: RunSummary,
+    /// The group of bench target runs this run belongs to: `qudag-bench run` gives every
+    /// target of one invocation the same id (`--run-group`, `QUDAG_BENCH_RUN_GROUP`); `null`
+    /// for a run of its own. Absent in reports written before it existed.
+    #[serde(default)]
+    pub run_group: Option<String>,
 }
 
 /// Host, toolchain, build and timer facts.

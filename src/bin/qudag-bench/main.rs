@@ -6,6 +6,7 @@
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
 //! qudag-bench report [RUN|latest|FILE] [--format html|csv|csv-samples|markdown|json|bmf] [--out P]
 //! qudag-bench monitor [--listen 127.0.0.1:9091] [--allow-remote]
+//! qudag-bench run [--package P] [--bench B] [--test [--jobs N]] [--json P] [-- HARNESS ARGS]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
 //! or `latest` (the latest results of every bench target). Exit codes: 0, 2 for bad input,
@@ -14,6 +15,7 @@
 mod ab;
 mod monitor;
 mod report;
+mod run;
 mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -80,7 +82,13 @@ enum Command {
         /// Only runs at this git commit (prefix).
         #[arg(long)]
         commit: Option<String>,
+        /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
+        #[arg(long, value_name = "ID|latest")]
+        group: Option<String>,
     },
+    /// Build and run the bench targets (like `cargo bench`, keeping the harness's exit codes),
+    /// record them as one run group and print one summary.
+    Run(run::RunArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,9 +123,10 @@ fn main() -> ExitCode {
             since,
             until,
             commit,
-        } => {
-            run_history(&home, bench, suite, tag, since, until, commit).map(|()| ExitCode::SUCCESS)
-        }
+            group,
+        } => run_history(&home, bench, suite, tag, (since, until), commit, group)
+            .map(|()| ExitCode::SUCCESS),
+        Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -219,9 +228,9 @@ fn run_history(
     bench: Option<String>,
     suite: Option<String>,
     tag: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
+    (since, until): (Option<String>, Option<String>),
     commit: Option<String>,
+    group: Option<String>,
 ) -> Result<(), String> {
     let path = history::path(home);
     if !path.is_file() {
@@ -250,6 +259,13 @@ fn run_history(
     add(" AND r.started_at >= ?", since);
     add(" AND r.started_at < ?", until);
     add(" AND r.git_commit LIKE ? || '%'", commit);
+    match group.as_deref() {
+        Some("latest") => sql.push_str(
+            " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \
+             ORDER BY id DESC LIMIT 1)",
+        ),
+        _ => add(" AND r.run_group = ?", group),
+    }
     sql.push_str(" ORDER BY r.started_at, r.id, x.bench_id");
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let rows = stmt

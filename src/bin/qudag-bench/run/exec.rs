@@ -1,0 +1,199 @@
+//! Running bench executables as `cargo bench` / `cargo test` would: in the package's
+//! directory, with cargo's run-time environment, one after another (output streamed) or, in
+//! test mode, several at once (each target's output buffered and printed whole when it ends).
+
+use super::plan::Target;
+use std::collections::VecDeque;
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How every target runs.
+pub struct Settings {
+    /// Measured (`--bench` appended) or smoke test.
+    pub measure: bool,
+    /// The harness arguments after `--`.
+    pub harness_args: Vec<OsString>,
+    /// `$QUDAG_BENCH_HOME` for every target (absolute).
+    pub home: std::path::PathBuf,
+    /// The run group id.
+    pub group: String,
+    /// Send the targets' stdout to stderr (stdout carries `run --json -`), and no progress.
+    pub stdout_to_stderr: bool,
+}
+
+/// A target's run.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// Exit code; `None` when a signal ended it.
+    pub code: Option<i32>,
+    /// Wall time.
+    pub wall: Duration,
+    /// The target's stdout, when it was captured (test mode).
+    pub stdout: String,
+}
+
+/// The command for one target.
+fn command(t: &Target, s: &Settings) -> Command {
+    let mut cmd = Command::new(&t.executable);
+    cmd.args(&s.harness_args);
+    if s.measure {
+        cmd.arg("--bench");
+    }
+    let dir = t.package_dir();
+    // What cargo sets when it runs a bench or test executable (those a program may read).
+    cmd.current_dir(dir)
+        .env("CARGO", super::plan::cargo())
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env("CARGO_MANIFEST_PATH", &t.package.manifest_path)
+        .env("CARGO_PKG_NAME", &t.package.name)
+        .env("CARGO_PKG_VERSION", &t.package.version)
+        .env("CARGO_CRATE_NAME", t.crate_name())
+        .env(qudag_bench::store::paths::HOME_ENV, &s.home)
+        .env("QUDAG_BENCH_RUN_GROUP", &s.group);
+    if let Some(deps) = t.executable.parent() {
+        let mut paths = vec![deps.to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("LD_LIBRARY_PATH").unwrap_or_default(),
+        ));
+        if let Ok(joined) = std::env::join_paths(paths) {
+            cmd.env("LD_LIBRARY_PATH", joined);
+        }
+    }
+    if s.stdout_to_stderr {
+        cmd.env("QUDAG_BENCH_NO_PROGRESS", "1");
+    }
+    cmd
+}
+
+/// cargo's `Running` line: `     Running benches/work.rs (target/release/deps/work-1a2b)`.
+pub fn running_line(t: &Target) -> String {
+    let rel = |p: &Path, base: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    format!(
+        "     Running {} ({})",
+        rel(&t.src_path, t.package_dir()),
+        rel(&t.executable, &cwd)
+    )
+}
+
+fn spawn_error(t: &Target, e: std::io::Error) -> Finished {
+    eprintln!(
+        "error: cannot run {} ({}): {e}",
+        t.name,
+        t.executable.display()
+    );
+    Finished {
+        code: Some(101),
+        wall: Duration::ZERO,
+        stdout: String::new(),
+    }
+}
+
+/// Runs one target with its output going straight to ours; in test mode stdout is copied
+/// through line by line and kept (for its `test result:` line).
+pub fn run_streamed(t: &Target, s: &Settings) -> Finished {
+    eprintln!("{}", running_line(t));
+    let start = Instant::now();
+    let mut cmd = command(t, s);
+    if s.measure {
+        // Straight to the terminal: the progress line on stderr and the result lines on stdout
+        // must reach it in the order they were written.
+        cmd.stdout(if s.stdout_to_stderr {
+            Stdio::from(std::io::stderr())
+        } else {
+            Stdio::inherit()
+        });
+        return match cmd.status() {
+            Ok(status) => Finished {
+                code: status.code(),
+                wall: start.elapsed(),
+                stdout: String::new(),
+            },
+            Err(e) => spawn_error(t, e),
+        };
+    }
+    let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) => return spawn_error(t, e),
+    };
+    let mut kept = String::new();
+    if let Some(pipe) = child.stdout.take() {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if s.stdout_to_stderr {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+    }
+    let code = child.wait().ok().and_then(|s| s.code());
+    Finished {
+        code,
+        wall: start.elapsed(),
+        stdout: kept,
+    }
+}
+
+/// Runs one target with its output captured.
+fn run_captured(t: &Target, s: &Settings) -> (Finished, Vec<u8>) {
+    let start = Instant::now();
+    match command(t, s).stdin(Stdio::null()).output() {
+        Ok(out) => (
+            Finished {
+                code: out.status.code(),
+                wall: start.elapsed(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            },
+            out.stderr,
+        ),
+        Err(e) => (spawn_error(t, e), Vec::new()),
+    }
+}
+
+/// Runs `targets` on `jobs` threads, each target's output printed whole when it finishes
+/// (its `Running` line and stdout to stdout, its stderr to stderr). Results in `targets`' order.
+pub fn run_concurrently(targets: &[Target], s: &Settings, jobs: usize) -> Vec<Finished> {
+    let queue = Mutex::new((0..targets.len()).collect::<VecDeque<usize>>());
+    let results: Mutex<Vec<Option<Finished>>> = Mutex::new(vec![None; targets.len()]);
+    let print = Mutex::new(());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(targets.len()) {
+            scope.spawn(|| {
+                loop {
+                    let Some(i) = queue.lock().unwrap().pop_front() else {
+                        break;
+                    };
+                    let t = &targets[i];
+                    let (finished, stderr) = run_captured(t, s);
+                    {
+                        let _turn = print.lock().unwrap();
+                        let block = format!("{}\n{}", running_line(t), finished.stdout);
+                        if s.stdout_to_stderr {
+                            let _ = std::io::stderr().lock().write_all(block.as_bytes());
+                        } else {
+                            let mut out = std::io::stdout().lock();
+                            let _ = out.write_all(block.as_bytes());
+                            let _ = out.flush();
+                        }
+                        let mut err = std::io::stderr().lock();
+                        let _ = err.write_all(&stderr);
+                        let _ = err.flush();
+                    }
+                    results.lock().unwrap()[i] = Some(finished);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every target ran"))
+        .collect()
+}

@@ -1,0 +1,276 @@
+//! `qudag-bench run`: builds the bench targets with cargo, runs each bench executable
+//! directly (so that the harness's exit codes survive: cargo would turn each into 101 and stop
+//! at the first), gives the whole invocation one run group id, prints one summary and exits
+//! with the combined code.
+
+mod exec;
+mod plan;
+mod summary;
+
+use clap::Args;
+use qudag_bench::cli::Cli;
+use qudag_bench::store::{atomic, baseline, history, paths};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Instant, SystemTime};
+use summary::TargetOutcome;
+
+/// Flags of `qudag-bench run`.
+#[derive(Args)]
+#[command(after_help = "\
+Measured runs go one bench target at a time; `--jobs N` applies only with --test (concurrent \
+benchmarks share the CPUs and disturb each other's timings). With --test and --jobs above 1, \
+the targets that took longest in the history start first (targets with no recorded run before \
+all others) and each target's output is printed whole when it finishes.
+
+Every target gets the same run group id (QUDAG_BENCH_RUN_GROUP), stored in its report and in \
+the history: `qudag-bench history --group ID`. The home is --home, else $QUDAG_BENCH_HOME, else \
+<cargo target dir>/qudag-bench, the same for every target.
+
+Exit codes, the most important over all targets: 101 a benchmark failed or timed out (also: \
+the build failed, or a target crashed) > 2 usage, configuration or input error (bad flag, \
+unknown --package or --bench, bad baseline) > 3 the gate failed (so 3 means every target ran \
+and only the gate failed) > 0 ok.")]
+pub struct RunArgs {
+    /// Only this package (repeatable) [default: cargo's selection].
+    #[arg(short = 'p', long = "package", value_name = "P")]
+    package: Vec<String>,
+    /// Only this bench target (repeatable) [default: every bench target].
+    #[arg(long = "bench", value_name = "B")]
+    bench: Vec<String>,
+    /// Smoke test: build in the test profile and run every benchmark once, as `cargo test
+    /// --benches` does; nothing is measured or recorded.
+    #[arg(long)]
+    test: bool,
+    /// Bench targets running at once, with --test only [default: 1].
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: u16,
+    /// Path to the Cargo.toml (passed to cargo).
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// Cargo build profile (passed to cargo) [default: bench, with --test: test].
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Write every target's report and the summary as one document (schema
+    /// `qudag-bench/group/v1`); `-` is stdout, all else then goes to stderr.
+    #[arg(long, value_name = "PATH|-")]
+    json: Option<String>,
+    /// Arguments for every bench executable (the harness's flags and FILTER, as after
+    /// `cargo bench --`).
+    #[arg(last = true, value_name = "HARNESS ARGS")]
+    harness: Vec<OsString>,
+}
+
+/// A run group id: start time in ms and process id, hex, with a random suffix.
+fn new_group() -> String {
+    let ms = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!("{ms:x}-{:x}-{:04x}", std::process::id(), fastrand::u16(..))
+}
+
+/// Checks the harness arguments with the harness's own parser; returns the group id to use
+/// (`--run-group` among them, else `QUDAG_BENCH_RUN_GROUP`, else a new one) and whether the
+/// history is off (`--no-history`).
+fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
+    let argv = std::iter::once(OsString::from("qudag-bench")).chain(args.iter().cloned());
+    let cli = match <Cli as clap::Parser>::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Err(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
+        }
+    };
+    let refuse = |message: &str| {
+        eprintln!("error: {message}");
+        Err(ExitCode::from(2))
+    };
+    if cli.libtest.bench {
+        return refuse(
+            "--bench after `--`: `qudag-bench run` passes it itself when measuring (use \
+             `qudag-bench run --bench NAME` to select a target, --test for smoke tests)",
+        );
+    }
+    let h = &cli.harness;
+    let paths = [
+        ("json", &h.json),
+        ("html", &h.html),
+        ("csv", &h.csv),
+        ("csv-samples", &h.csv_samples),
+        ("markdown", &h.markdown),
+        ("bmf", &h.bmf),
+    ];
+    // Every bench target gets the same flags: one path would be rewritten by each in turn.
+    for (flag, path) in paths {
+        if let Some(path) = path
+            && !path.contains("{target}")
+        {
+            return refuse(&format!(
+                "--{flag} {path} after `--`: every bench target would rewrite it; put \
+                 `{{target}}` in the path (one file per bench target), or use \
+                 `qudag-bench run --json PATH` or `qudag-bench report latest --format {}` for \
+                 one file of all targets",
+                flag
+            ));
+        }
+    }
+    let no_history = cli.harness.no_history;
+    Ok((cli.harness.run_group.unwrap_or_else(new_group), no_history))
+}
+
+/// Runs `qudag-bench run`; `home` is `--home` if given.
+pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
+    let started_at = SystemTime::now();
+    let start = Instant::now();
+    let measure = !args.test;
+    let mut jobs = usize::from(args.jobs);
+    if measure && jobs > 1 {
+        eprintln!(
+            "note: --jobs {jobs} ignored: measured runs go one bench target at a time, because \
+             benchmarks running at once share the CPUs and disturb each other's timings \
+             (--jobs applies with --test)"
+        );
+        jobs = 1;
+    }
+    let (group, no_history) = match check_harness_args(&args.harness) {
+        Ok(g) => g,
+        Err(code) => return Ok(code),
+    };
+    let ws = plan::workspace(args.manifest_path.as_deref())?;
+    plan::check_selection(&ws, &args.package, &args.bench)?;
+    let home = home
+        .or_else(|| {
+            std::env::var_os(paths::HOME_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| ws.target_dir.join("qudag-bench"));
+    let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
+
+    let build = plan::Build {
+        test: args.test,
+        packages: &args.package,
+        benches: &args.bench,
+        manifest_path: args.manifest_path.as_deref(),
+        profile: args.profile.as_deref(),
+    };
+    let mut targets = match plan::build(&build, &ws)? {
+        Ok(t) => t,
+        Err(code) => {
+            eprintln!(
+                "error: the build failed (cargo exited with {code}); nothing ran\nexit code 101: \
+                 a benchmark failed (cargo bench's code for a failed build)"
+            );
+            return Ok(ExitCode::from(101));
+        }
+    };
+    if targets.is_empty() {
+        return Err("no bench targets to run in the selected packages".into());
+    }
+    if jobs > 1 {
+        match history::latest_durations(&history::path(&home)) {
+            Ok(durations) => plan::longest_first(&mut targets, &durations),
+            Err(e) => eprintln!("warning: {e}; targets run in manifest order"),
+        }
+    }
+
+    let to_stdout = args.json.as_deref() == Some("-");
+    let settings = exec::Settings {
+        measure,
+        harness_args: args.harness.clone(),
+        home: home.clone(),
+        group: group.clone(),
+        stdout_to_stderr: to_stdout,
+    };
+    let finished: Vec<exec::Finished> = if jobs > 1 {
+        exec::run_concurrently(&targets, &settings, jobs)
+    } else {
+        targets
+            .iter()
+            .map(|t| exec::run_streamed(t, &settings))
+            .collect()
+    };
+    let outcomes: Vec<TargetOutcome> = targets
+        .iter()
+        .zip(&finished)
+        .map(|(t, f)| TargetOutcome {
+            bench_target: t.name.clone(),
+            package: t.package.name.clone(),
+            exit_code: f.code,
+            wall_time_s: f.wall.as_secs_f64(),
+            tests: (!measure)
+                .then(|| summary::test_counts(&f.stdout))
+                .flatten(),
+            report: measure
+                .then(|| report_of(&home, &t.crate_name(), &group))
+                .flatten(),
+        })
+        .collect();
+
+    let mut code = summary::combine(outcomes.iter().map(|o| o.exit_code));
+    if let Some(dest) = &args.json {
+        let doc = summary::GroupDocument {
+            schema: "qudag-bench/group/v1",
+            run_group: &group,
+            mode: if measure { "bench" } else { "test" },
+            started_at: humantime::format_rfc3339_millis(started_at).to_string(),
+            finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            wall_time_s: start.elapsed().as_secs_f64(),
+            exit_code: code,
+            targets: &outcomes,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&doc).expect("the document serializes");
+        bytes.push(b'\n');
+        let written = if dest == "-" {
+            std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        } else {
+            atomic::write(Path::new(dest), &bytes)
+        };
+        if let Err(e) = written {
+            eprintln!("error: --json {dest}: {e}");
+            code = summary::combine([Some(code), Some(2)]);
+        }
+    }
+    let mut out: Box<dyn std::io::Write> = if to_stdout {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
+    summary::print(&mut *out, &group, measure, &outcomes, start.elapsed(), code);
+    if outcomes.iter().any(|o| o.report.is_some()) {
+        let recorded = if no_history {
+            String::new()
+        } else {
+            format!("; in the history: qudag-bench history --group {group}")
+        };
+        let _ = writeln!(
+            out,
+            "reports in {}{recorded}",
+            home.join("results").display()
+        );
+    }
+    Ok(ExitCode::from(code as u8))
+}
+
+/// The target's report of this run group, if it wrote one.
+fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::store::RunReport> {
+    let path = paths::results_file(home, crate_name);
+    if !path.is_file() {
+        return None;
+    }
+    match baseline::read_report(&path) {
+        Ok(r) if r.run_group.as_deref() == Some(group) => Some(r),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!("warning: {e}");
+            None
+        }
+    }
+}
