@@ -95,7 +95,10 @@ fn samples_charts(out: &mut String, r: &BenchResult) {
         charts::distribution(&values, t.median, (t.median_ci.lower, t.median_ci.upper))
     {
         let note = if beyond > 0 {
-            format!("{beyond} samples above the 99th percentile are not drawn.")
+            format!(
+                "{beyond} samples beyond Tukey's severe-outlier fences (Q1 - 3 IQR, Q3 + 3 IQR) \
+                 are not drawn; the timeline shows them."
+            )
         } else {
             String::new()
         };

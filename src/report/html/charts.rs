@@ -4,6 +4,7 @@ use super::svg::{AxisSpec, Frame, fixed};
 use crate::gate::compare::Verdict;
 use crate::report::escape::html;
 use crate::report::units::time;
+use crate::stats::quantile_sorted;
 use crate::store::history::TrendPoint;
 use std::fmt::Write;
 
@@ -20,18 +21,32 @@ fn pct(v: f64, step: f64) -> String {
     }
 }
 
-/// Histogram of per-iteration times, with the median and its interval marked. Values above
-/// the 99th percentile are counted in the caption, not drawn, so a few preemptions do not
-/// squash the distribution into one bar. `None` without values.
+/// Histogram of per-iteration times, with the median and its interval marked. Values beyond
+/// Tukey's severe-outlier fences (Q1 - 3 IQR, Q3 + 3 IQR) are counted in the caption, not
+/// drawn, so a few preemptions do not squash the distribution into one bar; when the
+/// quartiles coincide, the range is the minimum to the 99th percentile. `None` without values.
 pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(String, usize)> {
     if values.is_empty() {
         return None;
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let lo = sorted[0];
-    let cut = sorted[((sorted.len() - 1) as f64 * 0.99).round() as usize];
-    let drawn: Vec<f64> = sorted.iter().copied().filter(|v| *v <= cut).collect();
+    let (q1, q3) = (
+        quantile_sorted(&sorted, 0.25),
+        quantile_sorted(&sorted, 0.75),
+    );
+    let iqr = q3 - q1;
+    let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+    let (lo, cut) = if iqr > 0.0 {
+        ((q1 - 3.0 * iqr).max(min), (q3 + 3.0 * iqr).min(max))
+    } else {
+        (min, quantile_sorted(&sorted, 0.99))
+    };
+    let drawn: Vec<f64> = sorted
+        .iter()
+        .copied()
+        .filter(|v| (lo..=cut).contains(v))
+        .collect();
     let beyond = sorted.len() - drawn.len();
     let bins = (drawn.len() as f64).sqrt().ceil().clamp(5.0, 60.0) as usize;
     let width = if cut > lo {
@@ -331,9 +346,11 @@ mod tests {
 
     #[test]
     fn distribution_counts_every_drawn_value_once() {
-        let values: Vec<f64> = (0..100).map(|i| 100.0 + i as f64).collect();
+        // 100 values 100..199 and two preemptions far beyond Q3 + 3 IQR.
+        let mut values: Vec<f64> = (0..100).map(|i| 100.0 + i as f64).collect();
+        values.extend([5_000.0, 9_000.0]);
         let (svg, beyond) = distribution(&values, 150.0, (148.0, 152.0)).unwrap();
-        assert_eq!(beyond, 1, "the top 1% is left out");
+        assert_eq!(beyond, 2, "the severe outliers are left out");
         let total: u64 = svg
             .match_indices("</title></rect>")
             .filter_map(|(i, _)| {
@@ -342,7 +359,12 @@ mod tests {
                 head[colon + 2..].parse::<u64>().ok()
             })
             .sum();
-        assert_eq!(total, 99);
+        assert_eq!(total, 100);
+        // Equal quartiles: the minimum to the 99th percentile.
+        let mut flat = vec![7.0; 200];
+        flat.extend([8.0, 9.0, 50.0]);
+        let (_, beyond) = distribution(&flat, 7.0, (7.0, 7.0)).unwrap();
+        assert_eq!(beyond, 3, "the 99th percentile is 7.98");
         assert!(svg.contains(r#"data-chart="distribution""#));
         assert!(distribution(&[], 0.0, (0.0, 0.0)).is_none());
     }
