@@ -3,8 +3,7 @@
 //! then the failures and the gate's decision.
 
 use super::escape::{markdown_cell, markdown_code};
-use super::units::{rate, time};
-use crate::bencher::Throughput;
+use super::units::time;
 use crate::gate::compare::Verdict;
 use crate::store::{RunReport, Status};
 
@@ -64,15 +63,13 @@ fn section(out: &mut String, report: &RunReport) {
                     String::new()
                 },
             ),
-            None => (status_word(r.status).into(), String::new(), String::new()),
+            None => (
+                super::units::status(r.status).into(),
+                String::new(),
+                String::new(),
+            ),
         };
-        let throughput = r
-            .throughput
-            .and_then(|tp| {
-                tp.per_second
-                    .map(|v| rate(v, matches!(tp.per_iter, Throughput::Bytes(_))))
-            })
-            .unwrap_or_default();
+        let throughput = super::units::throughput(r.throughput).unwrap_or_default();
         out.push_str(&format!(
             "| {} | {median} | {ci} | {mad} | {throughput} |",
             markdown_code(&r.id)
@@ -124,7 +121,7 @@ fn section(out: &mut String, report: &RunReport) {
             out.push_str(&format!(
                 "- {} {}: {}\n",
                 markdown_code(&r.id),
-                status_word(r.status),
+                super::units::status(r.status),
                 markdown_cell(r.error.as_deref().unwrap_or("no message"))
             ));
         }
@@ -140,14 +137,6 @@ fn section(out: &mut String, report: &RunReport) {
         }
     }
     out.push('\n');
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "ok",
-        Status::Failed => "failed",
-        Status::Timeout => "timed out",
-    }
 }
 
 fn change_cell(c: Option<&crate::gate::compare::Comparison>) -> String {

@@ -3,9 +3,8 @@
 //! the median, its 95% CI, the MAD as a percentage of the median, throughput, p50/p99 when
 //! iterations were timed one by one, outliers.
 
-use super::units::{rate, time};
+use super::units::time;
 use super::{Reporter, StartInfo};
-use crate::bencher::Throughput;
 use crate::stats::Granularity;
 use crate::store::report::RunSummary;
 use crate::store::{BenchResult, Status};
@@ -95,11 +94,8 @@ pub fn result_text(r: &BenchResult) -> String {
             if t.median > 0.0 {
                 text.push_str(&format!("  ±{:.1}%", 100.0 * t.mad / t.median));
             }
-            if let Some(tp) = &r.throughput
-                && let Some(per_second) = tp.per_second
-            {
-                let bytes = matches!(tp.per_iter, Throughput::Bytes(_));
-                text.push_str(&format!("  {}", rate(per_second, bytes)));
+            if let Some(tp) = super::units::throughput(r.throughput) {
+                text.push_str(&format!("  {tp}"));
             }
             if let Some(i) = r.instructions.as_ref().and_then(|i| i.per_iter) {
                 text.push_str(&format!("  {i:.0} instr"));

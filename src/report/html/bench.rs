@@ -29,7 +29,7 @@ pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[
             out,
             r#"<p class="status {}">{}</p><pre class="error">{}</pre>"#,
             status_class(r.status),
-            status_word(r.status),
+            crate::report::units::status(r.status),
             html(r.error.as_deref().unwrap_or("no message"))
         );
     }
@@ -182,14 +182,5 @@ pub fn status_class(s: Status) -> &'static str {
         Status::Ok => "ok",
         Status::Failed => "failed",
         Status::Timeout => "timeout",
-    }
-}
-
-/// Display word of a status.
-pub fn status_word(s: Status) -> &'static str {
-    match s {
-        Status::Ok => "ok",
-        Status::Failed => "failed",
-        Status::Timeout => "timed out",
     }
 }

@@ -7,9 +7,8 @@ mod bench;
 mod charts;
 mod svg;
 
-use crate::bencher::Throughput;
 use crate::report::escape::html;
-use crate::report::units::{rate, time};
+use crate::report::units::time;
 use crate::store::RunReport;
 use crate::store::history::Trends;
 use charts::{ChangeRow, verdict_class};
@@ -173,7 +172,7 @@ fn summary_table(out: &mut String, t: usize, report: &RunReport) {
             anchor(t, i),
             html(&r.id),
             bench::status_class(r.status),
-            bench::status_word(r.status)
+            crate::report::units::status(r.status)
         );
         match &r.time_ns {
             Some(s) => {
@@ -192,13 +191,7 @@ fn summary_table(out: &mut String, t: usize, report: &RunReport) {
             }
             None => out.push_str("<td></td><td></td><td></td>"),
         }
-        let tp = r
-            .throughput
-            .and_then(|tp| {
-                tp.per_second
-                    .map(|v| rate(v, matches!(tp.per_iter, Throughput::Bytes(_))))
-            })
-            .unwrap_or_default();
+        let tp = crate::report::units::throughput(r.throughput).unwrap_or_default();
         let _ = write!(out, "<td>{}</td>", html(&tp));
         if baseline.is_some() {
             match &r.comparison {
