@@ -1,4 +1,5 @@
-//! The `qudag-bench` command: compare runs and baselines, query the history.
+//! The `qudag-bench` command: run bench targets, render reports, compare runs and baselines,
+//! gate two builds, query the history, serve Prometheus metrics.
 //!
 //! ```text
 //! qudag-bench compare OLD NEW [--format table|json|markdown] [--noise-threshold PCT] [--gate]
@@ -28,7 +29,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "qudag-bench",
-    about = "Compare qudag-bench runs and baselines, gate two builds with a paired A/B run, and query the run history."
+    about = "Run every bench target, render reports, compare runs and baselines, gate two builds with a paired A/B run, query the history, and serve results to Prometheus."
 )]
 struct Args {
     /// Home directory [default: $QUDAG_BENCH_HOME, else ./target/qudag-bench].
