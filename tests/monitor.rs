@@ -192,6 +192,33 @@ fn serves_latest_results_skips_corrupt_files_and_stops_on_sigterm() {
     let (status, _, _) = monitor.get("/nothing-here");
     assert_eq!(status, "HTTP/1.1 404 Not Found");
 
+    // A client that trickles a byte a second never finishes its request: it must not hold up
+    // the others (one at a time, it would block scrapes for the whole minute).
+    let addr = monitor.addr.clone();
+    let drip = std::thread::spawn(move || {
+        let mut slow = TcpStream::connect(&addr).unwrap();
+        for _ in 0..60 {
+            if slow.write_all(b"G").is_err() {
+                return true; // closed by the server's deadline
+            }
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+        false
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut stream = TcpStream::connect(&monitor.addr).unwrap();
+    // Generous: a bound against a hang, not a speed claim.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(stream, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("answered while another client dawdles");
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(drip.join().unwrap(), "the dawdling client was cut off");
+
     let (code, stderr) = monitor.stop();
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(

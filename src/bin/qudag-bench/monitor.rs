@@ -2,9 +2,11 @@
 //! `$QUDAG_BENCH_HOME/results/*.json` and `progress/*.json` afresh, so a new run shows up
 //! without a restart, and answers with [`qudag_bench::report::prometheus`]'s text.
 //!
-//! The server is std's `TcpListener`, one connection at a time: a scrape endpoint on loopback
-//! needs no more, and this keeps the binary free of an HTTP stack. SIGINT and SIGTERM end it
-//! with exit 0.
+//! The server is std's `TcpListener` with a thread per connection (at most
+//! [`MAX_CONNECTIONS`] at once) and a deadline for each whole request, so a client that
+//! connects and says nothing cannot hold up Prometheus's scrapes. A scrape endpoint on
+//! loopback needs no more, and this keeps the binary free of an HTTP stack. SIGINT and
+//! SIGTERM end it with exit 0.
 
 use clap::Args;
 use qudag_bench::report::prometheus::{self, RunProgress};
@@ -15,8 +17,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// `qudag-bench monitor` flags.
 #[derive(Args)]
@@ -32,6 +35,12 @@ pub struct MonitorArgs {
 
 /// Largest request head read (request line and headers).
 const MAX_HEAD: usize = 8 * 1024;
+
+/// Connections served at once; more are closed at once.
+pub const MAX_CONNECTIONS: usize = 16;
+
+/// Time a client has to send its whole request head.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(2);
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -75,7 +84,8 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
         "qudag-bench monitor: serving http://{local}/metrics from {} (Ctrl-C stops)",
         home.display()
     );
-    let mut errors = ErrorLog::default();
+    let errors = Arc::new(Mutex::new(ErrorLog::default()));
+    let active = Arc::new(AtomicUsize::new(0));
     while !STOP.load(Ordering::SeqCst) {
         let mut fds = [libc::pollfd {
             fd: listener.as_raw_fd(),
@@ -90,9 +100,17 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
         }
         match listener.accept() {
             Ok((stream, _)) => {
-                if let Err(e) = serve(stream, home, &mut errors) {
-                    eprintln!("qudag-bench monitor: a request failed: {e}");
+                if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    active.fetch_sub(1, Ordering::SeqCst);
+                    continue; // dropping the stream closes it
                 }
+                let (home, errors, active) = (home.to_path_buf(), errors.clone(), active.clone());
+                std::thread::spawn(move || {
+                    if let Err(e) = serve(stream, &home, &errors) {
+                        eprintln!("qudag-bench monitor: a request failed: {e}");
+                    }
+                    active.fetch_sub(1, Ordering::SeqCst);
+                });
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
             Err(e) => {
@@ -134,13 +152,22 @@ fn install_signal_handlers() {
 }
 
 /// Answers one request on `stream`, then closes it.
-fn serve(mut stream: TcpStream, home: &Path, errors: &mut ErrorLog) -> std::io::Result<()> {
+fn serve(mut stream: TcpStream, home: &Path, errors: &Mutex<ErrorLog>) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
     stream.set_write_timeout(Some(Duration::from_secs(5)))?;
+    let deadline = Instant::now() + REQUEST_DEADLINE;
     let mut head = Vec::with_capacity(1024);
     let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+    // The head ends at an empty line; bare `\n` line ends are accepted too.
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && !head.windows(2).any(|w| w == b"\n\n") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                ErrorKind::TimedOut,
+                "the client sent no complete request in time",
+            ));
+        }
+        stream.set_read_timeout(Some(left))?;
         if head.len() > MAX_HEAD {
             return respond(
                 &mut stream,
@@ -184,7 +211,10 @@ fn serve(mut stream: TcpStream, home: &Path, errors: &mut ErrorLog) -> std::io::
     let path = target.split('?').next().unwrap_or("");
     match path {
         "/metrics" => {
-            let body = metrics(home, errors);
+            let body = {
+                let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
+                metrics(home, &mut errors)
+            };
             respond(
                 &mut stream,
                 "200 OK",
