@@ -79,19 +79,19 @@ pub struct HarnessArgs {
     #[arg(long, value_name = "PATH|-", env = "QUDAG_BENCH_JSON")]
     pub json: Option<String>,
     /// Also write a self-contained HTML report with charts here (opens offline).
-    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_HTML")]
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_HTML", value_parser = report_path)]
     pub html: Option<String>,
     /// Also write a CSV table, one row per benchmark, here (columns: docs/reports.md).
-    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV")]
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV", value_parser = report_path)]
     pub csv: Option<String>,
     /// Also write every raw sample as CSV here.
-    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV_SAMPLES")]
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV_SAMPLES", value_parser = report_path)]
     pub csv_samples: Option<String>,
     /// Also write a Markdown table for a pull-request comment here.
-    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_MARKDOWN")]
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_MARKDOWN", value_parser = report_path)]
     pub markdown: Option<String>,
     /// Also write Bencher Metric Format JSON (for bencher.dev) here.
-    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_BMF")]
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_BMF", value_parser = report_path)]
     pub bmf: Option<String>,
     /// Thread counts for benchmarks that declare `threads` (repeat or comma-separate; 0 means
     /// all cores).
@@ -189,6 +189,18 @@ fn positive(text: &str) -> Result<Duration, String> {
     }
 }
 
+fn report_path(text: &str) -> Result<String, String> {
+    match text {
+        "-" => Err(
+            "expected a file path: stdout carries the results (only --json takes `-`; \
+                    `qudag-bench report --format FORMAT` prints any format to stdout)"
+                .into(),
+        ),
+        "" => Err("expected a file path".into()),
+        path => Ok(path.to_string()),
+    }
+}
+
 fn baseline_name(text: &str) -> Result<String, String> {
     crate::store::baseline::validate_name(text).map(|()| text.to_string())
 }
@@ -259,6 +271,8 @@ mod tests {
             &["--measure-time", "x"],
             &["--output-format", "xml"],
             &["--no-such-flag"],
+            &["--csv", "-"],
+            &["--html", ""],
             &["--run-group", "a b"],
             &["--run-group", ""],
         ] {

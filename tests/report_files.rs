@@ -252,6 +252,16 @@ fn report_of_a_run_kept_by_the_history_has_estimates_but_no_samples() {
     let median = report["benchmarks"][0]["time_ns"]["median"].to_string();
     assert_contains(&csv, &format!("{run_id},"));
     assert_contains(&csv, &median);
+    let rows = {
+        let path = home().join("from-history.csv");
+        std::fs::write(&path, &csv).unwrap();
+        python_csv(&path)
+    };
+    // The history keeps no samples, so their counts are unknown, not 0.
+    assert_eq!(
+        (&rows[0]["samples"], &rows[0]["iterations"]),
+        (&"".into(), &"".into())
+    );
     // A unique prefix is enough; the HTML says why it has no distribution charts.
     let (code, html, _) = tool(&["report", &run_id[..12]]);
     assert_eq!(code, 0);
@@ -433,4 +443,29 @@ fn html_renders_in_chromium_without_errors_or_requests() {
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
     eprintln!("screenshot: {}", png.display());
+}
+
+#[test]
+fn a_run_that_selects_nothing_keeps_the_report_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("work.html");
+    let json = dir.path().join("work.json");
+    std::fs::write(&html, "an earlier report").unwrap();
+    std::fs::write(&json, "an earlier run").unwrap();
+    // `cargo bench -- FILTER --html ...`: the targets the filter misses must not replace the
+    // report files of the one it matched.
+    let (h, j) = (html.display().to_string(), json.display().to_string());
+    let args = [
+        "--bench",
+        "no-benchmark-matches-this",
+        "--html",
+        &h,
+        "--json",
+        &j,
+    ];
+    let r = run_bench("work", &args, dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&html).unwrap(), "an earlier report");
+    // `--json` describes this run, even an empty one: it says what was selected.
+    assert_eq!(ids(&read_json(&json)), Vec::<String>::new());
 }

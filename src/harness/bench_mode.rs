@@ -186,6 +186,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             .display()
             .to_string()
     });
+    // `--json` always describes this run, even an empty one: it says what was selected.
     let json_dest = cli
         .harness
         .json
@@ -208,7 +209,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         eprintln!("error: {e}");
         write_failed = true;
     }
-    for e in super::outputs::write(&cli.harness, &report, history.as_deref()) {
+    let outputs = match report.benchmarks.is_empty() {
+        true => Vec::new(), // nothing selected here: keep the files of the targets that ran
+        false => super::outputs::write(&cli.harness, &report, history.as_deref()),
+    };
+    for e in outputs {
         eprintln!("error: {e}");
         write_failed = true;
     }

@@ -149,6 +149,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         crate::stats::Granularity::Iteration => "iteration",
         crate::stats::Granularity::Sample => "sample",
     });
+    let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
     let instructions = r
         .instructions
         .as_ref()
@@ -168,8 +169,9 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         r.tags.join(";"),
         status.into(),
         r.error.clone().unwrap_or_default(),
-        r.samples_ns.len().to_string(),
-        r.iters_per_sample.iter().sum::<u64>().to_string(),
+        // Reports kept by the history have estimates but no samples: the counts are unknown.
+        int(kept_samples.then_some(r.samples_ns.len() as u64)),
+        int(kept_samples.then(|| r.iters_per_sample.iter().sum::<u64>())),
         num(t.map(|t| t.median)),
         num(t.map(|t| t.median_ci.lower)),
         num(t.map(|t| t.median_ci.upper)),

@@ -17,12 +17,17 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// `text` as one Markdown table cell: no column breaks, no line breaks, and no raw HTML
-/// (GitHub renders HTML inside cells).
+/// `text` as literal Markdown (a table cell or a list item): no column or line breaks, no
+/// raw HTML (GitHub renders HTML inside cells), and no links, images, emphasis or code spans,
+/// so a panic message cannot put an image fetch or bold text into a pull-request comment.
 pub fn markdown_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
             '|' => out.push_str("\\|"),
             '\n' | '\r' => out.push(' '),
             '<' => out.push_str("&lt;"),
@@ -64,6 +69,10 @@ mod tests {
     #[test]
     fn markdown_cells_keep_the_table_intact() {
         assert_eq!(markdown_cell("a|b\nc <b>"), "a\\|b c &lt;b&gt;");
+        assert_eq!(
+            markdown_cell("![x](http://h/p.png) **b** `c` a_b"),
+            "\\!\\[x\\](http://h/p.png) \\*\\*b\\*\\* \\`c\\` a\\_b"
+        );
         assert_eq!(markdown_code("sort/10"), "`sort/10`");
         assert_eq!(markdown_code("a`b"), "``a`b``");
         assert_eq!(markdown_code("`x|y"), "`` `x\\|y ``");

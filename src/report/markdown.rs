@@ -25,7 +25,8 @@ fn section(out: &mut String, report: &RunReport) {
     let git = report.environment.git.as_ref().map_or(String::new(), |g| {
         let short: String = g.commit.chars().take(10).collect();
         format!(
-            " at `{short}`{}",
+            " at {}{}",
+            markdown_code(&short),
             if g.dirty {
                 " (uncommitted changes)"
             } else {
@@ -39,7 +40,7 @@ fn section(out: &mut String, report: &RunReport) {
         s.failed,
         s.timeout,
         markdown_code(&report.run_id),
-        report.started_at
+        markdown_cell(&report.started_at)
     ));
     let baseline = report.baseline.as_ref();
     out.push_str("| benchmark | median | 95% CI | ±MAD | throughput |");
@@ -99,7 +100,7 @@ fn section(out: &mut String, report: &RunReport) {
              Holm-corrected over {} benchmarks at alpha {}) and its whole 95% interval lies \
              beyond the noise threshold.\n",
             markdown_code(&b.name),
-            b.started_at,
+            markdown_cell(&b.started_at),
             b.compared,
             b.alpha
         ));

@@ -91,7 +91,17 @@ pub fn open(path: &Path) -> Result<Connection, String> {
     }
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(fail)?;
-    let tx = conn.transaction().map_err(fail)?;
+    if version as usize == MIGRATIONS.len() {
+        return Ok(conn);
+    }
+    // Two processes may migrate at once: take the write lock first, then read the version
+    // again, so the second one finds the work done instead of repeating it.
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(fail)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql).map_err(fail)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)
@@ -225,7 +235,8 @@ pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
     let mut stmt = conn
         .prepare(
             "SELECT r.run_id, p.json FROM runs r LEFT JOIN reports p ON p.run = r.id \
-             WHERE r.run_id LIKE ?1 || '%' ORDER BY r.started_at, r.id",
+             WHERE ?1 <> '' AND substr(r.run_id, 1, length(?1)) = ?1 \
+             ORDER BY r.started_at, r.id",
         )
         .map_err(fail)?;
     let rows: Vec<(String, Option<String>)> = stmt
@@ -399,5 +410,47 @@ mod tests {
         assert!(e.contains("before the history kept reports"), "{e}");
         let e = load_run(&p, "zzz").unwrap_err();
         assert!(e.contains("no run `zzz`"), "{e}");
+    }
+
+    #[test]
+    fn processes_migrating_at_once_all_succeed() {
+        // Before the write lock, two openers could both read version 1 and the second
+        // failed with "table reports already exists".
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join(format!("h{round}.sqlite"));
+            // A version-1 history as version 1 wrote it: in WAL mode.
+            let v1 = Connection::open(&p).unwrap();
+            v1.pragma_update(None, "journal_mode", "WAL").unwrap();
+            v1.execute_batch(MIGRATIONS[0]).unwrap();
+            v1.pragma_update(None, "user_version", 1).unwrap();
+            drop(v1);
+            let openers: Vec<_> = (0..4)
+                .map(|_| {
+                    let p = p.clone();
+                    std::thread::spawn(move || open(&p).map(drop))
+                })
+                .collect();
+            for o in openers {
+                o.join().unwrap().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn processes_creating_a_history_at_once_all_succeed() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join(format!("n{round}.sqlite"));
+            let openers: Vec<_> = (0..4)
+                .map(|_| {
+                    let p = p.clone();
+                    std::thread::spawn(move || open(&p).map(drop))
+                })
+                .collect();
+            for o in openers {
+                o.join().unwrap().unwrap();
+            }
+        }
     }
 }

@@ -45,10 +45,17 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
         ));
     }
     let history = history::path(home);
-    let trends = if args.format == FileFormat::Html && history.is_file() {
-        Some(history::trends(&history, &reports, TREND_RUNS)?)
-    } else {
-        None
+    // Trends are an extra: a history that cannot be used (newer schema, locked) costs the
+    // trend charts, not the report.
+    let trends = match args.format == FileFormat::Html && history.is_file() {
+        false => None,
+        true => match history::trends(&history, &reports, TREND_RUNS) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("warning: the report has no trend charts: {e}");
+                None
+            }
+        },
     };
     let bytes = files::render(args.format, &reports, trends.as_ref());
     let dest = args.out.as_deref().unwrap_or("-");

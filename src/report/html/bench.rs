@@ -36,7 +36,7 @@ pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[
     if let Some(t) = &r.time_ns {
         let _ = write!(
             out,
-            "<p>median <b>{}</b> (95% CI {} to {}) · mean {} · MAD {} · min {} · max {} · {} samples</p>",
+            "<p>median <b>{}</b> (95% CI {} to {}) · mean {} · MAD {} · min {} · max {}{}</p>",
             time(t.median),
             time(t.median_ci.lower),
             time(t.median_ci.upper),
@@ -44,7 +44,10 @@ pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[
             time(t.mad),
             time(t.min),
             time(t.max),
-            r.samples_ns.len()
+            match r.samples_ns.len() {
+                0 => String::new(), // a report kept by the history
+                n => format!(" · {n} samples"),
+            }
         );
         if let Some(p) = &r.percentiles_ns {
             let _ = write!(

@@ -1,16 +1,12 @@
 //! The report's charts, each an inline `<svg>` built from measured values only.
 
-use super::svg::{AxisSpec, Frame, fixed};
+use super::svg::{AxisSpec, Frame, fixed, time_tick};
 use crate::gate::compare::Verdict;
 use crate::report::escape::html;
 use crate::report::units::time;
 use crate::stats::quantile_sorted;
 use crate::store::history::TrendPoint;
 use std::fmt::Write;
-
-fn ns(v: f64, _step: f64) -> String {
-    time(v)
-}
 
 fn pct(v: f64, step: f64) -> String {
     let text = fixed(v, step);
@@ -26,10 +22,10 @@ fn pct(v: f64, step: f64) -> String {
 /// drawn, so a few preemptions do not squash the distribution into one bar; when the
 /// quartiles coincide, the range is the minimum to the 99th percentile. `None` without values.
 pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(String, usize)> {
-    if values.is_empty() {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() || !median.is_finite() {
         return None;
     }
-    let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let (q1, q3) = (
         quantile_sorted(&sorted, 0.25),
@@ -62,7 +58,7 @@ pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(Stri
     let top = *counts.iter().max().unwrap_or(&1) as f64;
     let x_axis = AxisSpec {
         title: "time per iteration",
-        format: &ns,
+        format: &time_tick,
         integer: false,
     };
     let y_axis = AxisSpec {
@@ -112,7 +108,9 @@ pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(Stri
 
 /// Every sample's time per iteration in run order, with the median as a line.
 pub fn timeline(values: &[f64], median: f64) -> Option<String> {
-    if values.is_empty() {
+    // A corrupt report (a sample of 0 iterations) gives infinite times: leave them out.
+    let values: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if values.is_empty() || !median.is_finite() {
         return None;
     }
     let (lo, hi) = values
@@ -125,7 +123,7 @@ pub fn timeline(values: &[f64], median: f64) -> Option<String> {
     };
     let y_axis = AxisSpec {
         title: "time per iteration",
-        format: &ns,
+        format: &time_tick,
         integer: false,
     };
     let mut f = Frame::new(
@@ -203,7 +201,7 @@ pub fn trend(points: &[TrendPoint]) -> Option<String> {
     };
     let y_axis = AxisSpec {
         title: "median",
-        format: &ns,
+        format: &time_tick,
         integer: false,
     };
     let last = (points.len() - 1).max(1) as f64;

@@ -10,10 +10,26 @@ pub const WIDTH: f64 = 640.0;
 /// Margins: left (y labels), right, top, bottom (x labels).
 const MARGIN: (f64, f64, f64, f64) = (72.0, 32.0, 12.0, 36.0);
 
+/// A time tick in nanoseconds: the unit of `v` (as [`units::time`](crate::report::units::time)
+/// picks it) with as many decimals as the step needs, so close ticks stay distinct.
+pub fn time_tick(v: f64, step: f64) -> String {
+    let magnitude = v.abs().max(step);
+    let (scale, unit) = if magnitude < 1e3 {
+        (1.0, "ns")
+    } else if magnitude < 1e6 {
+        (1e3, "µs")
+    } else if magnitude < 1e9 {
+        (1e6, "ms")
+    } else {
+        (1e9, "s")
+    };
+    format!("{} {unit}", fixed(v / scale, step / scale))
+}
+
 /// `v` with as many decimals as a tick step of `step` needs (0.05 -> 2 decimals).
 pub fn fixed(v: f64, step: f64) -> String {
     let decimals = if step > 0.0 && step < 1.0 {
-        (-step.log10().floor()) as usize
+        (-step.log10() - 1e-9).ceil() as usize
     } else {
         0
     };
@@ -33,6 +49,9 @@ pub fn fixed(v: f64, step: f64) -> String {
 /// Round tick values covering `[lo, hi]`: steps of 1, 2 or 5 times a power of ten, about
 /// `count` of them. Returns the ticks (first <= lo, last >= hi).
 pub fn ticks(lo: f64, hi: f64, count: usize, integer: bool) -> Vec<f64> {
+    if !lo.is_finite() || !hi.is_finite() {
+        return vec![0.0, 1.0]; // charts drop non-finite values; this is only a backstop
+    }
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
@@ -199,6 +218,17 @@ mod tests {
             "{t:?}"
         );
         assert!(ticks(0.0, 0.0, 4, false).len() >= 2);
+    }
+
+    #[test]
+    fn close_time_ticks_stay_distinct() {
+        let t = ticks(24_350.0, 24_372.0, 4, false);
+        let labels: Vec<String> = t.iter().map(|&v| time_tick(v, t[1] - t[0])).collect();
+        assert_eq!(labels[..2], ["24.35 µs", "24.36 µs"]);
+        assert_eq!(time_tick(0.0, 20_000.0), "0 µs");
+        assert_eq!(time_tick(1_500_000.0, 500_000.0), "1.5 ms");
+        assert_eq!(time_tick(52.0, 2.0), "52 ns");
+        assert_eq!(ticks(0.0, f64::INFINITY, 4, false), [0.0, 1.0]);
     }
 
     #[test]
