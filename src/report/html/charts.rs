@@ -1,6 +1,6 @@
 //! The report's charts, each an inline `<svg>` built from measured values only.
 
-use super::svg::{AxisSpec, Frame, fixed, time_tick};
+use super::svg::{AxisSpec, Frame, WIDTH, fixed, time_tick};
 use crate::gate::compare::Verdict;
 use crate::report::escape::html;
 use crate::report::units::time;
@@ -321,16 +321,26 @@ pub fn changes(rows: &[ChangeRow]) -> Option<String> {
     for (i, r) in rows.iter().enumerate() {
         let y = top + step * (i as f64 + 0.5);
         let class = verdict_class(r.verdict);
+        // The id goes right of the interval, or left of it when it does not fit on the right
+        // and the left has more room (about 6 px per character at the label's 11 px).
+        let (x0, x1) = (f.px(100.0 * r.ci.0), f.px(100.0 * r.ci.1));
+        let width = 6.0 * r.id.chars().count() as f64;
+        let (right_room, left_room) = (WIDTH - x1 - 6.0, x0 - 6.0);
+        let (label_x, anchor) = if width <= right_room || right_room >= left_room {
+            (x1 + 6.0, "start")
+        } else {
+            (x0 - 6.0, "end")
+        };
         f.push(&format!(
-            r#"<g class="{class}"><title>{}: {:+.2}% [{:+.2}%, {:+.2}%] {class}</title><line class="whisker" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><circle class="point" cx="{:.1}" cy="{y:.1}" r="4"/><text class="rowlabel" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<g class="{class}"><title>{}: {:+.2}% [{:+.2}%, {:+.2}%] {class}</title><line class="whisker" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><circle class="point" cx="{:.1}" cy="{y:.1}" r="4"/><text class="rowlabel" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text></g>"#,
             html(r.id),
             100.0 * r.change,
             100.0 * r.ci.0,
             100.0 * r.ci.1,
-            f.px(100.0 * r.ci.0),
-            f.px(100.0 * r.ci.1),
+            x0,
+            x1,
             f.px(100.0 * r.change),
-            f.px(100.0 * r.ci.1) + 6.0,
+            label_x,
             y + 4.0,
             html(r.id)
         ));
@@ -379,6 +389,21 @@ mod tests {
         let svg = changes(&rows).unwrap();
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
         assert!(svg.contains(r#"class="regressed""#));
+        // An interval reaching the right edge gets its id on the left.
+        let wide = |change: f64, ci: (f64, f64)| ChangeRow {
+            id: "ml_dsa::sign/65536",
+            change,
+            ci,
+            verdict: Verdict::Unchanged,
+            threshold: 0.02,
+        };
+        let svg = changes(&[wide(0.09, (-0.30, 0.60)), wide(0.0, (-0.01, 0.01))]).unwrap();
+        assert_eq!(
+            svg.matches(r#"text-anchor="end">ml_dsa"#).count(),
+            1,
+            "{svg}"
+        );
+        assert_eq!(svg.matches(r#"text-anchor="start">ml_dsa"#).count(), 1);
         let flat = timeline(&[5.0, 5.0, 5.0], 5.0).unwrap();
         assert!(!flat.contains("NaN") && !flat.contains("inf"), "{flat}");
         assert!(over_time("rss", "RSS", &[(0.0, 1.0)]).is_none());
