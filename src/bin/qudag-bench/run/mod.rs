@@ -171,6 +171,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     if targets.is_empty() {
         return Err("no bench targets to run in the selected packages".into());
     }
+    plan::check_distinct(&targets)?;
     if jobs > 1 {
         match history::latest_durations(&history::path(&home)) {
             Ok(durations) => plan::longest_first(&mut targets, &durations),

@@ -234,6 +234,28 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
     Ok(Ok(targets.into_iter().map(|(_, t)| t).collect()))
 }
 
+/// Refuses two selected bench targets with one report name in different packages: they would
+/// share `results/<target>.json`, their baselines and their history.
+pub fn check_distinct(targets: &[Target]) -> Result<(), String> {
+    for (i, a) in targets.iter().enumerate() {
+        if let Some(b) = targets[i + 1..]
+            .iter()
+            .find(|b| b.crate_name() == a.crate_name())
+        {
+            return Err(format!(
+                "bench target `{}` of package `{}` and `{}` of package `{}` would share the \
+                 reports, baselines and history of `{}`; select one with --package",
+                a.name,
+                a.package.name,
+                b.name,
+                b.package.name,
+                a.crate_name()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Longest first by `durations` (seconds of each target's latest recorded run, by crate name);
 /// targets with no recorded run go first, in their given order, since they may be the longest.
 pub fn longest_first(targets: &mut [Target], durations: &BTreeMap<String, f64>) {
@@ -265,6 +287,21 @@ mod tests {
             src_path: PathBuf::new(),
             executable: PathBuf::new(),
         }
+    }
+
+    #[test]
+    fn same_report_name_in_two_packages_is_refused() {
+        let mut other = target("crypto");
+        other.package.name = "q".into();
+        let e = check_distinct(&[target("crypto"), target("dag"), other]).unwrap_err();
+        assert!(
+            e.contains("package `p`") && e.contains("package `q`"),
+            "{e}"
+        );
+        let mut dashed = target("my-bench");
+        dashed.package.name = "q".into();
+        assert!(check_distinct(&[target("my_bench"), dashed]).is_err());
+        assert!(check_distinct(&[target("crypto"), target("dag")]).is_ok());
     }
 
     #[test]
