@@ -5,11 +5,8 @@
 
 use crate::cli::HarnessArgs;
 use crate::report::files::{self, FileFormat};
-use crate::store::{RunReport, history};
+use crate::store::RunReport;
 use std::path::Path;
-
-/// Runs of each benchmark shown in the HTML trend charts.
-const TREND_RUNS: usize = 50;
 
 /// Writes the requested files for `report`; `history` is the history file the run was recorded
 /// in, if any (the HTML's trend charts read it). Returns the errors, each naming its file.
@@ -25,20 +22,9 @@ pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> 
     for (format, dest) in requested {
         let Some(dest) = dest else { continue };
         let dest = expand(dest, &report.bench_target);
-        let reports = std::slice::from_ref(report);
-        let trends = match (format, history) {
-            (FileFormat::Html, Some(path)) => match history::trends(path, reports, TREND_RUNS) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    eprintln!("warning: the HTML report has no trend charts: {e}");
-                    None
-                }
-            },
-            _ => None,
-        };
-        let bytes = files::render(format, reports, trends.as_ref());
-        if let Err(e) = files::write(format, &bytes, &dest) {
-            errors.push(e);
+        let bytes = files::render_with_history(format, std::slice::from_ref(report), history);
+        if let Err(e) = files::emit(&bytes, &dest, format.name()) {
+            errors.push(format!("--{} {dest}: {e}", format.name()));
         }
     }
     errors

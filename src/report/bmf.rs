@@ -65,11 +65,7 @@ fn measures(r: &BenchResult) -> Option<Map<String, Value>> {
         }
         m.insert("throughput".into(), Value::Object(metric));
     }
-    let instructions = r
-        .instructions
-        .as_ref()
-        .and_then(|i| i.per_iter)
-        .or_else(|| r.counters.as_ref().and_then(|c| c.instructions));
+    let instructions = r.instructions_per_iter();
     if let Some(v) = instructions {
         m.insert("instructions".into(), json!({"value": v}));
     }

@@ -150,11 +150,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         crate::stats::Granularity::Sample => "sample",
     });
     let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
-    let instructions = r
-        .instructions
-        .as_ref()
-        .and_then(|i| i.per_iter)
-        .or_else(|| r.counters.as_ref().and_then(|c| c.instructions));
+    let instructions = r.instructions_per_iter();
     vec![
         report.bench_target.clone(),
         report.run_id.clone(),

@@ -2,7 +2,7 @@
 //! (`--html`, `--csv`, ...) and `qudag-bench report`.
 
 use super::{bmf, csv, html, json, markdown};
-use crate::store::history::Trends;
+use crate::store::history::{self, Trends};
 use crate::store::{RunReport, atomic};
 use std::io::Write;
 use std::path::Path;
@@ -57,16 +57,39 @@ pub fn render(format: FileFormat, reports: &[RunReport], trends: Option<&Trends>
     }
 }
 
+/// [`render`] with the HTML's trend charts read from the history at `history`, if given. A
+/// history that cannot be read (newer schema, locked) costs the trend charts, not the report:
+/// it is a warning.
+pub fn render_with_history(
+    format: FileFormat,
+    reports: &[RunReport],
+    history: Option<&Path>,
+) -> Vec<u8> {
+    let trends = match (format, history) {
+        (FileFormat::Html, Some(path)) => {
+            match history::trends(path, reports, history::TREND_RUNS) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    eprintln!("warning: the HTML report has no trend charts: {e}");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    render(format, reports, trends.as_ref())
+}
+
 /// Writes `bytes` to `dest`: `-` is stdout, anything else a file written atomically (an
-/// existing file is replaced only by a complete new one).
-pub fn write(format: FileFormat, bytes: &[u8], dest: &str) -> Result<(), String> {
+/// existing file is replaced only by a complete new one). `what` names the content in errors
+/// about stdout; errors about a file name the file.
+pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
     if dest == "-" {
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)
             .and_then(|_| out.flush())
-            .map_err(|e| format!("cannot write the {} report to stdout: {e}", format.name()))
+            .map_err(|e| format!("cannot write the {what} to stdout: {e}"))
     } else {
         atomic::write(Path::new(dest), bytes)
-            .map_err(|e| format!("--{} {dest}: {e}", format.name()))
     }
 }

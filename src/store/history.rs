@@ -286,6 +286,9 @@ pub struct TrendPoint {
     pub upper_ns: Option<f64>,
 }
 
+/// Runs of each benchmark shown in the HTML trend charts.
+pub const TREND_RUNS: usize = 50;
+
 /// Trend points by (bench target, benchmark id).
 pub type Trends = BTreeMap<(String, String), Vec<TrendPoint>>;
 
@@ -412,6 +415,20 @@ mod tests {
         assert!(e.contains("no run `zzz`"), "{e}");
     }
 
+    /// Opens `p` from `n` threads at once, each with its own connection as a process has;
+    /// panics if any open fails.
+    fn open_at_once(p: &Path, n: usize) {
+        let openers: Vec<_> = (0..n)
+            .map(|_| {
+                let p = p.to_path_buf();
+                std::thread::spawn(move || open(&p).map(drop))
+            })
+            .collect();
+        for o in openers {
+            o.join().unwrap().unwrap();
+        }
+    }
+
     #[test]
     fn processes_migrating_at_once_all_succeed() {
         // Before the write lock, two openers could both read version 1 and the second
@@ -425,15 +442,7 @@ mod tests {
             v1.execute_batch(MIGRATIONS[0]).unwrap();
             v1.pragma_update(None, "user_version", 1).unwrap();
             drop(v1);
-            let openers: Vec<_> = (0..4)
-                .map(|_| {
-                    let p = p.clone();
-                    std::thread::spawn(move || open(&p).map(drop))
-                })
-                .collect();
-            for o in openers {
-                o.join().unwrap().unwrap();
-            }
+            open_at_once(&p, 4);
         }
     }
 
@@ -442,15 +451,7 @@ mod tests {
         for round in 0..20 {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join(format!("n{round}.sqlite"));
-            let openers: Vec<_> = (0..4)
-                .map(|_| {
-                    let p = p.clone();
-                    std::thread::spawn(move || open(&p).map(drop))
-                })
-                .collect();
-            for o in openers {
-                o.join().unwrap().unwrap();
-            }
+            open_at_once(&p, 4);
         }
     }
 }

@@ -256,6 +256,17 @@ pub struct BenchResult {
     pub wall_time_s: f64,
 }
 
+impl BenchResult {
+    /// Instructions per iteration: callgrind's count (`--instructions`), else the hardware
+    /// counter's; `None` when neither was measured.
+    pub fn instructions_per_iter(&self) -> Option<f64> {
+        self.instructions
+            .as_ref()
+            .and_then(|i| i.per_iter)
+            .or_else(|| self.counters.as_ref().and_then(|c| c.instructions))
+    }
+}
+
 /// Counts for the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunSummary {

@@ -8,9 +8,6 @@ use qudag_bench::store::history;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Runs of each benchmark shown in the HTML trend charts.
-const TREND_RUNS: usize = 50;
-
 /// Arguments of `qudag-bench report`.
 #[derive(Args)]
 pub struct ReportArgs {
@@ -45,22 +42,15 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
         ));
     }
     let history = history::path(home);
-    // Trends are an extra: a history that cannot be used (newer schema, locked) costs the
-    // trend charts, not the report.
-    let trends = match args.format == FileFormat::Html && history.is_file() {
-        false => None,
-        true => match history::trends(&history, &reports, TREND_RUNS) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("warning: the report has no trend charts: {e}");
-                None
-            }
-        },
-    };
-    let bytes = files::render(args.format, &reports, trends.as_ref());
+    let history = history.is_file().then_some(history.as_path());
+    let bytes = files::render_with_history(args.format, &reports, history);
     let dest = args.out.as_deref().unwrap_or("-");
-    files::write(args.format, &bytes, dest)
-        .map_err(|e| e.replacen(&format!("--{}", args.format.name()), "--out", 1))?;
+    files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
+        |e| match dest {
+            "-" => e,
+            _ => format!("--out {dest}: {e}"),
+        },
+    )?;
     if dest != "-" {
         eprintln!(
             "qudag-bench: wrote the {} report of {} bench target(s) to {dest}",

@@ -1,6 +1,6 @@
 //! The report's charts, each an inline `<svg>` built from measured values only.
 
-use super::svg::{AxisSpec, Frame, WIDTH, fixed, time_tick};
+use super::svg::{AxisSpec, Frame, WIDTH, fixed};
 use crate::gate::compare::Verdict;
 use crate::report::escape::html;
 use crate::report::units::time;
@@ -56,16 +56,8 @@ pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(Stri
         counts[i] += 1;
     }
     let top = *counts.iter().max().unwrap_or(&1) as f64;
-    let x_axis = AxisSpec {
-        title: "time per iteration",
-        format: &time_tick,
-        integer: false,
-    };
-    let y_axis = AxisSpec {
-        title: "samples",
-        format: &fixed,
-        integer: true,
-    };
+    let x_axis = AxisSpec::time("time per iteration");
+    let y_axis = AxisSpec::count("samples");
     let mut f = Frame::new(
         "distribution",
         "latency distribution",
@@ -116,16 +108,8 @@ pub fn timeline(values: &[f64], median: f64) -> Option<String> {
     let (lo, hi) = values
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
-    let x_axis = AxisSpec {
-        title: "sample",
-        format: &fixed,
-        integer: true,
-    };
-    let y_axis = AxisSpec {
-        title: "time per iteration",
-        format: &time_tick,
-        integer: false,
-    };
+    let x_axis = AxisSpec::count("sample");
+    let y_axis = AxisSpec::time("time per iteration");
     let mut f = Frame::new(
         "timeline",
         "per-sample timeline",
@@ -160,16 +144,8 @@ pub fn over_time(kind: &str, title: &str, points: &[(f64, f64)]) -> Option<Strin
         .fold((0.0f64, f64::MAX, f64::MIN), |(t, a, b), &(x, y)| {
             (t.max(x), a.min(y), b.max(y))
         });
-    let x_axis = AxisSpec {
-        title: "seconds",
-        format: &fixed,
-        integer: false,
-    };
-    let y_axis = AxisSpec {
-        title,
-        format: &fixed,
-        integer: false,
-    };
+    let x_axis = AxisSpec::number("seconds");
+    let y_axis = AxisSpec::number(title);
     let mut f = Frame::new(
         kind,
         title,
@@ -194,16 +170,8 @@ pub fn trend(points: &[TrendPoint]) -> Option<String> {
             b.max(p.upper_ns.unwrap_or(p.median_ns)),
         )
     });
-    let x_axis = AxisSpec {
-        title: "run (oldest first)",
-        format: &fixed,
-        integer: true,
-    };
-    let y_axis = AxisSpec {
-        title: "median",
-        format: &time_tick,
-        integer: false,
-    };
+    let x_axis = AxisSpec::count("run (oldest first)");
+    let y_axis = AxisSpec::time("median");
     let last = (points.len() - 1).max(1) as f64;
     let mut f = Frame::new(
         "trend",

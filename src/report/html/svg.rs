@@ -91,6 +91,35 @@ pub struct AxisSpec<'a> {
     pub integer: bool,
 }
 
+impl<'a> AxisSpec<'a> {
+    /// An axis of nanoseconds, labelled in adaptive units.
+    pub fn time(title: &'a str) -> Self {
+        AxisSpec {
+            title,
+            format: &time_tick,
+            integer: false,
+        }
+    }
+
+    /// An axis that counts (samples, runs): ticks at integers.
+    pub fn count(title: &'a str) -> Self {
+        AxisSpec {
+            title,
+            format: &fixed,
+            integer: true,
+        }
+    }
+
+    /// A plain numeric axis.
+    pub fn number(title: &'a str) -> Self {
+        AxisSpec {
+            title,
+            format: &fixed,
+            integer: false,
+        }
+    }
+}
+
 impl Frame {
     /// A frame of `height` px whose axes span the ticks of the data ranges `x` and `y`.
     /// `kind` names the chart (`data-chart`), `label` describes it for screen readers.
