@@ -146,6 +146,11 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub gate: bool,
+    /// With --baseline: do not measure a benchmark found regressed or improved a second time
+    /// to confirm the verdict.
+    #[arg(long, env = "QUDAG_BENCH_NO_CONFIRM", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_confirm: bool,
     /// Do not record this run in $QUDAG_BENCH_HOME/history.sqlite.
     #[arg(long, env = "QUDAG_BENCH_NO_HISTORY", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]

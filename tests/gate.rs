@@ -61,6 +61,14 @@ fn save_then_unchanged_passes_and_three_times_the_work_fails_the_gate() {
     assert_eq!(b["comparison"]["verdict"], "regressed");
     let change = b["comparison"]["change"].as_f64().unwrap();
     assert!(change > 0.5, "{change}");
+    let fastest = b["comparison"]["fastest_change"].as_f64().unwrap();
+    assert!(fastest > 0.5, "{fastest}");
+    // Flagged, so measured again at the end of the run, and the regression held.
+    let again = &b["comparison"]["confirmation"];
+    assert_eq!(again["confirmed"], true, "{again}");
+    assert!(again["change"].as_f64().unwrap() > 0.5, "{again}");
+    assert_contains(&r.stdout, "confirmed  measured again: +");
+    assert_contains(&r.stderr, "measuring tunable again");
     assert_eq!(report["gate"]["failed"], true);
     assert_eq!(report["baseline"]["name"], "main");
 
@@ -72,6 +80,71 @@ fn save_then_unchanged_passes_and_three_times_the_work_fails_the_gate() {
     );
     assert_eq!(r.code, 0);
     assert_contains(&r.stdout, "REGRESSED");
+}
+
+#[test]
+fn a_re_measurement_refutes_a_verdict_that_only_the_first_measurement_showed() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &["--save-baseline", "main"], "1000");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Only the process's first measurement does 3x the work, as a slow phase covering just
+    // that one would.
+    let gated = |extra: &[&str]| {
+        let json = home.path().join("out.json");
+        let mut args = vec![
+            "--baseline",
+            "main",
+            "--gate",
+            "--noise-threshold",
+            "50",
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let mut all = vec![
+            "--bench",
+            "--exact",
+            "tunable",
+            "--warmup-time",
+            "20ms",
+            "--measure-time",
+            "100ms",
+        ];
+        all.extend_from_slice(&args);
+        let r = run_bench(
+            "work",
+            &all,
+            home.path(),
+            &[
+                ("QUDAG_FIXTURE_WORK", "1000"),
+                ("QUDAG_FIXTURE_FIRST_WORK", "3000"),
+            ],
+        );
+        (r, read_json(&json))
+    };
+    let (r, report) = gated(&[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_valid(&report);
+    let c = &report["benchmarks"][0]["comparison"];
+    assert_eq!(c["verdict"], "unchanged", "{c}");
+    assert!(
+        c["change"].as_f64().unwrap() > 0.5,
+        "the first measurement: {c}"
+    );
+    assert_eq!(c["confirmation"]["confirmed"], false, "{c}");
+    assert!(
+        c["confirmation"]["change"].as_f64().unwrap().abs() < 0.5,
+        "{c}"
+    );
+    assert_contains(&r.stdout, "refuted    measured again: ");
+    assert_contains(&r.stdout, "gate: passed");
+
+    // --no-confirm keeps the first verdict.
+    let (r, report) = gated(&["--no-confirm"]);
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    let c = &report["benchmarks"][0]["comparison"];
+    assert_eq!(c["verdict"], "regressed", "{c}");
+    assert!(c["confirmation"].is_null(), "{c}");
 }
 
 #[test]

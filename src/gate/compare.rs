@@ -1,8 +1,9 @@
-//! A run against a baseline: per benchmark the change of the median with a bootstrap interval
-//! and a Mann-Whitney p-value, then a verdict that needs both significance (Holm-corrected over
-//! the benchmarks compared) and the whole interval beyond the noise threshold.
+//! A run against a baseline: per benchmark the change of the median with a bootstrap interval,
+//! a Mann-Whitney p-value and the change of the fastest samples, then a verdict that needs
+//! significance (Holm-corrected over the benchmarks compared), the whole interval beyond the
+//! noise threshold, and the fastest samples moved beyond it the same way.
 
-use crate::stats::compare::{holm, mann_whitney, median_ratio_interval};
+use crate::stats::compare::{fastest_change, holm, mann_whitney, median_ratio_interval};
 use crate::stats::{Interval, per_iteration};
 use crate::store::{BenchResult, RunReport, Status};
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,8 @@ pub const ALPHA: f64 = 0.05;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Significantly slower, the whole interval beyond the noise threshold.
+    /// Significantly slower, the whole interval and the fastest samples beyond the noise
+    /// threshold.
     Regressed,
     /// Significantly faster, likewise.
     Improved,
@@ -37,10 +39,106 @@ pub struct Comparison {
     pub change_ci: Option<Interval>,
     /// Two-sided Mann-Whitney U p-value.
     pub p_value: Option<f64>,
+    /// Relative change of the fastest samples (the 1st percentile of the time per iteration);
+    /// absent in reports written before it was recorded.
+    #[serde(default)]
+    pub fastest_change: Option<f64>,
     /// Whether the p-value survives Holm's correction at [`ALPHA`].
     pub significant: bool,
     /// The noise threshold applied (fraction).
     pub noise_threshold: f64,
+    /// The re-measurement of a benchmark first found regressed or improved; absent when
+    /// there was none.
+    #[serde(default)]
+    pub confirmation: Option<Confirmation>,
+}
+
+/// A flagged benchmark measured again at the end of the run and compared with the baseline
+/// once more. The verdict stands only if this measurement reaches it too: a phase in which the
+/// machine ran slower rarely covers both measurements, a change in the code always does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// Relative change of the re-measured median.
+    pub change: Option<f64>,
+    /// Its 95% bootstrap interval.
+    pub change_ci: Option<Interval>,
+    /// Relative change of the re-measured fastest samples.
+    pub fastest_change: Option<f64>,
+    /// Two-sided Mann-Whitney U p-value of the re-measurement.
+    pub p_value: Option<f64>,
+    /// Whether the re-measurement reached the same verdict (significance at [`ALPHA`] divided
+    /// by the benchmarks compared, the Bonferroni bound, which is stricter than Holm's).
+    pub confirmed: bool,
+}
+
+/// The estimates of one comparison of `new` with `old`.
+struct Change {
+    change: Option<f64>,
+    change_ci: Option<Interval>,
+    fastest_change: Option<f64>,
+    p_value: Option<f64>,
+}
+
+fn per_iter(b: &BenchResult) -> Vec<f64> {
+    let (ps, pi) = b
+        .overhead
+        .map_or((0.0, 0.0), |o| (o.per_sample_ns, o.per_iter_ns));
+    per_iteration(&b.iters_per_sample, &b.samples_ns, ps, pi)
+}
+
+fn measure_change(old: &BenchResult, new: &BenchResult) -> Change {
+    let (a, b) = (per_iter(old), per_iter(new));
+    let (_, p) = mann_whitney(&a, &b);
+    let ratio = median_ratio_interval(&a, &b, 0.95);
+    let change = match (old.time_ns.as_ref(), new.time_ns.as_ref()) {
+        (Some(t0), Some(t)) if t0.median > 0.0 => Some(t.median / t0.median - 1.0),
+        _ => None,
+    };
+    Change {
+        change,
+        change_ci: ratio.lower.is_finite().then_some(Interval {
+            lower: ratio.lower - 1.0,
+            upper: ratio.upper - 1.0,
+            level: ratio.level,
+        }),
+        fastest_change: fastest_change(&a, &b),
+        p_value: Some(p),
+    }
+}
+
+/// Whether `verdict` of `first` needs a re-measurement to stand.
+pub fn needs_confirmation(first: &Comparison) -> bool {
+    matches!(first.verdict, Verdict::Regressed | Verdict::Improved) && first.confirmation.is_none()
+}
+
+/// Compares the re-measurement `again` of a flagged benchmark with its baseline result `old`
+/// and settles `first`'s verdict: it stays only if the re-measurement reaches it as well, else
+/// it becomes `unchanged`. `compared` is the number of benchmarks of the run's comparison. A
+/// re-measurement that did not complete settles nothing: the first verdict stays.
+pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, compared: u64) {
+    if again.status != Status::Ok {
+        return;
+    }
+    let m = measure_change(old, again);
+    let alpha = ALPHA / compared.max(1) as f64;
+    let significant = m.p_value.is_some_and(|p| p <= alpha);
+    let again_verdict = verdict(
+        significant,
+        m.change_ci,
+        m.fastest_change,
+        first.noise_threshold,
+    );
+    let confirmed = again_verdict == first.verdict;
+    first.confirmation = Some(Confirmation {
+        change: m.change,
+        change_ci: m.change_ci,
+        fastest_change: m.fastest_change,
+        p_value: m.p_value,
+        confirmed,
+    });
+    if !confirmed {
+        first.verdict = Verdict::Unchanged;
+    }
 }
 
 /// The run-level facts of a comparison.
@@ -73,12 +171,6 @@ pub fn compare(
     results: &mut [BenchResult],
     threshold_of: &dyn Fn(&BenchResult) -> f64,
 ) -> (BaselineInfo, Vec<Option<Comparison>>) {
-    let per_iter = |b: &BenchResult| {
-        let (ps, pi) = b
-            .overhead
-            .map_or((0.0, 0.0), |o| (o.per_sample_ns, o.per_iter_ns));
-        per_iteration(&b.iters_per_sample, &b.samples_ns, ps, pi)
-    };
     let mut out: Vec<Option<Comparison>> = Vec::with_capacity(results.len());
     let mut tested: Vec<(usize, f64)> = Vec::new();
     for (i, r) in results.iter().enumerate() {
@@ -98,39 +190,32 @@ pub fn compare(
                 change: None,
                 change_ci: None,
                 p_value: None,
+                fastest_change: None,
                 significant: false,
                 noise_threshold: threshold,
+                confirmation: None,
             }));
             continue;
         };
-        let (a, b) = (per_iter(old), per_iter(r));
-        let (_, p) = mann_whitney(&a, &b);
-        let ratio = median_ratio_interval(&a, &b, 0.95);
-        let base_median = old.time_ns.as_ref().map(|t| t.median);
-        let change = match (base_median, r.time_ns.as_ref()) {
-            (Some(m0), Some(t)) if m0 > 0.0 => Some(t.median / m0 - 1.0),
-            _ => None,
-        };
-        tested.push((i, p));
+        let m = measure_change(old, r);
+        tested.push((i, m.p_value.unwrap_or(1.0)));
         out.push(Some(Comparison {
             verdict: Verdict::Unchanged,
-            baseline_median_ns: base_median,
-            change,
-            change_ci: ratio.lower.is_finite().then_some(Interval {
-                lower: ratio.lower - 1.0,
-                upper: ratio.upper - 1.0,
-                level: ratio.level,
-            }),
-            p_value: Some(p),
+            baseline_median_ns: old.time_ns.as_ref().map(|t| t.median),
+            change: m.change,
+            change_ci: m.change_ci,
+            p_value: m.p_value,
+            fastest_change: m.fastest_change,
             significant: false,
             noise_threshold: threshold,
+            confirmation: None,
         }));
     }
     let significant = holm(&tested.iter().map(|(_, p)| *p).collect::<Vec<_>>(), ALPHA);
     for ((i, _), sig) in tested.iter().zip(significant) {
         let c = out[*i].as_mut().expect("tested results have a comparison");
         c.significant = sig;
-        c.verdict = verdict(sig, c.change_ci, c.noise_threshold);
+        c.verdict = verdict(sig, c.change_ci, c.fastest_change, c.noise_threshold);
     }
     let missing = base
         .benchmarks
@@ -151,11 +236,23 @@ pub fn compare(
     (info, out)
 }
 
-/// The verdict from significance and the interval of the change against the threshold.
-pub fn verdict(significant: bool, change_ci: Option<Interval>, threshold: f64) -> Verdict {
-    match change_ci {
-        Some(ci) if significant && ci.lower > threshold => Verdict::Regressed,
-        Some(ci) if significant && ci.upper < -threshold => Verdict::Improved,
+/// The verdict from significance, the interval of the change of the median and the change of
+/// the fastest samples against the threshold. The fastest samples keep a phase in which the
+/// machine ran slower (which moves the median of one run but not its fastest samples) from
+/// reading as a regression; see docs/gating.md for the measurements.
+pub fn verdict(
+    significant: bool,
+    change_ci: Option<Interval>,
+    fastest_change: Option<f64>,
+    threshold: f64,
+) -> Verdict {
+    match (change_ci, fastest_change) {
+        (Some(ci), Some(fast)) if significant && ci.lower > threshold && fast > threshold => {
+            Verdict::Regressed
+        }
+        (Some(ci), Some(fast)) if significant && ci.upper < -threshold && fast < -threshold => {
+            Verdict::Improved
+        }
         _ => Verdict::Unchanged,
     }
 }
@@ -201,19 +298,41 @@ mod tests {
     }
 
     #[test]
-    fn verdict_needs_significance_and_the_whole_interval_beyond_the_threshold() {
-        assert_eq!(verdict(true, ci(0.25, 0.35), 0.02), Verdict::Regressed);
+    fn verdict_needs_significance_the_whole_interval_and_the_fastest_samples_beyond_the_threshold()
+    {
+        let fast = Some(0.3);
         assert_eq!(
-            verdict(true, ci(0.01, 0.05), 0.02),
+            verdict(true, ci(0.25, 0.35), fast, 0.02),
+            Verdict::Regressed
+        );
+        assert_eq!(
+            verdict(true, ci(0.01, 0.05), fast, 0.02),
             Verdict::Unchanged,
             "interval straddles 2%"
         );
         assert_eq!(
-            verdict(false, ci(0.25, 0.35), 0.02),
+            verdict(false, ci(0.25, 0.35), fast, 0.02),
             Verdict::Unchanged,
             "not significant"
         );
-        assert_eq!(verdict(true, ci(-0.4, -0.3), 0.02), Verdict::Improved);
-        assert_eq!(verdict(true, None, 0.02), Verdict::Unchanged);
+        assert_eq!(
+            verdict(true, ci(0.25, 0.35), Some(0.019), 0.02),
+            Verdict::Unchanged,
+            "the fastest samples did not move: a slow phase"
+        );
+        assert_eq!(
+            verdict(true, ci(0.25, 0.35), None, 0.02),
+            Verdict::Unchanged
+        );
+        assert_eq!(
+            verdict(true, ci(-0.4, -0.3), Some(-0.3), 0.02),
+            Verdict::Improved
+        );
+        assert_eq!(
+            verdict(true, ci(-0.4, -0.3), Some(0.0), 0.02),
+            Verdict::Unchanged,
+            "only the median got faster: the baseline ran in a slow phase"
+        );
+        assert_eq!(verdict(true, None, fast, 0.02), Verdict::Unchanged);
     }
 }

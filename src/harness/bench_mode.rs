@@ -87,6 +87,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     });
 
     let mut results = Vec::with_capacity(to_run.len());
+    let mut ended = Vec::with_capacity(to_run.len());
     let mut hung = Vec::new();
     for bench in &to_run {
         reporter.bench_started(&bench.id);
@@ -112,6 +113,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         reporter.bench_finished(&result);
         progress.bench_finished();
         results.push(result);
+        ended.push(Instant::now());
     }
     let summary = RunSummary {
         ok: results.iter().filter(|r| r.status == Status::Ok).count() as u64,
@@ -168,6 +170,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     };
     if let Some(base) = &base {
         gating::compare(&mut report, base, &to_run, resolver);
+        if !cli.harness.no_confirm {
+            gating::confirm(&mut report, base, &to_run, &ended, &mut |bench| {
+                measure_one(bench, resolver, calibration, preflight.instruments)
+            });
+        }
     }
     if cli.harness.gate {
         report.gate = Some(gating::gate(&report));

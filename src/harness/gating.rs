@@ -1,14 +1,15 @@
 //! The baseline workflow of a bench-mode run: load `--baseline` before measuring (so a bad one
-//! fails fast with exit 2), compare after, decide `--gate`, print both, and save
-//! `--save-baseline` when every benchmark ran.
+//! fails fast with exit 2), compare after, re-measure what was flagged, decide `--gate`, print
+//! both, and save `--save-baseline` when every benchmark ran.
 
 use crate::cli::Cli;
 use crate::config::Resolver;
 use crate::gate::compare;
 use crate::registry::Benchmark;
 use crate::store::report::GateResult;
-use crate::store::{RunReport, Status, baseline};
+use crate::store::{BenchResult, RunReport, Status, baseline};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Loads `--baseline NAME` for `target`, if given.
 pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunReport)>, String> {
@@ -44,6 +45,72 @@ pub fn compare(
         r.comparison = c;
     }
     report.baseline = Some(info);
+}
+
+/// The least time between a flagged benchmark's first measurement and its re-measurement: the
+/// machine's slow phases last about a second or more (docs/accuracy.md), so a re-measurement
+/// right after the first would often fall into the same one.
+pub const CONFIRM_GAP: Duration = Duration::from_secs(2);
+
+/// Re-measures each benchmark of `report` found regressed or improved, at least
+/// [`CONFIRM_GAP`] after its first measurement ended (`ended[i]` for `report.benchmarks[i]`),
+/// and keeps the verdict only if the re-measurement reaches it too. `measure` measures a
+/// benchmark again.
+pub fn confirm(
+    report: &mut RunReport,
+    base: &(String, RunReport),
+    benches: &[Benchmark],
+    ended: &[Instant],
+    measure: &mut dyn FnMut(&Benchmark) -> BenchResult,
+) {
+    let compared = report.baseline.as_ref().map_or(1, |b| b.compared);
+    let flagged: Vec<usize> = (0..report.benchmarks.len())
+        .filter(|&i| {
+            report.benchmarks[i]
+                .comparison
+                .as_ref()
+                .is_some_and(compare::needs_confirmation)
+        })
+        .collect();
+    if flagged.is_empty() {
+        return;
+    }
+    let ids: Vec<&str> = flagged
+        .iter()
+        .map(|&i| report.benchmarks[i].id.as_str())
+        .collect();
+    eprintln!(
+        "qudag-bench: measuring {} again to confirm its verdict against the baseline",
+        ids.join(", ")
+    );
+    for i in flagged {
+        let id = report.benchmarks[i].id.clone();
+        let (Some(bench), Some(old)) = (
+            benches.iter().find(|b| b.id == id),
+            base.1
+                .benchmarks
+                .iter()
+                .find(|b| b.id == id && b.status == Status::Ok),
+        ) else {
+            continue;
+        };
+        if let Some(wait) = ended
+            .get(i)
+            .and_then(|t| CONFIRM_GAP.checked_sub(t.elapsed()))
+        {
+            std::thread::sleep(wait);
+        }
+        let again = measure(bench);
+        if again.status != Status::Ok {
+            eprintln!(
+                "warning: {id}: the re-measurement did not complete ({}); the first verdict stays",
+                again.error.as_deref().unwrap_or("no error text")
+            );
+        }
+        if let Some(c) = report.benchmarks[i].comparison.as_mut() {
+            compare::confirm(c, old, &again, compared);
+        }
+    }
 }
 
 /// The gate's decision for `report`.

@@ -15,11 +15,14 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
-/// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs`.
+/// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs, fastest +1.10%`.
 fn change_text(c: &crate::gate::compare::Comparison) -> String {
+    let fastest = c
+        .fastest_change
+        .map_or(String::new(), |f| format!(", fastest {:+.2}%", 100.0 * f));
     match (c.change, c.change_ci, c.baseline_median_ns) {
         (Some(ch), Some(ci), Some(m0)) => format!(
-            "{:>+7.2}% [{:+.2}%, {:+.2}%] from {}",
+            "{:>+7.2}% [{:+.2}%, {:+.2}%] from {}{fastest}",
             100.0 * ch,
             100.0 * ci.lower,
             100.0 * ci.upper,
@@ -27,6 +30,18 @@ fn change_text(c: &crate::gate::compare::Comparison) -> String {
         ),
         _ => String::new(),
     }
+}
+
+/// What the re-measurement of a flagged benchmark found.
+fn confirmation_text(again: &crate::gate::compare::Confirmation) -> String {
+    let pct = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{:+.2}%", 100.0 * v));
+    format!(
+        "measured again: {} [{}, {}], fastest {}",
+        pct(again.change),
+        pct(again.change_ci.map(|i| i.lower)),
+        pct(again.change_ci.map(|i| i.upper)),
+        pct(again.fastest_change)
+    )
 }
 
 /// Markdown table of the comparison in `report`.
@@ -37,7 +52,7 @@ pub fn markdown(report: &RunReport) -> String {
             "#### `{}` against baseline `{}`\n\n",
             report.bench_target, info.name
         ));
-        out.push_str("| benchmark | verdict | change | 95% CI | baseline median |\n|---|---|---:|---:|---:|\n");
+        out.push_str("| benchmark | verdict | change | 95% CI | fastest samples | baseline median |\n|---|---|---:|---:|---:|---:|\n");
         for r in &report.benchmarks {
             let Some(c) = &r.comparison else { continue };
             let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:+.2}%", 100.0 * v));
@@ -45,16 +60,17 @@ pub fn markdown(report: &RunReport) -> String {
                 format!("{:+.2}% to {:+.2}%", 100.0 * i.lower, 100.0 * i.upper)
             });
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} |\n",
+                "| `{}` | {} | {} | {} | {} | {} |\n",
                 r.id,
                 verdict_word(c.verdict),
                 pct(c.change),
                 ci,
+                pct(c.fastest_change),
                 c.baseline_median_ns.map_or(String::new(), time)
             ));
         }
         for id in &info.missing {
-            out.push_str(&format!("| `{id}` | missing | | | |\n"));
+            out.push_str(&format!("| `{id}` | missing | | | | |\n"));
         }
     }
     out
@@ -83,6 +99,19 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
             let change = change_text(c);
             let verdict = verdict_word(c.verdict);
             let _ = writeln!(out, "  {:<width$}  {verdict:<9}  {change}", r.id);
+            if let Some(again) = &c.confirmation {
+                let _ = writeln!(
+                    out,
+                    "  {:<width$}  {:<9}  {}",
+                    "",
+                    if again.confirmed {
+                        "confirmed"
+                    } else {
+                        "refuted"
+                    },
+                    confirmation_text(again)
+                );
+            }
         }
         for id in &info.missing {
             let _ = writeln!(

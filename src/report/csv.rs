@@ -55,6 +55,7 @@ pub const SUMMARY_HEADER: &[&str] = &[
     "alloc_bytes_per_iter",
     "peak_rss_bytes",
     "wall_time_s",
+    "fastest_change",
 ];
 
 /// The columns of the raw-sample table, in order.
@@ -210,5 +211,6 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         num(r.alloc.map(|a| a.bytes_per_iter)),
         int(r.system.as_ref().map(|s| s.summary.peak_rss_bytes)),
         r.wall_time_s.to_string(),
+        num(c.and_then(|c| c.fastest_change)),
     ]
 }

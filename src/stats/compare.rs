@@ -1,6 +1,6 @@
 //! Comparing two runs of a benchmark: the Mann-Whitney U test (rank-based, so heavy timing
-//! tails do not sway it), a percentile-bootstrap interval of the ratio of medians, and Holm's
-//! step-down correction for testing many benchmarks at once.
+//! tails do not sway it), a percentile-bootstrap interval of the ratio of medians, the change
+//! of the fastest samples, and Holm's step-down correction for testing many benchmarks at once.
 
 use super::bootstrap::Interval;
 use super::summary::quantile_sorted;
@@ -83,6 +83,28 @@ pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval 
     }
 }
 
+/// The quantile of per-iteration times that stands for a run's fastest samples.
+pub const FASTEST_QUANTILE: f64 = 0.01;
+
+/// Relative change of the [`FASTEST_QUANTILE`] of per-iteration times, `q(new) / q(base) - 1`
+/// (`None` if either side is empty or the base quantile is not positive).
+///
+/// Why: each sample averages many iterations, so a change in the code moves every sample, the
+/// fastest too, while a phase in which the machine runs the code slower (DESIGN.md §3,
+/// docs/gating.md) moves the median but leaves some fast samples in nearly every run.
+pub fn fastest_change(base: &[f64], new: &[f64]) -> Option<f64> {
+    if base.is_empty() || new.is_empty() {
+        return None;
+    }
+    let q = |values: &[f64]| {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        quantile_sorted(&sorted, FASTEST_QUANTILE)
+    };
+    let (qb, qn) = (q(base), q(new));
+    (qb > 0.0).then(|| qn / qb - 1.0)
+}
+
 fn median(buf: &mut [f64]) -> f64 {
     buf.sort_unstable_by(f64::total_cmp);
     quantile_sorted(buf, 0.5)
@@ -126,6 +148,25 @@ mod tests {
         }
         let (_, p) = mann_whitney(&[5.0; 10], &[5.0; 10]);
         assert_eq!(p, 1.0, "identical constant samples");
+    }
+
+    #[test]
+    fn fastest_change_matches_numpy_and_ignores_a_slow_phase() {
+        let got = fastest_change(NORMAL_X, NORMAL_Y).unwrap();
+        assert!((got - NORMAL_FASTEST_CHANGE).abs() < 1e-12, "{got}");
+        // Three quarters of the samples taken 40% slower (a slow phase): the median moves by
+        // 40%, the fastest samples not at all. The same code 5% slower moves both.
+        let base: Vec<f64> = (0..400).map(|i| 100.0 + (i % 17) as f64 * 0.1).collect();
+        let phase: Vec<f64> = base
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i % 4 == 0 { *v } else { v * 1.4 })
+            .collect();
+        assert_eq!(fastest_change(&base, &phase), Some(0.0));
+        let slower: Vec<f64> = base.iter().map(|v| v * 1.05).collect();
+        assert!((fastest_change(&base, &slower).unwrap() - 0.05).abs() < 1e-12);
+        assert_eq!(fastest_change(&[], &base), None);
+        assert_eq!(fastest_change(&[0.0], &base), None);
     }
 
     #[test]

@@ -265,7 +265,7 @@ fn comparison(out: &mut String, report: &RunReport) {
         );
     }
     out.push_str(
-        r#"<table class="matrix"><tr><th class="id">benchmark</th><th>baseline median</th><th>median</th><th>change</th><th>95% CI</th><th>p (Holm)</th><th>verdict</th></tr>"#,
+        r#"<table class="matrix"><tr><th class="id">benchmark</th><th>baseline median</th><th>median</th><th>change</th><th>95% CI</th><th>fastest samples</th><th>p (Holm)</th><th>verdict</th></tr>"#,
     );
     for r in &report.benchmarks {
         let Some(c) = &r.comparison else { continue };
@@ -273,7 +273,7 @@ fn comparison(out: &mut String, report: &RunReport) {
         let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:+.2}%", 100.0 * v));
         let _ = write!(
             out,
-            r#"<tr><td class="id">{}</td><td>{}</td><td>{}</td><td class="{class}">{}</td><td class="{class}">{}</td><td>{}</td><td class="{class}">{class}</td></tr>"#,
+            r#"<tr><td class="id">{}</td><td>{}</td><td>{}</td><td class="{class}">{}</td><td class="{class}">{}</td><td>{}</td><td>{}</td><td class="{class}">{class}</td></tr>"#,
             html(&r.id),
             c.baseline_median_ns.map_or(String::new(), time),
             r.time_ns.as_ref().map_or(String::new(), |t| time(t.median)),
@@ -283,6 +283,7 @@ fn comparison(out: &mut String, report: &RunReport) {
                 100.0 * i.lower,
                 100.0 * i.upper
             )),
+            pct(c.fastest_change),
             c.p_value.map_or(String::new(), |p| format!(
                 "{p:.3}{}",
                 if c.significant { " *" } else { "" }
