@@ -5,6 +5,11 @@ mod common;
 use common::*;
 
 fn run(home: &std::path::Path, args: &[&str], work: &str) -> Run {
+    run_with(home, args, &[("QUDAG_FIXTURE_WORK", work)])
+}
+
+/// `tunable` alone, with short warmup and measurement, and `env` for the fixture.
+fn run_with(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut all = vec![
         "--bench",
         "--exact",
@@ -15,7 +20,7 @@ fn run(home: &std::path::Path, args: &[&str], work: &str) -> Run {
         "100ms",
     ];
     all.extend_from_slice(args);
-    run_bench("work", &all, home, &[("QUDAG_FIXTURE_WORK", work)])
+    run_bench("work", &all, home, env)
 }
 
 #[test]
@@ -101,20 +106,9 @@ fn a_re_measurement_refutes_a_verdict_that_only_the_first_measurement_showed() {
             json.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
-        let mut all = vec![
-            "--bench",
-            "--exact",
-            "tunable",
-            "--warmup-time",
-            "20ms",
-            "--measure-time",
-            "100ms",
-        ];
-        all.extend_from_slice(&args);
-        let r = run_bench(
-            "work",
-            &all,
+        let r = run_with(
             home.path(),
+            &args,
             &[
                 ("QUDAG_FIXTURE_WORK", "1000"),
                 ("QUDAG_FIXTURE_FIRST_WORK", "3000"),
