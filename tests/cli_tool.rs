@@ -44,7 +44,7 @@ fn compare_and_history_over_real_runs() {
         ],
     );
     assert_eq!(code, 3, "{out}\n{err}");
-    assert_contains(&out, "tunable regressed: +");
+    assert_contains(&out, "tunable regressed: fastest samples +");
     let (code, out, _) = tool(h, &["compare", "main", "latest", "--format", "markdown"]);
     assert_eq!(code, 0, "without --gate the exit code is 0");
     assert_contains(&out, "| `tunable` | REGRESSED |");

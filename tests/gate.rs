@@ -59,7 +59,7 @@ fn save_then_unchanged_passes_and_three_times_the_work_fails_the_gate() {
     );
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert_contains(&r.stdout, "REGRESSED");
-    assert_contains(&r.stdout, "tunable regressed: +");
+    assert_contains(&r.stdout, "tunable regressed: fastest samples +");
     let report = read_json(&json);
     assert_valid(&report);
     let b = &report["benchmarks"][0];
@@ -264,7 +264,7 @@ fn load_baseline_compares_two_saved_baselines_without_running() {
         &[],
     );
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
-    assert_contains(&r.stdout, "tunable regressed: +");
+    assert_contains(&r.stdout, "tunable regressed: fastest samples +");
     assert_eq!(
         std::fs::read(&results).unwrap(),
         latest,

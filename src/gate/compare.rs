@@ -1,9 +1,13 @@
-//! A run against a baseline: per benchmark the change of the median with a bootstrap interval,
-//! a Mann-Whitney p-value and the change of the fastest samples, then a verdict that needs
-//! significance (Holm-corrected over the benchmarks compared), the whole interval beyond the
-//! noise threshold, and the fastest samples moved beyond it the same way.
+//! A run against a baseline: per benchmark the change of the median and of the fastest samples,
+//! each with a bootstrap interval, and a Mann-Whitney p-value; then a verdict that needs
+//! significance (Holm-corrected over the benchmarks compared), the whole interval of the
+//! fastest samples' change beyond the noise threshold, the median moved the same way, and a
+//! re-measurement that agrees.
 
-use crate::stats::compare::{fastest_change, holm, mann_whitney, median_ratio_interval};
+use crate::stats::compare::{
+    FASTEST_QUANTILE, fastest_change, holm, mann_whitney, median_ratio_interval,
+    quantile_ratio_interval,
+};
 use crate::stats::{Interval, per_iteration};
 use crate::store::{BenchResult, RunReport, Status};
 use serde::{Deserialize, Serialize};
@@ -15,8 +19,8 @@ pub const ALPHA: f64 = 0.05;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Significantly slower, the whole interval and the fastest samples beyond the noise
-    /// threshold.
+    /// Significantly slower: the fastest samples' whole interval beyond the noise threshold,
+    /// the median slower too, and confirmed by a re-measurement.
     Regressed,
     /// Significantly faster, likewise.
     Improved,
@@ -43,6 +47,9 @@ pub struct Comparison {
     /// absent in reports written before it was recorded.
     #[serde(default)]
     pub fastest_change: Option<f64>,
+    /// 95% bootstrap interval of that change: the interval the verdict is decided on.
+    #[serde(default)]
+    pub fastest_change_ci: Option<Interval>,
     /// Whether the p-value survives Holm's correction at [`ALPHA`].
     pub significant: bool,
     /// The noise threshold applied (fraction).
@@ -64,6 +71,8 @@ pub struct Confirmation {
     pub change_ci: Option<Interval>,
     /// Relative change of the re-measured fastest samples.
     pub fastest_change: Option<f64>,
+    /// Its 95% bootstrap interval.
+    pub fastest_change_ci: Option<Interval>,
     /// Two-sided Mann-Whitney U p-value of the re-measurement.
     pub p_value: Option<f64>,
     /// Whether the re-measurement reached the same verdict (significance at [`ALPHA`] divided
@@ -76,7 +85,17 @@ struct Change {
     change: Option<f64>,
     change_ci: Option<Interval>,
     fastest_change: Option<f64>,
+    fastest_change_ci: Option<Interval>,
     p_value: Option<f64>,
+}
+
+/// `ratio - 1` of a ratio interval, `None` when the bootstrap had nothing to resample.
+fn change_interval(ratio: Interval) -> Option<Interval> {
+    ratio.lower.is_finite().then_some(Interval {
+        lower: ratio.lower - 1.0,
+        upper: ratio.upper - 1.0,
+        level: ratio.level,
+    })
 }
 
 fn per_iter(b: &BenchResult) -> Vec<f64> {
@@ -96,12 +115,9 @@ fn measure_change(old: &BenchResult, new: &BenchResult) -> Change {
     };
     Change {
         change,
-        change_ci: ratio.lower.is_finite().then_some(Interval {
-            lower: ratio.lower - 1.0,
-            upper: ratio.upper - 1.0,
-            level: ratio.level,
-        }),
+        change_ci: change_interval(ratio),
         fastest_change: fastest_change(&a, &b),
+        fastest_change_ci: change_interval(quantile_ratio_interval(&a, &b, FASTEST_QUANTILE, 0.95)),
         p_value: Some(p),
     }
 }
@@ -124,8 +140,8 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     let significant = m.p_value.is_some_and(|p| p <= alpha);
     let again_verdict = verdict(
         significant,
-        m.change_ci,
-        m.fastest_change,
+        m.change,
+        m.fastest_change_ci,
         first.noise_threshold,
     );
     let confirmed = again_verdict == first.verdict;
@@ -133,6 +149,7 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
         change: m.change,
         change_ci: m.change_ci,
         fastest_change: m.fastest_change,
+        fastest_change_ci: m.fastest_change_ci,
         p_value: m.p_value,
         confirmed,
     });
@@ -191,6 +208,7 @@ pub fn compare(
                 change_ci: None,
                 p_value: None,
                 fastest_change: None,
+                fastest_change_ci: None,
                 significant: false,
                 noise_threshold: threshold,
                 confirmation: None,
@@ -206,6 +224,7 @@ pub fn compare(
             change_ci: m.change_ci,
             p_value: m.p_value,
             fastest_change: m.fastest_change,
+            fastest_change_ci: m.fastest_change_ci,
             significant: false,
             noise_threshold: threshold,
             confirmation: None,
@@ -215,7 +234,7 @@ pub fn compare(
     for ((i, _), sig) in tested.iter().zip(significant) {
         let c = out[*i].as_mut().expect("tested results have a comparison");
         c.significant = sig;
-        c.verdict = verdict(sig, c.change_ci, c.fastest_change, c.noise_threshold);
+        c.verdict = verdict(sig, c.change, c.fastest_change_ci, c.noise_threshold);
     }
     let missing = base
         .benchmarks
@@ -236,23 +255,20 @@ pub fn compare(
     (info, out)
 }
 
-/// The verdict from significance, the interval of the change of the median and the change of
-/// the fastest samples against the threshold. The fastest samples keep a phase in which the
-/// machine ran slower (which moves the median of one run but not its fastest samples) from
-/// reading as a regression; see docs/gating.md for the measurements.
+/// The first verdict from significance, the change of the median and the interval of the
+/// change of the fastest samples against the threshold. The fastest samples decide because a
+/// phase in which the machine ran slower moves one run's median but not its fastest samples,
+/// while a change in the code moves both; the median must still move the same way. See
+/// docs/gating.md for the measurements.
 pub fn verdict(
     significant: bool,
-    change_ci: Option<Interval>,
-    fastest_change: Option<f64>,
+    median_change: Option<f64>,
+    fastest_ci: Option<Interval>,
     threshold: f64,
 ) -> Verdict {
-    match (change_ci, fastest_change) {
-        (Some(ci), Some(fast)) if significant && ci.lower > threshold && fast > threshold => {
-            Verdict::Regressed
-        }
-        (Some(ci), Some(fast)) if significant && ci.upper < -threshold && fast < -threshold => {
-            Verdict::Improved
-        }
+    match (median_change, fastest_ci) {
+        (Some(m), Some(ci)) if significant && ci.lower > threshold && m > 0.0 => Verdict::Regressed,
+        (Some(m), Some(ci)) if significant && ci.upper < -threshold && m < 0.0 => Verdict::Improved,
         _ => Verdict::Unchanged,
     }
 }
@@ -298,41 +314,45 @@ mod tests {
     }
 
     #[test]
-    fn verdict_needs_significance_the_whole_interval_and_the_fastest_samples_beyond_the_threshold()
-    {
-        let fast = Some(0.3);
+    fn verdict_needs_significance_the_fastest_interval_beyond_the_threshold_and_the_median_along() {
+        let median = Some(0.3);
         assert_eq!(
-            verdict(true, ci(0.25, 0.35), fast, 0.02),
+            verdict(true, median, ci(0.25, 0.35), 0.02),
             Verdict::Regressed
         );
         assert_eq!(
-            verdict(true, ci(0.01, 0.05), fast, 0.02),
+            verdict(true, median, ci(0.01, 0.05), 0.02),
             Verdict::Unchanged,
             "interval straddles 2%"
         );
         assert_eq!(
-            verdict(false, ci(0.25, 0.35), fast, 0.02),
+            verdict(false, median, ci(0.25, 0.35), 0.02),
             Verdict::Unchanged,
             "not significant"
         );
         assert_eq!(
-            verdict(true, ci(0.25, 0.35), Some(0.019), 0.02),
+            verdict(true, median, ci(-0.005, 0.01), 0.02),
             Verdict::Unchanged,
-            "the fastest samples did not move: a slow phase"
+            "only the median moved: a slow phase"
         );
         assert_eq!(
-            verdict(true, ci(0.25, 0.35), None, 0.02),
+            verdict(true, Some(0.016), ci(0.045, 0.055), 0.02),
+            Verdict::Regressed,
+            "the median moved less than the code: the baseline ran partly in a slow phase"
+        );
+        assert_eq!(
+            verdict(true, Some(-0.01), ci(0.045, 0.055), 0.02),
+            Verdict::Unchanged,
+            "the median went the other way"
+        );
+        assert_eq!(
+            verdict(true, None, ci(0.25, 0.35), 0.02),
             Verdict::Unchanged
         );
         assert_eq!(
-            verdict(true, ci(-0.4, -0.3), Some(-0.3), 0.02),
+            verdict(true, Some(-0.3), ci(-0.4, -0.3), 0.02),
             Verdict::Improved
         );
-        assert_eq!(
-            verdict(true, ci(-0.4, -0.3), Some(0.0), 0.02),
-            Verdict::Unchanged,
-            "only the median got faster: the baseline ran in a slow phase"
-        );
-        assert_eq!(verdict(true, None, fast, 0.02), Verdict::Unchanged);
+        assert_eq!(verdict(true, median, None, 0.02), Verdict::Unchanged);
     }
 }

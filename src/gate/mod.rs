@@ -15,22 +15,23 @@ pub fn decide(report: &RunReport) -> GateResult {
         if let Some(c) = &r.comparison
             && c.verdict == Verdict::Regressed
         {
+            let pct = |v: Option<f64>| 100.0 * v.unwrap_or(f64::NAN);
             let again = c.confirmation.as_ref().map_or(String::new(), |a| {
                 format!(
-                    "; measured again {:+.1}%, fastest samples {:+.1}%",
-                    100.0 * a.change.unwrap_or(0.0),
-                    100.0 * a.fastest_change.unwrap_or(0.0)
+                    "; measured again: fastest samples {:+.1}%, median {:+.1}%",
+                    pct(a.fastest_change),
+                    pct(a.change)
                 )
             });
             reasons.push(format!(
-                "{} regressed: {:+.1}% (95% CI {:+.1}% to {:+.1}%, fastest samples {:+.1}%, \
-                 threshold {:.1}%){again}",
+                "{} regressed: fastest samples {:+.1}% (95% CI {:+.1}% to {:+.1}%, threshold \
+                 {:.1}%), median {:+.1}%{again}",
                 r.id,
-                100.0 * c.change.unwrap_or(0.0),
-                100.0 * c.change_ci.map_or(0.0, |i| i.lower),
-                100.0 * c.change_ci.map_or(0.0, |i| i.upper),
-                100.0 * c.fastest_change.unwrap_or(0.0),
-                100.0 * c.noise_threshold
+                pct(c.fastest_change),
+                pct(c.fastest_change_ci.map(|i| i.lower)),
+                pct(c.fastest_change_ci.map(|i| i.upper)),
+                100.0 * c.noise_threshold,
+                pct(c.change),
             ));
         }
         if let Some(t) = &r.target

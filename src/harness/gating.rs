@@ -80,8 +80,13 @@ pub fn confirm(
         .map(|&i| report.benchmarks[i].id.as_str())
         .collect();
     eprintln!(
-        "qudag-bench: measuring {} again to confirm its verdict against the baseline",
-        ids.join(", ")
+        "qudag-bench: measuring {} again to confirm {} against the baseline",
+        ids.join(", "),
+        if ids.len() == 1 {
+            "its verdict"
+        } else {
+            "their verdicts"
+        }
     );
     for i in flagged {
         let id = report.benchmarks[i].id.clone();

@@ -15,11 +15,17 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
-/// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs, fastest +1.10%`.
+/// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs, fastest +1.10% [+1.00%, +1.20%]`.
 fn change_text(c: &crate::gate::compare::Comparison) -> String {
-    let fastest = c
-        .fastest_change
-        .map_or(String::new(), |f| format!(", fastest {:+.2}%", 100.0 * f));
+    let fastest = match (c.fastest_change, c.fastest_change_ci) {
+        (Some(f), Some(ci)) => format!(
+            ", fastest {:+.2}% [{:+.2}%, {:+.2}%]",
+            100.0 * f,
+            100.0 * ci.lower,
+            100.0 * ci.upper
+        ),
+        _ => String::new(),
+    };
     match (c.change, c.change_ci, c.baseline_median_ns) {
         (Some(ch), Some(ci), Some(m0)) => format!(
             "{:>+7.2}% [{:+.2}%, {:+.2}%] from {}{fastest}",
@@ -36,11 +42,13 @@ fn change_text(c: &crate::gate::compare::Comparison) -> String {
 fn confirmation_text(again: &crate::gate::compare::Confirmation) -> String {
     let pct = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{:+.2}%", 100.0 * v));
     format!(
-        "measured again: {} [{}, {}], fastest {}",
+        "measured again: {} [{}, {}], fastest {} [{}, {}]",
         pct(again.change),
         pct(again.change_ci.map(|i| i.lower)),
         pct(again.change_ci.map(|i| i.upper)),
-        pct(again.fastest_change)
+        pct(again.fastest_change),
+        pct(again.fastest_change_ci.map(|i| i.lower)),
+        pct(again.fastest_change_ci.map(|i| i.upper))
     )
 }
 

@@ -56,6 +56,8 @@ pub const SUMMARY_HEADER: &[&str] = &[
     "peak_rss_bytes",
     "wall_time_s",
     "fastest_change",
+    "fastest_change_ci_lower",
+    "fastest_change_ci_upper",
 ];
 
 /// The columns of the raw-sample table, in order.
@@ -212,5 +214,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         int(r.system.as_ref().map(|s| s.summary.peak_rss_bytes)),
         r.wall_time_s.to_string(),
         num(c.and_then(|c| c.fastest_change)),
+        num(c.and_then(|c| c.fastest_change_ci.map(|i| i.lower))),
+        num(c.and_then(|c| c.fastest_change_ci.map(|i| i.upper))),
     ]
 }

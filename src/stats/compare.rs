@@ -50,6 +50,12 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> (f64, f64) {
 
 /// Percentile-bootstrap interval at `level` of `median(new) / median(base)`, resampling both.
 pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval {
+    quantile_ratio_interval(base, new, 0.5, level)
+}
+
+/// Percentile-bootstrap interval at `level` of `q(new) / q(base)`, where `q` is the `p`
+/// quantile (as [`quantile_sorted`]), resampling both.
+pub fn quantile_ratio_interval(base: &[f64], new: &[f64], p: f64, level: f64) -> Interval {
     let resamples = (3_000_000 / (base.len() + new.len()).max(1)).clamp(500, 2_000);
     let mut rng = fastrand::Rng::with_seed(SEED);
     let mut buf_b = vec![0.0; base.len()];
@@ -62,9 +68,12 @@ pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval 
         for slot in buf_n.iter_mut() {
             *slot = new[rng.usize(..new.len())];
         }
-        let (mb, mn) = (median(&mut buf_b), median(&mut buf_n));
-        if mb > 0.0 {
-            ratios.push(mn / mb);
+        let (qb, qn) = (
+            quantile_unsorted(&mut buf_b, p),
+            quantile_unsorted(&mut buf_n, p),
+        );
+        if qb > 0.0 {
+            ratios.push(qn / qb);
         }
     }
     ratios.sort_by(f64::total_cmp);
@@ -83,6 +92,19 @@ pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval 
     }
 }
 
+/// [`quantile_sorted`] of unsorted, non-empty data, by selection instead of a full sort (the
+/// bootstrap computes thousands of them); reorders `buf`.
+fn quantile_unsorted(buf: &mut [f64], p: f64) -> f64 {
+    let rank = p.clamp(0.0, 1.0) * (buf.len() - 1) as f64;
+    let lo = rank.floor() as usize;
+    let (_, &mut low, above) = buf.select_nth_unstable_by(lo, f64::total_cmp);
+    if rank == lo as f64 || above.is_empty() {
+        return low;
+    }
+    let high = above.iter().copied().fold(f64::INFINITY, f64::min);
+    low + (high - low) * (rank - lo as f64)
+}
+
 /// The quantile of per-iteration times that stands for a run's fastest samples.
 pub const FASTEST_QUANTILE: f64 = 0.01;
 
@@ -91,7 +113,8 @@ pub const FASTEST_QUANTILE: f64 = 0.01;
 ///
 /// Why: each sample averages many iterations, so a change in the code moves every sample, the
 /// fastest too, while a phase in which the machine runs the code slower (DESIGN.md §3,
-/// docs/gating.md) moves the median but leaves some fast samples in nearly every run.
+/// docs/gating.md) moves the median but leaves some fast samples in nearly every run. Its
+/// interval is [`quantile_ratio_interval`] at [`FASTEST_QUANTILE`].
 pub fn fastest_change(base: &[f64], new: &[f64]) -> Option<f64> {
     if base.is_empty() || new.is_empty() {
         return None;
@@ -103,11 +126,6 @@ pub fn fastest_change(base: &[f64], new: &[f64]) -> Option<f64> {
     };
     let (qb, qn) = (q(base), q(new));
     (qb > 0.0).then(|| qn / qb - 1.0)
-}
-
-fn median(buf: &mut [f64]) -> f64 {
-    buf.sort_unstable_by(f64::total_cmp);
-    quantile_sorted(buf, 0.5)
 }
 
 /// Holm's step-down procedure: which of `p_values` are significant at family-wise level
@@ -167,6 +185,43 @@ mod tests {
         assert!((fastest_change(&base, &slower).unwrap() - 0.05).abs() < 1e-12);
         assert_eq!(fastest_change(&[], &base), None);
         assert_eq!(fastest_change(&[0.0], &base), None);
+    }
+
+    #[test]
+    fn selection_gives_the_same_quantiles_as_sorting() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for n in [1, 2, 3, 10, 101, 1000] {
+            let values: Vec<f64> = (0..n).map(|_| rng.f64() * 100.0).collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 0.01, 0.25, 0.5, 0.9, 1.0] {
+                let mut buf = values.clone();
+                assert_eq!(
+                    quantile_unsorted(&mut buf, p),
+                    quantile_sorted(&sorted, p),
+                    "n {n} p {p}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fastest_interval_brackets_a_shift_and_not_a_slow_phase() {
+        let base: Vec<f64> = (0..400).map(|i| 100.0 + (i % 17) as f64 * 0.1).collect();
+        let slower: Vec<f64> = base.iter().map(|v| v * 1.05).collect();
+        let ci = quantile_ratio_interval(&base, &slower, FASTEST_QUANTILE, 0.95);
+        assert!(ci.lower <= 1.05 && 1.05 <= ci.upper, "{ci:?}");
+        assert!(ci.lower > 1.04, "{ci:?}");
+        // Three quarters of the samples 40% slower: the interval of the fastest samples stays
+        // at no change, the median's moves far beyond it.
+        let phase: Vec<f64> = base
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i % 4 == 0 { *v } else { v * 1.4 })
+            .collect();
+        let ci = quantile_ratio_interval(&base, &phase, FASTEST_QUANTILE, 0.95);
+        assert!(ci.lower <= 1.0 && ci.upper < 1.01, "{ci:?}");
+        assert!(median_ratio_interval(&base, &phase, 0.95).lower > 1.3);
     }
 
     #[test]

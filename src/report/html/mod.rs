@@ -249,10 +249,16 @@ fn comparison(out: &mut String, report: &RunReport) {
         .iter()
         .filter_map(|r| {
             let c = r.comparison.as_ref()?;
+            // The fastest samples' change decides the verdict; reports written before it was
+            // recorded have only the median's.
+            let (change, ci) = match (c.fastest_change, c.fastest_change_ci) {
+                (Some(f), Some(ci)) => (f, ci),
+                _ => (c.change?, c.change_ci?),
+            };
             Some(ChangeRow {
                 id: &r.id,
-                change: c.change?,
-                ci: c.change_ci.map(|i| (i.lower, i.upper))?,
+                change,
+                ci: (ci.lower, ci.upper),
                 verdict: c.verdict,
                 threshold: c.noise_threshold,
             })
@@ -261,7 +267,8 @@ fn comparison(out: &mut String, report: &RunReport) {
     if let Some(svg) = charts::changes(&rows) {
         let _ = write!(
             out,
-            "<figure><figcaption>Change of the median per benchmark</figcaption>{svg}</figure>"
+            "<figure><figcaption>Change of the fastest samples per benchmark, with the 95% \
+             interval the verdict is decided on</figcaption>{svg}</figure>"
         );
     }
     out.push_str(
