@@ -97,8 +97,10 @@ fn section(out: &mut String, report: &RunReport) {
         }
         out.push_str(&format!(
             "\nAgainst baseline {} ({}): a change counts when it is significant (Mann-Whitney U, \
-             Holm-corrected over {} benchmarks at alpha {}) and its whole 95% interval lies \
-             beyond the noise threshold.\n",
+             Holm-corrected over {} benchmarks at alpha {}), the whole 95% interval of the \
+             fastest samples' change lies beyond the noise threshold, the median moved the \
+             same way, and, where it was measured again at the end of the run, that second \
+             measurement agrees.\n",
             markdown_code(&b.name),
             markdown_cell(&b.started_at),
             b.compared,
@@ -150,9 +152,13 @@ fn change_cell(c: Option<&crate::gate::compare::Comparison>) -> String {
         Verdict::Unchanged => "unchanged",
         Verdict::New => return "new".into(),
     };
+    // The fastest samples' change is what the verdict is decided on (docs/gating.md).
+    let fastest = c
+        .fastest_change
+        .map_or(String::new(), |f| format!(", fastest {:+.2}%", 100.0 * f));
     match (c.change, c.change_ci) {
         (Some(ch), Some(ci)) => format!(
-            "{word} {:+.2}% ({:+.2}% to {:+.2}%)",
+            "{word} {:+.2}% ({:+.2}% to {:+.2}%){fastest}",
             100.0 * ch,
             100.0 * ci.lower,
             100.0 * ci.upper

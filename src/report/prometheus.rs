@@ -101,11 +101,7 @@ pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u6
         "Latency percentiles per iteration (granularity iteration) or of per-sample means (sample)",
         Some(Unit::Seconds),
     );
-    let mut median = Metric::new(
-        "median",
-        "Median time per iteration, the estimate baselines are compared on",
-        Some(Unit::Seconds),
-    );
+    let mut median = Metric::new("median", "Median time per iteration", Some(Unit::Seconds));
     let mut throughput = Metric::new(
         "throughput",
         "Throughput at the median time, units (label unit) per second",

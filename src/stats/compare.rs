@@ -119,11 +119,7 @@ pub fn fastest_change(base: &[f64], new: &[f64]) -> Option<f64> {
     if base.is_empty() || new.is_empty() {
         return None;
     }
-    let q = |values: &[f64]| {
-        let mut sorted = values.to_vec();
-        sorted.sort_unstable_by(f64::total_cmp);
-        quantile_sorted(&sorted, FASTEST_QUANTILE)
-    };
+    let q = |values: &[f64]| quantile_unsorted(&mut values.to_vec(), FASTEST_QUANTILE);
     let (qb, qn) = (q(base), q(new));
     (qb > 0.0).then(|| qn / qb - 1.0)
 }

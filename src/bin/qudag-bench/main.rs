@@ -43,7 +43,8 @@ struct Args {
 enum Command {
     /// Paired, interleaved A/B of two builds' bench binaries: exit 3 on a confirmed regression.
     Ab(ab::AbArgs),
-    /// Compare NEW with OLD: per benchmark the change of the median, its 95% CI and a verdict.
+    /// Compare NEW with OLD: per benchmark the change of the median and of the fastest samples,
+    /// their 95% CIs and a verdict.
     Compare {
         /// A report file, a baseline name or `latest`.
         old: String,

@@ -229,8 +229,10 @@ fn comparison(out: &mut String, report: &RunReport) {
     let _ = write!(
         out,
         "<h3>Against baseline {}</h3><p class=\"meta\">baseline run {} of {}; {} compared, \
-         Mann-Whitney U with Holm's correction at alpha {}; a verdict needs significance and the \
-         whole 95% interval beyond the noise threshold (shaded).</p>",
+         Mann-Whitney U with Holm's correction at alpha {}; a verdict needs significance, the \
+         whole 95% interval of the fastest samples' change beyond the noise threshold (shaded), \
+         the median moved the same way, and, where the benchmark was measured again, that \
+         second measurement agreeing.</p>",
         html(&info.name),
         html(&info.run_id),
         html(&info.started_at),
