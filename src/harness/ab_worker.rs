@@ -123,7 +123,7 @@ impl ExternalDriver for StdioDriver {
                     ));
                 }
                 Some(Ok(Command::Close)) => return,
-                Some(Ok(Command::Quit)) | None => std::process::exit(EXIT_OK),
+                Some(Ok(Command::Quit)) | None => super::exit_guard::exit(EXIT_OK),
                 Some(Ok(Command::Open(_))) => {
                     send(&Reply::Failed("a benchmark is already open".into()))
                 }
@@ -149,6 +149,6 @@ fn send(reply: &Reply) {
         .and_then(|()| out.flush())
         .is_err()
     {
-        std::process::exit(EXIT_OK);
+        super::exit_guard::exit(EXIT_OK);
     }
 }

@@ -3,6 +3,7 @@
 //! report to `$QUDAG_BENCH_HOME/results/<target>.json` and to `--json`.
 
 use super::exec::{self, GRACE, Outcome};
+use super::journal::Journal;
 use super::select::Selection;
 use super::test_mode::NO_TIMING_CALL;
 use super::{EXIT_FAILED, EXIT_GATE, EXIT_OK, EXIT_USAGE, Target, gating};
@@ -20,131 +21,156 @@ use crate::report::terminal::PrettyReporter;
 use crate::report::{Reporter, StartInfo};
 use crate::stats::{Granularity, analyze, per_iteration, percentiles};
 use crate::store::report::{
-    EffectiveSettings, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
+    EffectiveSettings, Incomplete, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths, progress};
+use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
+
+/// What bench mode needs from before the first benchmark until the last write.
+struct Setup {
+    home: PathBuf,
+    valgrind: Option<String>,
+    base: Option<(String, RunReport)>,
+    history: Option<PathBuf>,
+}
 
 /// Measures the selection; returns the exit code.
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
     let started_at = SystemTime::now();
     let start = Instant::now();
+    let registered = selection.registered.clone();
     let (to_run, ignored, filtered_out) = selection.filtered(cli);
-    let json_to_stdout = cli.harness.json.as_deref() == Some("-");
-    let out: Box<dyn Write> = if json_to_stdout {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::stdout())
-    };
-    let mut reporter: Box<dyn Reporter> = match cli.harness.output_format {
-        OutputFormat::Pretty => Box::new(PrettyReporter::new(out, cli.harness.verbose)),
-        OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
-    };
-    if crate::report::progress_line::enabled(cli) {
-        reporter = Box::new(crate::report::progress_line::ProgressReporter::new(
-            reporter,
-        ));
-    }
-
-    let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
-        None => None,
-        Some(Ok(version)) => Some(version),
-        Some(Err(e)) => {
-            eprintln!("error: --instructions: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let home = paths::home();
-    let base = match gating::load(cli, &home, target.crate_name) {
-        Ok(b) => b,
+    let setup = match prepare(cli, target) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
-    let history = (!cli.harness.no_history).then(|| history::path(&home));
-    if let Some(path) = &history
-        && let Err(e) = history::open(path)
-    {
-        eprintln!("error: {e}");
-        return EXIT_USAGE;
-    }
-    let exe = std::env::current_exe().unwrap_or_default();
+    let mut reporter = reporter(cli);
     let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
+    let mut report = header(cli, resolver, target, started_at, &preflight, calibration);
+    report.incomplete = Some(Incomplete {
+        pid: std::process::id(),
+        selected: to_run.len() as u64,
+    });
+    report.summary.ignored = ignored.len() as u64;
+    report.summary.filtered_out = filtered_out;
+    let mut journal = match Journal::start(&setup.home, &report, setup.history.as_deref()) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
-    let run_id = run_id(started_at);
-    let mut progress = progress::Publisher::start(&home, target.crate_name, &run_id, ids.len());
     reporter.start(&StartInfo {
         ids: &ids,
         ignored: &ignored_ids,
         precision_ns: calibration.precision_ns,
         overhead_ns: calibration.overhead_ns,
     });
-
-    let mut results = Vec::with_capacity(to_run.len());
-    let mut ended = Vec::with_capacity(to_run.len());
-    let mut hung = Vec::new();
-    for bench in &to_run {
-        reporter.bench_started(&bench.id);
-        progress.bench_started(&bench.id);
-        let mut result = measure_one(bench, resolver, calibration, preflight.instruments);
-        if result.status == Status::Ok
-            && let Some((expression, target)) = resolver.target(bench)
-        {
-            result.target = Some(results::target(expression, target, &result));
+    let measure =
+        |bench: &Benchmark| measure_one(bench, resolver, calibration, preflight.instruments);
+    let ended = measure_all(
+        &to_run,
+        &mut report,
+        &mut journal,
+        &mut *reporter,
+        &|bench| {
+            let mut result = measure(bench);
+            finish_result(&mut result, bench, resolver, setup.valgrind.as_deref());
+            result
+        },
+    );
+    reporter.finish(&report.benchmarks, &report.summary, start.elapsed());
+    if let Some(base) = &setup.base {
+        gating::compare(&mut report, base, &to_run, resolver);
+        if !cli.harness.no_confirm {
+            gating::confirm(&mut report, base, &to_run, &ended, &mut |bench| {
+                measure(bench)
+            });
         }
-        if let (Some(version), Some(time)) = (&valgrind, &result.time_ns) {
-            let iterations = callgrind::iterations_for(time.median);
-            result.instructions = Some(callgrind::count(&exe, &bench.id, iterations, version));
-        }
-        if result.status == Status::Timeout
-            && result
-                .error
-                .as_deref()
-                .is_some_and(|e| e.contains("abandoned"))
-        {
-            hung.push(bench.id.clone());
-        }
-        reporter.bench_finished(&result);
-        progress.bench_finished();
-        results.push(result);
-        ended.push(Instant::now());
     }
-    let summary = RunSummary {
-        ok: results.iter().filter(|r| r.status == Status::Ok).count() as u64,
-        failed: results
-            .iter()
-            .filter(|r| r.status == Status::Failed)
-            .count() as u64,
-        timeout: results
-            .iter()
-            .filter(|r| r.status == Status::Timeout)
-            .count() as u64,
-        ignored: ignored.len() as u64,
-        filtered_out,
-        targets_met: count_targets(&results, true),
-        targets_missed: count_targets(&results, false),
+    if cli.harness.gate {
+        report.gate = Some(gating::gate(&report));
+    }
+    report.incomplete = None;
+    report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    crate::report::comparison::print(&mut *console(cli), &report);
+    let write_failed = write_all(cli, target, &setup, &report, journal, &registered);
+    exit_status(&report, write_failed)
+}
+
+/// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
+/// `--baseline` must load, `--save-baseline` must not replace an unreadable baseline, the
+/// history must be a qudag-bench history.
+fn prepare(cli: &Cli, target: Target) -> Result<Setup, String> {
+    let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
+        None => None,
+        Some(Ok(version)) => Some(version),
+        Some(Err(e)) => return Err(format!("--instructions: {e}")),
     };
-    reporter.finish(&results, &summary, start.elapsed());
-    if !hung.is_empty() {
-        eprintln!(
-            "warning: {} kept running after the timeout; measurements taken after it shared the \
-             CPU with it",
-            hung.join(", ")
-        );
+    let home = paths::home();
+    let base = gating::load(cli, &home, target.crate_name)?;
+    gating::check_save(cli, &home, target.crate_name)?;
+    let history = (!cli.harness.no_history).then(|| history::path(&home));
+    if let Some(path) = &history {
+        history::open(path)?;
     }
+    Ok(Setup {
+        home,
+        valgrind,
+        base,
+        history,
+    })
+}
 
-    let mut report = RunReport {
+/// Where the human-readable output goes: stderr when stdout carries `--json -`.
+fn console(cli: &Cli) -> Box<dyn Write> {
+    if cli.harness.json.as_deref() == Some("-") {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    }
+}
+
+/// The reporter for `--output-format`, with the progress line when it is on.
+fn reporter(cli: &Cli) -> Box<dyn Reporter> {
+    let out = console(cli);
+    let reporter: Box<dyn Reporter> = match cli.harness.output_format {
+        OutputFormat::Pretty => Box::new(PrettyReporter::new(out, cli.harness.verbose)),
+        OutputFormat::Bencher => Box::new(LibtestReporter::new(out)),
+    };
+    if crate::report::progress_line::enabled(cli) {
+        return Box::new(crate::report::progress_line::ProgressReporter::new(
+            reporter,
+        ));
+    }
+    reporter
+}
+
+/// The run report before any benchmark: who, where, how configured.
+fn header(
+    cli: &Cli,
+    resolver: &Resolver,
+    target: Target,
+    started_at: SystemTime,
+    preflight: &preflight::Preflight,
+    calibration: Calibration,
+) -> RunReport {
+    let started = humantime::format_rfc3339_millis(started_at).to_string();
+    RunReport {
         schema: SCHEMA_ID.to_string(),
-        run_id,
+        run_id: run_id(started_at),
         bench_target: target.crate_name.to_string(),
-        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
-        finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        started_at: started.clone(),
+        finished_at: started,
         environment: environment::collect(
             Path::new(target.manifest_dir),
             target.debug_assertions,
@@ -162,70 +188,124 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             suites: cli.harness.suite.clone(),
             tags: cli.harness.tag.clone(),
         },
-        benchmarks: results,
-        summary,
+        benchmarks: Vec::new(),
+        summary: RunSummary::default(),
         baseline: None,
         gate: None,
         run_group: cli.harness.run_group.clone(),
-    };
-    if let Some(base) = &base {
-        gating::compare(&mut report, base, &to_run, resolver);
-        if !cli.harness.no_confirm {
-            gating::confirm(&mut report, base, &to_run, &ended, &mut |bench| {
-                measure_one(bench, resolver, calibration, preflight.instruments)
-            });
+        incomplete: None,
+    }
+}
+
+/// Measures `to_run` one at a time into `report`, keeping the journal and the reporter up to
+/// date after each; returns when each benchmark's measurement ended.
+fn measure_all(
+    to_run: &[Benchmark],
+    report: &mut RunReport,
+    journal: &mut Journal,
+    reporter: &mut dyn Reporter,
+    measure: &dyn Fn(&Benchmark) -> BenchResult,
+) -> Vec<Instant> {
+    let mut ended = Vec::with_capacity(to_run.len());
+    let mut hung = Vec::new();
+    for bench in to_run {
+        reporter.bench_started(&bench.id);
+        journal.bench_started(&bench.id);
+        let result = measure(bench);
+        if result.status == Status::Timeout
+            && result
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains(ABANDONED))
+        {
+            hung.push(bench.id.clone());
         }
+        reporter.bench_finished(&result);
+        report.benchmarks.push(result);
+        count(report);
+        journal.bench_finished(report);
+        ended.push(Instant::now());
     }
-    if cli.harness.gate {
-        report.gate = Some(gating::gate(&report));
+    if !hung.is_empty() {
+        eprintln!(
+            "warning: {} kept running after the timeout; measurements taken after it shared the \
+             CPU with it",
+            hung.join(", ")
+        );
     }
-    let mut out: Box<dyn Write> = if json_to_stdout {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::stdout())
-    };
-    crate::report::comparison::print(&mut *out, &report);
-    let mut write_failed = false;
-    // A run that selected nothing (say, `cargo bench -- FILTER` in the other targets) keeps
-    // the target's latest results instead of replacing them with an empty report.
-    let results_file = (!report.benchmarks.is_empty()).then(|| {
-        paths::results_file(&home, target.crate_name)
-            .display()
-            .to_string()
-    });
-    // `--json` always describes this run, even an empty one: it says what was selected.
-    let json_dest = cli
-        .harness
-        .json
-        .as_deref()
-        .map(|d| super::outputs::expand(d, target.crate_name));
-    for dest in [results_file, json_dest].into_iter().flatten() {
-        if let Err(e) = json::write(&report, &dest) {
-            eprintln!("error: {e}");
-            write_failed = true;
-        }
-    }
-    if let Some(path) = &history
-        && !report.benchmarks.is_empty()
-        && let Err(e) = history::record(path, &report)
+    ended
+}
+
+/// Adds what comes after the timing: the performance target and callgrind's count.
+fn finish_result(
+    result: &mut BenchResult,
+    bench: &Benchmark,
+    resolver: &Resolver,
+    valgrind: Option<&str>,
+) {
+    if result.status == Status::Ok
+        && let Some((expression, target)) = resolver.target(bench)
     {
-        eprintln!("error: {e}");
-        write_failed = true;
+        result.target = Some(results::target(expression, target, result));
     }
-    if let Err(e) = gating::save(cli, &home, &report) {
-        eprintln!("error: {e}");
-        write_failed = true;
+    if let (Some(version), Some(time)) = (valgrind, &result.time_ns) {
+        let exe = std::env::current_exe().unwrap_or_default();
+        let iterations = callgrind::iterations_for(time.median);
+        result.instructions = Some(callgrind::count(&exe, &bench.id, iterations, version));
     }
-    let outputs = match report.benchmarks.is_empty() {
-        true => Vec::new(), // nothing selected here: keep the files of the targets that ran
-        false => super::outputs::write(&cli.harness, &report, history.as_deref()),
+}
+
+/// Recounts the summary's per-status and target counts from `report.benchmarks`.
+fn count(report: &mut RunReport) {
+    let by = |s: Status| report.benchmarks.iter().filter(|r| r.status == s).count() as u64;
+    let (ok, failed, timeout) = (by(Status::Ok), by(Status::Failed), by(Status::Timeout));
+    let targets = |met: bool| {
+        report
+            .benchmarks
+            .iter()
+            .filter(|r| r.target.as_ref().and_then(|t| t.met) == Some(met))
+            .count() as u64
     };
-    for e in outputs {
-        eprintln!("error: {e}");
-        write_failed = true;
+    let (targets_met, targets_missed) = (targets(true), targets(false));
+    let s = &mut report.summary;
+    (s.ok, s.failed, s.timeout) = (ok, failed, timeout);
+    (s.targets_met, s.targets_missed) = (targets_met, targets_missed);
+}
+
+/// Writes the final report to `results/`, the history and `--json`, saves the baseline and
+/// writes the other report files; returns whether any write failed (each error printed).
+fn write_all(
+    cli: &Cli,
+    target: Target,
+    setup: &Setup,
+    report: &RunReport,
+    journal: Journal,
+    registered: &[String],
+) -> bool {
+    let mut errors = journal.finish(report);
+    // `--json` always describes this run, even an empty one: it says what was selected.
+    if let Some(dest) = cli.harness.json.as_deref() {
+        let dest = super::outputs::expand(dest, target.crate_name);
+        errors.extend(json::write(report, &dest).err());
     }
-    progress.finish();
-    if summary.failed + summary.timeout > 0 {
+    errors.extend(gating::save(cli, &setup.home, report, registered).err());
+    if !report.benchmarks.is_empty() {
+        // Nothing selected here: keep the files of the targets that ran.
+        errors.extend(super::outputs::write(
+            &cli.harness,
+            report,
+            setup.history.as_deref(),
+        ));
+    }
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    !errors.is_empty()
+}
+
+/// The exit code: a failed benchmark first, then a failed write, then the gate.
+fn exit_status(report: &RunReport, write_failed: bool) -> i32 {
+    if report.summary.failed + report.summary.timeout > 0 {
         EXIT_FAILED
     } else if write_failed {
         EXIT_USAGE
@@ -294,7 +374,7 @@ fn measure_one(
             guard.cancel();
             result.status = Status::Timeout;
             result.error = Some(format!(
-                "{timeout_text}; the benchmark did not stop and was abandoned"
+                "{timeout_text}; the benchmark did not stop and was {ABANDONED}"
             ));
         }
         Outcome::Returned(f) if !f.timed => result.error = Some(NO_TIMING_CALL.into()),
@@ -357,12 +437,8 @@ fn measure_one(
     result
 }
 
-fn count_targets(results: &[BenchResult], met: bool) -> u64 {
-    results
-        .iter()
-        .filter(|r| r.target.as_ref().and_then(|t| t.met) == Some(met))
-        .count() as u64
-}
+/// The word in a timeout's error that says the benchmark's thread never stopped.
+const ABANDONED: &str = "abandoned";
 
 /// A run id unique enough for one host: start time in ms, process id, and a random suffix.
 fn run_id(started_at: SystemTime) -> String {

@@ -123,19 +123,95 @@ pub fn gate(report: &RunReport) -> GateResult {
     crate::gate::decide(report)
 }
 
-/// Saves `--save-baseline NAME` if every benchmark ran; a failed run never replaces a
-/// baseline.
-pub fn save(cli: &Cli, home: &Path, report: &RunReport) -> Result<(), String> {
+/// Saves `--save-baseline NAME` if every selected benchmark ran. A failed run never replaces
+/// a baseline, and a run that selected nothing saves nothing. A filtered run (FILTER,
+/// `--skip`, `--suite`, `--tag`, ignored benchmarks) updates the benchmarks it measured and
+/// keeps the previous baseline's others that `registered` still holds; it says so.
+pub fn save(
+    cli: &Cli,
+    home: &Path,
+    report: &RunReport,
+    registered: &[String],
+) -> Result<(), String> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
     };
+    baseline::validate_name(name)?;
+    if report.benchmarks.is_empty() {
+        eprintln!(
+            "qudag-bench: not saving baseline `{name}` for {}: no benchmark was selected; the \
+             previous baseline is kept",
+            report.bench_target.escape_debug()
+        );
+        return Ok(());
+    }
     if report.benchmarks.iter().any(|r| r.status != Status::Ok) {
         return Err(format!(
             "not saving baseline `{name}`: some benchmarks failed; the previous baseline is kept"
         ));
     }
-    baseline::save(home, name, report)
-        .map(|path| eprintln!("qudag-bench: saved baseline `{name}` to {}", path.display()))
+    let previous_path = baseline::path(home, name, &report.bench_target);
+    let merged = match previous_path.exists() {
+        false => None,
+        true => {
+            let previous = baseline::load(home, name, &report.bench_target).map_err(|e| {
+                format!("not saving baseline `{name}`: {e}; it is left as it is (remove it, or save under another name)")
+            })?;
+            Some(baseline::merge(&previous, report, registered))
+        }
+    };
+    let to_save = merged.as_ref().map_or(report, |m| &m.report);
+    let path = baseline::save(home, name, to_save)?;
+    eprintln!("qudag-bench: saved baseline `{name}` to {}", path.display());
+    if let Some(m) = &merged {
+        if !m.kept.is_empty() {
+            eprintln!(
+                "qudag-bench: baseline `{name}`: {} benchmark(s) measured now; {} kept from the \
+                 previous baseline because this run did not select them: {}",
+                report.benchmarks.len(),
+                m.kept.len(),
+                list(&m.kept)
+            );
+        }
+        if !m.dropped.is_empty() {
+            eprintln!(
+                "qudag-bench: baseline `{name}`: dropped {} benchmark(s) that {} no longer has: {}",
+                m.dropped.len(),
+                report.bench_target.escape_debug(),
+                list(&m.dropped)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Before measuring: `--save-baseline NAME` has a valid name, and an existing baseline of
+/// that name is readable (a run must not end by refusing to merge into it, nor replace it).
+pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), String> {
+    let Some(name) = &cli.harness.save_baseline else {
+        return Ok(());
+    };
+    baseline::validate_name(name)?;
+    if baseline::path(home, name, target).exists() {
+        baseline::load(home, name, target).map_err(|e| {
+            format!("--save-baseline {name}: {e}; it is left as it is (remove it, or save under another name)")
+        })?;
+    }
+    Ok(())
+}
+
+/// Ids for a message: the first few, then a count.
+fn list(ids: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text: Vec<String> = ids
+        .iter()
+        .take(SHOWN)
+        .map(|i| i.escape_debug().to_string())
+        .collect();
+    if ids.len() > SHOWN {
+        text.push(format!("and {} more", ids.len() - SHOWN));
+    }
+    text.join(", ")
 }
 
 /// `--load-baseline NAME --baseline BASE`: compares two saved baselines of `target` without

@@ -4,7 +4,9 @@
 mod ab_worker;
 mod bench_mode;
 mod exec;
+pub mod exit_guard;
 mod gating;
+mod journal;
 mod outputs;
 mod preflight;
 mod results;
@@ -41,8 +43,9 @@ pub const EXIT_GATE: i32 = 3;
 
 /// Runs the harness with the process's arguments and exits with its code.
 pub fn main(target: Target) -> ! {
+    exit_guard::install();
     let code = run(target, std::env::args_os());
-    std::process::exit(code)
+    exit_guard::exit(code)
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.

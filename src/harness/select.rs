@@ -13,11 +13,14 @@ pub struct Selection {
     pub benches: Vec<Benchmark>,
     /// Benchmarks removed by `--suite`/`--tag`.
     pub excluded_by_suite_or_tag: u64,
+    /// The id of every benchmark registered in this binary, selected or not.
+    pub registered: Vec<String>,
 }
 
 /// Applies `--suite` and `--tag`.
 pub fn select(cli: &Cli, all: Vec<Benchmark>) -> Selection {
     let before = all.len() as u64;
+    let registered = all.iter().map(|b| b.id.clone()).collect();
     let benches: Vec<Benchmark> = all
         .into_iter()
         .filter(|b| matches_suite_and_tags(b, &cli.harness.suite, &cli.harness.tag))
@@ -26,6 +29,7 @@ pub fn select(cli: &Cli, all: Vec<Benchmark>) -> Selection {
     Selection {
         benches,
         excluded_by_suite_or_tag,
+        registered,
     }
 }
 

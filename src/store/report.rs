@@ -48,6 +48,40 @@ pub struct RunReport {
     /// for a run of its own. Absent in reports written before it existed.
     #[serde(default)]
     pub run_group: Option<String>,
+    /// Present only while the run is in flight: the harness rewrites `results/<target>.json`
+    /// after each benchmark, so a process that crashes keeps what it measured. A report that
+    /// still has it after its process is gone is the record of an interrupted run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<Incomplete>,
+}
+
+impl RunReport {
+    /// For a report written while its run was in flight: what became of the run, naming it
+    /// (`None` for a finished run).
+    pub fn unfinished_note(&self) -> Option<String> {
+        let i = self.incomplete.as_ref()?;
+        let state = if super::progress::process_gone(i.pid) {
+            "did not finish (its process ended: a crash, a kill or an exit)"
+        } else {
+            "is still running, or did not finish"
+        };
+        Some(format!(
+            "run {} of {} {state}: {} of {} benchmarks measured",
+            self.run_id,
+            self.bench_target.escape_debug(),
+            self.benchmarks.len(),
+            i.selected
+        ))
+    }
+}
+
+/// The state of a run report written while the run was in flight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incomplete {
+    /// Process id of the bench binary that writes the report.
+    pub pid: u32,
+    /// Benchmarks selected to run; `benchmarks` holds those finished so far.
+    pub selected: u64,
 }
 
 /// Host, toolchain, build and timer facts.

@@ -20,7 +20,13 @@ pub fn load(
     spec: &str,
     allow_run_id: bool,
 ) -> Result<(Vec<RunReport>, Origin), String> {
-    let complete = |r: Result<Vec<RunReport>, String>| r.map(|r| (r, Origin::Reports));
+    let complete = |r: Result<Vec<RunReport>, String>| {
+        let reports = r?;
+        for note in reports.iter().filter_map(RunReport::unfinished_note) {
+            eprintln!("note: {note}");
+        }
+        Ok((reports, Origin::Reports))
+    };
     let path = Path::new(spec);
     if path.is_file() {
         return complete(baseline::read_report(path).map(|r| vec![r]));

@@ -11,6 +11,50 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use qudag_bench::harness::exit_guard::STATUS_FILE_ENV;
+
+/// Where target `t` records the exit code its harness chose.
+fn status_file(t: &Target, s: &Settings) -> std::path::PathBuf {
+    s.status_dir
+        .join(format!("{}.status", t.executable.display()).replace('/', "_"))
+}
+
+/// The exit code that counts for target `t`: its own, unless the process ended some other
+/// way than through its harness (a benchmark calling `exit`, a signal), which is a failed
+/// benchmark (101), said on stderr with the benchmark that was running when it is known.
+fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    let chosen = std::fs::read_to_string(status_file(t, s))
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok());
+    let how = match (status.code(), status.signal()) {
+        // The harness's reserved codes count only when the harness chose them.
+        (Some(c @ (0 | 2 | 3)), _) if chosen != Some(c) => {
+            format!("exited with code {c}, but its harness did not end it")
+        }
+        (None, Some(sig)) => format!("was killed by signal {sig}"),
+        (code, _) => return code,
+    };
+    let progress = qudag_bench::store::progress::read(&qudag_bench::store::progress::path(
+        &s.home,
+        &t.crate_name(),
+    ));
+    let during = match progress {
+        Ok(p) if !p.finished && p.current.is_some() => format!(
+            " while running `{}` ({} of {} benchmarks finished before it)",
+            p.current.unwrap_or_default().escape_debug(),
+            p.done,
+            p.total
+        ),
+        _ => String::new(),
+    };
+    eprintln!(
+        "error: {} {how}{during}; counted as a failed benchmark (exit code 101)",
+        t.name.escape_debug()
+    );
+    status.code().map(|_| 101)
+}
+
 /// How every target runs.
 pub struct Settings {
     /// Measured (`--bench` appended) or smoke test.
@@ -23,6 +67,8 @@ pub struct Settings {
     pub group: String,
     /// Send the targets' stdout to stderr (stdout carries `run --json -`), and no progress.
     pub stdout_to_stderr: bool,
+    /// A private directory where each target's harness records the exit code it chose.
+    pub status_dir: std::path::PathBuf,
 }
 
 /// A target's run.
@@ -53,7 +99,8 @@ fn command(t: &Target, s: &Settings) -> Command {
         .env("CARGO_PKG_VERSION", &t.package.version)
         .env("CARGO_CRATE_NAME", t.crate_name())
         .env(qudag_bench::store::paths::HOME_ENV, &s.home)
-        .env("QUDAG_BENCH_RUN_GROUP", &s.group);
+        .env("QUDAG_BENCH_RUN_GROUP", &s.group)
+        .env(STATUS_FILE_ENV, status_file(t, s));
     if let Some(deps) = t.executable.parent() {
         let mut paths = vec![deps.to_path_buf()];
         paths.extend(std::env::split_paths(
@@ -109,7 +156,7 @@ pub fn run_streamed(t: &Target, s: &Settings) -> Finished {
         });
         return match cmd.status() {
             Ok(status) => Finished {
-                code: status.code(),
+                code: verified(t, s, status),
                 wall: start.elapsed(),
                 stdout: String::new(),
             },
@@ -132,7 +179,10 @@ pub fn run_streamed(t: &Target, s: &Settings) -> Finished {
             kept.push('\n');
         }
     }
-    let code = child.wait().ok().and_then(|s| s.code());
+    let code = match child.wait() {
+        Ok(status) => verified(t, s, status),
+        Err(_) => None,
+    };
     Finished {
         code,
         wall: start.elapsed(),
@@ -146,7 +196,7 @@ fn run_captured(t: &Target, s: &Settings) -> (Finished, Vec<u8>) {
     match command(t, s).stdin(Stdio::null()).output() {
         Ok(out) => (
             Finished {
-                code: out.status.code(),
+                code: verified(t, s, out.status),
                 wall: start.elapsed(),
                 stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             },

@@ -180,12 +180,15 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     }
 
     let to_stdout = args.json.as_deref() == Some("-");
+    let status_dir =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let settings = exec::Settings {
         measure,
         harness_args: args.harness.clone(),
         home: home.clone(),
         group: group.clone(),
         stdout_to_stderr: to_stdout,
+        status_dir: status_dir.path().to_path_buf(),
     };
     let finished: Vec<exec::Finished> = if jobs > 1 {
         exec::run_concurrently(&targets, &settings, jobs)

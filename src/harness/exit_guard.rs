@@ -1,0 +1,156 @@
+//! Tells the harness's own exit from a benchmark ending the process.
+//!
+//! The harness's exit codes (0, 2, 3, 101) are reserved: a benchmark that calls
+//! `std::process::exit(3)` must not read as a failed gate. [`install`] registers an `atexit`
+//! hook that turns any exit the harness did not make itself into 101 with a message naming the
+//! benchmark that was running, and signal handlers that name it when the process crashes
+//! (segfault, abort, stack overflow). [`exit`] is the harness's own way out: it also writes the
+//! code to `$QUDAG_BENCH_STATUS_FILE` when that is set, so that `qudag-bench run` can tell a
+//! code the harness chose from one a benchmark's `_exit` chose.
+
+use super::EXIT_FAILED;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+
+/// The environment variable naming the file that receives the harness's exit code.
+pub const STATUS_FILE_ENV: &str = "QUDAG_BENCH_STATUS_FILE";
+
+/// Set once the harness itself decided to exit.
+static HARNESS_EXITING: AtomicBool = AtomicBool::new(false);
+/// The benchmark running now, for the `atexit` message.
+static RUNNING: Mutex<Option<String>> = Mutex::new(None);
+/// The crash message for the benchmark running now, pre-formatted because a signal handler
+/// may only `write(2)`. Leaked per benchmark (a few dozen bytes each) so that a handler never
+/// reads freed memory.
+static CRASH_MESSAGE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+static CRASH_MESSAGE_LEN: AtomicUsize = AtomicUsize::new(0);
+/// Set by the first fatal signal, so that a stack overflow (SIGSEGV, then SIGABRT from Rust's
+/// own handler) is named once.
+static CRASH_REPORTED: AtomicBool = AtomicBool::new(false);
+
+const FATAL_SIGNALS: [libc::c_int; 5] = [
+    libc::SIGSEGV,
+    libc::SIGBUS,
+    libc::SIGILL,
+    libc::SIGFPE,
+    libc::SIGABRT,
+];
+/// The handlers that were installed before ours (Rust's stack-overflow handler for SIGSEGV
+/// and SIGBUS), called after our message.
+static PREVIOUS: Mutex<Vec<(libc::c_int, libc::sigaction)>> = Mutex::new(Vec::new());
+
+/// Installs the `atexit` hook and the fatal-signal handlers. Call once, first thing in `main`.
+pub fn install() {
+    // SAFETY: `on_exit` is an `extern "C" fn()` that lives for the whole program.
+    unsafe { libc::atexit(on_exit) };
+    let mut previous = PREVIOUS.lock().unwrap_or_else(|e| e.into_inner());
+    for signal in FATAL_SIGNALS {
+        // SAFETY: a zeroed sigaction is a valid value to fill in; the handler only calls
+        // async-signal-safe functions (write, sigaction, raise) and the saved handler.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_fatal_signal as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut action.sa_mask);
+            let mut old: libc::sigaction = std::mem::zeroed();
+            if libc::sigaction(signal, &action, &mut old) == 0 {
+                previous.push((signal, old));
+            }
+        }
+    }
+}
+
+/// Records that `id` is running now (or nothing, with `None`), with `done` benchmarks of this
+/// run finished before it and kept in `kept_in` (for example `results/crypto.json`), for the
+/// messages printed if the process ends during it.
+pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
+    *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = id.map(str::to_string);
+    let message = id.map(|id| {
+        format!(
+            "\nqudag-bench: the process crashed while running benchmark `{}`; the {done} \
+             benchmark(s) measured before it are kept in {kept_in}\n",
+            id.escape_debug()
+        )
+    });
+    let (ptr, len) = match message {
+        Some(m) => {
+            let bytes: &'static mut [u8] = Box::leak(m.into_bytes().into_boxed_slice());
+            (bytes.as_mut_ptr(), bytes.len())
+        }
+        None => (std::ptr::null_mut(), 0),
+    };
+    // Length first to zero, then pointer, then length: a handler sees a null pointer, or a
+    // pointer with a length no longer than its own buffer.
+    CRASH_MESSAGE_LEN.store(0, Ordering::SeqCst);
+    CRASH_MESSAGE.store(ptr, Ordering::SeqCst);
+    CRASH_MESSAGE_LEN.store(len, Ordering::SeqCst);
+}
+
+/// The harness's own exit: records `code` in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.
+pub fn exit(code: i32) -> ! {
+    HARNESS_EXITING.store(true, Ordering::SeqCst);
+    if let Some(path) = std::env::var_os(STATUS_FILE_ENV).filter(|p| !p.is_empty()) {
+        // Best effort: `qudag-bench run` treats a missing file as "not the harness's code".
+        let _ = std::fs::write(path, format!("{code}\n"));
+    }
+    std::process::exit(code)
+}
+
+extern "C" fn on_exit() {
+    if HARNESS_EXITING.load(Ordering::SeqCst) {
+        return;
+    }
+    let running = RUNNING.try_lock().ok().and_then(|r| r.clone());
+    let what = match running {
+        Some(id) => format!("benchmark `{}`", id.escape_debug()),
+        None => "a benchmark".to_string(),
+    };
+    eprintln!(
+        "\nerror: {what} ended the process (std::process::exit or similar) before the harness \
+         finished; exit code {EXIT_FAILED}, as for a failed benchmark (the harness's codes 0, 2 \
+         and 3 are its own)"
+    );
+    // SAFETY: `_exit` ends the process at once; nothing runs after it.
+    unsafe { libc::_exit(EXIT_FAILED) }
+}
+
+extern "C" fn on_fatal_signal(
+    signal: libc::c_int,
+    info: *mut libc::siginfo_t,
+    context: *mut libc::c_void,
+) {
+    let ptr = CRASH_MESSAGE.load(Ordering::SeqCst);
+    let len = CRASH_MESSAGE_LEN.load(Ordering::SeqCst);
+    if !ptr.is_null() && len > 0 && !CRASH_REPORTED.swap(true, Ordering::SeqCst) {
+        // SAFETY: `ptr` points at a leaked buffer of at least `len` bytes.
+        unsafe { libc::write(libc::STDERR_FILENO, ptr as *const libc::c_void, len) };
+    }
+    // Hand over to whoever was there before (Rust's stack-overflow report), else to the
+    // default action: returning re-runs the faulting instruction, or for SIGABRT lets
+    // `abort` finish.
+    let previous = PREVIOUS
+        .try_lock()
+        .ok()
+        .and_then(|p| p.iter().find(|(s, _)| *s == signal).map(|(_, a)| *a));
+    match previous {
+        Some(old)
+            if old.sa_sigaction != libc::SIG_DFL
+                && old.sa_sigaction != libc::SIG_IGN
+                && old.sa_flags & libc::SA_SIGINFO != 0 =>
+        {
+            // SAFETY: the saved handler was installed for this signal with SA_SIGINFO.
+            let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                unsafe { std::mem::transmute(old.sa_sigaction) };
+            handler(signal, info, context);
+        }
+        _ => {
+            // SAFETY: restoring the default action is async-signal-safe.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = libc::SIG_DFL;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! A benchmark that ends the process (segfault, abort, stack overflow, SIGKILL as from the OOM
+//! killer, `exit(3)`, `_exit(3)`) loses nothing measured before it, is named, and never reads
+//! as one of the harness's own exit codes (issue 21, items 2 and 3).
+
+mod common;
+
+use common::*;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::Command;
+
+/// A run of the fixture's `crash` target that may end by a signal.
+struct Ended {
+    code: Option<i32>,
+    signal: Option<i32>,
+    stderr: String,
+}
+
+fn run_crash(home: &Path, kind: &str, args: &[&str]) -> Ended {
+    let mut cmd = Command::new(bench_exe("crash"));
+    cmd.arg("--bench")
+        .args(FAST)
+        .args(args)
+        .current_dir(fixture_dir())
+        .env("QUDAG_BENCH_HOME", home)
+        .env("FIXTURE_CRASH", kind)
+        .env("RUST_BACKTRACE", "0");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("QUDAG_BENCH_") && k != "QUDAG_BENCH_HOME" {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd.output().unwrap();
+    Ended {
+        code: out.status.code(),
+        signal: out.status.signal(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The statuses of the benchmarks in `results/crash.json`.
+fn kept(home: &Path) -> (Vec<String>, serde_json::Value) {
+    let report = read_json(&home.join("results/crash.json"));
+    assert_valid(&report);
+    (ids(&report), report)
+}
+
+#[test]
+fn a_crash_keeps_the_benchmarks_measured_before_it_and_names_the_one_running() {
+    for (kind, signal, named) in [
+        ("segv", libc_signal::SEGV, true),
+        ("abort", libc_signal::ABRT, true),
+        ("overflow", libc_signal::ABRT, true),
+        ("kill", libc_signal::KILL, false),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let ended = run_crash(home.path(), kind, &[]);
+        assert_eq!(ended.signal, Some(signal), "{kind}: {}", ended.stderr);
+        if named {
+            assert_contains(&ended.stderr, "crashed while running benchmark `c_crash`");
+        }
+        let (ids, report) = kept(home.path());
+        assert_eq!(ids, ["a_first", "b_second"], "{kind}");
+        assert_eq!(report["incomplete"]["selected"], 4, "{kind}");
+        assert!(
+            report["benchmarks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|b| b["status"] == "ok" && !b["samples_ns"].as_array().unwrap().is_empty()),
+            "{kind}: {report}"
+        );
+
+        // `qudag-bench report` on what was kept says what happened.
+        let results = home.path().join("results/crash.json");
+        let (code, _, err) = qudag_bench([
+            "report".as_ref(),
+            results.as_os_str(),
+            "--format".as_ref(),
+            "markdown".as_ref(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_contains(&err, "did not finish (its process ended");
+        assert_contains(&err, "2 of 4 benchmarks measured");
+
+        // The next run says what happened, then completes.
+        let next = run_crash(home.path(), "", &[]);
+        assert_eq!(next.code, Some(0), "{}", next.stderr);
+        assert_contains(&next.stderr, "did not finish");
+        assert_contains(
+            &next.stderr,
+            "while running `c_crash`, after 2 of 4 benchmarks",
+        );
+        let (ids, report) = kept(home.path());
+        assert_eq!(ids.len(), 4);
+        assert!(report.get("incomplete").is_none(), "{report}");
+    }
+}
+
+#[test]
+fn a_benchmark_calling_exit_3_is_a_failed_benchmark_not_a_failed_gate() {
+    let home = tempfile::tempdir().unwrap();
+    let ended = run_crash(home.path(), "exit3", &[]);
+    assert_eq!(ended.code, Some(101), "{}", ended.stderr);
+    assert_contains(&ended.stderr, "benchmark `c_crash` ended the process");
+    assert_eq!(kept(home.path()).0, ["a_first", "b_second"]);
+}
+
+/// `qudag-bench run` on the `crash` target with `FIXTURE_CRASH=kind`.
+fn qudag_bench_run(home: &Path, kind: &str) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    cmd.args(["run", "--home"])
+        .arg(home)
+        .args(["--bench", "crash", "--"])
+        .args(FAST)
+        .current_dir(fixture_dir())
+        .env("CARGO_TARGET_DIR", fixture_target_dir())
+        .env("FIXTURE_CRASH", kind)
+        .env("RUST_BACKTRACE", "0");
+    run_cargo(cmd)
+}
+
+#[test]
+fn run_tells_a_benchmarks_exit_code_from_the_harnesss() {
+    for kind in ["exit3", "_exit3"] {
+        let home = tempfile::tempdir().unwrap();
+        let r = qudag_bench_run(home.path(), kind);
+        assert_eq!(r.code, 101, "{kind}: {}\n{}", r.stdout, r.stderr);
+        assert!(!r.stdout.contains("the gate failed"), "{}", r.stdout);
+    }
+    let home = tempfile::tempdir().unwrap();
+    let r = qudag_bench_run(home.path(), "_exit3");
+    assert_contains(
+        &r.stderr,
+        "exited with code 3, but its harness did not end it",
+    );
+    assert_contains(&r.stderr, "while running `c_crash`");
+    let r = qudag_bench_run(home.path(), "segv");
+    assert_eq!(r.code, 101, "{}", r.stderr);
+    assert_contains(&r.stderr, "was killed by signal 11 while running `c_crash`");
+    let r = qudag_bench_run(home.path(), "");
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+/// Signal numbers on Linux, without a libc dependency in the tests.
+mod libc_signal {
+    pub const ABRT: i32 = 6;
+    pub const KILL: i32 = 9;
+    pub const SEGV: i32 = 11;
+}
