@@ -3,6 +3,7 @@
 //! test mode, several at once (each target's output buffered and printed whole when it ends).
 
 use super::plan::Target;
+use qudag_bench::report::escape::Term;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
@@ -83,8 +84,8 @@ pub fn running_line(t: &Target) -> String {
 fn spawn_error(t: &Target, e: std::io::Error) -> Finished {
     eprintln!(
         "error: cannot run {} ({}): {e}",
-        t.name,
-        t.executable.display()
+        Term(&t.name),
+        Term(&t.executable.display().to_string())
     );
     Finished {
         code: Some(101),
