@@ -14,6 +14,7 @@ use crate::measure::{
     Calibration, Guard, Instruments, MeasureContext, callgrind, environment, system,
 };
 use crate::registry::Benchmark;
+use crate::report::escape::{Term, TermLines};
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
 use crate::report::terminal::PrettyReporter;
@@ -53,7 +54,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         None => None,
         Some(Ok(version)) => Some(version),
         Some(Err(e)) => {
-            eprintln!("error: --instructions: {e}");
+            eprintln!("error: --instructions: {}", TermLines(&e));
             return EXIT_USAGE;
         }
     };
@@ -61,7 +62,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let base = match gating::load(cli, &home, target.crate_name) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", TermLines(&e));
             return EXIT_USAGE;
         }
     };
@@ -69,7 +70,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     if let Some(path) = &history
         && let Err(e) = history::open(path)
     {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         return EXIT_USAGE;
     }
     let exe = std::env::current_exe().unwrap_or_default();
@@ -135,7 +136,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         eprintln!(
             "warning: {} kept running after the timeout; measurements taken after it shared the \
              CPU with it",
-            hung.join(", ")
+            Term(&hung.join(", "))
         );
     }
 
@@ -201,7 +202,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         .map(|d| super::outputs::expand(d, target.crate_name));
     for dest in [results_file, json_dest].into_iter().flatten() {
         if let Err(e) = json::write(&report, &dest) {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", TermLines(&e));
             write_failed = true;
         }
     }
@@ -209,11 +210,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         && !report.benchmarks.is_empty()
         && let Err(e) = history::record(path, &report)
     {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         write_failed = true;
     }
     if let Err(e) = gating::save(cli, &home, &report) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         write_failed = true;
     }
     let outputs = match report.benchmarks.is_empty() {
@@ -221,7 +222,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         false => super::outputs::write(&cli.harness, &report, history.as_deref()),
     };
     for e in outputs {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         write_failed = true;
     }
     progress.finish();
