@@ -31,6 +31,7 @@ use std::time::{Instant, SystemTime};
 
 /// Measures the selection; returns the exit code.
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
+    super::stdout_guard::reserve_for_json(cli);
     let started_at = SystemTime::now();
     let start = Instant::now();
     let (to_run, ignored, filtered_out) = selection.filtered(cli);

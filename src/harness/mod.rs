@@ -10,6 +10,7 @@ mod panic_hook;
 mod preflight;
 mod results;
 mod select;
+mod stdout_guard;
 mod test_mode;
 mod worker;
 
