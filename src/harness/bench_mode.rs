@@ -15,6 +15,7 @@ use crate::measure::{
     Calibration, Guard, Instruments, MeasureContext, callgrind, environment, system,
 };
 use crate::registry::Benchmark;
+use crate::report::escape::{Term, TermLines};
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
 use crate::report::terminal::PrettyReporter;
@@ -39,6 +40,7 @@ struct Setup {
 
 /// Measures the selection; returns the exit code.
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
+    super::stdout_guard::reserve_for_json(cli);
     let started_at = SystemTime::now();
     let start = Instant::now();
     let registered = selection.registered.clone();
@@ -46,7 +48,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let setup = match prepare(cli, target) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", TermLines(&e));
             return EXIT_USAGE;
         }
     };
@@ -63,7 +65,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let mut journal = match Journal::start(&setup.home, &report, setup.history.as_deref()) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", TermLines(&e));
             return EXIT_USAGE;
         }
     };
@@ -230,7 +232,7 @@ fn measure_all(
         eprintln!(
             "warning: {} kept running after the timeout; measurements taken after it shared the \
              CPU with it",
-            hung.join(", ")
+            Term(&hung.join(", "))
         );
     }
     ended
@@ -298,7 +300,7 @@ fn write_all(
         ));
     }
     for e in &errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(e));
     }
     !errors.is_empty()
 }

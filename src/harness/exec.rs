@@ -26,7 +26,9 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
     let (tx, rx) = mpsc::channel();
     let bench_owned = bench.clone();
     let spawned = std::thread::Builder::new()
-        .name(bench.id.clone())
+        // Shown by the panic hook; escaped so that it cannot hold a NUL (which would make
+        // the spawn fail) or a terminal control sequence.
+        .name(crate::report::escape::terminal(&bench.id).into_owned())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let mut bencher = Bencher::new(mode, bench_owned.threads.unwrap_or(1));

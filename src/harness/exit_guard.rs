@@ -9,6 +9,7 @@
 //! code the harness chose from one a benchmark's `_exit` chose.
 
 use super::EXIT_FAILED;
+use crate::report::escape::Term;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
@@ -69,7 +70,7 @@ pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
         format!(
             "\nqudag-bench: the process crashed while running benchmark `{}`; the {done} \
              benchmark(s) measured before it are kept in {kept_in}\n",
-            id.escape_debug()
+            Term(&id)
         )
     });
     let (ptr, len) = match message {
@@ -102,7 +103,7 @@ extern "C" fn on_exit() {
     }
     let running = RUNNING.try_lock().ok().and_then(|r| r.clone());
     let what = match running {
-        Some(id) => format!("benchmark `{}`", id.escape_debug()),
+        Some(id) => format!("benchmark `{}`", Term(&id)),
         None => "a benchmark".to_string(),
     };
     eprintln!(

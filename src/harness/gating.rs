@@ -6,6 +6,7 @@ use crate::cli::Cli;
 use crate::config::Resolver;
 use crate::gate::compare;
 use crate::registry::Benchmark;
+use crate::report::escape::{Term, TermLines};
 use crate::store::report::GateResult;
 use crate::store::{BenchResult, RunReport, Status, baseline};
 use std::path::Path;
@@ -81,7 +82,7 @@ pub fn confirm(
         .collect();
     eprintln!(
         "qudag-bench: measuring {} again to confirm {} against the baseline",
-        ids.join(", "),
+        Term(&ids.join(", ")),
         if ids.len() == 1 {
             "its verdict"
         } else {
@@ -108,8 +109,9 @@ pub fn confirm(
         let again = measure(bench);
         if again.status != Status::Ok {
             eprintln!(
-                "warning: {id}: the re-measurement did not complete ({}); the first verdict stays",
-                again.error.as_deref().unwrap_or("no error text")
+                "warning: {}: the re-measurement did not complete ({}); the first verdict stays",
+                Term(&id),
+                TermLines(again.error.as_deref().unwrap_or("no error text"))
             );
         }
         if let Some(c) = report.benchmarks[i].comparison.as_mut() {
@@ -141,7 +143,7 @@ pub fn save(
         eprintln!(
             "qudag-bench: not saving baseline `{name}` for {}: no benchmark was selected; the \
              previous baseline is kept",
-            report.bench_target.escape_debug()
+            Term(&report.bench_target)
         );
         return Ok(());
     }
@@ -177,7 +179,7 @@ pub fn save(
             eprintln!(
                 "qudag-bench: baseline `{name}`: dropped {} benchmark(s) that {} no longer has: {}",
                 m.dropped.len(),
-                report.bench_target.escape_debug(),
+                Term(&report.bench_target),
                 list(&m.dropped)
             );
         }
@@ -206,7 +208,7 @@ fn list(ids: &[String]) -> String {
     let mut text: Vec<String> = ids
         .iter()
         .take(SHOWN)
-        .map(|i| i.escape_debug().to_string())
+        .map(|i| Term(i).to_string())
         .collect();
     if ids.len() > SHOWN {
         text.push(format!("and {} more", ids.len() - SHOWN));
@@ -243,7 +245,7 @@ pub fn compare_saved(
         })
     };
     outcome().unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         super::EXIT_USAGE
     })
 }

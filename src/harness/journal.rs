@@ -5,6 +5,7 @@
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
+use crate::report::escape::Term;
 use crate::store::{RunReport, history, paths, progress};
 use std::path::{Path, PathBuf};
 
@@ -104,7 +105,7 @@ fn warn_if_previous_run_died(home: &Path, bench_target: &str) {
         return;
     }
     let during = match &previous.current {
-        Some(id) => format!("while running `{}`", id.escape_debug()),
+        Some(id) => format!("while running `{}`", Term(&id)),
         None => "between benchmarks".to_string(),
     };
     eprintln!(
@@ -112,7 +113,7 @@ fn warn_if_previous_run_died(home: &Path, bench_target: &str) {
          {} of {} benchmarks (a crash, a kill or an exit); what it measured is kept in the \
          history",
         previous.run_id,
-        bench_target.escape_debug(),
+        Term(&bench_target),
         previous.done,
         previous.total
     );

@@ -8,15 +8,18 @@ pub mod exit_guard;
 mod gating;
 mod journal;
 mod outputs;
+mod panic_hook;
 mod preflight;
 mod results;
 mod select;
+mod stdout_guard;
 mod test_mode;
 mod worker;
 
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
 use crate::registry::{self, BENCHMARKS};
+use crate::report::escape::{Term, TermLines};
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -50,6 +53,7 @@ pub fn main(target: Target) -> ! {
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
 pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
+    panic_hook::install();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
@@ -64,7 +68,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {
         Ok(r) => r,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", TermLines(&message));
             return EXIT_USAGE;
         }
     };
@@ -82,7 +86,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     if !dups.is_empty() {
         eprintln!(
             "error: benchmark ids must be unique; registered more than once: {}",
-            dups.join(", ")
+            Term(&dups.join(", "))
         );
         return EXIT_USAGE;
     }

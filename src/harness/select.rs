@@ -1,9 +1,15 @@
 //! Which benchmarks run: `--suite` and `--tag` first, then libtest's FILTER, `--exact`,
 //! `--skip` and `--ignored` (applied by libtest-mimic's own rules, so they behave the same in
 //! both modes).
+//!
+//! libtest-mimic prints the names it filters on (`--list`, test mode), so a trial is named by
+//! the id as the terminal shows it, control characters escaped ([`listed_name`]); filters
+//! match that form, unless a filter itself holds a control character (the raw id, as
+//! `--instructions` passes it to its worker).
 
 use crate::cli::Cli;
 use crate::registry::{Benchmark, matches_suite_and_tags};
+use crate::report::escape::{is_terminal_control, terminal};
 use libtest_mimic::Trial;
 
 /// Selected benchmarks and what was left out.
@@ -33,16 +39,34 @@ pub fn select(cli: &Cli, all: Vec<Benchmark>) -> Selection {
     }
 }
 
-/// A libtest-mimic trial standing for `bench`, for filtering and listing.
+/// The name `bench` goes by for libtest-mimic under `cli`'s filters: its id with control
+/// characters escaped, or the raw id when a FILTER or `--skip` holds a control character.
+pub fn listed_name(cli: &Cli, bench: &Benchmark) -> String {
+    let args = &cli.libtest;
+    let raw_filters = args
+        .filter
+        .iter()
+        .chain(&args.skip)
+        .any(|f| f.chars().any(is_terminal_control));
+    if raw_filters {
+        bench.id.clone()
+    } else {
+        terminal(&bench.id).into_owned()
+    }
+}
+
+/// A libtest-mimic trial standing for `bench`, for filtering and listing, named `name` (see
+/// [`listed_name`]).
 pub fn trial_of(
     bench: &Benchmark,
+    name: String,
     is_bench: bool,
     runner: Option<Box<dyn FnOnce() -> Result<(), libtest_mimic::Failed> + Send>>,
 ) -> Trial {
     let trial = match (is_bench, runner) {
-        (true, _) => Trial::bench(bench.id.clone(), |_| Ok(None)),
-        (false, Some(run)) => Trial::test(bench.id.clone(), run),
-        (false, None) => Trial::test(bench.id.clone(), || Ok(())),
+        (true, _) => Trial::bench(name, |_| Ok(None)),
+        (false, Some(run)) => Trial::test(name, run),
+        (false, None) => Trial::test(name, || Ok(())),
     };
     trial.with_ignored_flag(bench.entry.options.ignore)
 }
@@ -55,7 +79,7 @@ impl Selection {
         let mut ignored = Vec::new();
         let mut filtered_out = self.excluded_by_suite_or_tag;
         for bench in self.benches {
-            let trial = trial_of(&bench, true, None);
+            let trial = trial_of(&bench, listed_name(cli, &bench), true, None);
             if cli.libtest.is_filtered_out(&trial) {
                 filtered_out += 1;
             } else if cli.libtest.is_ignored(&trial) {

@@ -2,11 +2,12 @@
 //! benchmark once as a smoke test, in parallel like libtest, with the benchmark's timeout.
 
 use super::exec::{self, Outcome};
-use super::select::{Selection, trial_of};
+use super::select::{Selection, listed_name, trial_of};
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::bencher::Mode;
 use crate::cli::Cli;
 use crate::config::Resolver;
+use crate::report::escape::terminal_lines;
 use libtest_mimic::Failed;
 use std::sync::Arc;
 
@@ -18,21 +19,25 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
         .benches
         .into_iter()
         .map(|bench| {
+            let name = listed_name(cli, &bench);
             if is_bench {
                 // Only reached with --list: bench trials print as `id: bench`, like libtest.
-                return trial_of(&bench, true, None);
+                return trial_of(&bench, name, true, None);
             }
             let resolver = resolver.clone();
             let b = bench.clone();
             trial_of(
                 &bench,
+                name,
                 false,
                 Some(Box::new(move || {
                     let timeout = resolver.settings(&b).timeout;
                     match exec::run(&b, Mode::Smoke, timeout) {
                         Outcome::Returned(f) if !f.timed => Err(Failed::from(NO_TIMING_CALL)),
                         Outcome::Returned(_) => Ok(()),
-                        Outcome::Panicked(message) => Err(Failed::from(message)),
+                        Outcome::Panicked(message) => {
+                            Err(Failed::from(terminal_lines(&message).into_owned()))
+                        }
                         Outcome::Hung => Err(Failed::from(format!(
                             "timed out after {:.3}s",
                             timeout.as_secs_f64()

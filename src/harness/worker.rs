@@ -7,6 +7,7 @@ use super::test_mode::NO_TIMING_CALL;
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
+use crate::report::escape::Term;
 
 /// Runs each selected benchmark once with `iterations`; returns the exit code.
 pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {
@@ -15,7 +16,7 @@ pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {
         let mut bencher = Bencher::new(Mode::Instructions(iterations), 1);
         bench.call(&mut bencher);
         if !bencher.finish().timed {
-            eprintln!("{}: {NO_TIMING_CALL}", bench.id);
+            eprintln!("{}: {NO_TIMING_CALL}", Term(&bench.id));
             return EXIT_FAILED;
         }
     }

@@ -1,6 +1,7 @@
 //! The A/B comparison (`qudag-bench ab`) as a terminal table and as Markdown for a
 //! pull-request comment, for both the timing and the instruction-count gates.
 
+use super::escape::{Term, terminal};
 use super::units::thousands;
 use crate::gate::ab::AbReport;
 use crate::gate::ab::instructions::{InstrResult, InstrVerdict, REGRESSION, WARNING};
@@ -54,15 +55,15 @@ pub fn table(report: &AbReport, strict: bool) -> String {
     let width = report
         .benchmarks
         .iter()
-        .map(|b| b.id.chars().count())
+        .map(|b| terminal(&b.id).chars().count())
         .max()
         .unwrap_or(9)
         .max(9);
     let t = &report.thresholds;
     let mut out = format!(
         "A/B: head {} against base {}\nmargin {:.1}%, must catch {:.1}%, {:.0}% one-sided bounds{}\n\n",
-        report.head,
-        report.base,
+        Term(&report.head),
+        Term(&report.base),
         100.0 * t.margin,
         100.0 * t.must_catch,
         100.0 * t.confidence,
@@ -80,13 +81,13 @@ pub fn table(report: &AbReport, strict: bool) -> String {
         let (rounds, time) = rounds_and_time(b);
         out.push_str(&format!(
             "{:<width$}  {:<12}  {:>8}  {:<20}  {:>6}  {:>7}  {}\n",
-            b.id,
+            Term(&b.id),
             b.verdict.label(),
             pct(b.change),
             interval(b.lower, b.upper),
             rounds,
             time,
-            b.note
+            Term(&b.note)
         ));
     }
     out.push('\n');
@@ -173,7 +174,12 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
             "| benchmark | verdict | change | base | head | note |\n|---|---|---:|---:|---:|---|\n",
         );
     }
-    let width = results.iter().map(|r| r.id.len()).max().unwrap_or(9).max(9);
+    let width = results
+        .iter()
+        .map(|r| terminal(&r.id).chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
     if !markdown {
         out.push_str(&format!(
             "{header}\n\n{:<width$}  {:<9}  {:>8}  {:>12}  {:>12}  note\n",
@@ -195,12 +201,12 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
         } else {
             out.push_str(&format!(
                 "{:<width$}  {:<9}  {:>8}  {:>12}  {:>12}  {}\n",
-                r.id,
+                Term(&r.id),
                 instr_word(r.verdict),
                 pct(r.change),
                 per_iter(&r.base),
                 per_iter(&r.head),
-                note
+                Term(&note)
             ));
         }
     }

@@ -1,6 +1,7 @@
 //! The comparison against a baseline, as text for the terminal and as a Markdown table for a
 //! pull-request comment, plus the gate's decision.
 
+use super::escape::{Term, markdown_code, terminal};
 use super::units::time;
 use crate::gate::compare::Verdict;
 use crate::store::RunReport;
@@ -57,8 +58,9 @@ pub fn markdown(report: &RunReport) -> String {
     let mut out = String::new();
     if let Some(info) = &report.baseline {
         out.push_str(&format!(
-            "#### `{}` against baseline `{}`\n\n",
-            report.bench_target, info.name
+            "#### {} against baseline {}\n\n",
+            markdown_code(&report.bench_target),
+            markdown_code(&info.name)
         ));
         out.push_str("| benchmark | verdict | change | 95% CI | fastest samples | baseline median |\n|---|---|---:|---:|---:|---:|\n");
         for r in &report.benchmarks {
@@ -68,8 +70,8 @@ pub fn markdown(report: &RunReport) -> String {
                 format!("{:+.2}% to {:+.2}%", 100.0 * i.lower, 100.0 * i.upper)
             });
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
-                r.id,
+                "| {} | {} | {} | {} | {} | {} |\n",
+                markdown_code(&r.id),
                 verdict_word(c.verdict),
                 pct(c.change),
                 ci,
@@ -78,7 +80,7 @@ pub fn markdown(report: &RunReport) -> String {
             ));
         }
         for id in &info.missing {
-            out.push_str(&format!("| `{id}` | missing | | | | |\n"));
+            out.push_str(&format!("| {} | missing | | | | |\n", markdown_code(id)));
         }
     }
     out
@@ -90,15 +92,18 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
         let _ = writeln!(
             out,
             "\nagainst baseline `{}` ({}; {} compared, Holm-corrected at alpha {}):",
-            info.name, info.started_at, info.compared, info.alpha
+            Term(&info.name),
+            Term(&info.started_at),
+            info.compared,
+            info.alpha
         );
         for d in &info.environment_differences {
-            let _ = writeln!(out, "  warning: environment differs: {d}");
+            let _ = writeln!(out, "  warning: environment differs: {}", Term(d));
         }
         let width = report
             .benchmarks
             .iter()
-            .map(|r| r.id.chars().count())
+            .map(|r| terminal(&r.id).chars().count())
             .max()
             .unwrap_or(0)
             .min(60);
@@ -106,7 +111,7 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
             let Some(c) = &r.comparison else { continue };
             let change = change_text(c);
             let verdict = verdict_word(c.verdict);
-            let _ = writeln!(out, "  {:<width$}  {verdict:<9}  {change}", r.id);
+            let _ = writeln!(out, "  {:<width$}  {verdict:<9}  {change}", Term(&r.id));
             if let Some(again) = &c.confirmation {
                 let _ = writeln!(
                     out,
@@ -124,7 +129,8 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
         for id in &info.missing {
             let _ = writeln!(
                 out,
-                "  {id:<width$}  missing (in the baseline, not in this run)"
+                "  {:<width$}  missing (in the baseline, not in this run)",
+                Term(id)
             );
         }
     }
@@ -132,7 +138,7 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
         if g.failed {
             let _ = writeln!(out, "\ngate: FAILED");
             for reason in &g.reasons {
-                let _ = writeln!(out, "  {reason}");
+                let _ = writeln!(out, "  {}", Term(reason));
             }
         } else {
             let _ = writeln!(out, "\ngate: passed");

@@ -4,8 +4,20 @@
 use super::{bmf, csv, html, json, markdown};
 use crate::store::history::{self, Trends};
 use crate::store::{RunReport, atomic};
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
+use std::sync::OnceLock;
+
+/// Where `-` writes once [`keep_stdout_for_documents`] was called: the process's real stdout,
+/// while fd 1 carries everything else (see the harness's `stdout_guard`).
+static DOCUMENT_STDOUT: OnceLock<File> = OnceLock::new();
+
+/// Makes `-` in [`emit`] write to `stdout` (a duplicate of the original fd 1) instead of the
+/// current fd 1. Called at most once per process; a second call is ignored.
+pub fn keep_stdout_for_documents(stdout: File) {
+    let _ = DOCUMENT_STDOUT.set(stdout);
+}
 
 /// A report file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -80,15 +92,20 @@ pub fn render_with_history(
     render(format, reports, trends.as_ref())
 }
 
-/// Writes `bytes` to `dest`: `-` is stdout, anything else a file written atomically (an
-/// existing file is replaced only by a complete new one). `what` names the content in errors
-/// about stdout; errors about a file name the file.
+/// Writes `bytes` to `dest`: `-` is stdout (the one kept by [`keep_stdout_for_documents`], if
+/// any), anything else a file written atomically (an existing file is replaced only by a
+/// complete new one). `what` names the content in errors about stdout; errors about a file
+/// name the file.
 pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
     if dest == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| format!("cannot write the {what} to stdout: {e}"))
+        let written = match DOCUMENT_STDOUT.get() {
+            Some(mut kept) => kept.write_all(bytes).and_then(|_| kept.flush()),
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|_| out.flush())
+            }
+        };
+        written.map_err(|e| format!("cannot write the {what} to stdout: {e}"))
     } else {
         atomic::write(Path::new(dest), bytes)
     }

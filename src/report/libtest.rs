@@ -5,6 +5,7 @@
 //! As in libtest, the figure is the median rounded to whole nanoseconds and the `+/-` is the
 //! range (max - min) of the per-iteration times after winsorizing them at 5% / 95%.
 
+use super::escape::{Term, TermLines};
 use super::units::thousands;
 use super::{Reporter, StartInfo};
 use crate::bencher::Throughput;
@@ -59,12 +60,12 @@ impl Reporter for LibtestReporter {
             if n == 1 { "test" } else { "tests" }
         );
         for id in info.ignored {
-            let _ = writeln!(self.out, "test {id} ... ignored");
+            let _ = writeln!(self.out, "test {} ... ignored", Term(id));
         }
     }
 
     fn bench_started(&mut self, id: &str) {
-        let _ = write!(self.out, "test {id} ... ");
+        let _ = write!(self.out, "test {} ... ", Term(id));
         let _ = self.out.flush();
     }
 
@@ -91,13 +92,13 @@ impl Reporter for LibtestReporter {
                 let _ = writeln!(
                     self.out,
                     "---- {} ----\n{}\n",
-                    r.id,
-                    r.error.as_deref().unwrap_or("")
+                    Term(&r.id),
+                    TermLines(r.error.as_deref().unwrap_or(""))
                 );
             }
             let _ = writeln!(self.out, "\nfailures:");
             for r in &failed {
-                let _ = writeln!(self.out, "    {}", r.id);
+                let _ = writeln!(self.out, "    {}", Term(&r.id));
             }
         }
         let verdict = if failed.is_empty() { "ok" } else { "FAILED" };

@@ -55,7 +55,7 @@ pub fn line(
     let mut text = format!("[{position}/{total}]");
     if let Some(id) = current {
         text.push(' ');
-        text.push_str(id);
+        text.push_str(&super::escape::terminal(id));
     }
     text.push_str(&format!("  {} elapsed", clock(elapsed)));
     if let Some(left) = left {
@@ -241,6 +241,10 @@ mod tests {
             "[3/3] x  1:02:05 elapsed"
         );
         assert_eq!(line(1, 9, Some("abcdef"), s(1), None, 10), "[2/9] abcd");
+        assert_eq!(
+            line(0, 1, Some("a\u{1b}]0;t\u{7}"), s(0), None, 200),
+            "[1/1] a\\u{1b}]0;t\\u{7}  0:00 elapsed"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the median, its 95% CI, the MAD as a percentage of the median, throughput, p50/p99 when
 //! iterations were timed one by one, outliers.
 
+use super::escape::{Term, terminal, terminal_lines};
 use super::units::time;
 use super::{Reporter, StartInfo};
 use crate::stats::Granularity;
@@ -111,7 +112,7 @@ pub fn result_text(r: &BenchResult) -> String {
                     Some(false) => "MISSED",
                     None => "not checked",
                 };
-                text.push_str(&format!("  target {}: {verdict}", t.expression));
+                text.push_str(&format!("  target {}: {verdict}", Term(&t.expression)));
             }
             let outliers = r.outliers.map_or(0, |o| o.total());
             if outliers > 0 {
@@ -125,13 +126,19 @@ pub fn result_text(r: &BenchResult) -> String {
     }
 }
 
+/// A failure's error text under `failures:`: a message of several lines (an `assert_eq!`
+/// panic) keeps its lines, indented under the id; control characters are escaped.
+pub fn failure_text(error: &str) -> String {
+    terminal_lines(error.trim_end_matches('\n')).replace('\n', "\n    ")
+}
+
 impl Reporter for PrettyReporter {
     fn start(&mut self, info: &StartInfo) {
         self.width = info
             .ids
             .iter()
             .chain(info.ignored)
-            .map(|id| id.chars().count())
+            .map(|id| terminal(id).chars().count())
             .max()
             .unwrap_or(0)
             .min(60);
@@ -144,12 +151,12 @@ impl Reporter for PrettyReporter {
             time(info.overhead_ns)
         );
         for id in info.ignored {
-            let _ = writeln!(self.out, "{id:<w$}  ignored", w = self.width);
+            let _ = writeln!(self.out, "{:<w$}  ignored", Term(id), w = self.width);
         }
     }
 
     fn bench_started(&mut self, id: &str) {
-        let _ = write!(self.out, "{id:<w$}  ", w = self.width);
+        let _ = write!(self.out, "{:<w$}  ", Term(id), w = self.width);
         let _ = self.out.flush();
     }
 
@@ -167,7 +174,8 @@ impl Reporter for PrettyReporter {
         if !failed.is_empty() {
             let _ = writeln!(self.out, "\nfailures:");
             for r in &failed {
-                let _ = writeln!(self.out, "  {}: {}", r.id, r.error.as_deref().unwrap_or(""));
+                let error = failure_text(r.error.as_deref().unwrap_or(""));
+                let _ = writeln!(self.out, "  {}: {error}", Term(&r.id));
             }
         }
         let _ = writeln!(
@@ -190,5 +198,18 @@ impl Reporter for PrettyReporter {
             );
         }
         let _ = self.out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_text_indents_lines_and_escapes_controls() {
+        assert_eq!(
+            failure_text("panicked: assertion failed\n  left: 1\n right: \u{1b}[2J\n"),
+            "panicked: assertion failed\n      left: 1\n     right: \\u{1b}[2J"
+        );
     }
 }

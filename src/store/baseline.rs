@@ -167,7 +167,11 @@ mod tests {
         assert_eq!(m.report.run_id, "new-run");
         assert_eq!(m.dropped, [old_ids.last().unwrap().clone()]);
         assert_eq!(m.kept.len(), registered.len() - 1);
-        let ok = m.report.benchmarks.iter().filter(|b| b.status == Status::Ok);
+        let ok = m
+            .report
+            .benchmarks
+            .iter()
+            .filter(|b| b.status == Status::Ok);
         assert_eq!(m.report.summary.ok, ok.count() as u64);
     }
 

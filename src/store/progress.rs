@@ -159,7 +159,10 @@ impl Publisher {
         let mut bytes = serde_json::to_vec_pretty(&self.state).expect("progress serializes");
         bytes.push(b'\n');
         if let Err(e) = atomic::write(&self.path, &bytes) {
-            eprintln!("warning: cannot publish progress ({e}); the run goes on without it");
+            eprintln!(
+                "warning: cannot publish progress ({}); the run goes on without it",
+                crate::report::escape::TermLines(&e)
+            );
             self.enabled = false;
         }
     }

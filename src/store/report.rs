@@ -68,7 +68,7 @@ impl RunReport {
         Some(format!(
             "run {} of {} {state}: {} of {} benchmarks measured",
             self.run_id,
-            self.bench_target.escape_debug(),
+            crate::report::escape::Term(&self.bench_target),
             self.benchmarks.len(),
             i.selected
         ))

@@ -8,6 +8,7 @@ use qudag_bench::gate::ab::verdict::{AbVerdict, Thresholds};
 use qudag_bench::gate::ab::worker::Arm;
 use qudag_bench::gate::ab::{self, AbReport};
 use qudag_bench::report::ab as render;
+use qudag_bench::report::escape::Term;
 use qudag_bench::store::atomic;
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -137,7 +138,7 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
         if live {
             eprint!(
                 "\r\x1b[2K{}: round {} ({:.1} s)",
-                m.id,
+                Term(&m.id),
                 m.round_estimates.len(),
                 m.wall_s
             );
@@ -160,7 +161,7 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
             "qudag-bench ab: no benchmark selected in either binary{}",
             args.filter
                 .as_ref()
-                .map_or(String::new(), |f| format!(" (FILTER `{f}`)"))
+                .map_or(String::new(), |f| format!(" (FILTER `{}`)", Term(f)))
         );
     }
     print!("{}", render::table(&report, args.strict));
@@ -215,7 +216,7 @@ fn run_instructions(
     let live = std::io::stderr().is_terminal();
     let results = instructions::compare(base, head, timeout, &mut |r| {
         if live {
-            eprint!("\r\x1b[2K{} counted", r.id);
+            eprint!("\r\x1b[2K{} counted", Term(&r.id));
         }
     })?;
     if live {

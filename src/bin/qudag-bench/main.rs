@@ -22,6 +22,7 @@ mod sources;
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
 use qudag_bench::report::comparison;
+use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::store::{history, paths};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -131,7 +132,7 @@ fn main() -> ExitCode {
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         ExitCode::from(2)
     })
 }
@@ -157,8 +158,9 @@ fn run_compare(
     for report in news.iter_mut() {
         let Some(base) = olds.iter().find(|o| o.bench_target == report.bench_target) else {
             eprintln!(
-                "qudag-bench: `{old}` has no report for bench target `{}`; skipped",
-                report.bench_target
+                "qudag-bench: `{}` has no report for bench target `{}`; skipped",
+                Term(old),
+                Term(&report.bench_target)
             );
             continue;
         };
@@ -186,7 +188,7 @@ fn run_compare(
         Format::Table => {
             let mut out = std::io::stdout().lock();
             for r in &compared {
-                println!("\n{}:", r.bench_target);
+                println!("\n{}:", Term(&r.bench_target));
                 comparison::print(&mut out, r);
             }
         }
@@ -301,6 +303,11 @@ fn run_history(
             _ => String::new(),
         };
         let commit: String = commit.chars().take(10).collect();
+        // Every column comes from the history file: shown escaped.
+        let [started, run_id, target, commit, branch, id, status, verdict] = [
+            &started, &run_id, &target, &commit, &branch, &id, &status, &verdict,
+        ]
+        .map(|s| Term(s));
         println!(
             "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}"
         );

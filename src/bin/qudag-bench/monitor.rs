@@ -9,6 +9,7 @@
 //! SIGTERM end it with exit 0.
 
 use clap::Args;
+use qudag_bench::report::escape::TermLines;
 use qudag_bench::report::prometheus::{self, RunProgress};
 use qudag_bench::store::{RunReport, baseline, progress};
 use std::collections::{HashMap, HashSet};
@@ -107,7 +108,10 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
                 let (home, errors, active) = (home.to_path_buf(), errors.clone(), active.clone());
                 std::thread::spawn(move || {
                     if let Err(e) = serve(stream, &home, &errors) {
-                        eprintln!("qudag-bench monitor: a request failed: {e}");
+                        eprintln!(
+                            "qudag-bench monitor: a request failed: {}",
+                            TermLines(&e.to_string())
+                        );
                     }
                     active.fetch_sub(1, Ordering::SeqCst);
                 });
@@ -346,7 +350,7 @@ impl ErrorLog {
             Err(e) => {
                 self.this_scrape += 1;
                 if self.printed.get(path) != Some(&e) {
-                    eprintln!("qudag-bench monitor: skipped: {e}");
+                    eprintln!("qudag-bench monitor: skipped: {}", TermLines(&e));
                     self.printed.insert(path.to_path_buf(), e);
                 }
                 None

@@ -3,6 +3,7 @@
 
 use crate::sources;
 use clap::Args;
+use qudag_bench::report::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::store::history;
 use std::path::Path;
@@ -53,9 +54,10 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
     )?;
     if dest != "-" {
         eprintln!(
-            "qudag-bench: wrote the {} report of {} bench target(s) to {dest}",
+            "qudag-bench: wrote the {} report of {} bench target(s) to {}",
             args.format.name(),
-            reports.len()
+            reports.len(),
+            Term(dest)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 //! test mode, several at once (each target's output buffered and printed whole when it ends).
 
 use super::plan::Target;
+use qudag_bench::report::escape::Term;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
@@ -42,7 +43,7 @@ fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Optio
     let during = match progress {
         Ok(p) if !p.finished && p.current.is_some() => format!(
             " while running `{}` ({} of {} benchmarks finished before it)",
-            p.current.unwrap_or_default().escape_debug(),
+            Term(&p.current.unwrap_or_default()),
             p.done,
             p.total
         ),
@@ -50,7 +51,7 @@ fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Optio
     };
     eprintln!(
         "error: {} {how}{during}; counted as a failed benchmark (exit code 101)",
-        t.name.escape_debug()
+        Term(&t.name)
     );
     status.code().map(|_| 101)
 }
@@ -130,8 +131,8 @@ pub fn running_line(t: &Target) -> String {
 fn spawn_error(t: &Target, e: std::io::Error) -> Finished {
     eprintln!(
         "error: cannot run {} ({}): {e}",
-        t.name,
-        t.executable.display()
+        Term(&t.name),
+        Term(&t.executable.display().to_string())
     );
     Finished {
         code: Some(101),

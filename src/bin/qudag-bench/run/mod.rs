@@ -9,6 +9,7 @@ mod summary;
 
 use clap::Args;
 use qudag_bench::cli::Cli;
+use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::store::{atomic, baseline, history, paths};
 use std::ffi::OsString;
 use std::io::Write;
@@ -86,7 +87,7 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
         }
     };
     let refuse = |message: &str| {
-        eprintln!("error: {message}");
+        eprintln!("error: {}", TermLines(message));
         Err(ExitCode::from(2))
     };
     if cli.libtest.bench {
@@ -175,7 +176,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     if jobs > 1 {
         match history::latest_durations(&history::path(&home)) {
             Ok(durations) => plan::longest_first(&mut targets, &durations),
-            Err(e) => eprintln!("warning: {e}; targets run in manifest order"),
+            Err(e) => eprintln!("warning: {}; targets run in manifest order", TermLines(&e)),
         }
     }
 
@@ -238,7 +239,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             atomic::write(Path::new(dest), &bytes)
         };
         if let Err(e) = written {
-            eprintln!("error: --json {dest}: {e}");
+            eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
             code = summary::combine([Some(code), Some(2)]);
         }
     }
@@ -273,7 +274,7 @@ fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::
         Ok(r) if r.run_group.as_deref() == Some(group) => Some(r),
         Ok(_) => None,
         Err(e) => {
-            eprintln!("warning: {e}");
+            eprintln!("warning: {}", TermLines(&e));
             None
         }
     }

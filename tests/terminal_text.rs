@@ -1,0 +1,141 @@
+//! User text never drives the terminal: ids, arguments, tags, a suite and panic messages with
+//! control sequences (`tests/fixture/benches/hostile.rs`) are shown escaped by the harness in
+//! both formats, by `qudag-bench compare`, `history` and `report`; and `--json -` keeps stdout
+//! for the JSON document even when a benchmark prints to stdout.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// The first terminal control character in `text` other than a line break, with its context.
+fn control_in(text: &str) -> Option<String> {
+    let controls = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(
+                c,
+                '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+            )
+            || matches!(c, '\u{2066}'..='\u{2069}')
+    };
+    let at = text.find(controls)?;
+    let start = text.floor_char_boundary(at.saturating_sub(60));
+    let end = text.ceil_char_boundary((at + 60).min(text.len()));
+    Some(format!("{:?}", &text[start..end]))
+}
+
+/// Asserts that neither output of a command holds a control character.
+#[track_caller]
+fn assert_clean(what: &str, stdout: &str, stderr: &str) {
+    for (stream, text) in [("stdout", stdout), ("stderr", stderr)] {
+        if let Some(context) = control_in(text) {
+            panic!("{what}: a control character reached {stream}: {context}\n{text}");
+        }
+    }
+}
+
+fn tool(home: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut all: Vec<&std::ffi::OsStr> = vec!["--home".as_ref(), home.as_os_str()];
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    qudag_bench(all)
+}
+
+fn bench(home: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["--bench"];
+    args.extend_from_slice(FAST);
+    args.extend_from_slice(extra);
+    run_bench("hostile", &args, home, &[])
+}
+
+#[test]
+fn control_sequences_in_user_text_are_shown_escaped() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+
+    let run = bench(h, &[]);
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    assert_clean("the pretty format", &run.stdout, &run.stderr);
+    assert_contains(&run.stdout, "escapes/\\u{1b}[2J ");
+    assert_contains(&run.stdout, "escapes/\\u{1b}]0;retitled\\u{7} ");
+    assert_contains(&run.stdout, "escapes/tab\\there\\u{202e} ");
+    // The panic message keeps its two lines, the second indented under the id.
+    assert_contains(
+        &run.stdout,
+        "panics_with_escapes: panicked: \\u{1b}[2J\\u{1b}]0;retitled\\u{7}screen cleared\n    \
+         second line \\u{9b}31mred",
+    );
+    // The panic hook's own message on stderr.
+    assert_contains(
+        &run.stderr,
+        "\\u{1b}[2J\\u{1b}]0;retitled\\u{7}screen cleared",
+    );
+    // The report keeps the text as it is.
+    let report = read_json(&h.join("results/hostile.json"));
+    assert!(ids(&report).contains(&"escapes/\u{1b}[2J".to_string()));
+
+    let run = bench(h, &["--output-format", "bencher"]);
+    assert_eq!(run.code, 101);
+    assert_clean("the bencher format", &run.stdout, &run.stderr);
+    assert_contains(&run.stdout, "test escapes/\\u{1b}[2J ... bench:");
+    assert_contains(&run.stdout, "---- panics_with_escapes ----\npanicked: ");
+
+    // A baseline, then a run compared with it: the harness's comparison table.
+    let run = bench(h, &["--skip", "panics", "--save-baseline", "main"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = bench(h, &["--skip", "panics", "--baseline", "main", "--gate"]);
+    assert_clean("a run against a baseline", &run.stdout, &run.stderr);
+    assert_contains(&run.stdout, "against baseline `main`");
+
+    for args in [
+        &["compare", "main", "latest"][..],
+        &["compare", "main", "latest", "--format", "markdown"],
+        &["history"],
+        &["history", "--bench", "escapes/\u{1b}[2J"],
+        &["history", "--tag", "\u{1b}[31mred"],
+        &["report", "latest", "--format", "markdown"],
+    ] {
+        let (code, out, err) = tool(h, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert_clean(&format!("qudag-bench {args:?}"), &out, &err);
+        assert_contains(&out, "escapes/\\u{1b}");
+    }
+}
+
+#[test]
+fn listed_names_are_escaped_and_select_as_shown() {
+    let home = tempfile::tempdir().unwrap();
+    let list = run_bench("hostile", &["--list"], home.path(), &[]);
+    assert_eq!(list.code, 0);
+    assert_clean("--list", &list.stdout, &list.stderr);
+    assert_contains(&list.stdout, "escapes/\\u{1b}[2J: test\n");
+
+    // The listed name selects the benchmark, in test mode and in bench mode alike.
+    let shown = "escapes/\\u{1b}[2J";
+    let test = run_bench("hostile", &["--exact", shown], home.path(), &[]);
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    assert_clean("test mode", &test.stdout, &test.stderr);
+    assert_contains(&test.stdout, "1 passed");
+    let run = bench(home.path(), &["--exact", shown]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        ids(&read_json(&home.path().join("results/hostile.json"))),
+        ["escapes/\u{1b}[2J"]
+    );
+    // The raw id still selects it (as `--instructions` passes it to its worker).
+    let run = bench(home.path(), &["--exact", "escapes/\u{1b}[2J"]);
+    assert_contains(&run.stdout, "1 measured");
+}
+
+#[test]
+fn json_to_stdout_stays_valid_when_a_benchmark_prints() {
+    let home = tempfile::tempdir().unwrap();
+    let run = bench(home.path(), &["--exact", "noisy", "--json", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", run.stdout));
+    assert_valid(&report);
+    assert_eq!(ids(&report), ["noisy"]);
+    // The benchmark's own output and the result lines went to stderr.
+    assert_contains(&run.stderr, "noise from the setup");
+    assert_contains(&run.stderr, "noise from the timed loop");
+    assert_contains(&run.stderr, "1 measured");
+}
