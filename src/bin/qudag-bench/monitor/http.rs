@@ -138,16 +138,21 @@ pub fn serve(
             return respond(&mut stream, "400 Bad Request", "text/plain", body, true);
         }
     };
+    route(&mut stream, method, target, home, errors)
+}
+
+/// Answers a well-formed request for `target`.
+fn route(
+    stream: &mut TcpStream,
+    method: &str,
+    target: &str,
+    home: &Path,
+    errors: &Mutex<ErrorLog>,
+) -> std::io::Result<()> {
     let with_body = method != "HEAD";
     if method != "GET" && method != "HEAD" {
         let body = b"only GET and HEAD\n";
-        return respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            body,
-            true,
-        );
+        return respond(stream, "405 Method Not Allowed", "text/plain", body, true);
     }
     let path = target.split('?').next().unwrap_or("");
     match path {
@@ -160,16 +165,10 @@ pub fn serve(
                 .note(&scan.skipped);
             let body = prometheus::encode(&scan.reports, &scan.runs, scan.skipped.len() as u64);
             let content_type = prometheus::CONTENT_TYPE;
-            respond(
-                &mut stream,
-                "200 OK",
-                content_type,
-                body.as_bytes(),
-                with_body,
-            )
+            respond(stream, "200 OK", content_type, body.as_bytes(), with_body)
         }
         "/" => respond(
-            &mut stream,
+            stream,
             "200 OK",
             "text/html; charset=utf-8",
             b"<!doctype html><title>qudag-bench monitor</title>\n<h1>qudag-bench monitor</h1>\n\
@@ -179,7 +178,7 @@ pub fn serve(
         ),
         _ => {
             let body = b"not found; try /metrics\n";
-            respond(&mut stream, "404 Not Found", "text/plain", body, with_body)
+            respond(stream, "404 Not Found", "text/plain", body, with_body)
         }
     }
 }
