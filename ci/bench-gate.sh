@@ -14,6 +14,8 @@
 #                       <target>.md, summary.md; summary.md is appended to GITHUB_STEP_SUMMARY
 # Exit: the worst over all targets, 3 (confirmed regression) > 101 (a benchmark failed) >
 #   2 (usage/input error) > 0 (pass); 2 for a bad BASE_REV; cargo's code if a build fails.
+#   With BENCH_GATE_FILTER, a target it selects nothing in (in either build) is passed over,
+#   but a filter that selects nothing in any target is 2: a gate that compared nothing fails.
 set -euo pipefail
 
 log() { echo "bench-gate: $*" >&2; }
@@ -143,8 +145,8 @@ while IFS=$'\t' read -r name exe; do head_exe[$name]=$exe; done <"$tmp/head.list
 filter_args=()
 [[ -z ${BENCH_GATE_FILTER:-} ]] || filter_args=(-- "$BENCH_GATE_FILTER")
 
-compared=() added=() removed=()
-declare -A code
+compared=() added=() removed=() unselected=()
+declare -A code nothing
 any3=0 any101=0 any2=0
 for t in $(printf '%s\n' "${!head_exe[@]}" | sort); do
     if [[ -z ${base_exe[$t]:-} ]]; then added+=("$t"); continue; fi
@@ -155,12 +157,14 @@ for t in $(printf '%s\n' "${!head_exe[@]}" | sort); do
     cmd=("$cli" ab --base "${base_exe[$t]}" --head "${head_exe[$t]}"
         --json "$out/$t.json" --markdown "$out/$t.md" "${extra_args[@]}" "${filter_args[@]}")
     rc=0
-    if [[ -t 2 ]]; then
-        "${cmd[@]}" || rc=$? # on a terminal ab draws live progress on stderr
-    else
-        # Kept, so the summary can show why a target has no report (ab's error message).
-        "${cmd[@]}" 2>"$tmp/$t.err" || rc=$?
-        cat "$tmp/$t.err" >&2
+    # Kept, so the summary can show why a target has no report (ab's error message), and to
+    # tell a target the filter selects nothing in from a real input error.
+    "${cmd[@]}" 2>"$tmp/$t.err" || rc=$?
+    cat "$tmp/$t.err" >&2
+    if ((rc == 2)) && [[ -n ${BENCH_GATE_FILTER:-} ]] &&
+        grep -q 'no benchmark in common.*base has none, head has none' "$tmp/$t.err"; then
+        unselected+=("$t") nothing[$t]=1 code[$t]=0
+        continue
     fi
     code[$t]=$rc
     case $rc in
@@ -176,6 +180,10 @@ for t in $(printf '%s\n' "${!base_exe[@]}" | sort); do
     [[ -n ${head_exe[$t]:-} ]] || removed+=("$t")
 done
 
+if ((${#compared[@]})) && ((${#unselected[@]} == ${#compared[@]})); then
+    log "error: BENCH_GATE_FILTER '$BENCH_GATE_FILTER' selects no benchmark in any bench target"
+    any2=1
+fi
 if ((any3)); then status=3; elif ((any101)); then status=101; elif ((any2)); then status=2; else status=0; fi
 meaning() {
     case $1 in
@@ -195,12 +203,19 @@ meaning() {
     if ((${#compared[@]})); then
         echo "| target | result |"
         echo "|---|---|"
-        for t in "${compared[@]}"; do echo "| \`$t\` | $(meaning "${code[$t]}") (exit ${code[$t]}) |"; done
+        for t in "${compared[@]}"; do
+            if [[ -n ${nothing[$t]:-} ]]; then
+                echo "| \`$t\` | nothing selected by the filter |"
+            else
+                echo "| \`$t\` | $(meaning "${code[$t]}") (exit ${code[$t]}) |"
+            fi
+        done
         echo
     fi
     ((${#added[@]} == 0)) || echo "New bench targets, not compared: ${added[*]}."$'\n'
     ((${#removed[@]} == 0)) || echo "Removed bench targets, not compared: ${removed[*]}."$'\n'
     for t in "${compared[@]}"; do
+        [[ -z ${nothing[$t]:-} ]] || continue
         echo "**Target \`$t\`**"
         echo
         if [[ -f $out/$t.md ]]; then

@@ -118,6 +118,38 @@ fn a_failing_benchmark_and_unmatched_ids_are_reported() {
     assert_eq!(verdict(&report, "tunable"), "missing");
     let fragile = &report["benchmarks"][0];
     assert_contains(fragile["note"].as_str().unwrap(), "fragile broke after");
+    // A benchmark that did not run may hide a regression: the gate did not pass.
+    assert!(!out.contains("gate passed"), "{out}");
+    assert_contains(&out, "gate not passed (1 benchmark failed to run)");
+}
+
+#[test]
+fn nothing_in_common_is_an_error_not_a_passed_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = wrapper(dir.path(), "base", "", "--skip chatty --skip fragile");
+    let head = wrapper(dir.path(), "head", "", "--skip tunable");
+    let json = dir.path().join("r.json");
+    for strict in [&[][..], &["--strict"][..]] {
+        let mut args = vec!["--json", json.to_str().unwrap()];
+        args.extend_from_slice(strict);
+        let (code, out, err) = ab(&base, &head, &args);
+        assert_eq!(code, 2, "{strict:?}\n{out}\n{err}");
+        assert_contains(&err, "no benchmark in common between base and head");
+        assert_contains(&err, "base has 1: `tunable`");
+        assert_contains(&err, "head has 2: `chatty`, `fragile`");
+        assert!(!out.contains("passed"), "{out}");
+        assert!(!json.exists(), "no report of an empty comparison");
+    }
+    // A FILTER that matches nothing in either binary, also with --instructions.
+    let exe = bench_exe("ab");
+    for extra in [&[][..], &["--instructions"][..]] {
+        let mut args = vec!["no_such_benchmark"];
+        args.extend_from_slice(extra);
+        let (code, out, err) = ab(&exe, &exe, &args);
+        assert_eq!(code, 2, "{extra:?}\n{out}\n{err}");
+        assert_contains(&err, "with the selection `no_such_benchmark`");
+        assert_contains(&err, "base has none, head has none");
+    }
 }
 
 #[test]

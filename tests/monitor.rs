@@ -1,6 +1,6 @@
 //! `qudag-bench monitor` over real runs of the fixture's `work` bench target: `/metrics`
-//! fetched over a plain TCP connection, a corrupt results file, a run in flight, bad
-//! `--listen` values, and SIGTERM.
+//! fetched over a plain TCP connection, corrupt, non-regular and copied files in the home, a
+//! run in flight, idle connections, bad `--listen` values, and SIGTERM.
 
 mod common;
 use common::*;
@@ -59,6 +59,10 @@ impl Monitor {
     /// GET `path`: the status line, the headers and the body.
     fn get(&self, path: &str) -> (String, String, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
+        // Generous: a bound against a hang, not a speed claim.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         write!(
             stream,
             "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/openmetrics-text\r\n\r\n",
@@ -66,7 +70,9 @@ impl Monitor {
         )
         .unwrap();
         let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
+        stream
+            .read_to_string(&mut response)
+            .unwrap_or_else(|e| panic!("GET {path}: no answer: {e}"));
         let (head, body) = response.split_once("\r\n\r\n").expect("a header end");
         let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
         (status.to_string(), headers.to_lowercase(), body.to_string())
@@ -101,6 +107,16 @@ impl Monitor {
         }
         let stderr = self.stderr.lock().unwrap().clone();
         (code, stderr)
+    }
+}
+
+impl Drop for Monitor {
+    /// A failed test must not leave the server running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
@@ -313,4 +329,92 @@ fn bad_listen_addresses_are_exit_2_naming_the_flag() {
         assert_eq!(code, 2, "{listen}: {stderr}");
         assert_contains(&stderr, needle);
     }
+}
+
+/// The sample lines of `text` named `name` exactly whose labels are `labels`.
+fn count_series(text: &str, name: &str, labels: &str) -> usize {
+    let prefix = format!("{name}{{{labels}}} ");
+    text.lines().filter(|l| l.starts_with(&prefix)).count()
+}
+
+#[test]
+fn fifos_copies_and_huge_files_in_the_home_are_skipped_without_blocking_a_scrape() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    assert!(run_work(h, "1000", &[], &[]).status().unwrap().success());
+    let (results, progress) = (h.join("results"), h.join("progress"));
+    // A FIFO nobody writes to: opening it for reading the usual way blocks forever.
+    let fifo = results.join("stuck.json");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    // Copies that hold the same bench target as the real files: their series would clash.
+    std::fs::copy(results.join("work.json"), results.join("work-backup.json")).unwrap();
+    std::fs::copy(progress.join("work.json"), progress.join("old.json")).unwrap();
+    // A directory, and a (sparse) file larger than the monitor reads.
+    std::fs::create_dir(results.join("dir.json")).unwrap();
+    let huge = std::fs::File::create(results.join("huge.json")).unwrap();
+    huge.set_len(65 << 20).unwrap();
+
+    let monitor = Monitor::start(h);
+    let tunable = r#"bench_target="work",suite="work",benchmark="tunable""#;
+    let target = r#"bench_target="work""#;
+    for _ in 0..2 {
+        let text = monitor.metrics();
+        assert_eq!(
+            count_series(&text, "qudag_bench_median_seconds", tunable),
+            1,
+            "one series per label set:\n{text}"
+        );
+        assert_eq!(count_series(&text, "qudag_bench_running", target), 1);
+        assert_eq!(
+            count_series(
+                &text,
+                "qudag_bench_benchmarks",
+                &format!("{target},status=\"ok\"")
+            ),
+            1
+        );
+        assert_contains(&text, "qudag_bench_report_errors 5\n");
+    }
+    // Gone, the FIFO no longer counts; nothing was left waiting on it.
+    std::fs::remove_file(&fifo).unwrap();
+    let text = monitor.metrics();
+    assert_contains(&text, "qudag_bench_report_errors 4\n");
+    assert_eq!(
+        count_series(&text, "qudag_bench_median_seconds", tunable),
+        1
+    );
+
+    let (code, stderr) = monitor.stop();
+    assert_eq!(code, 0, "{stderr}");
+    for (name, why) in [
+        ("stuck.json", "not a regular file"),
+        ("dir.json", "not a regular file"),
+        ("huge.json", "MiB"),
+        ("work-backup.json", "bench target `work`"),
+        ("old.json", "bench target `work`"),
+    ] {
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name} reported once:\n{stderr}");
+        assert_contains(lines[0], why);
+    }
+}
+
+#[test]
+fn idle_connections_do_not_starve_a_scrape() {
+    let home = tempfile::tempdir().unwrap();
+    let monitor = Monitor::start(home.path());
+    // More idle clients than the server has threads for; they connect and say nothing.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(&monitor.addr).unwrap())
+        .collect();
+    let text = monitor.metrics();
+    assert_contains(&text, "qudag_bench_report_errors 0\n");
+    // And again while the idle ones are still open.
+    let (status, _, _) = monitor.get("/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    drop(idle);
+    let (code, stderr) = monitor.stop();
+    assert_eq!(code, 0, "{stderr}");
 }

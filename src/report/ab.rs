@@ -3,9 +3,9 @@
 
 use super::escape::{Term, terminal};
 use super::units::thousands;
-use crate::gate::ab::AbReport;
 use crate::gate::ab::instructions::{InstrResult, InstrVerdict, REGRESSION, WARNING};
 use crate::gate::ab::verdict::AbVerdict;
+use crate::gate::ab::{AbReport, GateOutcome};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{:+.2}%", 100.0 * v))
@@ -29,9 +29,22 @@ fn rounds_and_time(r: &crate::gate::ab::AbResult) -> (String, String) {
     }
 }
 
+/// The gate's decision in words: `passed`, `FAILED`, or `not passed (N failed)` when a
+/// benchmark failed and nothing regressed.
+pub fn gate_words(report: &AbReport, strict: bool) -> String {
+    match report.gate(strict) {
+        GateOutcome::Passed => "passed".into(),
+        GateOutcome::Failed => "FAILED".into(),
+        GateOutcome::NotPassed => {
+            let n = report.count(AbVerdict::Failed);
+            let s = if n == 1 { "" } else { "s" };
+            format!("not passed ({n} benchmark{s} failed to run)")
+        }
+    }
+}
+
 /// The closing line: counts per verdict and the run's decision.
 pub fn summary_line(report: &AbReport, strict: bool) -> String {
-    let failing = gate_fails(report, strict);
     format!(
         "ab: {} regressed, {} ok, {} inconclusive, {} failed, {} new, {} missing in {:.1} s; gate {}",
         report.count(AbVerdict::Regressed),
@@ -41,13 +54,8 @@ pub fn summary_line(report: &AbReport, strict: bool) -> String {
         report.count(AbVerdict::New),
         report.count(AbVerdict::Missing),
         report.wall_s,
-        if failing { "FAILED" } else { "passed" }
+        gate_words(report, strict)
     )
-}
-
-/// Whether the gate fails: a regression, or with `strict` an inconclusive benchmark.
-pub fn gate_fails(report: &AbReport, strict: bool) -> bool {
-    report.count(AbVerdict::Regressed) > 0 || (strict && report.count(AbVerdict::Inconclusive) > 0)
 }
 
 /// The terminal table.
@@ -101,11 +109,7 @@ pub fn markdown(report: &AbReport, strict: bool) -> String {
     let t = &report.thresholds;
     let mut out = format!(
         "### Benchmark A/B gate: {}\n\n",
-        if gate_fails(report, strict) {
-            "failed"
-        } else {
-            "passed"
-        }
+        gate_words(report, strict).to_lowercase()
     );
     out.push_str(&format!(
         "Paired, interleaved runs of base and head; a regression is a slowdown whose {:.0}% lower \
@@ -249,14 +253,34 @@ mod tests {
     #[test]
     fn inconclusive_fails_only_when_strict_and_a_regression_always() {
         let r = report(&[AbVerdict::Ok, AbVerdict::Inconclusive]);
-        assert!(!gate_fails(&r, false));
-        assert!(gate_fails(&r, true));
-        assert!(gate_fails(&report(&[AbVerdict::Regressed]), false));
-        assert!(!gate_fails(
-            &report(&[AbVerdict::Failed, AbVerdict::New]),
-            true
-        ));
+        assert_eq!(r.gate(false), GateOutcome::Passed);
+        assert_eq!(r.gate(true), GateOutcome::Failed);
+        let regressed = report(&[AbVerdict::Regressed, AbVerdict::Failed]);
+        assert_eq!(regressed.gate(false), GateOutcome::Failed);
         assert!(summary_line(&r, true).ends_with("gate FAILED"));
+        assert!(summary_line(&r, false).ends_with("gate passed"));
+    }
+
+    #[test]
+    fn a_failed_benchmark_never_reads_as_a_passed_gate() {
+        let r = report(&[AbVerdict::Ok, AbVerdict::Failed, AbVerdict::New]);
+        for strict in [false, true] {
+            assert_eq!(r.gate(strict), GateOutcome::NotPassed);
+            let line = summary_line(&r, strict);
+            assert!(
+                !line.contains("passed;") && !line.ends_with("gate passed"),
+                "{line}"
+            );
+            assert!(
+                line.ends_with("gate not passed (1 benchmark failed to run)"),
+                "{line}"
+            );
+            let md = markdown(&r, strict);
+            assert!(
+                md.starts_with("### Benchmark A/B gate: not passed (1 benchmark failed to run)\n"),
+                "{md}"
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! ([`SAMPLES_HEADER`]). Times are nanoseconds per iteration; a cell is empty when the value
 //! was not measured (the JSON report says why). The columns are documented in
 //! `docs/reports.md`; new columns are only ever appended.
+//!
+//! Text cells (ids, names, tags, messages, ...) that a spreadsheet would run as a formula get
+//! a leading `'` (see [`text`]); numeric cells are written as numbers, negative ones included.
 
 use crate::bencher::Throughput;
 use crate::gate::compare::Verdict;
@@ -105,9 +108,9 @@ pub fn samples(reports: &[RunReport]) -> Vec<u8> {
                 .enumerate()
             {
                 w.write_record([
-                    report.bench_target.as_str(),
-                    report.run_id.as_str(),
-                    r.id.as_str(),
+                    &text(&report.bench_target),
+                    &text(&report.run_id),
+                    &text(&r.id),
                     &i.to_string(),
                     &iters.to_string(),
                     &elapsed.to_string(),
@@ -118,6 +121,18 @@ pub fn samples(reports: &[RunReport]) -> Vec<u8> {
         }
     }
     w.into_inner().expect("writing to memory")
+}
+
+/// A text cell that no spreadsheet runs: one starting with `=`, `+`, `-` or `@` (or a tab or
+/// carriage return, which some strip first) would be read as a formula when the file is
+/// opened (CSV injection: a benchmark id or panic message could fetch a URL or run a command),
+/// so it gets a leading `'`, which spreadsheets take as "text follows" and do not show.
+/// Numbers never go through here: `-0.05` in `change` must stay a number.
+pub fn text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
 }
 
 fn num(v: Option<f64>) -> String {
@@ -155,19 +170,19 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
     let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
     let instructions = r.instructions_per_iter();
     vec![
-        report.bench_target.clone(),
-        report.run_id.clone(),
-        report.started_at.clone(),
+        text(&report.bench_target),
+        text(&report.run_id),
+        text(&report.started_at),
         report
             .environment
             .git
             .as_ref()
-            .map_or(String::new(), |g| g.commit.clone()),
-        r.id.clone(),
-        r.suite.clone(),
-        r.tags.join(";"),
+            .map_or(String::new(), |g| text(&g.commit)),
+        text(&r.id),
+        text(&r.suite),
+        text(&r.tags.join(";")),
         status.into(),
-        r.error.clone().unwrap_or_default(),
+        text(r.error.as_deref().unwrap_or_default()),
         // Reports kept by the history have estimates but no samples: the counts are unknown.
         int(kept_samples.then_some(r.samples_ns.len() as u64)),
         int(kept_samples.then(|| r.iters_per_sample.iter().sum::<u64>())),
@@ -194,7 +209,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         report
             .baseline
             .as_ref()
-            .map_or(String::new(), |b| b.name.clone()),
+            .map_or(String::new(), |b| text(&b.name)),
         num(c.and_then(|c| c.baseline_median_ns)),
         num(c.and_then(|c| c.change)),
         num(c.and_then(|c| c.change_ci.map(|i| i.lower))),
@@ -203,7 +218,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         verdict.unwrap_or_default().into(),
         r.target
             .as_ref()
-            .map_or(String::new(), |t| t.expression.clone()),
+            .map_or(String::new(), |t| text(&t.expression)),
         r.target
             .as_ref()
             .and_then(|t| t.met)
@@ -217,4 +232,54 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         num(c.and_then(|c| c.fastest_change_ci.map(|i| i.lower))),
         num(c.and_then(|c| c.fastest_change_ci.map(|i| i.upper))),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real report of the fixture's `work` target, compared against a baseline.
+    fn report() -> RunReport {
+        serde_json::from_str(include_str!("testdata/run-work.json")).unwrap()
+    }
+
+    /// The rows of `bytes` as maps from column to cell.
+    fn rows(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = ::csv::Reader::from_reader(bytes);
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        r.records()
+            .map(|rec| {
+                header
+                    .iter()
+                    .cloned()
+                    .zip(rec.unwrap().iter().map(String::from))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn formula_like_text_is_neutralised_and_negative_numbers_stay_numbers() {
+        let mut r = report();
+        let b = &mut r.benchmarks[0];
+        b.id = "=HYPERLINK(\"http://x\",\"y\")".into();
+        b.suite = "+suite".into();
+        b.tags = vec!["@tag".into(), "=b".into()];
+        b.error = Some("-boom".into());
+        r.benchmarks[1].id = "\tcmd".into();
+        r.benchmarks[2].id = "plain/-1".into();
+        let c = r.benchmarks[0].comparison.as_mut().expect("compared");
+        c.change = Some(-0.05);
+        let out = rows(&summary(&[r.clone()]));
+        assert_eq!(out[0]["id"], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(out[0]["suite"], "'+suite");
+        assert_eq!(out[0]["tags"], "'@tag;=b");
+        assert_eq!(out[0]["error"], "'-boom");
+        assert_eq!(out[1]["id"], "'\tcmd");
+        assert_eq!(out[2]["id"], "plain/-1", "only the first character counts");
+        assert_eq!(out[0]["change"], "-0.05", "a number, not text");
+        assert_eq!(out[0]["change"].parse::<f64>().unwrap(), -0.05);
+        let samples = rows(&samples(&[r]));
+        assert_eq!(samples[0]["id"], "'=HYPERLINK(\"http://x\",\"y\")");
+    }
 }

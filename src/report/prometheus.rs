@@ -18,7 +18,7 @@
 //! | `qudag_bench_progress_done`, `_total` | `bench_target` | benchmarks finished, selected |
 //! | `qudag_bench_running` | `bench_target` | 1 while a run is in flight, else 0 |
 //! | `qudag_bench_progress_updated_timestamp_seconds` | `bench_target` | last progress update |
-//! | `qudag_bench_report_errors` | | files under the home that could not be read |
+//! | `qudag_bench_report_errors` | | files under the home skipped at this scrape |
 
 use crate::bencher::Throughput;
 use crate::gate::compare::Verdict;
@@ -93,8 +93,8 @@ impl Metric {
 }
 
 /// The OpenMetrics text for `reports` (the latest report of each bench target), `progress`
-/// (the latest progress of each bench target) and `report_errors` (files that could not be
-/// read), ending with `# EOF`.
+/// (the latest progress of each bench target) and `report_errors` (files skipped: unreadable,
+/// not regular files, too large, or not the bench target's own file), ending with `# EOF`.
 pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u64) -> String {
     let mut latency = Metric::new(
         "latency",
@@ -264,7 +264,7 @@ pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u6
     errors.set(report_errors as i64);
     registry.register(
         "report_errors",
-        "Result and progress files that could not be read at this scrape (see the monitor's stderr)",
+        "Result and progress files skipped at this scrape: unreadable, not regular, too large, or copies (see the monitor's stderr)",
         errors,
     );
     let mut out = String::new();

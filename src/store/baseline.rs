@@ -103,7 +103,13 @@ pub fn read_report(path: &Path) -> Result<RunReport, String> {
         }
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let value: serde_json::Value = serde_json::from_str(&text)
+    parse_report(path, &text)
+}
+
+/// Parses `text`, read from `path` by the caller, as a run report, checking its schema;
+/// errors name `path`.
+pub fn parse_report(path: &Path, text: &str) -> Result<RunReport, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA_ID) => {}

@@ -74,7 +74,13 @@ pub fn path(home: &Path, bench_target: &str) -> PathBuf {
 pub fn read(path: &Path) -> Result<Progress, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
+    parse(path, &text)
+}
+
+/// Parses `text`, read from `path` by the caller, as a progress file, checking its schema;
+/// errors name `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Progress, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(PROGRESS_SCHEMA_ID) => {}

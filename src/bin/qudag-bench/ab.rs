@@ -4,9 +4,9 @@
 use clap::Args;
 use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
 use qudag_bench::gate::ab::runner::{Measurement, Plan};
-use qudag_bench::gate::ab::verdict::{AbVerdict, Thresholds};
+use qudag_bench::gate::ab::verdict::Thresholds;
 use qudag_bench::gate::ab::worker::Arm;
-use qudag_bench::gate::ab::{self, AbReport};
+use qudag_bench::gate::ab::{self, AbReport, GateOutcome};
 use qudag_bench::report::ab as render;
 use qudag_bench::report::escape::Term;
 use qudag_bench::store::atomic;
@@ -155,15 +155,6 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     if live {
         eprint!("\r\x1b[2K");
     }
-    if report.benchmarks.is_empty() {
-        // As libtest: a filter that matches nothing passes, but say so.
-        eprintln!(
-            "qudag-bench ab: no benchmark selected in either binary{}",
-            args.filter
-                .as_ref()
-                .map_or(String::new(), |f| format!(" (FILTER `{}`)", Term(f)))
-        );
-    }
     print!("{}", render::table(&report, args.strict));
     write_outputs(&args, &report)?;
     Ok(exit_code(&report, args.strict))
@@ -198,12 +189,10 @@ fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
 
 /// 3 when the gate fails, 101 when a benchmark failed (as the harness does), else 0.
 fn exit_code(report: &AbReport, strict: bool) -> ExitCode {
-    if render::gate_fails(report, strict) {
-        ExitCode::from(3)
-    } else if report.count(AbVerdict::Failed) > 0 {
-        ExitCode::from(101)
-    } else {
-        ExitCode::SUCCESS
+    match report.gate(strict) {
+        GateOutcome::Failed => ExitCode::from(3),
+        GateOutcome::NotPassed => ExitCode::from(101),
+        GateOutcome::Passed => ExitCode::SUCCESS,
     }
 }
 

@@ -61,7 +61,8 @@ pub fn verdict_of(change: f64) -> InstrVerdict {
 }
 
 /// Counts every benchmark both binaries have, with the same iteration count on both sides
-/// (picked from base's time per iteration). Errors only if valgrind or a worker cannot start.
+/// (picked from base's time per iteration). Errors if valgrind or a worker cannot start, or
+/// if the binaries have no benchmark in common.
 pub fn compare(
     base: &Arm,
     head: &Arm,
@@ -72,7 +73,7 @@ pub fn compare(
     let (mut worker, base_ids) = Worker::spawn(base, timeout, None)?;
     let (_, head_ids) = Worker::spawn(head, timeout, None)?;
     let mut out = Vec::new();
-    for id in base_ids.iter().filter(|id| head_ids.contains(id)) {
+    for id in &super::common_ids(base, &base_ids, &head_ids)? {
         let result = match time_per_iter(&mut worker, id) {
             Err(e) => {
                 if matches!(e, WorkerError::Dead(_)) {

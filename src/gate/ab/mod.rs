@@ -62,14 +62,82 @@ pub struct AbResult {
     pub note: String,
 }
 
+/// What the comparison as a whole says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateOutcome {
+    /// Every compared benchmark was decided and none regressed.
+    Passed,
+    /// A regression, or with `--strict` an inconclusive benchmark (exit 3).
+    Failed,
+    /// No regression, but a benchmark failed to run, so the gate could not judge it (exit 101).
+    NotPassed,
+}
+
 impl AbReport {
     /// Benchmarks with this verdict.
     pub fn count(&self, v: AbVerdict) -> usize {
         self.benchmarks.iter().filter(|b| b.verdict == v).count()
     }
+
+    /// The gate's decision; `strict` makes an inconclusive benchmark fail it.
+    pub fn gate(&self, strict: bool) -> GateOutcome {
+        let inconclusive = strict && self.count(AbVerdict::Inconclusive) > 0;
+        if self.count(AbVerdict::Regressed) > 0 || inconclusive {
+            GateOutcome::Failed
+        } else if self.count(AbVerdict::Failed) > 0 {
+            // A benchmark that did not run may hide a regression: never say "passed".
+            GateOutcome::NotPassed
+        } else {
+            GateOutcome::Passed
+        }
+    }
 }
 
-/// Runs the comparison. `progress` hears about every finished round of a benchmark.
+/// The ids both binaries list, in base's order. None in common is an error: a gate that
+/// compared nothing proves nothing, so it must not pass (a filter matching nothing included).
+pub fn common_ids(
+    base: &Arm,
+    base_ids: &[String],
+    head_ids: &[String],
+) -> Result<Vec<String>, String> {
+    let common: Vec<String> = base_ids
+        .iter()
+        .filter(|id| head_ids.contains(id))
+        .cloned()
+        .collect();
+    if !common.is_empty() {
+        return Ok(common);
+    }
+    let selection = if base.args.is_empty() {
+        String::new()
+    } else {
+        let words: Vec<_> = base.args.iter().map(|a| a.to_string_lossy()).collect();
+        format!(" with the selection `{}`", words.join(" "))
+    };
+    Err(format!(
+        "no benchmark in common between base and head{selection} (base has {}, head has {}): \
+         nothing was compared, so the gate cannot pass",
+        id_list(base_ids),
+        id_list(head_ids)
+    ))
+}
+
+/// `none`, or the count and the first few ids.
+fn id_list(ids: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if ids.is_empty() {
+        return "none".into();
+    }
+    let shown: Vec<String> = ids.iter().take(SHOWN).map(|id| format!("`{id}`")).collect();
+    let more = match ids.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!("{}: {}{more}", ids.len(), shown.join(", "))
+}
+
+/// Runs the comparison. `progress` hears about every finished round of a benchmark. No
+/// benchmark in common is an error (see [`common_ids`]).
 pub fn run(
     base: &Arm,
     head: &Arm,
@@ -84,9 +152,8 @@ pub fn run(
         let (_, h) = Worker::spawn(head, plan.timeout, None)?;
         (b, h)
     };
-    let mut first: Vec<Measurement> = base_ids
+    let mut first: Vec<Measurement> = common_ids(base, &base_ids, &head_ids)?
         .iter()
-        .filter(|id| head_ids.contains(id))
         .map(|id| Measurement::new(id, None))
         .collect();
     runner::measure(base, head, &mut first, plan, thresholds, progress)?;
@@ -204,5 +271,33 @@ fn result_of(m: Measurement, t: &Thresholds) -> AbResult {
         measurement: Some(m),
         first_pass: None,
         note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn nothing_in_common_names_both_sides_and_the_selection() {
+        let arm = |args: &[&str]| Arm {
+            label: "base",
+            exe: "b".into(),
+            args: args.iter().map(Into::into).collect(),
+        };
+        let common = common_ids(&arm(&[]), &ids(&["a", "b", "c"]), &ids(&["c", "b"]));
+        assert_eq!(common.unwrap(), ids(&["b", "c"]));
+        let many: Vec<String> = (0..7).map(|i| format!("x{i}")).collect();
+        let e = common_ids(&arm(&["zz", "--exact"]), &many, &[]).unwrap_err();
+        assert_eq!(
+            e,
+            "no benchmark in common between base and head with the selection `zz --exact` \
+             (base has 7: `x0`, `x1`, `x2`, `x3`, `x4` and 2 more, head has none): nothing was \
+             compared, so the gate cannot pass"
+        );
     }
 }
