@@ -163,12 +163,12 @@ mod tests {
         let mut run = previous.clone();
         run.run_id = "new-run".into();
         run.benchmarks = vec![previous.benchmarks[1].clone()];
-        run.benchmarks[0].samples_ns = vec![1.0, 2.0];
+        run.benchmarks[0].samples_ns = vec![1, 2];
         let registered = &old_ids[..old_ids.len() - 1];
         let m = merge(&previous, &run, registered);
         let ids: Vec<&str> = m.report.benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, registered);
-        assert_eq!(m.report.benchmarks[1].samples_ns, [1.0, 2.0]);
+        assert_eq!(m.report.benchmarks[1].samples_ns, [1, 2]);
         assert_eq!(m.report.benchmarks[0], previous.benchmarks[0]);
         assert_eq!(m.report.run_id, "new-run");
         assert_eq!(m.dropped, [old_ids.last().unwrap().clone()]);
