@@ -105,14 +105,26 @@ fn per_iter(b: &BenchResult) -> Vec<f64> {
     per_iteration(&b.iters_per_sample, &b.samples_ns, ps, pi)
 }
 
+/// The estimates of `new` against `old`. Without raw samples on either side (a report kept by
+/// the history, or a damaged file) only the change of the stored medians is known: the test
+/// and the intervals are `None`, so no verdict but `unchanged` can follow.
 fn measure_change(old: &BenchResult, new: &BenchResult) -> Change {
     let (a, b) = (per_iter(old), per_iter(new));
-    let (_, p) = mann_whitney(&a, &b);
-    let ratio = median_ratio_interval(&a, &b, 0.95);
     let change = match (old.time_ns.as_ref(), new.time_ns.as_ref()) {
         (Some(t0), Some(t)) if t0.median > 0.0 => Some(t.median / t0.median - 1.0),
         _ => None,
     };
+    if a.is_empty() || b.is_empty() {
+        return Change {
+            change,
+            change_ci: None,
+            fastest_change: None,
+            fastest_change_ci: None,
+            p_value: None,
+        };
+    }
+    let (_, p) = mann_whitney(&a, &b);
+    let ratio = median_ratio_interval(&a, &b, 0.95);
     Change {
         change,
         change_ci: change_interval(ratio),
@@ -216,7 +228,10 @@ pub fn compare(
             continue;
         };
         let m = measure_change(old, r);
-        tested.push((i, m.p_value.unwrap_or(1.0)));
+        // Untestable pairs (no samples) are not in the Holm family.
+        if let Some(p) = m.p_value {
+            tested.push((i, p));
+        }
         out.push(Some(Comparison {
             verdict: Verdict::Unchanged,
             baseline_median_ns: old.time_ns.as_ref().map(|t| t.median),
@@ -311,6 +326,36 @@ mod tests {
             upper,
             level: 0.95,
         })
+    }
+
+    #[test]
+    fn a_baseline_benchmark_without_samples_is_not_tested_and_does_not_panic() {
+        let base: RunReport =
+            serde_json::from_str(include_str!("../report/testdata/run-work.json")).unwrap();
+        let mut stripped = base.clone();
+        stripped.benchmarks[0].samples_ns.clear();
+        stripped.benchmarks[0].iters_per_sample.clear();
+        let mut results = base.benchmarks.clone();
+        let (info, out) = compare("main", &stripped, &base.environment, &mut results, &|_| {
+            0.02
+        });
+        let c = out[0].as_ref().unwrap();
+        assert_eq!(c.verdict, Verdict::Unchanged);
+        assert_eq!(c.change, Some(0.0), "the stored medians still compare");
+        assert_eq!(
+            (
+                c.p_value,
+                c.change_ci,
+                c.fastest_change,
+                c.fastest_change_ci
+            ),
+            (None, None, None, None)
+        );
+        assert_eq!(
+            info.compared, 2,
+            "only benchmarks with samples on both sides are tested"
+        );
+        assert!(out[1].as_ref().unwrap().p_value.is_some());
     }
 
     #[test]

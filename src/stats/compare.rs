@@ -11,8 +11,11 @@ const SEED: u64 = 0x0c0_4a7e;
 
 /// Two-sided Mann-Whitney U test with the normal approximation, tie correction and continuity
 /// correction (as `scipy.stats.mannwhitneyu(method="asymptotic")`). Returns U for `x` and the
-/// p-value.
+/// p-value; with no values on either side there is nothing to test: U 0 and p 1.
 pub fn mann_whitney(x: &[f64], y: &[f64]) -> (f64, f64) {
+    if x.is_empty() || y.is_empty() {
+        return (0.0, 1.0);
+    }
     let (n1, n2) = (x.len() as f64, y.len() as f64);
     let mut all: Vec<(f64, bool)> = x
         .iter()
@@ -54,8 +57,17 @@ pub fn median_ratio_interval(base: &[f64], new: &[f64], level: f64) -> Interval 
 }
 
 /// Percentile-bootstrap interval at `level` of `q(new) / q(base)`, where `q` is the `p`
-/// quantile (as [`quantile_sorted`]), resampling both.
+/// quantile (as [`quantile_sorted`]), resampling both. Both bounds are NaN when there is no
+/// ratio to estimate: a side without values, or a base quantile of 0 in every resample.
 pub fn quantile_ratio_interval(base: &[f64], new: &[f64], p: f64, level: f64) -> Interval {
+    let none = Interval {
+        lower: f64::NAN,
+        upper: f64::NAN,
+        level,
+    };
+    if base.is_empty() || new.is_empty() {
+        return none;
+    }
     let resamples = (3_000_000 / (base.len() + new.len()).max(1)).clamp(500, 2_000);
     let mut rng = fastrand::Rng::with_seed(SEED);
     let mut buf_b = vec![0.0; base.len()];
@@ -78,11 +90,7 @@ pub fn quantile_ratio_interval(base: &[f64], new: &[f64], p: f64, level: f64) ->
     }
     ratios.sort_by(f64::total_cmp);
     if ratios.is_empty() {
-        return Interval {
-            lower: f64::NAN,
-            upper: f64::NAN,
-            level,
-        };
+        return none;
     }
     let alpha = (1.0 - level) / 2.0;
     Interval {
@@ -92,9 +100,12 @@ pub fn quantile_ratio_interval(base: &[f64], new: &[f64], p: f64, level: f64) ->
     }
 }
 
-/// [`quantile_sorted`] of unsorted, non-empty data, by selection instead of a full sort (the
-/// bootstrap computes thousands of them); reorders `buf`.
+/// [`quantile_sorted`] of unsorted data, by selection instead of a full sort (the bootstrap
+/// computes thousands of them); reorders `buf`. NaN for no values.
 fn quantile_unsorted(buf: &mut [f64], p: f64) -> f64 {
+    if buf.is_empty() {
+        return f64::NAN;
+    }
     let rank = p.clamp(0.0, 1.0) * (buf.len() - 1) as f64;
     let lo = rank.floor() as usize;
     let (_, &mut low, above) = buf.select_nth_unstable_by(lo, f64::total_cmp);
@@ -162,6 +173,24 @@ mod tests {
         }
         let (_, p) = mann_whitney(&[5.0; 10], &[5.0; 10]);
         assert_eq!(p, 1.0, "identical constant samples");
+    }
+
+    #[test]
+    fn a_side_without_values_gives_no_estimate_instead_of_a_panic() {
+        let some = [1.0, 2.0, 3.0];
+        for (base, new) in [
+            (&[][..], &some[..]),
+            (&some[..], &[][..]),
+            (&[][..], &[][..]),
+        ] {
+            let ci = quantile_ratio_interval(base, new, FASTEST_QUANTILE, 0.95);
+            assert!(ci.lower.is_nan() && ci.upper.is_nan(), "{ci:?}");
+            assert!(median_ratio_interval(base, new, 0.95).lower.is_nan());
+            assert_eq!(fastest_change(base, new), None);
+            assert_eq!(mann_whitney(base, new), (0.0, 1.0));
+        }
+        assert!(quantile_unsorted(&mut [], 0.5).is_nan());
+        assert!(quantile_sorted(&[], 0.5).is_nan());
     }
 
     #[test]

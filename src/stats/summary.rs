@@ -47,9 +47,11 @@ pub fn summarize(values: &[f64]) -> Summary {
 }
 
 /// The `p` quantile of sorted data with linear interpolation between order statistics
-/// (Hyndman and Fan type 7, the default of numpy and R).
+/// (Hyndman and Fan type 7, the default of numpy and R); NaN for no values.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    assert!(!sorted.is_empty(), "quantile of no values");
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
     let rank = p.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
     let lo = rank.floor() as usize;
     let hi = rank.ceil() as usize;

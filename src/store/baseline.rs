@@ -4,7 +4,7 @@
 //! newer-schema file is an error naming the file, and is never modified.
 
 use super::atomic;
-use super::report::{RunReport, SCHEMA_ID, Status};
+use super::report::{RunReport, Status};
 use std::path::{Path, PathBuf};
 
 /// Checks a baseline name: 1-100 characters of letters, digits, `-`, `_` and `.`, not starting
@@ -91,43 +91,16 @@ pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, St
     read_report(&path).map_err(|e| format!("baseline `{name}`: {e}"))
 }
 
-/// Reads a run report file, checking its schema.
+/// Reads a run report file: refused above the size limit, then its schema and values checked
+/// (see [`super::validate`]); errors name the file and the field.
 pub fn read_report(path: &Path) -> Result<RunReport, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(format!(
-                "{} does not exist (save one with --save-baseline)",
-                path.display()
-            ));
-        }
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    parse_report(path, &text)
+    super::validate::read_report(path)
 }
 
-/// Parses `text`, read from `path` by the caller, as a run report, checking its schema;
-/// errors name `path`.
+/// Parses `text`, read from `path` by the caller, as a run report, with the same checks as
+/// [`read_report`] except the size limit; errors name `path`.
 pub fn parse_report(path: &Path, text: &str) -> Result<RunReport, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
-    match value.get("schema").and_then(|s| s.as_str()) {
-        Some(SCHEMA_ID) => {}
-        Some(other) => {
-            return Err(format!(
-                "{} has schema `{other}`; this qudag-bench reads `{SCHEMA_ID}` (a newer qudag-bench wrote it?)",
-                path.display()
-            ));
-        }
-        None => {
-            return Err(format!(
-                "{} is not a qudag-bench run report (no `schema`)",
-                path.display()
-            ));
-        }
-    }
-    serde_json::from_value(value)
-        .map_err(|e| format!("{} does not match `{SCHEMA_ID}`: {e}", path.display()))
+    super::validate::parse_report(path, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -263,8 +263,11 @@ pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
                     path.display()
                 )
             })?;
-            serde_json::from_str(&json)
-                .map_err(|e| format!("history {}: the report of run `{id}`: {e}", path.display()))
+            let bad =
+                |e: String| format!("history {}: the report of run `{id}`: {e}", path.display());
+            let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;
+            super::validate::report(&report, super::validate::Kept::Estimates).map_err(bad)?;
+            Ok(report)
         })
         .collect()
 }

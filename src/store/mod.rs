@@ -7,5 +7,6 @@ pub mod metrics;
 pub mod paths;
 pub mod progress;
 pub mod report;
+pub mod validate;
 
 pub use report::{BenchResult, RunReport, SCHEMA_ID, Status};

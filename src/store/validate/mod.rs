@@ -1,0 +1,325 @@
+//! Checks on run reports read from disk: results, baselines, report files and the history's
+//! copies. Deserializing proves only the shape; these rules check the values the comparison,
+//! the gate and every renderer rely on, so that an edited or damaged file is an error naming
+//! the file and the field (`benchmarks[3] (`ml_kem::keygen`).time_ns.median is -5.2; ...`)
+//! instead of a panic or a nonsense verdict. Every rule accepts what the harness writes: times
+//! are clamped at 0 after the overheads are subtracted, so 0 is a valid time, and a failed or
+//! timed-out benchmark has no statistics. System metrics are not checked (only charted).
+
+mod read;
+#[cfg(test)]
+mod tests;
+
+pub use read::{
+    DEFAULT_MAX_REPORT_MIB, MAX_REPORT_ENV, max_report_bytes, parse_report, read_report,
+};
+
+use super::metrics::{AllocResult, CounterResult};
+use super::report::{BenchResult, EffectiveSettings, RunReport, SCHEMA_ID, Status};
+use crate::gate::compare::Comparison;
+use crate::measure::Calibration;
+use crate::stats::{Interval, Percentiles, TimeStats};
+
+/// Which data a stored report is expected to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// A complete report (`results/`, baselines, report files): a measured benchmark has its
+    /// raw samples.
+    Samples,
+    /// The history's copy of a report, which drops raw samples and metric series by design.
+    Estimates,
+}
+
+/// The most samples one benchmark can have: the largest `--samples`.
+pub const MAX_SAMPLES: usize = *crate::config::SAMPLES_RANGE.end() as usize;
+
+/// Checks the values of `report`; the error names the first bad field by its path in the
+/// JSON document (the caller adds the file).
+pub fn report(report: &RunReport, kept: Kept) -> Result<(), String> {
+    if report.schema != SCHEMA_ID {
+        return Err(format!(
+            "schema is `{}`; this qudag-bench reads `{SCHEMA_ID}` (a newer qudag-bench wrote it?)",
+            report.schema.escape_debug()
+        ));
+    }
+    settings("config.defaults", &report.config.defaults)?;
+    calibration("environment.timer", &report.environment.timer)?;
+    for (i, b) in report.benchmarks.iter().enumerate() {
+        bench(
+            &format!("benchmarks[{i}] (`{}`)", b.id.escape_debug()),
+            b,
+            kept,
+        )?;
+    }
+    Ok(())
+}
+
+/// `at.field`, or `field` at the top level.
+fn join(at: &str, field: &str) -> String {
+    if at.is_empty() {
+        field.to_string()
+    } else {
+        format!("{at}.{field}")
+    }
+}
+
+/// Checks that `value` is finite and at least `min`; `what` completes "expected ...".
+fn at_least(at: &str, field: &str, value: f64, min: f64, what: &str) -> Result<(), String> {
+    if value.is_finite() && value >= min {
+        Ok(())
+    } else {
+        Err(format!("{} is {value}; expected {what}", join(at, field)))
+    }
+}
+
+/// A duration in ns: finite and not negative (the harness clamps times at 0).
+fn ns(at: &str, field: &str, value: f64) -> Result<(), String> {
+    at_least(at, field, value, 0.0, "a non-negative finite number of ns")
+}
+
+/// A count, rate or other quantity that cannot be negative.
+fn non_negative(at: &str, field: &str, value: f64) -> Result<(), String> {
+    at_least(at, field, value, 0.0, "a non-negative finite number")
+}
+
+/// `low <= high`, allowing for rounding in the last digits.
+fn ordered(low: f64, high: f64) -> bool {
+    low <= high || low - high <= 1e-9 * low.abs().max(high.abs())
+}
+
+/// Checks that the fields named in `chain` are in non-decreasing order.
+fn in_order(at: &str, chain: &[(&str, f64)]) -> Result<(), String> {
+    for pair in chain.windows(2) {
+        let ((a, x), (b, y)) = (pair[0], pair[1]);
+        if !ordered(x, y) {
+            let names: Vec<&str> = chain.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "{} is {x} but {} is {y}; expected {}",
+                join(at, a),
+                join(at, b),
+                names.join(" <= ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An interval whose bounds are at least `min` (`min_what` says what they are), with
+/// `lower <= upper` and a level between 0 and 1.
+fn interval(at: &str, iv: &Interval, min: f64, min_what: &str) -> Result<(), String> {
+    at_least(at, "lower", iv.lower, min, min_what)?;
+    at_least(at, "upper", iv.upper, min, min_what)?;
+    in_order(at, &[("lower", iv.lower), ("upper", iv.upper)])?;
+    if iv.level > 0.0 && iv.level < 1.0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is {}; expected a confidence level between 0 and 1",
+            join(at, "level"),
+            iv.level
+        ))
+    }
+}
+
+fn settings(at: &str, s: &EffectiveSettings) -> Result<(), String> {
+    non_negative(at, "warmup_time_s", s.warmup_time_s)?;
+    non_negative(at, "measure_time_s", s.measure_time_s)?;
+    non_negative(at, "timeout_s", s.timeout_s)?;
+    non_negative(at, "noise_threshold_pct", s.noise_threshold_pct)
+}
+
+fn calibration(at: &str, c: &Calibration) -> Result<(), String> {
+    ns(at, "precision_ns", c.precision_ns)?;
+    ns(at, "overhead_ns", c.overhead_ns)?;
+    ns(at, "iter_loop_ns", c.iter_loop_ns)?;
+    ns(at, "batched_loop_ns", c.batched_loop_ns)?;
+    ns(at, "iter_recorded_ns", c.iter_recorded_ns)?;
+    ns(at, "batched_recorded_ns", c.batched_recorded_ns)
+}
+
+fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
+    samples(at, b, kept)?;
+    if b.status == Status::Ok && b.time_ns.is_none() {
+        return Err(format!(
+            "{at}.time_ns is null but status is `ok`; a measured benchmark has its time statistics"
+        ));
+    }
+    if let Some(t) = &b.time_ns {
+        time_stats(&join(at, "time_ns"), t)?;
+    }
+    if let Some(p) = &b.percentiles_ns {
+        percentiles(&join(at, "percentiles_ns"), p)?;
+    }
+    if let Some(o) = &b.overhead {
+        ns(at, "overhead.per_sample_ns", o.per_sample_ns)?;
+        ns(at, "overhead.per_iter_ns", o.per_iter_ns)?;
+    }
+    if let Some(per_second) = b.throughput.and_then(|t| t.per_second) {
+        non_negative(at, "throughput.per_second", per_second)?;
+    }
+    if let Some(w) = &b.warmup {
+        ns(at, "warmup.estimate_ns", w.estimate_ns)?;
+        non_negative(at, "warmup.wall_per_timed", w.wall_per_timed)?;
+    }
+    if let Some(c) = &b.counters {
+        counters(&join(at, "counters"), c)?;
+    }
+    if let Some(a) = &b.alloc {
+        alloc(&join(at, "alloc"), a)?;
+    }
+    if let Some(per_iter) = b.instructions.as_ref().and_then(|i| i.per_iter) {
+        non_negative(at, "instructions.per_iter", per_iter)?;
+    }
+    if let Some(measured) = b.target.as_ref().and_then(|t| t.measured) {
+        non_negative(at, "target.measured", measured)?;
+    }
+    if let Some(c) = &b.comparison {
+        comparison(&join(at, "comparison"), c)?;
+    }
+    settings(&join(at, "config"), &b.config)?;
+    non_negative(at, "wall_time_s", b.wall_time_s)
+}
+
+/// Raw samples: one iteration count (at least 1) per sample, at most [`MAX_SAMPLES`], and
+/// present for a measured benchmark of a complete report.
+fn samples(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
+    let (iters, times) = (&b.iters_per_sample, &b.samples_ns);
+    if iters.len() != times.len() {
+        return Err(format!(
+            "{at}.iters_per_sample has {} entries but {at}.samples_ns has {}; expected one \
+             iteration count per sample",
+            iters.len(),
+            times.len()
+        ));
+    }
+    if times.len() > MAX_SAMPLES {
+        return Err(format!(
+            "{at}.samples_ns has {} samples; a benchmark has at most {MAX_SAMPLES} (the largest \
+             `--samples`)",
+            times.len()
+        ));
+    }
+    if let Some(j) = iters.iter().position(|&n| n == 0) {
+        return Err(format!(
+            "{at}.iters_per_sample[{j}] is 0; expected at least 1 iteration per sample"
+        ));
+    }
+    if kept == Kept::Samples && b.status == Status::Ok && times.is_empty() {
+        return Err(format!(
+            "{at}.samples_ns is empty but status is `ok`; a measured benchmark keeps its raw \
+             samples (only the history's copy of a report drops them)"
+        ));
+    }
+    Ok(())
+}
+
+fn time_stats(at: &str, t: &TimeStats) -> Result<(), String> {
+    for (field, value) in [
+        ("mean", t.mean),
+        ("median", t.median),
+        ("std_dev", t.std_dev),
+        ("mad", t.mad),
+        ("min", t.min),
+        ("max", t.max),
+    ] {
+        ns(at, field, value)?;
+    }
+    non_negative(at, "cv", t.cv)?;
+    in_order(at, &[("min", t.min), ("median", t.median), ("max", t.max)])?;
+    let ci_ns = "a non-negative finite number of ns";
+    interval(&join(at, "mean_ci"), &t.mean_ci, 0.0, ci_ns)?;
+    interval(&join(at, "median_ci"), &t.median_ci, 0.0, ci_ns)
+}
+
+fn percentiles(at: &str, p: &Percentiles) -> Result<(), String> {
+    let chain = [
+        ("p50", p.p50),
+        ("p90", p.p90),
+        ("p99", p.p99),
+        ("p999", p.p999),
+        ("max", p.max),
+    ];
+    for (field, value) in chain {
+        ns(at, field, value)?;
+    }
+    in_order(at, &chain)
+}
+
+fn counters(at: &str, c: &CounterResult) -> Result<(), String> {
+    for (field, value) in [
+        ("instructions", c.instructions),
+        ("cycles", c.cycles),
+        ("branches", c.branches),
+        ("branch_misses", c.branch_misses),
+        ("cache_misses", c.cache_misses),
+        ("task_clock_ns", c.task_clock_ns),
+        ("page_faults", c.page_faults),
+        ("context_switches", c.context_switches),
+        ("cpu_migrations", c.cpu_migrations),
+        ("ipc", c.ipc),
+        ("branch_miss_rate", c.branch_miss_rate),
+        ("hardware_running_fraction", c.hardware_running_fraction),
+        ("software_running_fraction", c.software_running_fraction),
+    ] {
+        if let Some(v) = value {
+            non_negative(at, field, v)?;
+        }
+    }
+    Ok(())
+}
+
+fn alloc(at: &str, a: &AllocResult) -> Result<(), String> {
+    non_negative(at, "allocs_per_iter", a.allocs_per_iter)?;
+    non_negative(at, "deallocs_per_iter", a.deallocs_per_iter)?;
+    non_negative(at, "reallocs_per_iter", a.reallocs_per_iter)?;
+    non_negative(at, "bytes_per_iter", a.bytes_per_iter)?;
+    non_negative(at, "freed_bytes_per_iter", a.freed_bytes_per_iter)
+}
+
+/// A relative change: a ratio of non-negative times minus 1, so at least -1.
+fn change(at: &str, field: &str, value: Option<f64>) -> Result<(), String> {
+    match value {
+        Some(v) => at_least(at, field, v, -1.0, CHANGE),
+        None => Ok(()),
+    }
+}
+
+const CHANGE: &str = "a finite relative change of at least -1 (-100%)";
+
+fn change_interval(at: &str, field: &str, iv: &Option<Interval>) -> Result<(), String> {
+    match iv {
+        Some(iv) => interval(&join(at, field), iv, -1.0, CHANGE),
+        None => Ok(()),
+    }
+}
+
+fn p_value(at: &str, value: Option<f64>) -> Result<(), String> {
+    match value {
+        Some(p) if !(0.0..=1.0).contains(&p) => Err(format!(
+            "{} is {p}; expected a probability from 0 to 1",
+            join(at, "p_value")
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn comparison(at: &str, c: &Comparison) -> Result<(), String> {
+    if let Some(median) = c.baseline_median_ns {
+        ns(at, "baseline_median_ns", median)?;
+    }
+    change(at, "change", c.change)?;
+    change_interval(at, "change_ci", &c.change_ci)?;
+    change(at, "fastest_change", c.fastest_change)?;
+    change_interval(at, "fastest_change_ci", &c.fastest_change_ci)?;
+    p_value(at, c.p_value)?;
+    non_negative(at, "noise_threshold", c.noise_threshold)?;
+    if let Some(again) = &c.confirmation {
+        let at = join(at, "confirmation");
+        change(&at, "change", again.change)?;
+        change_interval(&at, "change_ci", &again.change_ci)?;
+        change(&at, "fastest_change", again.fastest_change)?;
+        change_interval(&at, "fastest_change_ci", &again.fastest_change_ci)?;
+        p_value(&at, again.p_value)?;
+    }
+    Ok(())
+}
