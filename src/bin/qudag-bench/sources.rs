@@ -36,11 +36,20 @@ pub fn load(
     }
     let history = history::path(home);
     if allow_run_id && history.is_file() {
-        return history::load_run(&history, spec)
-            .map(|r| (r, Origin::History))
-            .map_err(|e| {
-                format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
-            });
+        let runs = history::load_run_states(&history, spec).map_err(|e| {
+            format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
+        })?;
+        for (report, state) in &runs {
+            if *state != history::RunState::Complete {
+                eprintln!(
+                    "qudag-bench: run `{}` of `{}` did not finish ({state}); its report holds                      the {} benchmark(s) it recorded",
+                    report.run_id,
+                    report.bench_target,
+                    report.benchmarks.len()
+                );
+            }
+        }
+        return Ok((runs.into_iter().map(|(r, _)| r).collect(), Origin::History));
     }
     Err(match named {
         Err(e) => format!("`{spec}` is neither a report file nor a baseline: {e}"),
