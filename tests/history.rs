@@ -61,3 +61,129 @@ fn a_file_that_is_not_a_history_is_exit_2_and_untouched() {
         "stopped before measuring"
     );
 }
+
+/// Databases of other programs at `history.sqlite`: the name, and the SQL that makes one.
+const FOREIGN: &[(&str, &str)] = &[
+    (
+        "own users table",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada');",
+    ),
+    (
+        "user_version 2, none of our tables",
+        "CREATE TABLE notes (body TEXT); PRAGMA user_version = 2;",
+    ),
+    (
+        "own runs table",
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY, lap_time REAL); PRAGMA user_version = 3;",
+    ),
+];
+
+/// A home whose `history.sqlite` is another program's database made by `sql`; its bytes.
+fn foreign_home(sql: &str) -> (tempfile::TempDir, Vec<u8>) {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("history.sqlite");
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch(sql).unwrap();
+    drop(db);
+    let bytes = std::fs::read(&path).unwrap();
+    (home, bytes)
+}
+
+#[test]
+fn another_programs_database_is_left_byte_for_byte_by_every_command() {
+    for (what, sql) in FOREIGN {
+        let (home, before) = foreign_home(sql);
+        let path = home.path().join("history.sqlite");
+        let h = home.path().to_str().unwrap();
+        for args in [
+            vec!["history", "--home", h],
+            vec!["history", "--home", h, "--bench", "plain"],
+            vec!["report", "1a2b", "--home", h, "--format", "markdown"],
+        ] {
+            let (code, _, stderr) = qudag_bench(&args);
+            assert_eq!(code, 2, "{what}: {args:?}: {stderr}");
+            assert_contains(&stderr, &path.display().to_string());
+            assert_contains(&stderr, "is not a qudag-bench history");
+            assert_eq!(std::fs::read(&path).unwrap(), before, "{what}: {args:?}");
+        }
+        let mut args = vec!["--bench", "--exact", "plain"];
+        args.extend_from_slice(FAST);
+        let r = run_bench("forms", &args, home.path(), &[]);
+        assert_eq!(r.code, 2, "{what}: {}", r.stderr);
+        assert_contains(&r.stderr, "is not a qudag-bench history");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{what}: a bench-mode run"
+        );
+    }
+}
+
+#[test]
+fn since_and_until_refuse_what_is_not_a_time_naming_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap();
+    for (flag, value) in [("--since", "yesterday"), ("--until", "2026-13-01")] {
+        let (code, _, stderr) = qudag_bench(["history", "--home", h, flag, value]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_contains(&stderr, flag);
+        assert_contains(&stderr, value);
+        assert_contains(&stderr, "RFC 3339");
+    }
+    // A time is accepted; with no history, that is the error.
+    let (code, _, stderr) = qudag_bench(["history", "--home", h, "--since", "2d"]);
+    assert_eq!(code, 2);
+    assert_contains(&stderr, "no history at");
+}
+
+#[test]
+fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
+    use qudag_bench::store::{RunReport, history};
+    let home = tempfile::tempdir().unwrap();
+    let path = history::path(home.path());
+    let text = include_str!("../src/report/testdata/run-work.json");
+    let mut report: RunReport = serde_json::from_str(text).unwrap();
+    report.environment.host = sysinfo::System::host_name().ok();
+    let mut so_far = report.clone();
+    so_far.benchmarks.truncate(2);
+    let (mut rec, _) = history::begin(&path, &so_far).unwrap();
+    rec.record_partial(&so_far).unwrap();
+    rec.bench_started("tunable").unwrap();
+    drop(rec);
+    // Its process is gone: a reaped child's pid.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute("UPDATE runs SET pid = ?1", [pid]).unwrap();
+    drop(db);
+    let after = std::fs::read(&path).unwrap();
+
+    let h = home.path().to_str().unwrap();
+    let (code, stdout, stderr) = qudag_bench(["history", "--home", h]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("batched_work") && lines[1].contains("loop_work/1000"));
+    for line in &lines {
+        assert_contains(line, "[interrupted while running tunable]");
+    }
+    let (code, stdout, _) = qudag_bench(["history", "--home", h, "--bench", "loop_work/1000"]);
+    assert_eq!(code, 0);
+    assert_contains(&stdout, "interrupted while running tunable");
+    // `report RUN` renders what it recorded, and says the run did not finish.
+    let run_id = &report.run_id;
+    let (code, stdout, stderr) = qudag_bench(["report", run_id, "--home", h, "--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_contains(
+        &stderr,
+        "did not finish (interrupted while running tunable)",
+    );
+    assert_contains(&stderr, "the 2 benchmark(s) it recorded");
+    assert!(stdout.contains("loop_work/1000") && !stdout.contains("tunable"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        after,
+        "readers wrote nothing"
+    );
+}

@@ -26,6 +26,7 @@ use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::store::{history, paths};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 #[derive(Parser)]
 #[command(
@@ -76,12 +77,13 @@ enum Command {
         /// Only benchmarks with this tag.
         #[arg(long)]
         tag: Option<String>,
-        /// Only runs started at or after this RFC 3339 time.
-        #[arg(long)]
-        since: Option<String>,
-        /// Only runs started before this RFC 3339 time.
-        #[arg(long)]
-        until: Option<String>,
+        /// Only runs started at or after this time: RFC 3339 (2026-11-01T09:30:00Z, offsets
+        /// allowed), a date (2026-11-01, midnight UTC) or a duration ago (12h, 2d, 1week).
+        #[arg(long, value_name = "TIME", value_parser = time_bound)]
+        since: Option<SystemTime>,
+        /// Only runs started before this time (same forms as --since).
+        #[arg(long, value_name = "TIME", value_parser = time_bound)]
+        until: Option<SystemTime>,
         /// Only runs at this git commit (prefix).
         #[arg(long)]
         commit: Option<String>,
@@ -127,8 +129,18 @@ fn main() -> ExitCode {
             until,
             commit,
             group,
-        } => run_history(&home, bench, suite, tag, (since, until), commit, group)
-            .map(|()| ExitCode::SUCCESS),
+        } => {
+            let filter = history::Filter {
+                bench,
+                suite,
+                tag,
+                since,
+                until,
+                commit,
+                group,
+            };
+            run_history(&home, &filter).map(|()| ExitCode::SUCCESS)
+        }
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
@@ -227,72 +239,23 @@ fn run_compare(
     })
 }
 
-fn run_history(
-    home: &Path,
-    bench: Option<String>,
-    suite: Option<String>,
-    tag: Option<String>,
-    (since, until): (Option<String>, Option<String>),
-    commit: Option<String>,
-    group: Option<String>,
-) -> Result<(), String> {
+/// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.
+fn time_bound(value: &str) -> Result<SystemTime, String> {
+    history::parse_time(value, SystemTime::now())
+        .map_err(|_| format!("expected {}", history::TIME_FORMS))
+}
+
+/// Prints the recorded results `filter` selects, one line each; a run that did not finish
+/// says so on each of its lines (and has one line even without results).
+fn run_history(home: &Path, filter: &history::Filter) -> Result<(), String> {
     let path = history::path(home);
-    if !path.is_file() {
-        return Err(format!(
-            "no history at {} (bench-mode runs create it)",
-            path.display()
-        ));
-    }
-    let conn = history::open(&path)?;
-    let fail = |e: rusqlite::Error| format!("history {}: {e}", path.display());
-    let mut sql = String::from(
-        "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''), COALESCE(r.git_branch, ''), \
-         x.bench_id, x.status, x.median_ns, COALESCE(x.verdict, '') \
-         FROM runs r JOIN results x ON x.run = r.id WHERE 1 = 1",
-    );
-    let mut params: Vec<String> = Vec::new();
-    let mut add = |clause: &str, value: Option<String>| {
-        if let Some(v) = value {
-            params.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
-        }
-    };
-    add(" AND x.bench_id = ?", bench.clone());
-    add(" AND x.suite = ?", suite);
-    add(" AND (',' || x.tags || ',') LIKE '%,' || ? || ',%'", tag);
-    add(" AND r.started_at >= ?", since);
-    add(" AND r.started_at < ?", until);
-    add(" AND r.git_commit LIKE ? || '%'", commit);
-    match group.as_deref() {
-        Some("latest") => sql.push_str(
-            " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \
-             ORDER BY id DESC LIMIT 1)",
-        ),
-        _ => add(" AND r.run_group = ?", group),
-    }
-    sql.push_str(" ORDER BY r.started_at, r.id, x.bench_id");
-    let mut stmt = conn.prepare(&sql).map_err(fail)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-                row.get::<_, String>(6)?,
-                row.get::<_, Option<f64>>(7)?,
-                row.get::<_, String>(8)?,
-            ))
-        })
-        .map_err(fail)?;
+    let rows = history::list(&path, filter)?;
     let mut first: Option<f64> = None;
     for row in rows {
-        let (run_id, started, target, commit, branch, id, status, median, verdict) =
-            row.map_err(fail)?;
-        let median_text = median.map_or("-".to_string(), |m| format!("{m:.3} ns"));
-        let trend = match (bench.is_some(), first, median) {
+        let median_text = row
+            .median_ns
+            .map_or("-".to_string(), |m| format!("{m:.3} ns"));
+        let trend = match (filter.bench.is_some(), first, row.median_ns) {
             (true, Some(f), Some(m)) if f > 0.0 => {
                 format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
             }
@@ -302,14 +265,27 @@ fn run_history(
             }
             _ => String::new(),
         };
-        let commit: String = commit.chars().take(10).collect();
+        let state = match &row.state {
+            history::RunState::Complete => String::new(),
+            other => format!("  [{}]", Term(&other.to_string())),
+        };
+        let commit: String = row.commit.chars().take(10).collect();
+        let id = row.bench_id.as_deref().unwrap_or("-");
+        let status = row.status.as_deref().unwrap_or("-");
         // Every column comes from the history file: shown escaped.
         let [started, run_id, target, commit, branch, id, status, verdict] = [
-            &started, &run_id, &target, &commit, &branch, &id, &status, &verdict,
+            &row.started_at,
+            &row.run_id,
+            &row.bench_target,
+            &commit,
+            &row.branch,
+            id,
+            status,
+            &row.verdict,
         ]
         .map(|s| Term(s));
         println!(
-            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}"
+            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}{state}"
         );
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! What a command's RUN argument names: a report file, `latest` (the latest results of every
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
+use qudag_bench::report::escape::Term;
 use qudag_bench::store::{RunReport, baseline, history};
 use std::path::{Path, PathBuf};
 
@@ -42,11 +43,22 @@ pub fn load(
     }
     let history = history::path(home);
     if allow_run_id && history.is_file() {
-        return history::load_run(&history, spec)
-            .map(|r| (r, Origin::History))
-            .map_err(|e| {
-                format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
-            });
+        let runs = history::load_run_states(&history, spec).map_err(|e| {
+            format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
+        })?;
+        for (report, state) in &runs {
+            if *state != history::RunState::Complete {
+                eprintln!(
+                    "note: run {} of {} did not finish ({}); its report holds the {} \
+                     benchmark(s) it recorded",
+                    Term(&report.run_id),
+                    Term(&report.bench_target),
+                    Term(&state.to_string()),
+                    report.benchmarks.len()
+                );
+            }
+        }
+        return Ok((runs.into_iter().map(|(r, _)| r).collect(), Origin::History));
     }
     Err(match named {
         Err(e) => format!("`{spec}` is neither a report file nor a baseline: {e}"),

@@ -1,0 +1,245 @@
+//! Listing recorded runs for `qudag-bench history`: filters, each run's state, and the time
+//! bounds of `--since` and `--until`.
+
+use super::open::{describe, open_read};
+use super::process::Process;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// Which results to list; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// This benchmark id only.
+    pub bench: Option<String>,
+    /// Benchmarks of this suite.
+    pub suite: Option<String>,
+    /// Benchmarks with this tag.
+    pub tag: Option<String>,
+    /// Runs started at or after this time.
+    pub since: Option<SystemTime>,
+    /// Runs started before this time.
+    pub until: Option<SystemTime>,
+    /// Runs at a git commit starting with this.
+    pub commit: Option<String>,
+    /// Runs of this run group; `latest` for the latest group.
+    pub group: Option<String>,
+}
+
+/// Where a recorded run got to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunState {
+    /// Finished and recorded in full.
+    Complete,
+    /// Still running, in process `pid` (on another host when `host` differs from this one).
+    Running {
+        /// Its process id.
+        pid: Option<i64>,
+    },
+    /// Its process ended before it finished (crash, abort, kill); `running` is the benchmark
+    /// it was running then, `None` between benchmarks.
+    Interrupted {
+        /// The benchmark that was running.
+        running: Option<String>,
+    },
+}
+
+impl std::fmt::Display for RunState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunState::Complete => f.write_str("complete"),
+            RunState::Running { pid: Some(pid) } => write!(f, "running (pid {pid})"),
+            RunState::Running { pid: None } => f.write_str("running"),
+            RunState::Interrupted { running: Some(id) } => {
+                write!(f, "interrupted while running {id}")
+            }
+            RunState::Interrupted { running: None } => {
+                f.write_str("interrupted between benchmarks")
+            }
+        }
+    }
+}
+
+/// One result of one run, or a run that recorded no result (`bench_id` `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The run's id.
+    pub run_id: String,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// Its bench target.
+    pub bench_target: String,
+    /// Its git commit ("" if unknown).
+    pub commit: String,
+    /// Its git branch ("" if unknown).
+    pub branch: String,
+    /// The benchmark.
+    pub bench_id: Option<String>,
+    /// Its status (`ok`, `failed`, `timeout`).
+    pub status: Option<String>,
+    /// Its median time per iteration, ns.
+    pub median_ns: Option<f64>,
+    /// Its verdict against the baseline ("" without one).
+    pub verdict: String,
+    /// The run's state.
+    pub state: RunState,
+}
+
+/// The results in the history at `path` that `filter` selects, oldest run first. The file is
+/// only read; a `running` run whose process on this host is gone is shown `interrupted`.
+pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, String> {
+    let conn = open_read(path)?.ok_or_else(|| {
+        format!(
+            "no history at {} (bench-mode runs create it)",
+            path.display()
+        )
+    })?;
+    let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
+    let (sql, params) = query(filter);
+    let this_host = sysinfo::System::host_name().ok();
+    let mut stmt = conn.prepare(&sql).map_err(fail)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            let state = state_of(r, 9, this_host.as_deref())?;
+            Ok(Row {
+                run_id: r.get(0)?,
+                started_at: r.get(1)?,
+                bench_target: r.get(2)?,
+                commit: r.get(3)?,
+                branch: r.get(4)?,
+                bench_id: r.get(5)?,
+                status: r.get(6)?,
+                median_ns: r.get(7)?,
+                verdict: r.get(8)?,
+                state,
+            })
+        })
+        .map_err(fail)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(fail)
+}
+
+/// The state of the run in row `r`, from its columns `state, host, pid, pid_started,
+/// current_bench` starting at `first`. A `running` run on this host whose process is gone was
+/// interrupted (the next run will record that; a reader only says it).
+pub(super) fn state_of(
+    r: &rusqlite::Row,
+    first: usize,
+    this_host: Option<&str>,
+) -> rusqlite::Result<RunState> {
+    let state: String = r.get(first)?;
+    let host: Option<String> = r.get(first + 1)?;
+    let pid: Option<i64> = r.get(first + 2)?;
+    let running = || r.get(first + 4);
+    Ok(match state.as_str() {
+        "running" => {
+            let owner = Process::from_row(pid, r.get(first + 3)?);
+            let here = host.is_some() && host.as_deref() == this_host;
+            match here && !owner.is_some_and(|p| p.is_alive()) {
+                true => RunState::Interrupted {
+                    running: running()?,
+                },
+                false => RunState::Running { pid },
+            }
+        }
+        "interrupted" => RunState::Interrupted {
+            running: running()?,
+        },
+        _ => RunState::Complete,
+    })
+}
+
+/// The SQL of `filter` and its parameters. Times are compared as times (`julianday`), not as
+/// text.
+fn query(filter: &Filter) -> (String, Vec<String>) {
+    let mut sql = String::from(
+        "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''),
+                COALESCE(r.git_branch, ''), x.bench_id, x.status, x.median_ns,
+                COALESCE(x.verdict, ''), r.state, r.host, r.pid, r.pid_started, r.current_bench
+         FROM runs r LEFT JOIN results x ON x.run = r.id WHERE 1 = 1",
+    );
+    let mut params: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: Option<String>| {
+        if let Some(v) = value {
+            params.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
+        }
+    };
+    let time = |t: Option<SystemTime>| t.map(|t| humantime::format_rfc3339_millis(t).to_string());
+    add(" AND x.bench_id = ?", filter.bench.clone());
+    add(" AND x.suite = ?", filter.suite.clone());
+    add(
+        " AND (',' || x.tags || ',') LIKE '%,' || ? || ',%'",
+        filter.tag.clone(),
+    );
+    add(
+        " AND julianday(r.started_at) >= julianday(?)",
+        time(filter.since),
+    );
+    add(
+        " AND julianday(r.started_at) < julianday(?)",
+        time(filter.until),
+    );
+    add(" AND r.git_commit LIKE ? || '%'", filter.commit.clone());
+    match filter.group.as_deref() {
+        Some("latest") => sql.push_str(
+            " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \
+             ORDER BY id DESC LIMIT 1)",
+        ),
+        _ => add(" AND r.run_group = ?", filter.group.clone()),
+    }
+    sql.push_str(" ORDER BY julianday(r.started_at), r.id, x.bench_id");
+    (sql, params)
+}
+
+/// What `--since` and `--until` accept, for error messages.
+pub const TIME_FORMS: &str = "an RFC 3339 time (2026-11-01T09:30:00Z, or with an offset such \
+                              as +02:00; UTC when none is given), a date (2026-11-01, its \
+                              midnight UTC) or a duration ago (12h, 2d, 1week)";
+
+/// Parses a time bound: an RFC 3339 time, a date `YYYY-MM-DD` (its midnight UTC), or a
+/// duration meaning that long before `now`.
+pub fn parse_time(value: &str, now: SystemTime) -> Result<SystemTime, String> {
+    let wrong = || format!("`{value}` is not a time: expected {TIME_FORMS}");
+    let v = value.trim();
+    if !v.is_ascii() {
+        return Err(wrong());
+    }
+    let date_like = v.len() >= 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
+    if !date_like {
+        let ago = humantime::parse_duration(v).map_err(|_| wrong())?;
+        // Runs are after 1970; so are the times that can be written as RFC 3339 here.
+        return now
+            .checked_sub(ago)
+            .filter(|t| *t >= SystemTime::UNIX_EPOCH)
+            .ok_or_else(wrong);
+    }
+    if v.len() == 10 {
+        return humantime::parse_rfc3339(&format!("{v}T00:00:00Z")).map_err(|_| wrong());
+    }
+    let v = v.to_ascii_uppercase();
+    // humantime reads `Z` only: an offset `+HH:MM` / `-HH:MM` is taken off here.
+    let (local, offset) = match v.len().checked_sub(6).map(|i| v.split_at(i)) {
+        Some((local, off)) if local.len() >= 19 && off.as_bytes()[3] == b':' => {
+            let sign = match off.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => 0,
+            };
+            let hours = off[1..3].parse::<u64>().ok().filter(|&h| h < 24);
+            let minutes = off[4..6].parse::<u64>().ok().filter(|&m| m < 60);
+            match (sign, hours, minutes) {
+                (0, ..) => (v.as_str(), 0),
+                (s, Some(h), Some(m)) => (local, s * (h * 3600 + m * 60) as i64),
+                _ => return Err(wrong()),
+            }
+        }
+        _ => (v.as_str(), 0),
+    };
+    let local = humantime::parse_rfc3339_weak(local).map_err(|_| wrong())?;
+    // 10:00+02:00 is 08:00 UTC.
+    let utc = match offset >= 0 {
+        true => local.checked_sub(Duration::from_secs(offset as u64)),
+        false => local.checked_add(Duration::from_secs(offset.unsigned_abs())),
+    };
+    utc.filter(|t| *t >= SystemTime::UNIX_EPOCH)
+        .ok_or_else(wrong)
+}

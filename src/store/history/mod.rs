@@ -1,0 +1,208 @@
+//! The run history: every bench-mode run recorded in `$QUDAG_BENCH_HOME/history.sqlite`
+//! (SQLite, bundled), as it goes, so that a run whose process dies keeps the benchmarks it
+//! finished. The schema is versioned with `PRAGMA user_version` and migrated forward in a
+//! transaction; `PRAGMA application_id` ([`APPLICATION_ID`]) marks the file as qudag-bench's.
+//! Every command opens the file read-only first and writes only to a file it recognises as a
+//! history, so another program's database is never modified. WAL and a busy timeout let bench
+//! targets that run one after another, or several runs at once, all record.
+
+mod list;
+mod open;
+mod process;
+mod recorder;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use list::{Filter, Row, RunState, TIME_FORMS, list, parse_time};
+pub use open::{open, open_read};
+pub use recorder::{InterruptedRun, Recorder, begin, record};
+pub use schema::APPLICATION_ID;
+
+use super::report::RunReport;
+use open::describe;
+use rusqlite::{Connection, params};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The history file under `home`.
+pub fn path(home: &Path) -> PathBuf {
+    home.join("history.sqlite")
+}
+
+/// Wall time in seconds of each bench target's latest complete run, keyed by bench target
+/// (its crate name). Empty when there is no history at `path`. Reads the file only.
+pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, String> {
+    let Some(conn) = open_read(path)? else {
+        return Ok(BTreeMap::new());
+    };
+    let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
+    let mut stmt = conn
+        .prepare(
+            "SELECT bench_target, (julianday(finished_at) - julianday(started_at)) * 86400.0
+             FROM runs WHERE id IN
+                 (SELECT MAX(id) FROM runs WHERE state = 'complete' GROUP BY bench_target)",
+        )
+        .map_err(fail)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
+        })
+        .map_err(fail)?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        if let (target, Some(seconds)) = row.map_err(fail)? {
+            out.insert(target, seconds);
+        }
+    }
+    Ok(out)
+}
+
+/// `report` without what makes it large: raw samples and system metric series. About 2 KB
+/// per benchmark remain, against up to 100 KB with the samples.
+fn without_raw_data(report: &RunReport) -> RunReport {
+    let mut kept = report.clone();
+    for b in &mut kept.benchmarks {
+        b.iters_per_sample.clear();
+        b.samples_ns.clear();
+        if let Some(s) = &mut b.system {
+            s.series.clear();
+        }
+    }
+    kept
+}
+
+/// The stored reports of the run `run_id` (a run id, or the unique prefix of one). Reports
+/// recorded by the history keep estimates but no raw samples or metric series; those of a run
+/// that did not finish hold the benchmarks it recorded. Reads the file only.
+pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
+    Ok(load_run_states(path, run_id)?
+        .into_iter()
+        .map(|(report, _)| report)
+        .collect())
+}
+
+/// [`load_run`] with the state of each report's run: whether it finished or was interrupted.
+pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunState)>, String> {
+    let Some(conn) = open_read(path)? else {
+        return Err(format!(
+            "no run `{run_id}` in {} (it is empty)",
+            path.display()
+        ));
+    };
+    let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
+    let this_host = sysinfo::System::host_name().ok();
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.run_id, p.json, r.state, r.host, r.pid, r.pid_started, r.current_bench \
+             FROM runs r LEFT JOIN reports p ON p.run = r.id \
+             WHERE ?1 <> '' AND substr(r.run_id, 1, length(?1)) = ?1 \
+             ORDER BY r.started_at, r.id",
+        )
+        .map_err(fail)?;
+    let rows: Vec<(String, Option<String>, RunState)> = stmt
+        .query_map([run_id], |row| {
+            let state = list::state_of(row, 2, this_host.as_deref())?;
+            Ok((row.get(0)?, row.get(1)?, state))
+        })
+        .map_err(fail)?
+        .collect::<Result<_, _>>()
+        .map_err(fail)?;
+    let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    match ids.len() {
+        0 => return Err(format!("no run `{run_id}` in {}", path.display())),
+        1 => {}
+        n => {
+            return Err(format!(
+                "`{run_id}` matches {n} runs in {}; give more of the run id",
+                path.display()
+            ));
+        }
+    }
+    rows.into_iter()
+        .map(|(id, json, state)| {
+            let json = json.ok_or_else(|| {
+                format!(
+                    "run `{id}` in {} was recorded before the history kept reports",
+                    path.display()
+                )
+            })?;
+            let bad =
+                |e: String| format!("history {}: the report of run `{id}`: {e}", path.display());
+            let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;
+            crate::store::validate::report(&report, crate::store::validate::Kept::Estimates)
+                .map_err(bad)?;
+            Ok((report, state))
+        })
+        .collect()
+}
+
+/// One run's estimate of a benchmark, for trend charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    /// The run's id.
+    pub run_id: String,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// Its git commit, if known.
+    pub commit: Option<String>,
+    /// Median time per iteration, ns.
+    pub median_ns: f64,
+    /// Lower bound of the median's 95% interval, ns.
+    pub lower_ns: Option<f64>,
+    /// Upper bound.
+    pub upper_ns: Option<f64>,
+}
+
+/// Runs of each benchmark shown in the HTML trend charts.
+pub const TREND_RUNS: usize = 50;
+
+/// Trend points by (bench target, benchmark id).
+pub type Trends = BTreeMap<(String, String), Vec<TrendPoint>>;
+
+/// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history
+/// at `path`. Reads the file only.
+pub fn trends(path: &Path, reports: &[RunReport], limit: usize) -> Result<Trends, String> {
+    let mut out = Trends::new();
+    let Some(conn) = open_read(path)? else {
+        return Ok(out);
+    };
+    let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
+    for report in reports {
+        for b in &report.benchmarks {
+            let points = trend(&conn, &report.bench_target, &b.id, limit).map_err(fail)?;
+            out.insert((report.bench_target.clone(), b.id.clone()), points);
+        }
+    }
+    Ok(out)
+}
+
+/// The last `limit` measured medians of benchmark `bench_id` of `bench_target`, oldest first.
+pub fn trend(
+    conn: &Connection,
+    bench_target: &str,
+    bench_id: &str,
+    limit: usize,
+) -> rusqlite::Result<Vec<TrendPoint>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.run_id, r.started_at, r.git_commit, x.median_ns, x.median_ci_lower_ns,
+                x.median_ci_upper_ns
+         FROM runs r JOIN results x ON x.run = r.id
+         WHERE r.bench_target = ?1 AND x.bench_id = ?2 AND x.median_ns IS NOT NULL
+         ORDER BY r.started_at DESC, r.id DESC LIMIT ?3",
+    )?;
+    let mut points: Vec<TrendPoint> = stmt
+        .query_map(params![bench_target, bench_id, limit as i64], |row| {
+            Ok(TrendPoint {
+                run_id: row.get(0)?,
+                started_at: row.get(1)?,
+                commit: row.get(2)?,
+                median_ns: row.get(3)?,
+                lower_ns: row.get(4)?,
+                upper_ns: row.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    points.reverse();
+    Ok(points)
+}
