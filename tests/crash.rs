@@ -83,6 +83,20 @@ fn a_crash_keeps_the_benchmarks_measured_before_it_and_names_the_one_running() {
         assert_contains(&err, "did not finish (its process ended");
         assert_contains(&err, "2 of 4 benchmarks measured");
 
+        // The history has the two, and says the run was interrupted in `c_crash`.
+        let (code, out, err) = qudag_bench([
+            "history".as_ref(),
+            "--home".as_ref(),
+            home.path().as_os_str(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let rows: Vec<&str> = out.lines().filter(|l| l.contains(" crash ")).collect();
+        assert_eq!(rows.len(), 2, "{kind}: {out}");
+        for (row, id) in rows.iter().zip(["a_first", "b_second"]) {
+            assert_contains(row, id);
+            assert_contains(row, "[interrupted while running c_crash]");
+        }
+
         // The next run says what happened, then completes.
         let next = run_crash(home.path(), "", &[]);
         assert_eq!(next.code, Some(0), "{}", next.stderr);
@@ -91,6 +105,7 @@ fn a_crash_keeps_the_benchmarks_measured_before_it_and_names_the_one_running() {
             &next.stderr,
             "while running `c_crash`, after 2 of 4 benchmarks",
         );
+        assert_contains(&next.stderr, "kept in the history, marked interrupted");
         let (ids, report) = kept(home.path());
         assert_eq!(ids.len(), 4);
         assert!(report.get("incomplete").is_none(), "{report}");

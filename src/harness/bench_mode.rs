@@ -225,6 +225,8 @@ fn measure_all(
         reporter.bench_finished(&result);
         report.benchmarks.push(result);
         count(report);
+        // The history stores it as the run's end until the final write.
+        report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         journal.bench_finished(report);
         ended.push(Instant::now());
     }

@@ -5,7 +5,7 @@
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
-use crate::report::escape::Term;
+use crate::report::escape::{Term, TermLines};
 use crate::store::{RunReport, history, paths, progress};
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,7 @@ pub struct Journal {
     kept_in: String,
     results_file: PathBuf,
     progress: progress::Publisher,
-    history: Option<PathBuf>,
+    history: Option<history::Recorder>,
     /// Benchmarks finished so far.
     done: usize,
     /// Set after the first failed write of the report, which is then not retried until the
@@ -37,10 +37,16 @@ impl Journal {
             .incomplete
             .as_ref()
             .map_or(0, |i| i.selected as usize);
+        let (recorder, interrupted) = match history {
+            Some(path) if selected > 0 => {
+                let (recorder, interrupted) = history::begin(path, header)?;
+                (Some(recorder), interrupted)
+            }
+            _ => (None, Vec::new()),
+        };
         if selected > 0 {
-            warn_if_previous_run_died(home, target);
+            report_interrupted(home, target, &interrupted);
         }
-        let recorder = history.filter(|_| selected > 0).map(Path::to_path_buf);
         let mut kept_in = format!("results/{target}.json");
         if recorder.is_some() {
             kept_in.push_str(" and the history");
@@ -59,6 +65,11 @@ impl Journal {
     pub fn bench_started(&mut self, id: &str) {
         self.progress.bench_started(id);
         exit_guard::running(Some(id), self.done, &self.kept_in);
+        if let Some(recorder) = &mut self.history
+            && let Err(e) = recorder.bench_started(id)
+        {
+            eprintln!("warning: {}", TermLines(&e));
+        }
     }
 
     /// A benchmark finished; `so_far` is the run's report with every finished benchmark.
@@ -73,6 +84,11 @@ impl Journal {
             eprintln!("warning: cannot keep the partial results ({e}); retrying at the end");
             self.results_failed = true;
         }
+        if let Some(recorder) = &mut self.history
+            && let Err(e) = recorder.record_partial(so_far)
+        {
+            eprintln!("warning: {}", TermLines(&e));
+        }
     }
 
     /// The run ended: writes the final report to `results/` (unless nothing was selected) and
@@ -86,7 +102,7 @@ impl Journal {
             errors.push(e);
         }
         if let Some(recorder) = self.history.take()
-            && let Err(e) = history::record(&recorder, report)
+            && let Err(e) = recorder.finish(report)
         {
             errors.push(e);
         }
@@ -95,26 +111,44 @@ impl Journal {
     }
 }
 
-/// Prints a warning when the previous run of `bench_target` under `home` started benchmarks
-/// and its process is gone without finishing.
-fn warn_if_previous_run_died(home: &Path, bench_target: &str) {
-    let Ok(previous) = progress::read(&progress::path(home, bench_target)) else {
-        return;
-    };
-    if previous.finished || previous.pid == std::process::id() || !previous.process_gone() {
-        return;
+/// Says once what became of earlier runs that never finished: the previous run of
+/// `bench_target` (from its progress file, when its process is gone) and the runs the history
+/// has just marked interrupted.
+fn report_interrupted(home: &Path, bench_target: &str, in_history: &[history::InterruptedRun]) {
+    let previous = progress::read(&progress::path(home, bench_target))
+        .ok()
+        .filter(|p| !p.finished && p.pid != std::process::id() && p.process_gone());
+    if let Some(p) = &previous {
+        let during = match &p.current {
+            Some(id) => format!("while running `{}`", Term(id)),
+            None => "between benchmarks".to_string(),
+        };
+        let kept = match in_history.iter().any(|r| r.run_id == p.run_id) {
+            true => "what it measured is kept in the history, marked interrupted",
+            false => "what it measured was kept in results/ until this run",
+        };
+        eprintln!(
+            "warning: the previous run {} of {} did not finish: its process ended {during}, \
+             after {} of {} benchmarks (a crash, a kill or an exit); {kept}",
+            Term(&p.run_id),
+            Term(bench_target),
+            p.done,
+            p.total
+        );
     }
-    let during = match &previous.current {
-        Some(id) => format!("while running `{}`", Term(&id)),
-        None => "between benchmarks".to_string(),
-    };
-    eprintln!(
-        "warning: the previous run {} of {} did not finish: its process ended {during}, after \
-         {} of {} benchmarks (a crash, a kill or an exit); what it measured is kept in the \
-         history",
-        previous.run_id,
-        Term(&bench_target),
-        previous.done,
-        previous.total
-    );
+    let shown = previous.as_ref().map(|p| p.run_id.as_str());
+    for run in in_history
+        .iter()
+        .filter(|r| Some(r.run_id.as_str()) != shown)
+    {
+        eprintln!(
+            "note: the history marks run {} of {} as interrupted ({} benchmark(s) recorded{})",
+            Term(&run.run_id),
+            Term(&run.bench_target),
+            run.recorded,
+            run.running
+                .as_deref()
+                .map_or(String::new(), |id| format!(", `{}` running", Term(id)))
+        );
+    }
 }
