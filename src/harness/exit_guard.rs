@@ -70,7 +70,7 @@ pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
         format!(
             "\nqudag-bench: the process crashed while running benchmark `{}`; the {done} \
              benchmark(s) measured before it are kept in {kept_in}\n",
-            Term(&id)
+            Term(id)
         )
     });
     let (ptr, len) = match message {

@@ -283,7 +283,7 @@ fn run_history(home: &Path, filter: &history::Filter) -> Result<(), String> {
             status,
             &row.verdict,
         ]
-        .map(|s| Term(s));
+        .map(Term);
         println!(
             "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}{state}"
         );

@@ -171,7 +171,7 @@ impl ErrorLog {
         let mut now = HashMap::with_capacity(skipped.len());
         for (path, why) in skipped {
             if self.printed.get(path) != Some(why) {
-                eprintln!("qudag-bench monitor: skipped: {}", TermLines(&why));
+                eprintln!("qudag-bench monitor: skipped: {}", TermLines(why));
             }
             now.insert(path.clone(), why.clone());
         }
