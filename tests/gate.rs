@@ -221,12 +221,12 @@ fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
             "no temporary file left behind"
         );
     }
-    // The history still opens and holds the first run.
+    // The history still opens: the first run complete, the interrupted ones (recorded as
+    // they went) not.
     let db = rusqlite::Connection::open(home.path().join("history.sqlite")).unwrap();
-    let runs: i64 = db
-        .query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(runs, 1);
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM runs"), 3);
+    assert_eq!(count("SELECT COUNT(*) FROM runs WHERE state = 'complete'"), 1);
     let r = run(
         home.path(),
         &["--baseline", "main", "--noise-threshold", "50"],
