@@ -226,7 +226,10 @@ fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
     let db = rusqlite::Connection::open(home.path().join("history.sqlite")).unwrap();
     let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT COUNT(*) FROM runs"), 3);
-    assert_eq!(count("SELECT COUNT(*) FROM runs WHERE state = 'complete'"), 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM runs WHERE state = 'complete'"),
+        1
+    );
     let r = run(
         home.path(),
         &["--baseline", "main", "--noise-threshold", "50"],

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod history;
 pub mod metrics;
 pub mod paths;
+pub mod process;
 pub mod progress;
 pub mod report;
 pub mod validate;

@@ -39,9 +39,9 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Whether the process that published this is gone (see [`process_gone`]).
+    /// Whether the process that published this is gone (see [`super::process::gone`]).
     pub fn process_gone(&self) -> bool {
-        process_gone(self.pid)
+        super::process::gone(self.pid)
     }
 
     /// `done / total`, from 0 to 1 (1 for an empty run).
@@ -52,17 +52,6 @@ impl Progress {
             (self.done as f64 / self.total as f64).min(1.0)
         }
     }
-}
-
-/// Whether no process has id `pid` on this host. A reused pid reads as alive: a run is then
-/// taken to be in flight, never wrongly as interrupted.
-pub fn process_gone(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return true;
-    };
-    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
-    let rc = unsafe { libc::kill(pid, 0) };
-    rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
 }
 
 /// `progress/<bench-target>.json` under `home`.

@@ -60,7 +60,7 @@ impl RunReport {
     /// (`None` for a finished run).
     pub fn unfinished_note(&self) -> Option<String> {
         let i = self.incomplete.as_ref()?;
-        let state = if super::progress::process_gone(i.pid) {
+        let state = if super::process::gone(i.pid) {
             "did not finish (its process ended: a crash, a kill or an exit)"
         } else {
             "is still running, or did not finish"

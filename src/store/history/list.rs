@@ -2,7 +2,7 @@
 //! bounds of `--since` and `--until`.
 
 use super::open::{describe, open_read};
-use super::process::Process;
+use crate::store::process::Process;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 

@@ -8,7 +8,7 @@
 
 mod list;
 mod open;
-mod process;
+use super::process;
 mod recorder;
 mod schema;
 #[cfg(test)]

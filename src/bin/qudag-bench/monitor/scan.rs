@@ -49,7 +49,7 @@ pub fn scan(home: &Path) -> Scan {
             own_file(&path, &expected, "progress", &p.bench_target).map(|()| p)
         }) {
             Ok(p) => scan.runs.push(RunProgress {
-                running: !p.finished && process_alive(p.pid),
+                running: !p.finished && !qudag_bench::store::process::gone(p.pid),
                 progress: p,
             }),
             Err(e) => scan.skipped.push((path, e)),
@@ -146,16 +146,6 @@ fn kind(t: FileType) -> &'static str {
     } else {
         "not a plain file"
     }
-}
-
-/// Whether process `pid` exists (a run whose process died is not in flight).
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists and may be signalled.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// Skipped files: each reason is printed once (again only if it changes, or comes back after

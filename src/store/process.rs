@@ -1,9 +1,11 @@
-//! Whether the process that recorded a run is still there: its pid, and on Linux its start
-//! time, which tells the run's own process from a later one that got the same pid.
+//! Whether the process that wrote a file or recorded a run is still there: its pid, and on
+//! Linux its start time, which tells the run's own process from a later one that got the
+//! same pid. The history, the progress files, the incomplete run reports and `monitor` all ask
+//! here.
 
 /// A process as the history stores it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Process {
+pub struct Process {
     /// Its process id.
     pub pid: i64,
     /// Its start time in clock ticks after boot (`/proc/PID/stat`), where known.
@@ -46,6 +48,17 @@ impl Process {
             None => true, // no /proc: the pid exists, which is all that can be told
         }
     }
+}
+
+/// Whether no live process has id `pid` on this host (known by its pid alone: a later process
+/// with the same pid reads as alive, so a run is then taken to be in flight, never wrongly as
+/// interrupted).
+pub fn gone(pid: u32) -> bool {
+    !Process {
+        pid: i64::from(pid),
+        started: None,
+    }
+    .is_alive()
 }
 
 /// The fields of `/proc/PID/stat` used here.
