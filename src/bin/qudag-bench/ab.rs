@@ -2,6 +2,7 @@
 //! instruction-count gate.
 
 use clap::Args;
+use qudag_bench::config::limits;
 use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
 use qudag_bench::gate::ab::runner::{Measurement, Plan};
 use qudag_bench::gate::ab::verdict::{AbVerdict, Thresholds};
@@ -38,11 +39,14 @@ pub struct AbArgs {
     /// Slowdowns this large must be caught, percent.
     #[arg(long, value_name = "PCT", default_value_t = 100.0 * Thresholds::default().must_catch)]
     must_catch: f64,
-    /// Wall time per benchmark before it stops undecided, seconds.
-    #[arg(long, value_name = "SECS", default_value_t = Plan::default().budget.as_secs_f64())]
+    /// Wall time per benchmark before it stops undecided, seconds (1 ms to 24 h).
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().budget.as_secs_f64(),
+          value_parser = |t: &str| limits::AB_BUDGET.parse(t).map(|d| d.as_secs_f64()))]
     budget: f64,
-    /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds.
-    #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64())]
+    /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds
+    /// (1 ms to 24 h).
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64(),
+          value_parser = |t: &str| limits::AB_TIMEOUT.parse(t).map(|d| d.as_secs_f64()))]
     timeout: f64,
     /// Rounds before precision may stop a benchmark (the study sets it high to collect a
     /// whole budget of rounds).
@@ -69,11 +73,11 @@ pub struct AbArgs {
     markdown: Option<PathBuf>,
 }
 
-fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
-    Duration::try_from_secs_f64(value)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("{flag} must be a positive number of seconds, got {value}"))
+/// A duration flag's value, checked against `range` when it was parsed.
+fn seconds(flag: &str, value: f64, range: limits::DurationRange) -> Result<Duration, String> {
+    range
+        .from_secs(value)
+        .map_err(|e| format!("{flag} {value}: {e}"))
 }
 
 fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
@@ -116,8 +120,8 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     };
     thresholds.validate()?;
     let plan = Plan {
-        budget: seconds("--budget", args.budget)?,
-        timeout: seconds("--timeout", args.timeout)?,
+        budget: seconds("--budget", args.budget, limits::AB_BUDGET)?,
+        timeout: seconds("--timeout", args.timeout, limits::AB_TIMEOUT)?,
         seed: args.seed,
         min_rounds: args.min_rounds,
         ..Plan::default()
