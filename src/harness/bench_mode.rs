@@ -57,6 +57,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
             return EXIT_USAGE;
         }
     };
+    if let Err(e) = super::outputs::check(&cli.harness, target.crate_name) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     let home = paths::home();
     let base = match gating::load(cli, &home, target.crate_name) {
         Ok(b) => b,

@@ -172,20 +172,10 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     Ok(exit_code(&report, args.strict))
 }
 
-/// Whether a report can be written at `path` (its directory is created, as the write will).
+/// Whether a report can be written at `path` (a regular file or /dev/null, in a directory that
+/// exists or can be created; see `atomic::check`).
 fn check_output(flag: &str, path: &Path) -> Result<(), String> {
-    let fail = |e: String| format!("{flag} {}: cannot write a file there: {e}", path.display());
-    if path.is_dir() {
-        return Err(fail("it is a directory".into()));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    tempfile::tempfile_in(dir)
-        .map(drop)
-        .map_err(|e| fail(e.to_string()))
+    atomic::check(path).map_err(|e| format!("{flag} {}: {e}", path.display()))
 }
 
 fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
