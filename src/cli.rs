@@ -2,7 +2,7 @@
 //! plus qudag-bench's own, each also read from a `QUDAG_BENCH_*` environment variable. A flag
 //! beats its variable.
 
-use crate::config::{SAMPLES_RANGE, duration};
+use crate::config::{SAMPLES_RANGE, limits};
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, ValueEnum};
 use std::path::PathBuf;
@@ -59,17 +59,18 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_QUICK", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub quick: bool,
-    /// Warmup time per benchmark: seconds, or a number with ns/us/ms/s.
+    /// Warmup time per benchmark: seconds, or a number with ns/us/ms/s (0 to 1 h).
     #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_WARMUP_TIME", value_parser = warmup)]
     pub warmup_time: Option<Duration>,
-    /// Measurement time limit per benchmark.
-    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_MEASURE_TIME", value_parser = positive)]
+    /// Measurement time limit per benchmark (1 ms to 1 h).
+    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_MEASURE_TIME", value_parser = measure)]
     pub measure_time: Option<Duration>,
     /// Sample target per benchmark (measurement stops at it or at the time limit).
     #[arg(long, value_name = "N", env = "QUDAG_BENCH_SAMPLES", value_parser = samples)]
     pub samples: Option<u32>,
-    /// Timeout per benchmark, setup included; a benchmark past it is reported as timed out.
-    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_TIMEOUT", value_parser = positive)]
+    /// Timeout per benchmark, setup included; a benchmark past it is reported as timed out
+    /// (1 ms to 24 h; default 60 s, or twice the warmup plus measurement time if longer).
+    #[arg(long, value_name = "SECS", env = "QUDAG_BENCH_TIMEOUT", value_parser = timeout)]
     pub timeout: Option<Duration>,
     /// Configuration file [default: qudag-bench.toml in the package root, if present].
     #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CONFIG")]
@@ -140,7 +141,8 @@ pub struct HarnessArgs {
           requires = "baseline")]
     pub load_baseline: Option<String>,
     /// Smallest change against the baseline that counts, percent [default: 2].
-    #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD", value_parser = percent)]
+    #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD",
+          value_parser = limits::parse_noise_threshold)]
     pub noise_threshold: Option<f64>,
     /// Exit with code 3 if a benchmark regressed against the baseline or missed its target.
     #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
@@ -170,6 +172,37 @@ pub struct HarnessArgs {
     pub run_group: Option<String>,
 }
 
+/// When `err` is about a bad value that came from a flag's `QUDAG_BENCH_*` variable (the flag is
+/// not in `args`), a line naming the variable: clap's message names only the flag.
+pub fn env_note(err: &clap::Error, args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        err.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let long = arg.strip_prefix("--")?.split(['=', ' ']).next()?;
+    let flag = format!("--{long}");
+    let on_command_line = args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        a == flag || a.starts_with(&format!("{flag}="))
+    });
+    let command = Cli::command();
+    let var = command
+        .get_arguments()
+        .find(|a| a.get_long() == Some(long))?
+        .get_env()?
+        .to_string_lossy()
+        .into_owned();
+    (!on_command_line && std::env::var_os(&var).is_some())
+        .then(|| format!("note: the value of {flag} came from the environment variable {var}"))
+}
+
 /// Checks a run group id: 1 to 64 ASCII letters, digits, `.`, `_` or `-`.
 pub fn run_group(text: &str) -> Result<String, String> {
     let ok = (1..=64).contains(&text.len())
@@ -184,14 +217,15 @@ pub fn run_group(text: &str) -> Result<String, String> {
 }
 
 fn warmup(text: &str) -> Result<Duration, String> {
-    duration::parse(text)
+    limits::WARMUP_TIME.parse(text)
 }
 
-fn positive(text: &str) -> Result<Duration, String> {
-    match duration::parse(text)? {
-        d if d.is_zero() => Err("expected a duration greater than 0".into()),
-        d => Ok(d),
-    }
+fn measure(text: &str) -> Result<Duration, String> {
+    limits::MEASURE_TIME.parse(text)
+}
+
+fn timeout(text: &str) -> Result<Duration, String> {
+    limits::TIMEOUT.parse(text)
 }
 
 fn report_path(text: &str) -> Result<String, String> {
@@ -208,13 +242,6 @@ fn report_path(text: &str) -> Result<String, String> {
 
 fn baseline_name(text: &str) -> Result<String, String> {
     crate::store::baseline::validate_name(text).map(|()| text.to_string())
-}
-
-fn percent(text: &str) -> Result<f64, String> {
-    match text.trim().trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.0..100.0).contains(&p) => Ok(p / 100.0),
-        _ => Err("expected a percentage from 0 to 100, e.g. 2 or 0.5".into()),
-    }
 }
 
 fn samples(text: &str) -> Result<u32, String> {

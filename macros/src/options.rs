@@ -58,9 +58,17 @@ impl Options {
             }
             "samples" => set_once(&meta, &mut self.samples, samples(&meta)?),
             "threads" => set_once(&meta, &mut self.threads, threads(&meta)?),
-            "warmup_time" => set_once(&meta, &mut self.warmup_time, seconds(&meta, &key, true)?),
-            "measure_time" => set_once(&meta, &mut self.measure_time, seconds(&meta, &key, false)?),
-            "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, false)?),
+            "warmup_time" => set_once(
+                &meta,
+                &mut self.warmup_time,
+                seconds(&meta, &key, WARMUP_TIME)?,
+            ),
+            "measure_time" => set_once(
+                &meta,
+                &mut self.measure_time,
+                seconds(&meta, &key, MEASURE_TIME)?,
+            ),
+            "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, TIMEOUT)?),
             "ignore" => {
                 let value = if meta.input.peek(syn::Token![=]) {
                     match value(&meta)? {
@@ -187,8 +195,16 @@ fn threads(meta: &ParseNestedMeta) -> syn::Result<Vec<usize>> {
     Ok(out)
 }
 
-/// A duration in seconds: an integer or float literal, positive (zero allowed for warmup).
-fn seconds(meta: &ParseNestedMeta, key: &str, zero_ok: bool) -> syn::Result<f64> {
+/// Accepted seconds of each time option, both ends included, and how the message says them.
+/// A copy of `qudag_bench::config::limits` (this crate cannot depend on that one); the harness
+/// checks registered values against the original at start-up, so a drift shows at once.
+type SecondsRange = (f64, f64, &'static str);
+const WARMUP_TIME: SecondsRange = (0.0, 3600.0, "from 0 to 3600 (1 h)");
+const MEASURE_TIME: SecondsRange = (0.001, 3600.0, "from 0.001 to 3600 (1 h)");
+const TIMEOUT: SecondsRange = (0.001, 86400.0, "from 0.001 to 86400 (24 h)");
+
+/// A duration in seconds: an integer or float literal within `range`.
+fn seconds(meta: &ParseNestedMeta, key: &str, range: SecondsRange) -> syn::Result<f64> {
     let expr = value(meta)?;
     let parsed = match &expr {
         Expr::Lit(ExprLit {
@@ -199,18 +215,12 @@ fn seconds(meta: &ParseNestedMeta, key: &str, zero_ok: bool) -> syn::Result<f64>
         }) => f.base10_parse::<f64>().ok(),
         _ => None,
     };
+    let (min, max, text) = range;
     match parsed {
-        Some(v) if v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) => Ok(v),
+        Some(v) if v >= min && v <= max => Ok(v),
         _ => Err(syn::Error::new_spanned(
             expr,
-            format!(
-                "`{key}` must be a number of seconds{}, e.g. {key} = 0.5",
-                if zero_ok {
-                    " (0 or more)"
-                } else {
-                    " greater than 0"
-                }
-            ),
+            format!("`{key}` must be a number of seconds {text}, e.g. {key} = 0.5"),
         )),
     }
 }

@@ -8,11 +8,22 @@ pub const EXPECTED: &str = "seconds as a number (0.5) or a number with a unit (5
 
 /// Parses `text` as a duration. Negative, non-finite and malformed values are errors.
 pub fn parse(text: &str) -> Result<Duration, String> {
+    from_secs(parse_secs(text)?)
+        .ok_or_else(|| format!("`{}` must be a finite duration of 0 or more", text.trim()))
+}
+
+/// Parses `text` as a number of seconds (a plain number, or one with ns/us/ms/s), without
+/// checking its range: callers check it against theirs (see [`super::limits`]).
+pub fn parse_secs(text: &str) -> Result<f64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
+    let not_a_duration = || format!("`{text}` is not a duration; expected {EXPECTED}");
+    if number.is_empty() {
+        return Err(not_a_duration());
+    }
     let scale = match unit.trim() {
         "" | "s" => 1.0,
         "ms" => 1e-3,
@@ -20,11 +31,8 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         "ns" => 1e-9,
         other => return Err(format!("unknown unit `{other}`; expected {EXPECTED}")),
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration; expected {EXPECTED}"))?;
-    from_secs(value * scale)
-        .ok_or_else(|| format!("`{text}` must be a finite duration of 0 or more"))
+    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
+    Ok(value * scale)
 }
 
 /// Converts seconds to a `Duration`, rejecting negative and non-finite values.
@@ -53,6 +61,7 @@ mod tests {
         assert!(parse("abc").is_err());
         assert!(parse("5min").unwrap_err().contains("unknown unit"));
         assert!(parse("").is_err());
-        assert!(parse("inf").is_err());
+        assert!(parse("inf").unwrap_err().contains("is not a duration"));
+        assert!(parse("1e400").unwrap_err().contains("finite"));
     }
 }

@@ -3,6 +3,7 @@
 //! checked: an unknown key, a wrong type or an out-of-range value is an error naming the file,
 //! the key and the expected form.
 
+use super::limits::{self, DurationRange};
 use super::target::{self, Target};
 use super::{Layer, SAMPLES_RANGE, duration};
 use std::collections::BTreeMap;
@@ -110,7 +111,7 @@ impl FileConfig {
                         ));
                     };
                     for (name, section) in sections {
-                        let dotted = format!("{key}.{}", quote_key(name));
+                        let dotted = self::section(key, name);
                         let parsed = layer(section, &dotted, &err)?;
                         let map = if key == "suite" {
                             &mut out.suites
@@ -131,6 +132,11 @@ impl FileConfig {
         }
         Ok(out)
     }
+}
+
+/// The dotted name of section `name` of `kind` (`suite`, `bench`), as written in the file.
+pub(crate) fn section(kind: &str, name: &str) -> String {
+    format!("{kind}.{}", quote_key(name))
 }
 
 /// Quotes a key for messages when it is not a bare TOML key.
@@ -160,17 +166,15 @@ fn layer(
     for (key, value) in table {
         let dotted = format!("{section}.{key}");
         match key.as_str() {
-            "warmup_time" => out.warmup_time = Some(duration_value(value, &dotted, err)?),
-            "measure_time" | "timeout" => {
-                let d = duration_value(value, &dotted, err)?;
-                if d.is_zero() {
-                    return Err(err(&dotted, "expected a duration greater than 0".into()));
-                }
-                if key == "timeout" {
-                    out.timeout = Some(d);
-                } else {
-                    out.measure_time = Some(d);
-                }
+            "warmup_time" => {
+                out.warmup_time = Some(duration_value(value, &dotted, limits::WARMUP_TIME, err)?)
+            }
+            "measure_time" => {
+                out.measure_time = Some(duration_value(value, &dotted, limits::MEASURE_TIME, err)?)
+            }
+            "timeout" => out.timeout = Some(duration_value(value, &dotted, limits::TIMEOUT, err)?),
+            "noise_threshold" => {
+                out.noise_threshold = Some(noise_threshold(value, &dotted, err)?);
             }
             "samples" => {
                 let n = value
@@ -200,23 +204,36 @@ fn layer(
     Ok(out)
 }
 
+/// A duration key: seconds as a number, or a string with a unit, within `range`.
 fn duration_value(
     value: &toml::Value,
     key: &str,
+    range: DurationRange,
     err: &dyn Fn(&str, String) -> ConfigError,
 ) -> Result<std::time::Duration, ConfigError> {
     let parsed = match value {
-        toml::Value::Integer(n) => duration::from_secs(*n as f64).ok_or_else(|| "negative".into()),
-        toml::Value::Float(x) => duration::from_secs(*x).ok_or_else(|| "negative".into()),
-        toml::Value::String(s) => duration::parse(s),
-        _ => Err("wrong type".into()),
+        toml::Value::Integer(n) => range.from_secs(*n as f64),
+        toml::Value::Float(x) => range.from_secs(*x),
+        toml::Value::String(s) => range.parse(s),
+        _ => Err(format!("expected {}", duration::EXPECTED)),
     };
-    parsed.map_err(|_| {
-        err(
-            key,
-            format!("expected {}, found {value}", duration::EXPECTED),
-        )
-    })
+    parsed.map_err(|e| err(key, format!("{e}, found {value}")))
+}
+
+/// `noise_threshold`: percent, as `--noise-threshold` takes it (`2`, `0.5`, `"2%"`); returns
+/// the fraction.
+fn noise_threshold(
+    value: &toml::Value,
+    key: &str,
+    err: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<f64, ConfigError> {
+    let parsed = match value {
+        toml::Value::Integer(n) => limits::noise_threshold(*n as f64),
+        toml::Value::Float(x) => limits::noise_threshold(*x),
+        toml::Value::String(s) => limits::parse_noise_threshold(s),
+        _ => limits::parse_noise_threshold(""),
+    };
+    parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }
 
 #[cfg(test)]
@@ -274,9 +291,72 @@ mod tests {
         let e = parse("[global]\nmeasure_time = -1\n").unwrap_err();
         assert_eq!(e.key, "global.measure_time");
         let e = parse("[global]\ntimeout = \"0s\"\n").unwrap_err();
-        assert!(e.message.contains("greater than 0"), "{e}");
+        assert_eq!(
+            e.message,
+            "expected a duration from 1ms to 86400s (24 h), found \"0s\""
+        );
         let e = parse("[global]\nwarmup_time = true\n").unwrap_err();
         assert!(e.message.contains("found true"), "{e}");
+    }
+
+    #[test]
+    fn every_duration_key_is_range_checked_naming_key_value_and_range() {
+        for (section, key, value, range) in [
+            ("global", "timeout", "1e19", "from 1ms to 86400s (24 h)"),
+            (
+                "suite.cpu",
+                "timeout",
+                "\"1e19s\"",
+                "from 1ms to 86400s (24 h)",
+            ),
+            ("global", "warmup_time", "1e12", "from 0 to 3600s (1 h)"),
+            ("global", "warmup_time", "-1", "from 0 to 3600s (1 h)"),
+            ("global", "measure_time", "nan", "from 1ms to 3600s (1 h)"),
+            ("global", "measure_time", "inf", "from 1ms to 3600s (1 h)"),
+            (
+                "global",
+                "measure_time",
+                "1e-300",
+                "from 1ms to 3600s (1 h)",
+            ),
+            (
+                "bench.\"a::b\"",
+                "timeout",
+                "-inf",
+                "from 1ms to 86400s (24 h)",
+            ),
+        ] {
+            let text = format!("[{section}]\n{key} = {value}\n");
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.key, format!("{section}.{key}"), "{text}");
+            // The value as TOML shows it (1e19 is shown with all its digits).
+            let expected = format!("expected a duration {range}, found ");
+            assert!(e.message.starts_with(&expected), "{text}: {e}");
+            assert!(e.to_string().starts_with("qudag-bench.toml: key `"), "{e}");
+        }
+    }
+
+    #[test]
+    fn noise_threshold_is_percent_in_every_section() {
+        let cfg = parse(
+            "[global]\nnoise_threshold = 5\n[suite.cpu]\nnoise_threshold = 0.5\n\
+             [bench.\"a::b\"]\nnoise_threshold = \"10%\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.global.noise_threshold, Some(0.05));
+        assert_eq!(cfg.suites["cpu"].noise_threshold, Some(0.005));
+        assert_eq!(cfg.benches["a::b"].noise_threshold, Some(0.1));
+        for bad in ["100", "-1", "nan", "\"lots\"", "true"] {
+            let e = parse(&format!("[suite.cpu]\nnoise_threshold = {bad}\n")).unwrap_err();
+            assert_eq!(e.key, "suite.cpu.noise_threshold");
+            assert_eq!(
+                e.message,
+                format!(
+                    "expected a percentage from 0 up to (not including) 100, e.g. 2 or 0.5, \
+                     found {bad}"
+                )
+            );
+        }
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 pub mod duration;
 pub mod file;
+pub mod limits;
 pub mod target;
 
 use crate::registry::{AttrOptions, Benchmark};
+use std::path::Path;
 use std::time::Duration;
 
 pub use file::{ConfigError, FileConfig};
@@ -26,7 +28,8 @@ pub struct Settings {
     pub noise_threshold: f64,
 }
 
-/// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included.
+/// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included. The
+/// timeout is a floor: unless some layer sets a timeout, it is [`default_timeout`].
 pub const DEFAULTS: Settings = Settings {
     warmup_time: Duration::from_millis(200),
     measure_time: Duration::from_millis(600),
@@ -86,6 +89,134 @@ impl Layer {
     }
 }
 
+/// The timeout of a benchmark whose timeout nobody set: 60 s, or twice its warmup plus
+/// measurement time if that is longer, so that asking for long measurements never turns them
+/// into timeouts (the timeout is there to catch hangs).
+pub fn default_timeout(warmup_time: Duration, measure_time: Duration) -> Duration {
+    DEFAULTS
+        .timeout
+        .max(warmup_time.saturating_add(measure_time).saturating_mul(2))
+}
+
+/// Checks the attribute's time options against [`limits`] (the macro checks them at compile
+/// time too; this catches entries registered some other way, and a drift between the macro's
+/// copy of the bounds and these). Errors name the option.
+pub fn check_attr(opts: &AttrOptions) -> Result<(), String> {
+    let ranges = [
+        ("warmup_time", opts.warmup_time, limits::WARMUP_TIME),
+        ("measure_time", opts.measure_time, limits::MEASURE_TIME),
+        ("timeout", opts.timeout, limits::TIMEOUT),
+    ];
+    for (key, value, range) in ranges {
+        if let Some(secs) = value {
+            range
+                .from_secs(secs)
+                .map_err(|e| format!("attribute option `{key} = {secs}`: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a setting's value came from, for error messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// The built-in default.
+    Default,
+    /// The `#[qudag_bench(...)]` attribute.
+    Attribute,
+    /// A section of the configuration file (`global`, `suite.crypto`, `bench."id"`).
+    File(String),
+    /// `--quick`.
+    Quick,
+    /// A flag or its `QUDAG_BENCH_*` variable.
+    Flag,
+}
+
+impl Source {
+    /// Names the setting `key` as set by this source: "`global.timeout` in qudag-bench.toml".
+    pub fn describe(&self, key: &str, file: Option<&Path>) -> String {
+        match self {
+            Source::Default => "the default".into(),
+            Source::Attribute => format!("`{key}` in the #[qudag_bench] attribute"),
+            Source::File(section) => format!(
+                "`{section}.{key}` in {}",
+                file.map_or("the configuration file".into(), |p| p.display().to_string())
+            ),
+            Source::Quick => "--quick".into(),
+            Source::Flag => format!(
+                "--{} or QUDAG_BENCH_{}",
+                key.replace('_', "-"),
+                key.to_ascii_uppercase()
+            ),
+        }
+    }
+}
+
+/// Settings with the source of each time setting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// The effective settings.
+    pub settings: Settings,
+    /// Where `warmup_time` came from.
+    pub warmup_time: Source,
+    /// Where `measure_time` came from.
+    pub measure_time: Source,
+    /// Where `timeout` came from ([`Source::Default`]: [`default_timeout`]).
+    pub timeout: Source,
+}
+
+impl Resolved {
+    /// Applies `layers`, lowest first, on the built-in defaults.
+    fn fold(layers: &[(Source, Layer)]) -> Resolved {
+        let mut out = Resolved {
+            settings: DEFAULTS,
+            warmup_time: Source::Default,
+            measure_time: Source::Default,
+            timeout: Source::Default,
+        };
+        for (source, layer) in layers {
+            out.settings = layer.apply(out.settings);
+            let fields = [
+                (layer.warmup_time, &mut out.warmup_time),
+                (layer.measure_time, &mut out.measure_time),
+                (layer.timeout, &mut out.timeout),
+            ];
+            for (value, slot) in fields {
+                if value.is_some() {
+                    *slot = source.clone();
+                }
+            }
+        }
+        if out.timeout == Source::Default {
+            let s = &mut out.settings;
+            s.timeout = default_timeout(s.warmup_time, s.measure_time);
+        }
+        out
+    }
+
+    /// Checks that the settings work together: warmup and measurement must end before a
+    /// timeout someone set, or the benchmark would always, or usually, time out. (Measurement
+    /// may stop earlier, at the sample target, but the warmup always runs in full.)
+    pub fn check(&self, file: Option<&Path>) -> Result<(), String> {
+        let s = &self.settings;
+        let busy = s.warmup_time.saturating_add(s.measure_time);
+        if self.timeout == Source::Default || busy < s.timeout {
+            return Ok(());
+        }
+        Err(format!(
+            "warmup_time {:?} ({}) plus measure_time {:?} ({}) is {busy:?}, not below timeout \
+             {:?} ({}): the benchmark would be stopped before it finished measuring; raise the \
+             timeout or shorten the warmup or measurement",
+            s.warmup_time,
+            self.warmup_time.describe("warmup_time", file),
+            s.measure_time,
+            self.measure_time.describe("measure_time", file),
+            s.timeout,
+            self.timeout.describe("timeout", file),
+        ))
+    }
+}
+
 /// Everything above the attribute: the file, `--quick`, and environment/flags.
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
@@ -100,24 +231,52 @@ pub struct Resolver {
 impl Resolver {
     /// The effective settings of `bench`.
     pub fn settings(&self, bench: &Benchmark) -> Settings {
-        let mut s = Layer::from_attr(&bench.entry.options).apply(DEFAULTS);
-        s = self.file.global.apply(s);
+        self.resolve(bench).settings
+    }
+
+    /// The effective settings of `bench` and where its times came from.
+    pub fn resolve(&self, bench: &Benchmark) -> Resolved {
+        let mut layers = vec![(Source::Attribute, Layer::from_attr(&bench.entry.options))];
+        layers.push((Source::File("global".into()), self.file.global));
         if let Some(layer) = self.file.suites.get(&bench.suite) {
-            s = layer.apply(s);
+            layers.push((Source::File(file::section("suite", &bench.suite)), *layer));
         }
         // A section for the function covers all its arguments; one for the full id wins.
         if bench.arg.is_some()
             && let Some(layer) = self.file.benches.get(&bench.base_id)
         {
-            s = layer.apply(s);
+            layers.push((Source::File(file::section("bench", &bench.base_id)), *layer));
         }
         if let Some(layer) = self.file.benches.get(&bench.id) {
-            s = layer.apply(s);
+            layers.push((Source::File(file::section("bench", &bench.id)), *layer));
         }
+        self.finish(layers)
+    }
+
+    /// Checks the settings of each benchmark in `benches` ([`Resolved::check`]); the error
+    /// names the first benchmark whose settings conflict and counts the others.
+    pub fn check(&self, benches: &[Benchmark]) -> Result<(), String> {
+        let file = self.file.path.as_deref();
+        let mut errors = benches
+            .iter()
+            .filter_map(|b| self.resolve(b).check(file).err().map(|e| (b, e)));
+        let Some((first, error)) = errors.next() else {
+            return Ok(());
+        };
+        let more = match errors.count() {
+            0 => String::new(),
+            n => format!(" ({n} more benchmarks have the same problem)"),
+        };
+        Err(format!("benchmark `{}`: {error}{more}", first.id))
+    }
+
+    /// Adds `--quick` and the flags above `layers` and folds them.
+    fn finish(&self, mut layers: Vec<(Source, Layer)>) -> Resolved {
         if self.quick {
-            s = QUICK.apply(s);
+            layers.push((Source::Quick, QUICK));
         }
-        self.overrides.apply(s)
+        layers.push((Source::Flag, self.overrides));
+        Resolved::fold(&layers)
     }
 
     /// The target of `bench`, as written and parsed: its id's entry, else its function's.
@@ -130,8 +289,10 @@ impl Resolver {
 
     /// The settings for benchmarks with no attribute options in `suite` (for the report).
     pub fn global(&self) -> Settings {
-        let s = self.file.global.apply(DEFAULTS);
-        let s = if self.quick { QUICK.apply(s) } else { s };
-        self.overrides.apply(s)
+        let layers = vec![(Source::File("global".into()), self.file.global)];
+        self.finish(layers).settings
     }
 }
+
+#[cfg(test)]
+mod tests;

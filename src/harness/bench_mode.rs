@@ -118,6 +118,7 @@ fn prepare(cli: &Cli, target: Target) -> Result<Setup, String> {
         Some(Ok(version)) => Some(version),
         Some(Err(e)) => return Err(format!("--instructions: {e}")),
     };
+    super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
     let base = gating::load(cli, &home, target.crate_name)?;
     gating::check_save(cli, &home, target.crate_name)?;
@@ -329,7 +330,7 @@ fn measure_one(
 ) -> BenchResult {
     let settings = resolver.settings(bench);
     let started = Instant::now();
-    let guard = Guard::new(started + settings.timeout);
+    let guard = Guard::after(started, settings.timeout);
     let ctx = Arc::new(MeasureContext {
         settings,
         calibration,
@@ -338,7 +339,11 @@ fn measure_one(
         external: None,
     });
     let sampler = instruments.system.map(system::Sampler::start);
-    let outcome = exec::run(bench, Mode::Measure(ctx), settings.timeout + GRACE);
+    let outcome = exec::run(
+        bench,
+        Mode::Measure(ctx),
+        settings.timeout.saturating_add(GRACE),
+    );
     let system = sampler.map(system::Sampler::stop);
     let wall_time_s = started.elapsed().as_secs_f64();
     let mut result = BenchResult {

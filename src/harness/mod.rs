@@ -54,10 +54,14 @@ pub fn main(target: Target) -> ! {
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
 pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     panic_hook::install();
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
+            if let Some(note) = crate::cli::env_note(&err, &args) {
+                eprintln!("{note}");
+            }
             return if err.use_stderr() {
                 EXIT_USAGE
             } else {
@@ -80,6 +84,10 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
              benchmarks defined in a library crate appear only if the bench target references \
              that crate, e.g. `use that_crate as _;`."
         );
+    }
+    if let Err(e) = check_attributes() {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
     }
     let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     let dups = registry::duplicate_ids(&benches);
@@ -110,7 +118,25 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     if cli.libtest.list || !cli.libtest.bench {
         return test_mode::run(&cli, &resolver, selection);
     }
+    if let Err(e) = resolver.check(&selection.to_run(&cli)) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
     bench_mode::run(&cli, &resolver, selection, target)
+}
+
+/// Checks every registered attribute's values against the library's limits (the macro
+/// checked them against its copy of the limits when it compiled them).
+fn check_attributes() -> Result<(), String> {
+    for entry in BENCHMARKS.iter() {
+        crate::config::check_attr(&entry.options).map_err(|e| {
+            format!(
+                "benchmark `{}` ({}:{}): {e}",
+                entry.name, entry.file, entry.line
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Loads the configuration file (`--config`, or `qudag-bench.toml` in the package root).

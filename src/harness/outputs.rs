@@ -2,11 +2,35 @@
 //! `--csv-samples`, `--markdown` and `--bmf`, each written atomically. `cargo bench` runs
 //! every bench target with the same flags, so `{target}` in a path is replaced by the bench
 //! target's name (`--html 'report-{target}.html'`); without it each target replaces the file.
+//! [`check`] tries every destination, `--json` included, before anything is measured.
 
 use crate::cli::HarnessArgs;
 use crate::report::files::{self, FileFormat};
-use crate::store::RunReport;
+use crate::store::{RunReport, atomic};
 use std::path::Path;
+
+/// Checks every file destination of a bench-mode run (`--json` unless `-`, `--html`, `--csv`,
+/// `--csv-samples`, `--markdown`, `--bmf`, with `{target}` expanded) as
+/// [`atomic::check`] does, so that a bad path is an error before measuring rather than after.
+/// The error names the flag and the path.
+pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), String> {
+    let destinations = [
+        ("json", &args.json),
+        ("html", &args.html),
+        ("csv", &args.csv),
+        ("csv-samples", &args.csv_samples),
+        ("markdown", &args.markdown),
+        ("bmf", &args.bmf),
+    ];
+    for (flag, dest) in destinations {
+        let Some(dest) = dest.as_deref().filter(|d| *d != "-") else {
+            continue;
+        };
+        let dest = expand(dest, bench_target);
+        atomic::check(Path::new(&dest)).map_err(|e| format!("--{flag} {dest}: {e}"))?;
+    }
+    Ok(())
+}
 
 /// Writes the requested files for `report`; `history` is the history file the run was recorded
 /// in, if any (the HTML's trend charts read it). Returns the errors, each naming its file.
@@ -37,6 +61,69 @@ pub fn expand(dest: &str, bench_target: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::cli::HarnessArgs;
+
+    #[test]
+    fn check_names_the_flag_and_the_expanded_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("crypto.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let in_dir = |name: &str| Some(dir.path().join(name).display().to_string());
+        let ok = HarnessArgs {
+            json: Some("-".into()),
+            html: in_dir("{target}.html"),
+            csv: in_dir("new/{target}.csv"),
+            markdown: Some("/dev/null".into()),
+            ..HarnessArgs::default()
+        };
+        super::check(&ok, "crypto").unwrap();
+        let cases = [
+            (
+                HarnessArgs {
+                    json: in_dir("{target}.fifo"),
+                    ..HarnessArgs::default()
+                },
+                format!("--json {}: cannot write {0}: it is a FIFO", fifo.display()),
+            ),
+            (
+                HarnessArgs {
+                    bmf: in_dir(""),
+                    ..HarnessArgs::default()
+                },
+                format!("--bmf {}/: cannot write", dir.path().display()),
+            ),
+            (
+                HarnessArgs {
+                    csv_samples: Some("/dev/full".into()),
+                    ..HarnessArgs::default()
+                },
+                "--csv-samples /dev/full: cannot write /dev/full: it is a device".into(),
+            ),
+            (
+                HarnessArgs {
+                    html: Some("/proc/x/{target}.html".into()),
+                    ..HarnessArgs::default()
+                },
+                "--html /proc/x/crypto.html: cannot write /proc/x/crypto.html: cannot create a \
+                 file in /proc"
+                    .into(),
+            ),
+        ];
+        for (args, start) in cases {
+            let err = super::check(&args, "crypto").unwrap_err();
+            assert!(err.starts_with(&start), "{err}\nexpected: {start}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing written"
+        );
+    }
+
     #[test]
     fn target_placeholder_is_replaced() {
         assert_eq!(

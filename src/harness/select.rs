@@ -72,6 +72,18 @@ pub fn trial_of(
 }
 
 impl Selection {
+    /// Bench mode: the benchmarks that will be measured (not filtered out, not ignored).
+    pub fn to_run(&self, cli: &Cli) -> Vec<Benchmark> {
+        self.benches
+            .iter()
+            .filter(|b| {
+                let trial = trial_of(b, listed_name(cli, b), true, None);
+                !cli.libtest.is_filtered_out(&trial) && !cli.libtest.is_ignored(&trial)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Bench mode: splits the selection into (to run, ignored) by libtest's filter rules, and
     /// returns how many were filtered out in total.
     pub fn filtered(self, cli: &Cli) -> (Vec<Benchmark>, Vec<Benchmark>, u64) {

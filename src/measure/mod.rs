@@ -62,7 +62,8 @@ pub struct Instruments {
 /// Cooperative cancellation: the sampler checks it between samples.
 #[derive(Debug, Clone)]
 pub struct Guard {
-    deadline: Instant,
+    /// `None`: no deadline the clock can represent (only [`Guard::cancel`] trips it).
+    deadline: Option<Instant>,
     cancelled: Arc<AtomicBool>,
 }
 
@@ -70,7 +71,16 @@ impl Guard {
     /// A guard that trips at `deadline` or when [`Guard::cancel`] is called.
     pub fn new(deadline: Instant) -> Guard {
         Guard {
-            deadline,
+            deadline: Some(deadline),
+            cancelled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A guard that trips `timeout` after `start`. Settings are range-checked when parsed, but
+    /// a timeout past what `Instant` can hold means "never" here rather than a panic.
+    pub fn after(start: Instant, timeout: std::time::Duration) -> Guard {
+        Guard {
+            deadline: start.checked_add(timeout),
             cancelled: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -82,6 +92,21 @@ impl Guard {
 
     /// Whether measurement must stop now.
     pub fn tripped(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed) || Instant::now() >= self.deadline
+        self.cancelled.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Guard;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_timeout_past_the_clock_never_trips_and_does_not_panic() {
+        let guard = Guard::after(Instant::now(), Duration::MAX);
+        assert!(!guard.tripped());
+        guard.cancel();
+        assert!(guard.tripped());
+        assert!(Guard::after(Instant::now(), Duration::ZERO).tripped());
     }
 }

@@ -1,46 +1,147 @@
 //! Atomic file writes: a temporary file in the same directory, synced, then renamed over the
 //! target, so that an interrupted run never leaves a half-written file.
+//!
+//! Destinations are regular files only. A directory, FIFO, socket or device is refused (a FIFO
+//! with no reader would block the write forever, and renaming over a device would replace it
+//! with a file), except `/dev/null`, which is accepted and not written at all. A symbolic link
+//! is followed: the file it points to is replaced, not the link. [`check`] says beforehand
+//! whether [`write`] can succeed, so a run can refuse a bad path before it measures anything.
+//!
+//! Temporary files are named `.qudag-bench-<pid>-<random>.tmp`. One left behind by a killed
+//! process is removed by the next write into the same directory, once its writer is dead and
+//! it is [`DEAD_WRITER_AGE`] old, or in any case once it is [`STALE_AGE`] old.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// A temporary file this old is removed whatever its writer's state: no write takes that long.
+pub const STALE_AGE: Duration = Duration::from_secs(3600);
+
+/// A temporary file of a process that no longer exists is removed once it is this old. (The
+/// margin keeps a writer in another PID namespace sharing the directory safe.)
+pub const DEAD_WRITER_AGE: Duration = Duration::from_secs(10);
+
+const PREFIX: &str = ".qudag-bench-";
+const SUFFIX: &str = ".tmp";
+
+/// What a destination path is.
+enum Destination {
+    /// `/dev/null` (or a link to it): nothing to write.
+    Discard,
+    /// A regular file, existing or not, at this path (symbolic links resolved).
+    File(PathBuf),
+}
 
 /// Writes `bytes` to `path` atomically, creating parent directories. Errors name the path.
-///
-/// A path that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a pipe) is written
-/// in place: renaming over it would replace the device with a file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
-        if meta.is_dir() {
-            return Err(format!(
-                "cannot write {}: it is a directory",
-                path.display()
-            ));
-        }
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        return f
-            .write_all(bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+    let path = match destination(path)? {
+        Destination::Discard => return Ok(()),
+        Destination::File(path) => path,
     };
+    let dir = parent(&path);
     let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
+    remove_stale(dir);
+    replace(dir, &path, bytes)
+}
+
+/// Checks, without writing `path`, that [`write`] can write it: it is not a directory or a
+/// special file (see the module doc), and its directory exists and is writable or can be
+/// created. A temporary file is created and removed to prove it.
+pub fn check(path: &Path) -> Result<(), String> {
+    let path = match destination(path)? {
+        Destination::Discard => return Ok(()),
+        Destination::File(path) => path,
+    };
+    // The nearest directory that exists: the write creates the missing ones below it.
+    let mut dir = parent(&path);
+    while std::fs::symlink_metadata(dir).is_err() {
+        match dir.parent() {
+            Some(up) if !up.as_os_str().is_empty() => dir = up,
+            _ => {
+                dir = Path::new(".");
+                break;
+            }
+        }
+    }
+    let fail = |e: String| format!("cannot write {}: {e}", path.display());
+    if !dir.is_dir() {
+        return Err(fail(format!("{} is not a directory", dir.display())));
+    }
+    temp_builder()
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))
+}
+
+/// Classifies `path`: a file to replace (links resolved), `/dev/null`, or an error.
+fn destination(path: &Path) -> Result<Destination, String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(meta) = std::fs::metadata(path) else {
+        // Missing (or a dangling link, which would be replaced by the file): a new file.
+        return Ok(Destination::File(path.to_path_buf()));
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        return Ok(Destination::File(if is_link {
+            std::fs::canonicalize(path)
+                .map_err(|e| format!("cannot resolve the link {}: {e}", path.display()))?
+        } else {
+            path.to_path_buf()
+        }));
+    }
+    let null = std::fs::metadata("/dev/null").ok();
+    if kind.is_char_device() && null.is_some_and(|n| n.rdev() == meta.rdev()) {
+        return Ok(Destination::Discard);
+    }
+    let what = if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    Err(format!(
+        "cannot write {}: it is {what}; reports are written as regular files (or /dev/null \
+         to discard)",
+        path.display()
+    ))
+}
+
+/// The directory of `path` (`.` for a bare file name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    // The builder borrows its prefix: keep it in a static, computed once per process.
+    static PREFIX_WITH_PID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let prefix = PREFIX_WITH_PID.get_or_init(|| format!("{PREFIX}{}-", std::process::id()));
+    builder.prefix(prefix).suffix(SUFFIX);
+    builder
+}
+
+/// Writes `bytes` to a temporary file in `dir` and renames it over `path`. On every error the
+/// temporary file is removed (dropping it deletes it).
+fn replace(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
     // A report is an ordinary file: keep the mode of the file it replaces, else rw-r--r--
     // (a temporary file would be created rw-------).
     let permissions = std::fs::metadata(path).map_or_else(
         |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
         |m| m.permissions(),
     );
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qudag-bench-")
-        .suffix(".tmp")
+    let mut tmp = temp_builder()
         .permissions(permissions)
         .tempfile_in(dir)
         .map_err(|e| fail("create a temporary file for", e))?;
@@ -50,63 +151,45 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_new_file_is_readable_by_others_and_a_replaced_one_keeps_its_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("r.json");
-        super::write(&path, b"{}").unwrap();
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&path), 0o644);
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        super::write(&path, b"[]").unwrap();
-        assert_eq!(mode(&path), 0o600);
-    }
-
-    #[test]
-    fn replaces_whole_file_and_leaves_no_temporaries() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/report.json");
-        super::write(&path, b"first version, longer").unwrap();
-        super::write(&path, b"second").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub")).unwrap().collect();
-        assert_eq!(names.len(), 1);
-    }
-
-    #[test]
-    fn special_files_are_written_in_place_not_replaced() {
-        use std::os::unix::fs::FileTypeExt;
-        // A FIFO stands for /dev/null or /dev/stdout without risking the machine's devices.
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+/// Removes temporary files of ours in `dir` that no write will finish (see the module doc).
+/// Best effort: a file that cannot be read or removed is left.
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(middle) = name
+            .strip_prefix(PREFIX)
+            .and_then(|n| n.strip_suffix(SUFFIX))
+        else {
+            continue;
         };
-        super::write(&fifo, b"through the pipe").unwrap();
-        assert_eq!(reader.join().unwrap(), b"through the pipe");
-        assert!(
-            std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
-            "still a FIFO"
-        );
-        let err = super::write(dir.path(), b"x").unwrap_err();
-        assert!(err.contains("is a directory"), "{err}");
-    }
-
-    #[test]
-    fn error_names_the_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let blocker = dir.path().join("file");
-        std::fs::write(&blocker, b"x").unwrap();
-        let err = super::write(&blocker.join("report.json"), b"y").unwrap_err();
-        assert!(err.contains("report.json"), "{err}");
+        let Ok(meta) = entry.metadata() else { continue };
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        let writer = middle.split_once('-').and_then(|(pid, _)| pid.parse().ok());
+        let dead = writer.is_some_and(|pid: u32| pid != std::process::id() && !alive(pid));
+        if meta.is_file() && (age >= STALE_AGE || (dead && age >= DEAD_WRITER_AGE)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
+
+/// Whether process `pid` exists (signal 0 checks without sending anything).
+fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only checks that the process exists and may be signalled.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 //! instruction-count gate.
 
 use clap::Args;
+use qudag_bench::config::limits;
 use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
 use qudag_bench::gate::ab::runner::{Measurement, Plan};
 use qudag_bench::gate::ab::verdict::Thresholds;
@@ -39,11 +40,14 @@ pub struct AbArgs {
     /// Slowdowns this large must be caught, percent.
     #[arg(long, value_name = "PCT", default_value_t = 100.0 * Thresholds::default().must_catch)]
     must_catch: f64,
-    /// Wall time per benchmark before it stops undecided, seconds.
-    #[arg(long, value_name = "SECS", default_value_t = Plan::default().budget.as_secs_f64())]
+    /// Wall time per benchmark before it stops undecided, seconds (1 ms to 24 h).
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().budget.as_secs_f64(),
+          value_parser = |t: &str| limits::AB_BUDGET.parse(t).map(|d| d.as_secs_f64()))]
     budget: f64,
-    /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds.
-    #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64())]
+    /// Longest wait for one reply of a worker (a sample, or a benchmark's setup), seconds
+    /// (1 ms to 24 h).
+    #[arg(long, value_name = "SECS", default_value_t = Plan::default().timeout.as_secs_f64(),
+          value_parser = |t: &str| limits::AB_TIMEOUT.parse(t).map(|d| d.as_secs_f64()))]
     timeout: f64,
     /// Rounds before precision may stop a benchmark (the study sets it high to collect a
     /// whole budget of rounds).
@@ -70,11 +74,11 @@ pub struct AbArgs {
     markdown: Option<PathBuf>,
 }
 
-fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
-    Duration::try_from_secs_f64(value)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("{flag} must be a positive number of seconds, got {value}"))
+/// A duration flag's value, checked against `range` when it was parsed.
+fn seconds(flag: &str, value: f64, range: limits::DurationRange) -> Result<Duration, String> {
+    range
+        .from_secs(value)
+        .map_err(|e| format!("{flag} {value}: {e}"))
 }
 
 fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
@@ -117,8 +121,8 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     };
     thresholds.validate()?;
     let plan = Plan {
-        budget: seconds("--budget", args.budget)?,
-        timeout: seconds("--timeout", args.timeout)?,
+        budget: seconds("--budget", args.budget, limits::AB_BUDGET)?,
+        timeout: seconds("--timeout", args.timeout, limits::AB_TIMEOUT)?,
         seed: args.seed,
         min_rounds: args.min_rounds,
         ..Plan::default()
@@ -160,20 +164,10 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
     Ok(exit_code(&report, args.strict))
 }
 
-/// Whether a report can be written at `path` (its directory is created, as the write will).
+/// Whether a report can be written at `path` (a regular file or /dev/null, in a directory that
+/// exists or can be created; see `atomic::check`).
 fn check_output(flag: &str, path: &Path) -> Result<(), String> {
-    let fail = |e: String| format!("{flag} {}: cannot write a file there: {e}", path.display());
-    if path.is_dir() {
-        return Err(fail("it is a directory".into()));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    tempfile::tempfile_in(dir)
-        .map(drop)
-        .map_err(|e| fail(e.to_string()))
+    atomic::check(path).map_err(|e| format!("{flag} {}: {e}", path.display()))
 }
 
 fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {

@@ -56,7 +56,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Smallest change that counts, percent [default: each benchmark's setting in NEW].
-        #[arg(long, value_name = "PCT")]
+        #[arg(long, value_name = "PCT",
+              value_parser = qudag_bench::config::limits::parse_noise_threshold)]
         noise_threshold: Option<f64>,
         /// Exit 3 if any benchmark regressed.
         #[arg(long)]
@@ -157,13 +158,6 @@ fn run_compare(
     noise_threshold: Option<f64>,
     gate_on: bool,
 ) -> Result<ExitCode, String> {
-    if let Some(p) = noise_threshold
-        && !(0.0..100.0).contains(&p)
-    {
-        return Err(format!(
-            "--noise-threshold {p}: expected a percentage from 0 to 100"
-        ));
-    }
     let (olds, _) = sources::load(home, old, false)?;
     let (mut news, _) = sources::load(home, new, false)?;
     let mut compared = Vec::new();
@@ -177,7 +171,8 @@ fn run_compare(
             continue;
         };
         let threshold = |r: &qudag_bench::store::BenchResult| {
-            noise_threshold.map_or(r.config.noise_threshold_pct, |p| p) / 100.0
+            // Both are fractions: the flag's parser turns its percent into one.
+            noise_threshold.unwrap_or(r.config.noise_threshold_pct / 100.0)
         };
         let env = report.environment.clone();
         let (info, comparisons) =
