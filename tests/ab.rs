@@ -224,3 +224,13 @@ fn bare_relative_binary_names_are_run_from_the_current_directory() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_contains(&String::from_utf8_lossy(&out.stdout), "tunable");
 }
+
+#[test]
+fn a_benchmark_printing_to_stdout_does_not_break_the_worker_protocol() {
+    // `noisy` prints in its setup and timed loop; the replies must still reach the controller.
+    let exe = bench_exe("hostile");
+    let (code, out, err) = ab(&exe, &exe, &["--exact", "noisy"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!err.contains("malformed"), "{err}");
+    assert_contains(&out, "noisy");
+}

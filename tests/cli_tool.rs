@@ -95,3 +95,22 @@ fn bad_input_is_exit_2_naming_it() {
     );
     assert_eq!(code, 2);
 }
+
+#[test]
+fn compare_without_gate_ignores_the_gate_a_loaded_report_carries() {
+    // A report whose own run failed its `--gate`: comparing it without `--gate` is exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let mut report: serde_json::Value =
+        serde_json::from_str(include_str!("../src/report/testdata/run-work.json")).unwrap();
+    report["gate"] = serde_json::json!({"failed": true, "reasons": ["from its own run"]});
+    let file = dir.path().join("gated.json");
+    std::fs::write(&file, serde_json::to_vec(&report).unwrap()).unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, err) = tool(dir.path(), &["compare", f, f]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, _, err) = tool(dir.path(), &["compare", f, f, "--gate"]);
+    assert_eq!(
+        code, 0,
+        "an unchanged comparison passes its own gate: {err}"
+    );
+}

@@ -181,9 +181,9 @@ fn run_compare(
             r.comparison = c;
         }
         report.baseline = Some(info);
-        if gate_on {
-            report.gate = Some(gate::decide(report));
-        }
+        // The gate is this command's decision: a loaded report's own (from its run's `--gate`)
+        // says nothing about this comparison.
+        report.gate = gate_on.then(|| gate::decide(report));
         compared.push(report.clone());
     }
     if compared.is_empty() {
