@@ -172,6 +172,20 @@ pub struct HarnessArgs {
     pub run_group: Option<String>,
 }
 
+/// Prints a command-line parse error as clap would, but with control characters in the
+/// user's values shown escaped (clap repeats a bad value as it was given); help and version
+/// texts, which hold no user input, print as they are. Returns the exit code: 2 for an error,
+/// 0 for help or version.
+pub fn print_parse_error(err: &clap::Error) -> i32 {
+    if !err.use_stderr() {
+        let _ = err.print();
+        return 0;
+    }
+    let text = err.render().to_string();
+    eprint!("{}", crate::report::escape::TermLines(&text));
+    2
+}
+
 /// When `err` is about a bad value that came from a flag's `QUDAG_BENCH_*` variable (the flag is
 /// not in `args`), a line naming the variable: clap's message names only the flag.
 pub fn env_note(err: &clap::Error, args: &[std::ffi::OsString]) -> Option<String> {

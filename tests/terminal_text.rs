@@ -139,3 +139,39 @@ fn json_to_stdout_stays_valid_when_a_benchmark_prints() {
     assert_contains(&run.stderr, "noise from the timed loop");
     assert_contains(&run.stderr, "1 measured");
 }
+
+#[test]
+fn bad_flag_values_are_repeated_escaped() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // Escape sequences, a bare bell and backspace, and a C1 control.
+    let esc = "\u{1b}]0;retitled\u{7}\u{1b}[2J\u{7}\u{8}\u{9b}31m";
+    // The harness: clap's own error for a bad value, from the flag and from its variable.
+    let run = run_bench("hostile", &["--bench", "--output-format", esc], h, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_clean("a bad --output-format", &run.stdout, &run.stderr);
+    assert_contains(&run.stderr, "invalid value");
+    let run = run_bench(
+        "hostile",
+        &["--bench"],
+        h,
+        &[("QUDAG_BENCH_OUTPUT_FORMAT", esc)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_clean("a bad QUDAG_BENCH_OUTPUT_FORMAT", &run.stdout, &run.stderr);
+    // The harness's own check of a baseline name.
+    let run = run_bench("hostile", &["--bench", "--baseline", esc], h, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_clean("a bad --baseline", &run.stdout, &run.stderr);
+    // The qudag-bench command, before and after its subcommand.
+    for args in [
+        &["compare", "a", "b", "--format", esc][..],
+        &["history", "--since", esc],
+        &[esc],
+        &["run", "--", "--output-format", esc],
+    ] {
+        let (code, out, err) = tool(h, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_clean(&format!("qudag-bench {args:?}"), &out, &err);
+    }
+}

@@ -58,15 +58,11 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            let code = crate::cli::print_parse_error(&err);
             if let Some(note) = crate::cli::env_note(&err, &args) {
                 eprintln!("{note}");
             }
-            return if err.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_OK
-            };
+            return code;
         }
     };
     let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {

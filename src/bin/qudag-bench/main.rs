@@ -105,7 +105,10 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => return ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8),
+    };
     let home = args.home.clone().unwrap_or_else(|| {
         std::env::var_os(paths::HOME_ENV)
             .map(PathBuf::from)

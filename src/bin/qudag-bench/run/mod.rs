@@ -81,10 +81,7 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
     let argv = std::iter::once(OsString::from("qudag-bench")).chain(args.iter().cloned());
     let cli = match <Cli as clap::Parser>::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return Err(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
-        }
+        Err(e) => return Err(ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8)),
     };
     let refuse = |message: &str| {
         eprintln!("error: {}", TermLines(message));
