@@ -125,3 +125,36 @@ fn dev_null_discards_the_file_and_stays_a_device() {
     let meta = std::fs::metadata("/dev/null").unwrap();
     assert!(meta.file_type().is_char_device());
 }
+
+#[test]
+fn run_refuses_a_json_destination_it_could_not_write_before_building() {
+    let home = tempfile::tempdir().unwrap();
+    let fifo = home.path().join("group.fifo");
+    let fifo_arg = fifo.to_str().unwrap();
+    let args = [
+        "--home",
+        home.path().to_str().unwrap(),
+        "run",
+        "--json",
+        fifo_arg,
+        "--bench",
+        "forms",
+    ];
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+            .args(args)
+            .current_dir(fixture_dir())
+            .env("CARGO_TARGET_DIR", fixture_target_dir())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let ((code, err), written) = with_fifo_reader(&fifo, || run(&args));
+    assert_eq!(code, Some(2), "{err}");
+    assert_contains(&err, &format!("--json {fifo_arg}: cannot write"));
+    assert!(!err.contains("Running"), "a target ran: {err}");
+    assert!(written.is_empty());
+}

@@ -35,8 +35,25 @@ pub fn save(home: &Path, name: &str, report: &RunReport) -> Result<PathBuf, Stri
     let path = path(home, name, &report.bench_target);
     let mut bytes = serde_json::to_vec_pretty(report).expect("a run report always serializes");
     bytes.push(b'\n');
+    // A baseline that `--baseline` would refuse to read is not saved (the old one stays).
+    fits(name, bytes.len(), super::validate::max_report_bytes()?)?;
     atomic::write(&path, &bytes)?;
     Ok(path)
+}
+
+/// Refuses a baseline of `size` bytes over `limit`, the size a run report may have when read.
+fn fits(name: &str, size: usize, limit: u64) -> Result<(), String> {
+    if size as u64 <= limit {
+        return Ok(());
+    }
+    Err(format!(
+        "not saving baseline `{name}`: it would be {:.1} MiB, larger than the {} MiB a run \
+         report may have to be read back (set {} to raise the limit); the previous baseline \
+         is kept",
+        size as f64 / (1 << 20) as f64,
+        limit >> 20,
+        super::validate::MAX_REPORT_ENV
+    ))
 }
 
 /// A baseline to save: the run's report with the previous baseline's benchmarks that the run
@@ -124,6 +141,17 @@ mod tests {
         ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_baseline_too_large_to_read_back_is_not_saved() {
+        assert!(fits("main", 1 << 20, 1 << 20).is_ok());
+        let e = fits("main", (1 << 20) + 1, 1 << 20).unwrap_err();
+        assert!(
+            e.contains("not saving baseline `main`: it would be 1.0 MiB, larger than the 1 MiB")
+                && e.contains("QUDAG_BENCH_MAX_REPORT_MIB"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -138,6 +138,11 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
+    // Like the harness's own report flags: a destination that cannot take the document is
+    // refused before anything is built or measured.
+    if let Some(dest) = args.json.as_deref().filter(|d| *d != "-") {
+        atomic::check(Path::new(dest)).map_err(|e| format!("--json {}: {e}", Term(dest)))?;
+    }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
     let home = home
