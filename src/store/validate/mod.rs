@@ -154,6 +154,9 @@ fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
         ns(at, "overhead.per_sample_ns", o.per_sample_ns)?;
         ns(at, "overhead.per_iter_ns", o.per_iter_ns)?;
     }
+    if let Some(t) = &b.time_ns {
+        median_agrees_with_samples(at, b, t.median)?;
+    }
     if let Some(per_second) = b.throughput.and_then(|t| t.per_second) {
         non_negative(at, "throughput.per_second", per_second)?;
     }
@@ -178,6 +181,33 @@ fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
     }
     settings(&join(at, "config"), &b.config)?;
     non_negative(at, "wall_time_s", b.wall_time_s)
+}
+
+/// The stored median within the range of the per-iteration times its raw samples give (after
+/// the recorded overheads): the harness computes it from them, so a median outside means an
+/// edited or damaged file, and a comparison would trust the wrong figure (a median of 0 read
+/// as "no change"). The range, not the exact median, so that a report whose samples were
+/// trimmed still reads; 0.01 ns of slack for rounding.
+fn median_agrees_with_samples(at: &str, b: &BenchResult, median: f64) -> Result<(), String> {
+    let (Some(o), false) = (&b.overhead, b.samples_ns.is_empty()) else {
+        return Ok(());
+    };
+    let per_iter = crate::stats::per_iteration(
+        &b.iters_per_sample,
+        &b.samples_ns,
+        o.per_sample_ns,
+        o.per_iter_ns,
+    );
+    let lowest = per_iter.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = per_iter.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if median >= lowest - 0.01 && median <= highest + 0.01 {
+        return Ok(());
+    }
+    Err(format!(
+        "{at}.time_ns.median is {median} ns, outside the {lowest} to {highest} ns per iteration \
+         of its raw samples; the statistics do not belong to these samples (an edited or \
+         damaged file)"
+    ))
 }
 
 /// Raw samples: one iteration count (at least 1) per sample, at most [`MAX_SAMPLES`], and

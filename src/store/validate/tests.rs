@@ -31,11 +31,25 @@ fn what_the_harness_writes_is_valid() {
     (b.time_ns, b.percentiles_ns, b.outliers, b.overhead) = (None, None, None, None);
     (b.samples_ns, b.iters_per_sample) = (Vec::new(), Vec::new());
     report(&failed, Kept::Samples).unwrap();
-    // Times are clamped at 0 after the overheads are subtracted: 0 is a measured time.
-    let mut zero = r;
-    let t = zero.benchmarks[0].time_ns.as_mut().unwrap();
+    // Times are clamped at 0 after the overheads are subtracted: 0 is a measured time (of a
+    // benchmark whose samples took no longer than the overheads).
+    let mut zero = r.clone();
+    let b = &mut zero.benchmarks[0];
+    b.samples_ns.iter_mut().for_each(|s| *s = 0);
+    let t = b.time_ns.as_mut().unwrap();
     (t.min, t.median, t.median_ci.lower) = (0.0, 0.0, 0.0);
     report(&zero, Kept::Samples).unwrap();
+    // But a median of 0 over samples of some 38 ns is an edited file: a comparison would read
+    // it as "no change" whatever the new run measured.
+    let mut edited = r;
+    let t = edited.benchmarks[0].time_ns.as_mut().unwrap();
+    (t.min, t.median, t.median_ci.lower) = (0.0, 0.0, 0.0);
+    let e = report(&edited, Kept::Samples).unwrap_err();
+    assert!(
+        e.starts_with("benchmarks[0] (`batched_work`).time_ns.median is 0 ns, outside the 35.")
+            && e.contains("the statistics do not belong to these samples"),
+        "{e}"
+    );
 }
 
 #[test]
