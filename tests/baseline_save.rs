@@ -101,3 +101,63 @@ fn an_unreadable_baseline_is_refused_before_measuring_and_left_as_it_is() {
         b"{\"schema\": \"qudag-bench/run/v9\"}"
     );
 }
+
+#[test]
+fn a_gate_against_a_baseline_holding_none_of_the_benchmarks_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let r = bench(h, &["--save-baseline", "main"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // An emptied baseline (as a filtered save used to leave one), and a copied one of another
+    // target.
+    let mut report = read_json(&baseline_file(h));
+    let good = serde_json::to_vec(&report).unwrap();
+    report["benchmarks"] = serde_json::json!([]);
+    let empty_dir = h.join("baselines/empty");
+    std::fs::create_dir_all(&empty_dir).unwrap();
+    std::fs::write(
+        empty_dir.join("crash.json"),
+        serde_json::to_vec(&report).unwrap(),
+    )
+    .unwrap();
+    let r = bench(h, &["--baseline", "empty", "--gate"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_contains(
+        &r.stderr,
+        "baseline `empty` of crash holds none of the 4 benchmark(s)",
+    );
+    assert!(
+        !r.stdout.contains("a_first"),
+        "measured anyway:\n{}",
+        r.stdout
+    );
+    let r = bench(h, &["--baseline", "empty"]);
+    assert_eq!(r.code, 0, "without --gate it only reports: {}", r.stderr);
+
+    let mut other: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    other["bench_target"] = "work".into();
+    let other_dir = h.join("baselines/other");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    std::fs::write(
+        other_dir.join("crash.json"),
+        serde_json::to_vec(&other).unwrap(),
+    )
+    .unwrap();
+    let r = bench(h, &["--baseline", "other"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_contains(
+        &r.stderr,
+        "holds a report of bench target `work`, not `crash`",
+    );
+
+    // `compare --gate` with nothing in common is refused too.
+    let empty = empty_dir.join("crash.json");
+    let (code, _, err) = qudag_bench([
+        "compare".as_ref(),
+        empty.as_os_str(),
+        baseline_file(h).as_os_str(),
+        "--gate".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_contains(&err, "so the gate would compare nothing");
+}

@@ -45,7 +45,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let start = Instant::now();
     let registered = selection.registered.clone();
     let (to_run, ignored, filtered_out) = selection.filtered(cli);
-    let setup = match prepare(cli, target) {
+    let setup = match prepare(cli, target, &to_run) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {}", TermLines(&e));
@@ -110,9 +110,9 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
 }
 
 /// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
-/// `--baseline` must load, `--save-baseline` must not replace an unreadable baseline, the
-/// history must be a qudag-bench history.
-fn prepare(cli: &Cli, target: Target) -> Result<Setup, String> {
+/// `--baseline` must load (and with `--gate` hold some of `to_run`), `--save-baseline` must
+/// not replace an unreadable baseline, the history must be a qudag-bench history.
+fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, String> {
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
@@ -121,6 +121,7 @@ fn prepare(cli: &Cli, target: Target) -> Result<Setup, String> {
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
     let base = gating::load(cli, &home, target.crate_name)?;
+    gating::check_common(cli, base.as_ref(), to_run)?;
     gating::check_save(cli, &home, target.crate_name)?;
     let history = (!cli.harness.no_history).then(|| history::path(&home));
     if let Some(path) = &history {

@@ -20,6 +20,32 @@ pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunR
     }
 }
 
+/// Before measuring: with `--gate`, a baseline that holds none of the benchmarks about to run
+/// would gate nothing (each would be `new`), and a gate that compared nothing proves nothing.
+pub fn check_common(
+    cli: &Cli,
+    base: Option<&(String, RunReport)>,
+    to_run: &[Benchmark],
+) -> Result<(), String> {
+    let Some((name, base)) = base.filter(|_| cli.harness.gate && !to_run.is_empty()) else {
+        return Ok(());
+    };
+    if to_run
+        .iter()
+        .any(|b| base.benchmarks.iter().any(|o| o.id == b.id))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "--gate: baseline `{name}` of {} holds none of the {} benchmark(s) selected ({} in \
+         the baseline), so the gate would compare nothing; save the baseline again, or run \
+         without --gate",
+        Term(&base.bench_target),
+        to_run.len(),
+        base.benchmarks.len()
+    ))
+}
+
 /// Compares `report` with the baseline and attaches the results.
 pub fn compare(
     report: &mut RunReport,

@@ -105,7 +105,16 @@ pub fn merge(previous: &RunReport, run: &RunReport, registered: &[String]) -> Me
 pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, String> {
     validate_name(name)?;
     let path = path(home, name, bench_target);
-    read_report(&path).map_err(|e| format!("baseline `{name}`: {e}"))
+    let report = read_report(&path).map_err(|e| format!("baseline `{name}`: {e}"))?;
+    if report.bench_target != bench_target {
+        return Err(format!(
+            "baseline `{name}`: {} holds a report of bench target `{}`, not `{bench_target}` \
+             (a copied file?)",
+            path.display(),
+            crate::report::escape::Term(&report.bench_target)
+        ));
+    }
+    Ok(report)
 }
 
 /// Reads a run report file: refused above the size limit, then its schema and values checked

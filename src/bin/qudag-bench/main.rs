@@ -194,6 +194,18 @@ fn run_compare(
             "`{old}` and `{new}` have no bench target in common"
         ));
     }
+    let benchmarks_compared: u64 = compared
+        .iter()
+        .filter_map(|r| r.baseline.as_ref().map(|b| b.compared))
+        .sum();
+    if gate_on && benchmarks_compared == 0 {
+        return Err(format!(
+            "--gate: `{}` and `{}` have no measured benchmark in common, so the gate would \
+             compare nothing",
+            Term(old),
+            Term(new)
+        ));
+    }
     match format {
         Format::Table => {
             let mut out = std::io::stdout().lock();
