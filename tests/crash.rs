@@ -163,3 +163,24 @@ mod libc_signal {
     pub const KILL: i32 = 9;
     pub const SEGV: i32 = 11;
 }
+
+#[test]
+fn run_believes_a_harness_whose_executable_path_is_long() {
+    // A target dir reached through a long name: the executable's path passes 255 bytes, which
+    // once made the harness's exit-code record fail and `run` disbelieve a real 0.
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("e".repeat(215));
+    std::os::unix::fs::symlink(fixture_target_dir(), &long).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    cmd.args(["run", "--home"])
+        .arg(home.path())
+        .args(["--bench", "crash", "--"])
+        .args(FAST)
+        .arg("a_first")
+        .current_dir(fixture_dir())
+        .env("CARGO_TARGET_DIR", &long)
+        .env("RUST_BACKTRACE", "0");
+    let r = run_cargo(cmd);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}

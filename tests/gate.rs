@@ -281,3 +281,32 @@ fn load_baseline_compares_two_saved_baselines_without_running() {
     );
     assert_eq!(r.code, 2, "--load-baseline needs --baseline: {}", r.stderr);
 }
+
+#[test]
+fn a_run_that_fails_its_gate_does_not_replace_the_baseline() {
+    let home = tempfile::tempdir().unwrap();
+    let r = run(home.path(), &["--save-baseline", "main"], "1000");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let saved = home.path().join("baselines/main/work.json");
+    let before = std::fs::read(&saved).unwrap();
+    // The natural CI line on the main branch: compare, gate, and save as the new reference.
+    let args = [
+        "--baseline",
+        "main",
+        "--save-baseline",
+        "main",
+        "--gate",
+        "--noise-threshold",
+        "50",
+    ];
+    let r = run(home.path(), &args, "3000");
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert_contains(
+        &r.stderr,
+        "not saving baseline `main`: the gate failed; the previous baseline is kept",
+    );
+    assert_eq!(std::fs::read(&saved).unwrap(), before);
+    // So running the red job again fails again.
+    let r = run(home.path(), &args, "3000");
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+}

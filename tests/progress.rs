@@ -71,7 +71,10 @@ fn a_terminal_gets_a_progress_line_that_never_breaks_a_result_line() {
         .unwrap_or_else(|| panic!("no whole result line in {text:?}"));
     let result = result.lines().next().unwrap();
     // The median with its interval (its unit depends on the machine's speed: ns or µs).
-    assert!(result.contains("s  [") && result.contains("]  ±"), "{result:?}");
+    assert!(
+        result.contains("s  [") && result.contains("]  ±"),
+        "{result:?}"
+    );
     assert!(!result.contains("elapsed"), "{result:?}");
     // Cleared at the end: the summary line is not preceded by progress text.
     let last = text.rfind("elapsed").unwrap();

@@ -91,8 +91,14 @@ pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
 pub fn exit(code: i32) -> ! {
     HARNESS_EXITING.store(true, Ordering::SeqCst);
     if let Some(path) = std::env::var_os(STATUS_FILE_ENV).filter(|p| !p.is_empty()) {
-        // Best effort: `qudag-bench run` treats a missing file as "not the harness's code".
-        let _ = std::fs::write(path, format!("{code}\n"));
+        // `qudag-bench run` treats a missing file as "not the harness's code": say why.
+        if let Err(e) = std::fs::write(&path, format!("{code}\n")) {
+            eprintln!(
+                "warning: cannot record exit code {code} in {} ({e}); `qudag-bench run` will \
+                 count this target as failed",
+                Term(&path.to_string_lossy())
+            );
+        }
     }
     std::process::exit(code)
 }

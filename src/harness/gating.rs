@@ -173,12 +173,21 @@ pub fn save(
         );
         return Ok(());
     }
+    let previous_path = baseline::path(home, name, &report.bench_target);
+    let kept = match previous_path.exists() {
+        true => "the previous baseline is kept",
+        false => "there is none yet",
+    };
     if report.benchmarks.iter().any(|r| r.status != Status::Ok) {
         return Err(format!(
-            "not saving baseline `{name}`: some benchmarks failed; the previous baseline is kept"
+            "not saving baseline `{name}`: some benchmarks failed; {kept}"
         ));
     }
-    let previous_path = baseline::path(home, name, &report.bench_target);
+    // A regression must not become the reference: re-running a red job would pass.
+    if report.gate.as_ref().is_some_and(|g| g.failed) {
+        eprintln!("qudag-bench: not saving baseline `{name}`: the gate failed; {kept}");
+        return Ok(());
+    }
     let merged = match previous_path.exists() {
         false => None,
         true => {

@@ -16,8 +16,9 @@ use qudag_bench::harness::exit_guard::STATUS_FILE_ENV;
 
 /// Where target `t` records the exit code its harness chose.
 fn status_file(t: &Target, s: &Settings) -> std::path::PathBuf {
-    s.status_dir
-        .join(format!("{}.status", t.executable.display()).replace('/', "_"))
+    // The crate name: short (a path could pass NAME_MAX) and unique among the targets of a
+    // run (`plan::check_distinct`).
+    s.status_dir.join(format!("{}.status", t.crate_name()))
 }
 
 /// The exit code that counts for target `t`: its own, unless the process ended some other
