@@ -184,3 +184,17 @@ fn run_believes_a_harness_whose_executable_path_is_long() {
     let r = run_cargo(cmd);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }
+
+#[test]
+fn a_crash_while_the_gate_measures_again_is_named_too() {
+    let home = tempfile::tempdir().unwrap();
+    let saved = run_crash(home.path(), "", &["--save-baseline", "main"]);
+    assert_eq!(saved.code, Some(0), "{}", saved.stderr);
+    let args = ["--baseline", "main", "--gate", "--noise-threshold", "50"];
+    let ended = run_crash(home.path(), "slow_then_segv", &args);
+    assert_eq!(ended.signal, Some(libc_signal::SEGV), "{}", ended.stderr);
+    assert_contains(&ended.stderr, "again to confirm");
+    assert_contains(&ended.stderr, "crashed while running benchmark `c_crash`");
+    // All four first measurements are kept.
+    assert_eq!(kept(home.path()).0.len(), 4);
+}

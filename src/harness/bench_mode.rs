@@ -95,7 +95,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         gating::compare(&mut report, base, &to_run, resolver);
         if !cli.harness.no_confirm {
             gating::confirm(&mut report, base, &to_run, &ended, &mut |bench| {
-                measure(bench)
+                journal.remeasuring(Some(&bench.id));
+                let again = measure(bench);
+                journal.remeasuring(None);
+                again
             });
         }
     }

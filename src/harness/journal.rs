@@ -72,6 +72,17 @@ impl Journal {
         }
     }
 
+    /// Benchmark `id` is measured again to confirm its verdict (`None`: that ended), so that
+    /// a crash during it is named like one during the first measurement.
+    pub fn remeasuring(&mut self, id: Option<&str>) {
+        exit_guard::running(id, self.done, &self.kept_in);
+        if let (Some(recorder), Some(id)) = (&mut self.history, id)
+            && let Err(e) = recorder.bench_started(id)
+        {
+            eprintln!("warning: {}", TermLines(&e));
+        }
+    }
+
     /// A benchmark finished; `so_far` is the run's report with every finished benchmark.
     pub fn bench_finished(&mut self, so_far: &RunReport) {
         self.done += 1;
