@@ -82,6 +82,22 @@ fn a_crash_keeps_the_benchmarks_measured_before_it_and_names_the_one_running() {
         assert_eq!(code, 0, "{err}");
         assert_contains(&err, "did not finish (its process ended");
         assert_contains(&err, "2 of 4 benchmarks measured");
+        // The Markdown says so too, and a gate on the partial run is refused.
+        let (_, out, _) = qudag_bench([
+            "report".as_ref(),
+            results.as_os_str(),
+            "--format".as_ref(),
+            "markdown".as_ref(),
+        ]);
+        assert_contains(&out, "**Incomplete:** run ");
+        let (code, _, err) = qudag_bench([
+            "compare".as_ref(),
+            results.as_os_str(),
+            results.as_os_str(),
+            "--gate".as_ref(),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert_contains(&err, "a gate on a run that did not finish");
 
         // The history has the two, and says the run was interrupted in `c_crash`.
         let (code, out, err) = qudag_bench([

@@ -42,6 +42,9 @@ fn section(out: &mut String, report: &RunReport) {
         markdown_code(&report.run_id),
         markdown_cell(&report.started_at)
     ));
+    if let Some(note) = report.unfinished_note() {
+        out.push_str(&format!("**Incomplete:** {}.\n\n", markdown_cell(&note)));
+    }
     let baseline = report.baseline.as_ref();
     out.push_str("| benchmark | median | 95% CI | ±MAD | throughput |");
     if let Some(b) = baseline {

@@ -194,6 +194,16 @@ fn run_compare(
             "`{old}` and `{new}` have no bench target in common"
         ));
     }
+    if let Some(partial) = compared
+        .iter()
+        .find(|r| r.incomplete.is_some())
+        .filter(|_| gate_on)
+    {
+        return Err(format!(
+            "--gate: {}; a gate on a run that did not finish would pass what it never measured",
+            partial.unfinished_note().unwrap_or_default()
+        ));
+    }
     let benchmarks_compared: u64 = compared
         .iter()
         .filter_map(|r| r.baseline.as_ref().map(|b| b.compared))

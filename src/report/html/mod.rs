@@ -78,6 +78,9 @@ fn target_section(out: &mut String, t: usize, report: &RunReport, trends: Option
         html(&report.started_at),
         html(&report.finished_at)
     );
+    if let Some(note) = report.unfinished_note() {
+        let _ = write!(out, "<p><strong>Incomplete:</strong> {}.</p>", html(&note));
+    }
     environment(out, report);
     summary_table(out, t, report);
     comparison(out, report);
