@@ -199,7 +199,10 @@ pub fn save(
     };
     let to_save = merged.as_ref().map_or(report, |m| &m.report);
     let path = baseline::save(home, name, to_save)?;
-    eprintln!("qudag-bench: saved baseline `{name}` to {}", path.display());
+    eprintln!(
+        "qudag-bench: saved baseline `{name}` to {}",
+        Term(&path.display().to_string())
+    );
     if let Some(m) = &merged {
         if !m.kept.is_empty() {
             eprintln!(

@@ -140,7 +140,7 @@ fn report_interrupted(home: &Path, bench_target: &str, in_history: &[history::In
         };
         eprintln!(
             "warning: the previous run {} of {} did not finish: its process ended {during}, \
-             after {} of {} benchmarks (a crash, a kill or an exit); {kept}",
+             after {} of {} benchmarks (a crash, a kill, an exit, or its last writes failed); {kept}",
             Term(&p.run_id),
             Term(bench_target),
             p.done,

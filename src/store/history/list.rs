@@ -166,8 +166,9 @@ fn query(filter: &Filter) -> (String, Vec<String>) {
     let time = |t: Option<SystemTime>| t.map(|t| humantime::format_rfc3339_millis(t).to_string());
     add(" AND x.bench_id = ?", filter.bench.clone());
     add(" AND x.suite = ?", filter.suite.clone());
+    // Plain text matches, not LIKE patterns: `_` and `%` in a tag or a commit are literal.
     add(
-        " AND (',' || x.tags || ',') LIKE '%,' || ? || ',%'",
+        " AND instr(',' || x.tags || ',', ',' || ? || ',') > 0",
         filter.tag.clone(),
     );
     add(
@@ -178,7 +179,10 @@ fn query(filter: &Filter) -> (String, Vec<String>) {
         " AND julianday(r.started_at) < julianday(?)",
         time(filter.until),
     );
-    add(" AND r.git_commit LIKE ? || '%'", filter.commit.clone());
+    add(
+        " AND substr(r.git_commit, 1, length(?)) = ?",
+        filter.commit.clone(),
+    );
     match filter.group.as_deref() {
         Some("latest") => sql.push_str(
             " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \

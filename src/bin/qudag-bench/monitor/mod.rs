@@ -78,7 +78,7 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
     }
     eprintln!(
         "qudag-bench monitor: serving http://{local}/metrics from {} (Ctrl-C stops)",
-        home.display()
+        TermLines(&home.display().to_string())
     );
     let errors = Arc::new(Mutex::new(ErrorLog::default()));
     let slots = Arc::new(Slots::default());

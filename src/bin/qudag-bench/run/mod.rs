@@ -260,7 +260,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         let _ = writeln!(
             out,
             "reports in {}{recorded}",
-            home.join("results").display()
+            Term(&home.join("results").display().to_string())
         );
     }
     Ok(ExitCode::from(code as u8))

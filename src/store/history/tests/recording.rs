@@ -252,3 +252,31 @@ fn time_bounds_accept_rfc_3339_dates_and_durations_ago_and_name_anything_else() 
         );
     }
 }
+
+#[test]
+fn tag_and_commit_filters_match_text_not_like_patterns() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("h.sqlite");
+    let mut r = report();
+    r.benchmarks[0].tags = vec!["fast".into()];
+    r.environment.git = Some(crate::store::report::Git {
+        commit: "f61b082fd2".into(),
+        branch: None,
+        dirty: false,
+    });
+    record(&p, &r).unwrap();
+    let rows = |tag: Option<&str>, commit: Option<&str>| {
+        let filter = Filter {
+            tag: tag.map(str::to_string),
+            commit: commit.map(str::to_string),
+            ..Filter::default()
+        };
+        list(&p, &filter).unwrap().len()
+    };
+    assert_eq!(rows(Some("fast"), None), 1);
+    assert_eq!(rows(Some("f_st"), None), 0, "`_` is not a wildcard");
+    assert_eq!(rows(Some("%"), None), 0, "`%` is not a wildcard");
+    assert_eq!(rows(None, Some("f61b")), r.benchmarks.len());
+    assert_eq!(rows(None, Some("f_1")), 0);
+    assert_eq!(rows(None, Some("%")), 0);
+}
