@@ -214,3 +214,27 @@ fn a_crash_while_the_gate_measures_again_is_named_too() {
     // All four first measurements are kept.
     assert_eq!(kept(home.path()).0.len(), 4);
 }
+
+#[test]
+fn fifos_at_the_harnesss_own_files_never_block_a_run() {
+    for file in ["progress/crash.json", "results/crash.json"] {
+        let home = tempfile::tempdir().unwrap();
+        let fifo = home.path().join(file);
+        std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        // `timeout` bounds the test if the run blocks on the FIFO, as it once did.
+        let out = Command::new("timeout")
+            .arg("120")
+            .arg(bench_exe("crash"))
+            .args(["--bench", "a_first"])
+            .args(FAST)
+            .env("QUDAG_BENCH_HOME", home.path())
+            .env_remove("FIXTURE_CRASH")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(124), "{file}: blocked\n{err}");
+        assert_contains(&err, "it is a FIFO");
+    }
+}

@@ -61,6 +61,15 @@ pub fn path(home: &Path, bench_target: &str) -> PathBuf {
 
 /// Reads a progress file, checking its schema.
 pub fn read(path: &Path) -> Result<Progress, String> {
+    // Opening a FIFO would block until a writer comes: look at the type first.
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a regular file; a progress file is JSON",
+            path.display()
+        ));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse(path, &text)
@@ -217,6 +226,19 @@ mod tests {
         p.bench_finished();
         p.finish();
         assert_eq!(p.state().done, 1);
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = read(&fifo).unwrap_err();
+        assert!(e.contains("p.json is not a regular file"), "{e}");
     }
 
     #[test]
