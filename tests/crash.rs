@@ -169,6 +169,9 @@ fn run_tells_a_benchmarks_exit_code_from_the_harnesss() {
     let r = qudag_bench_run(home.path(), "segv");
     assert_eq!(r.code, 101, "{}", r.stderr);
     assert_contains(&r.stderr, "was killed by signal 11 while running `c_crash`");
+    // The summary counts the two benchmarks that never finished as failed.
+    assert_contains(&r.stdout, "2 failed");
+    assert_contains(&r.stdout, "(interrupted: 2 not finished)");
     let r = qudag_bench_run(home.path(), "");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }

@@ -154,9 +154,21 @@ pub fn print(
                     }
                     Some(_) => "passed".to_string(),
                 };
+                // A run that ended early: the benchmarks it never finished count as failed.
+                let lost = r
+                    .incomplete
+                    .as_ref()
+                    .map_or(0, |i| i.selected.saturating_sub(r.benchmarks.len() as u64));
+                failed += lost;
+                let interrupted = match lost {
+                    0 => String::new(),
+                    n => format!("  (interrupted: {n} not finished)"),
+                };
                 format!(
-                    "{:>4} ok {:>3} failed {:>3} timed out  gate {gate}",
-                    s.ok, s.failed, s.timeout
+                    "{:>4} ok {:>3} failed {:>3} timed out  gate {gate}{interrupted}",
+                    s.ok,
+                    s.failed + lost,
+                    s.timeout
                 )
             }
             (None, Some(c)) => {
