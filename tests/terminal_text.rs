@@ -175,3 +175,47 @@ fn bad_flag_values_are_repeated_escaped() {
         assert_clean(&format!("qudag-bench {args:?}"), &out, &err);
     }
 }
+
+#[test]
+fn documents_printed_on_a_terminal_show_user_text_escaped() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("`script` (util-linux) is not installed: skipping the terminal check");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let run = bench(h, &["escapes", "--skip", "panics"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exe = env!("CARGO_BIN_EXE_qudag-bench");
+    for format in ["csv", "html", "json", "bmf"] {
+        let line = format!(
+            "{exe} --home {} report latest --format {format}",
+            h.display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env("TERM", "xterm")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        // The pseudo-terminal turns each line break into CR LF.
+        let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+        assert_clean(
+            &format!("report --format {format} on a terminal"),
+            &text,
+            "",
+        );
+        if matches!(format, "csv" | "html") {
+            // (JSON writes ESC as `\u001b` itself.)
+            assert_contains(&text, "escapes/\\u{1b}[2J");
+        }
+    }
+    // Piped, the document is the data as it is.
+    let (code, out, _) = tool(h, &["report", "latest", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("escapes/\u{1b}[2J"), "{out}");
+}

@@ -128,13 +128,13 @@ pub fn markdown(report: &AbReport, strict: bool) -> String {
     for b in &report.benchmarks {
         let (rounds, _) = rounds_and_time(b);
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            b.id.replace('|', "\\|").replace('`', "'"),
+            "| {} | {} | {} | {} | {} | {} |\n",
+            super::escape::markdown_code(&b.id),
             b.verdict.label(),
             pct(b.change),
             interval(b.lower, b.upper),
             rounds,
-            b.note.replace('|', "\\|")
+            super::escape::markdown_cell(&b.note)
         ));
     }
     out.push('\n');

@@ -5,7 +5,7 @@ use super::{bmf, csv, html, json, markdown};
 use crate::store::history::{self, Trends};
 use crate::store::{RunReport, atomic};
 use std::fs::File;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -92,6 +92,18 @@ pub fn render_with_history(
     render(format, reports, trends.as_ref())
 }
 
+/// A document printed on an interactive terminal is read by a person, not parsed: control
+/// characters from user text (escape sequences in an id, in a CSV cell, in HTML) are shown
+/// escaped there, line breaks kept. Redirected or piped, the bytes are the document's own.
+pub fn for_a_terminal(bytes: &[u8], terminal: bool) -> std::borrow::Cow<'_, [u8]> {
+    if !terminal {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let shown = super::escape::terminal_lines(&text).into_owned();
+    std::borrow::Cow::Owned(shown.into_bytes())
+}
+
 /// Writes `bytes` to `dest`: `-` is stdout (the one kept by [`keep_stdout_for_documents`], if
 /// any), anything else a file written atomically (an existing file is replaced only by a
 /// complete new one). `what` names the content in errors about stdout; errors about a file
@@ -102,7 +114,8 @@ pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
             Some(mut kept) => kept.write_all(bytes).and_then(|_| kept.flush()),
             None => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(bytes).and_then(|_| out.flush())
+                out.write_all(&for_a_terminal(bytes, out.is_terminal()))
+                    .and_then(|_| out.flush())
             }
         };
         written.map_err(|e| format!("cannot write the {what} to stdout: {e}"))

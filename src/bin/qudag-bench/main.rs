@@ -21,9 +21,10 @@ mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
-use qudag_bench::report::comparison;
 use qudag_bench::report::escape::{Term, TermLines};
+use qudag_bench::report::{comparison, files};
 use qudag_bench::store::{history, paths};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -243,10 +244,11 @@ fn run_compare(
                     })
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("serializes")
-            );
+            let text = serde_json::to_string_pretty(&value).expect("serializes") + "\n";
+            let mut out = std::io::stdout().lock();
+            let shown = files::for_a_terminal(text.as_bytes(), out.is_terminal());
+            out.write_all(&shown)
+                .map_err(|e| format!("cannot write to stdout: {e}"))?;
         }
     }
     let failed = compared
