@@ -55,7 +55,12 @@ pub fn open_read(path: &Path) -> Result<Option<Connection>, String> {
     if !exists(path)? {
         return Ok(None);
     }
-    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    // A WAL database needs its `-shm` file even to be read; in a directory that cannot take
+    // one (a read-only mount, a downloaded artifact) read the file as it is instead.
+    let conn = match dir_writable(path) {
+        true => connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        false => connect_immutable(path)?,
+    };
     match identify(path, &conn)? {
         Found::New => Ok(None),
         Found::Ours(version) => {
@@ -90,6 +95,39 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, String> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| describe(path, &e, Some(&conn)))?;
     Ok(conn)
+}
+
+/// Whether the directory of `path` could take a new file (`access(2)`, which also says no on
+/// a read-only file system to root).
+fn dir_writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(dir) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `dir` is a NUL-terminated path; access only looks.
+    unsafe { libc::access(dir.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// A read-only connection that takes the file as unchanging: no lock, no `-shm` or `-wal`
+/// file. What a run left in a write-ahead log (none after a clean end) is not seen.
+fn connect_immutable(path: &Path) -> Result<Connection, String> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+    Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| describe(path, &e, None))
 }
 
 /// [`schema::identify`] with its refusals in words.
