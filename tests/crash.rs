@@ -241,3 +241,23 @@ fn fifos_at_the_harnesss_own_files_never_block_a_run() {
         assert_contains(&err, "it is a FIFO");
     }
 }
+
+#[test]
+fn test_mode_names_the_benchmark_that_crashed_or_exited() {
+    for (kind, message) in [
+        ("segv", "crashed while running benchmark `c_crash"),
+        ("exit3", "benchmark `c_crash"),
+    ] {
+        let out = Command::new(bench_exe("crash"))
+            .args(["--test-threads", "1"])
+            .current_dir(fixture_dir())
+            .env("FIXTURE_CRASH", kind)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{kind}: {err}");
+        assert_ne!(out.status.code(), Some(3), "{kind}: {err}");
+        assert_contains(&err, message);
+    }
+}

@@ -66,10 +66,16 @@ pub fn install() {
 /// messages printed if the process ends during it.
 pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
     *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = id.map(str::to_string);
+    let kept = format!("the {done} benchmark(s) measured before it are kept in {kept_in}");
+    set_message(id, &kept);
+}
+
+/// Pre-formats the crash message for a signal handler (see [`CRASH_MESSAGE`]), naming `id`
+/// and ending with `kept` (what was kept).
+fn set_message(id: Option<&str>, kept: &str) {
     let message = id.map(|id| {
         format!(
-            "\nqudag-bench: the process crashed while running benchmark `{}`; the {done} \
-             benchmark(s) measured before it are kept in {kept_in}\n",
+            "\nqudag-bench: the process crashed while running benchmark `{}`; {kept}\n",
             Term(id)
         )
     });
@@ -85,6 +91,32 @@ pub fn running(id: Option<&str>, done: usize, kept_in: &str) {
     CRASH_MESSAGE_LEN.store(0, Ordering::SeqCst);
     CRASH_MESSAGE.store(ptr, Ordering::SeqCst);
     CRASH_MESSAGE_LEN.store(len, Ordering::SeqCst);
+}
+
+/// Smoke tests running now (test mode runs several at once), for the messages.
+static TESTS_RUNNING: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Test mode: benchmark `id` starts (`true`) or ends (`false`) its smoke test, so that a
+/// crash during it is named.
+pub fn test_running(id: &str, started: bool) {
+    let mut running = TESTS_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    if started {
+        running.push(id.to_string());
+    } else if let Some(i) = running.iter().position(|r| r == id) {
+        running.remove(i);
+    }
+    let named = match running.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [first, rest @ ..] => Some(format!(
+            "{}` (or one of the {} others running with it: `{}",
+            first,
+            rest.len(),
+            rest.join("`, `")
+        )),
+    };
+    set_message(named.as_deref(), "a smoke test records no results");
+    *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = named;
 }
 
 /// The harness's own exit: records `code` in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.

@@ -32,7 +32,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
                 false,
                 Some(Box::new(move || {
                     let timeout = resolver.settings(&b).timeout;
-                    match exec::run(&b, Mode::Smoke, timeout) {
+                    super::exit_guard::test_running(&b.id, true);
+                    let outcome = exec::run(&b, Mode::Smoke, timeout);
+                    super::exit_guard::test_running(&b.id, false);
+                    match outcome {
                         Outcome::Returned(f) if !f.timed => Err(Failed::from(NO_TIMING_CALL)),
                         Outcome::Returned(_) => Ok(()),
                         Outcome::Panicked(message) => {
