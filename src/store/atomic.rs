@@ -96,17 +96,7 @@ fn destination(path: &Path) -> Result<Destination, String> {
     if kind.is_char_device() && null.is_some_and(|n| n.rdev() == meta.rdev()) {
         return Ok(Destination::Discard);
     }
-    let what = if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_char_device() || kind.is_block_device() {
-        "a device"
-    } else {
-        "not a regular file"
-    };
+    let what = file_kind(kind);
     Err(format!(
         "cannot write {}: it is {what}; reports are written as regular files (or /dev/null \
          to discard)",
@@ -189,6 +179,22 @@ fn alive(pid: u32) -> bool {
     // SAFETY: kill with signal 0 only checks that the process exists and may be signalled.
     let rc = unsafe { libc::kill(pid, 0) };
     rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// What a file that is not a regular file is, for messages ("it is a FIFO").
+pub fn file_kind(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
 }
 
 #[cfg(test)]

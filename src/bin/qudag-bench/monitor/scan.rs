@@ -11,7 +11,7 @@ use qudag_bench::store::{RunReport, baseline, paths, progress};
 use std::collections::HashMap;
 use std::fs::{File, FileType, OpenOptions};
 use std::io::{ErrorKind, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Largest results or progress file a scrape reads (a report with raw samples of a few hundred
@@ -104,7 +104,7 @@ fn read_regular(path: &Path) -> Result<String, String> {
             return Err(format!(
                 "{} is not a regular file ({}); only regular files are read",
                 path.display(),
-                kind(file_type)
+                qudag_bench::store::atomic::file_kind(file_type)
             ));
         }
         if len > MAX_FILE_BYTES {
@@ -132,20 +132,6 @@ fn read_regular(path: &Path) -> Result<String, String> {
         .map_err(cannot)?;
     check(meta.file_type(), bytes.len() as u64)?;
     String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 text: {e}", path.display()))
-}
-
-fn kind(t: FileType) -> &'static str {
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else {
-        "not a plain file"
-    }
 }
 
 /// Skipped files: each reason is printed once (again only if it changes, or comes back after
