@@ -158,3 +158,18 @@ fn run_refuses_a_json_destination_it_could_not_write_before_building() {
     assert!(!err.contains("Running"), "a target ran: {err}");
     assert!(written.is_empty());
 }
+
+#[test]
+fn json_outside_a_measured_run_says_it_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["plain", "--json", "-"][..],
+        &["--list", "--json", "-"],
+        &["--bench", "--list", "--json", "-"],
+    ] {
+        let run = run_bench("forms", args, home.path(), &[]);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_contains(&run.stderr, "--json -: nothing is written");
+        assert!(!run.stdout.contains("\"schema\""), "{}", run.stdout);
+    }
+}

@@ -101,6 +101,15 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     if let Some(iterations) = cli.harness.worker_iters {
         return worker::run(&cli, selection, iterations);
     }
+    let measuring = cli.libtest.bench && !cli.libtest.list && cli.harness.load_baseline.is_none();
+    if !measuring && let Some(dest) = &cli.harness.json {
+        // Said, not refused: QUDAG_BENCH_JSON set for a whole CI job reaches `cargo test` too.
+        eprintln!(
+            "note: --json {}: nothing is written; the JSON report is of a measured run (cargo \
+             bench, without --list or --load-baseline)",
+            Term(dest)
+        );
+    }
     if cli.harness.load_baseline.is_some() {
         let home = crate::store::paths::home();
         return gating::compare_saved(
