@@ -160,7 +160,11 @@ fn bad_input_is_a_usage_error() {
     let (code, _, err) = ab(&exe, &missing, &[]);
     assert_eq!(code, 2);
     assert_contains(&err, "--head");
-    assert_contains(&err, "nope");
+    assert_contains(&err, "nope: No such file or directory");
+    // A directory is named as one, not as a missing file.
+    let (code, _, err) = ab(dir.path(), &exe, &[]);
+    assert_eq!(code, 2);
+    assert_contains(&err, "it is a directory (expected a bench binary");
     let (code, _, err) = ab(&exe, &exe, &["--margin", "3", "--must-catch", "2"]);
     assert_eq!(code, 2);
     assert_contains(&err, "--must-catch");

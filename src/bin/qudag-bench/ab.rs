@@ -103,9 +103,16 @@ fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
                 args: selection.clone(),
             })
         } else {
+            let what = match std::fs::metadata(path) {
+                Ok(meta) => format!(
+                    "it is {}",
+                    qudag_bench::store::atomic::file_kind(meta.file_type())
+                ),
+                Err(e) => e.to_string(),
+            };
             Err(format!(
-                "--{label} {}: no such file (expected a bench binary, e.g. from `cargo bench --no-run`)",
-                path.display()
+                "--{label} {}: {what} (expected a bench binary, e.g. from `cargo bench --no-run`)",
+                Term(&path.display().to_string())
             ))
         }
     };
