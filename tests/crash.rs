@@ -261,3 +261,62 @@ fn test_mode_names_the_benchmark_that_crashed_or_exited() {
         assert_contains(&err, message);
     }
 }
+
+#[test]
+fn a_fatal_signal_sent_from_outside_still_ends_the_run() {
+    // SIGABRT and SIGFPE sent with `kill` (a CI watchdog): no instruction repeats them, so the
+    // handler must raise them again after naming the benchmark.
+    for signal in ["ABRT", "FPE"] {
+        let home = tempfile::tempdir().unwrap();
+        let mut child = Command::new(bench_exe("crash"))
+            .args([
+                "--bench",
+                "--measure-time",
+                "30s",
+                "--samples",
+                "1000000",
+                "a_first",
+            ])
+            .current_dir(fixture_dir())
+            .env("QUDAG_BENCH_HOME", home.path())
+            .env_remove("FIXTURE_CRASH")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        // Bounded: a process that swallowed the signal is killed after 60 s and fails below.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                break child.wait().unwrap();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let expected = if signal == "ABRT" { 6 } else { 8 };
+        assert_eq!(status.signal(), Some(expected), "SIG{signal}: {status:?}");
+    }
+}
+
+#[test]
+fn run_keeps_the_code_of_a_target_on_another_harness() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    cmd.args(["run", "--home"])
+        .arg(home.path())
+        .args(["--bench", "libtest"])
+        .current_dir(fixture_dir())
+        .env("CARGO_TARGET_DIR", fixture_target_dir());
+    let r = run_cargo(cmd);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("did not end it"), "{}", r.stderr);
+}

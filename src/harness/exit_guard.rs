@@ -11,20 +11,21 @@
 use super::EXIT_FAILED;
 use crate::report::escape::Term;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// The environment variable naming the file that receives the harness's exit code.
 pub const STATUS_FILE_ENV: &str = "QUDAG_BENCH_STATUS_FILE";
 
+/// The status file named by [`STATUS_FILE_ENV`] at start.
+static STATUS_FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 /// Set once the harness itself decided to exit.
 static HARNESS_EXITING: AtomicBool = AtomicBool::new(false);
 /// The benchmark running now, for the `atexit` message.
 static RUNNING: Mutex<Option<String>> = Mutex::new(None);
 /// The crash message for the benchmark running now, pre-formatted because a signal handler
-/// may only `write(2)`. Leaked per benchmark (a few dozen bytes each) so that a handler never
-/// reads freed memory.
-static CRASH_MESSAGE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
-static CRASH_MESSAGE_LEN: AtomicUsize = AtomicUsize::new(0);
+/// may only `write(2)`. One pointer to a leaked buffer (a few dozen bytes per benchmark), so
+/// that a handler on any thread sees a whole message or none, and never freed memory.
+static CRASH_MESSAGE: AtomicPtr<Box<[u8]>> = AtomicPtr::new(std::ptr::null_mut());
 /// Set by the first fatal signal, so that a stack overflow (SIGSEGV, then SIGABRT from Rust's
 /// own handler) is named once.
 static CRASH_REPORTED: AtomicBool = AtomicBool::new(false);
@@ -40,8 +41,21 @@ const FATAL_SIGNALS: [libc::c_int; 5] = [
 /// and SIGBUS), called after our message.
 static PREVIOUS: Mutex<Vec<(libc::c_int, libc::sigaction)>> = Mutex::new(Vec::new());
 
-/// Installs the `atexit` hook and the fatal-signal handlers. Call once, first thing in `main`.
+/// What the harness writes to [`STATUS_FILE_ENV`] at start, before its exit code replaces it:
+/// a file holding it says "a qudag-bench harness ran and did not choose its exit".
+pub const STARTED: &str = "started";
+
+/// Installs the `atexit` hook and the fatal-signal handlers, and marks the status file (if
+/// any) as started. Call once, first thing in `main`.
 pub fn install() {
+    if let Some(path) = std::env::var_os(STATUS_FILE_ENV).filter(|p| !p.is_empty()) {
+        let _ = std::fs::write(&path, format!("{STARTED}\n"));
+        let _ = STATUS_FILE.set(path.into());
+    }
+    // Taken out of the environment so that child processes of this binary (callgrind's runs
+    // of it) cannot write this process's code.
+    // SAFETY: called first thing in `main`, before any other thread exists.
+    unsafe { std::env::remove_var(STATUS_FILE_ENV) };
     // SAFETY: `on_exit` is an `extern "C" fn()` that lives for the whole program.
     unsafe { libc::atexit(on_exit) };
     let mut previous = PREVIOUS.lock().unwrap_or_else(|e| e.into_inner());
@@ -54,9 +68,15 @@ pub fn install() {
             action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
             libc::sigemptyset(&mut action.sa_mask);
             let mut old: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(signal, &action, &mut old) == 0 {
-                previous.push((signal, old));
+            if libc::sigaction(signal, &action, &mut old) != 0 {
+                continue;
             }
+            if old.sa_sigaction == libc::SIG_IGN {
+                // Ignored on purpose by whoever started us: leave it so.
+                libc::sigaction(signal, &old, std::ptr::null_mut());
+                continue;
+            }
+            previous.push((signal, old));
         }
     }
 }
@@ -79,18 +99,10 @@ fn set_message(id: Option<&str>, kept: &str) {
             Term(id)
         )
     });
-    let (ptr, len) = match message {
-        Some(m) => {
-            let bytes: &'static mut [u8] = Box::leak(m.into_bytes().into_boxed_slice());
-            (bytes.as_mut_ptr(), bytes.len())
-        }
-        None => (std::ptr::null_mut(), 0),
-    };
-    // Length first to zero, then pointer, then length: a handler sees a null pointer, or a
-    // pointer with a length no longer than its own buffer.
-    CRASH_MESSAGE_LEN.store(0, Ordering::SeqCst);
+    let ptr = message.map_or(std::ptr::null_mut(), |m| {
+        Box::into_raw(Box::new(m.into_bytes().into_boxed_slice()))
+    });
     CRASH_MESSAGE.store(ptr, Ordering::SeqCst);
-    CRASH_MESSAGE_LEN.store(len, Ordering::SeqCst);
 }
 
 /// Smoke tests running now (test mode runs several at once), for the messages.
@@ -122,9 +134,9 @@ pub fn test_running(id: &str, started: bool) {
 /// The harness's own exit: records `code` in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.
 pub fn exit(code: i32) -> ! {
     HARNESS_EXITING.store(true, Ordering::SeqCst);
-    if let Some(path) = std::env::var_os(STATUS_FILE_ENV).filter(|p| !p.is_empty()) {
-        // `qudag-bench run` treats a missing file as "not the harness's code": say why.
-        if let Err(e) = std::fs::write(&path, format!("{code}\n")) {
+    if let Some(path) = STATUS_FILE.get() {
+        // `qudag-bench run` takes a file still saying "started" as not the harness's exit.
+        if let Err(e) = std::fs::write(path, format!("{code}\n")) {
             eprintln!(
                 "warning: cannot record exit code {code} in {} ({e}); `qudag-bench run` will \
                  count this target as failed",
@@ -158,11 +170,12 @@ extern "C" fn on_fatal_signal(
     info: *mut libc::siginfo_t,
     context: *mut libc::c_void,
 ) {
-    let ptr = CRASH_MESSAGE.load(Ordering::SeqCst);
-    let len = CRASH_MESSAGE_LEN.load(Ordering::SeqCst);
-    if !ptr.is_null() && len > 0 && !CRASH_REPORTED.swap(true, Ordering::SeqCst) {
-        // SAFETY: `ptr` points at a leaked buffer of at least `len` bytes.
-        unsafe { libc::write(libc::STDERR_FILENO, ptr as *const libc::c_void, len) };
+    let message = CRASH_MESSAGE.load(Ordering::SeqCst);
+    if !message.is_null() && !CRASH_REPORTED.swap(true, Ordering::SeqCst) {
+        // SAFETY: a non-null pointer is a leaked, never-freed message.
+        let bytes: &[u8] = unsafe { &*message };
+        // SAFETY: write(2) on a buffer we own.
+        unsafe { libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len()) };
     }
     // Hand over to whoever was there before (Rust's stack-overflow report), else to the
     // default action: returning re-runs the faulting instruction, or for SIGABRT lets
@@ -183,12 +196,15 @@ extern "C" fn on_fatal_signal(
             handler(signal, info, context);
         }
         _ => {
-            // SAFETY: restoring the default action is async-signal-safe.
+            // SAFETY: restoring the default action and raising are async-signal-safe. The
+            // raised signal is delivered when this handler returns: a signal sent with `kill`
+            // (which no instruction repeats) ends the process too.
             unsafe {
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = libc::SIG_DFL;
                 libc::sigemptyset(&mut action.sa_mask);
                 libc::sigaction(signal, &action, std::ptr::null_mut());
+                libc::raise(signal);
             }
         }
     }

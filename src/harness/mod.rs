@@ -124,7 +124,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
         return test_mode::run(&cli, &resolver, selection);
     }
     if let Err(e) = resolver.check(&selection.to_run(&cli)) {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", TermLines(&e));
         return EXIT_USAGE;
     }
     bench_mode::run(&cli, &resolver, selection, target)

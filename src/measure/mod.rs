@@ -68,15 +68,7 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// A guard that trips at `deadline` or when [`Guard::cancel`] is called.
-    pub fn new(deadline: Instant) -> Guard {
-        Guard {
-            deadline: Some(deadline),
-            cancelled: Arc::new(AtomicBool::new(false)),
-        }
-    }
-
-    /// A guard that trips `timeout` after `start`. Settings are range-checked when parsed, but
+    /// A guard that trips `timeout` after `start`, or when [`Guard::cancel`] is called. Settings are range-checked when parsed, but
     /// a timeout past what `Instant` can hold means "never" here rather than a panic.
     pub fn after(start: Instant, timeout: std::time::Duration) -> Guard {
         Guard {

@@ -164,21 +164,12 @@ fn remove_stale(dir: &Path) {
             .and_then(|m| now.duration_since(m).ok())
             .unwrap_or_default();
         let writer = middle.split_once('-').and_then(|(pid, _)| pid.parse().ok());
-        let dead = writer.is_some_and(|pid: u32| pid != std::process::id() && !alive(pid));
+        let dead =
+            writer.is_some_and(|pid: u32| pid != std::process::id() && super::process::gone(pid));
         if meta.is_file() && (age >= STALE_AGE || (dead && age >= DEAD_WRITER_AGE)) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-}
-
-/// Whether process `pid` exists (signal 0 checks without sending anything).
-fn alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: kill with signal 0 only checks that the process exists and may be signalled.
-    let rc = unsafe { libc::kill(pid, 0) };
-    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
 /// What a file that is not a regular file is, for messages ("it is a FIFO").

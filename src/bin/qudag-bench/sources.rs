@@ -1,7 +1,7 @@
 //! What a command's RUN argument names: a report file, `latest` (the latest results of every
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
-use qudag_bench::report::escape::Term;
+use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::store::{RunReport, baseline, history};
 use std::path::{Path, PathBuf};
 
@@ -24,7 +24,7 @@ pub fn load(
     let complete = |r: Result<Vec<RunReport>, String>| {
         let reports = r?;
         for note in reports.iter().filter_map(RunReport::unfinished_note) {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", TermLines(&note));
         }
         Ok((reports, Origin::Reports))
     };
