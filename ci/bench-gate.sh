@@ -8,6 +8,8 @@
 #             main, else HEAD~1. Head is the current checkout, uncommitted changes included.
 # Environment (all optional):
 #   BENCH_GATE_PACKAGE  build only this package (-p PKG) in both trees
+#   BENCH_GATE_CLI      the qudag-bench command to use [default: built from package
+#                       qudag-bench-cli of this workspace]
 #   BENCH_GATE_FILTER   benchmark FILTER for `qudag-bench ab` (id substring; --exact in ARGS)
 #   BENCH_GATE_ARGS     extra `qudag-bench ab` flags, word-split (e.g. "--strict --budget 30")
 #   BENCH_GATE_OUT      report directory [default: target/bench-gate]: <target>.json,
@@ -124,12 +126,18 @@ build_benches() {
 log "building head's bench binaries"
 build_benches "$here" "$tmp/head.list"
 
-# -p finds qudag-bench in the workspace or among the dependencies; the JSON names its path
-# wherever CARGO_TARGET_DIR or build.target-dir put it.
-log "building the qudag-bench CLI"
-cargo build --release -p qudag-bench --bin qudag-bench --message-format=json >"$tmp/cli.json"
-cli=$(artifacts "$tmp/cli.json" bin | awk -F '\t' '$1 == "qudag-bench" { print $2 }')
-[[ -x $cli ]] || die "cargo built no qudag-bench executable"
+# The command is its own package, qudag-bench-cli: BENCH_GATE_CLI names an installed one;
+# otherwise -p finds the package in the workspace or among the dependencies, and the JSON
+# names its path wherever CARGO_TARGET_DIR or build.target-dir put it.
+if [[ -n ${BENCH_GATE_CLI:-} ]]; then
+    cli=$BENCH_GATE_CLI
+else
+    log "building the qudag-bench CLI"
+    cargo build --release -p qudag-bench-cli --bin qudag-bench --message-format=json >"$tmp/cli.json" ||
+        die "cannot build package qudag-bench-cli here; install it (cargo install --path <qudag-bench>/cli) and set BENCH_GATE_CLI to the qudag-bench it installed"
+    cli=$(artifacts "$tmp/cli.json" bin | awk -F '\t' '$1 == "qudag-bench" { print $2 }')
+fi
+[[ -x $cli ]] || die "no qudag-bench executable at '$cli'"
 
 log "building base's bench binaries in $wt"
 git -C "$top" worktree add --detach --quiet "$wt" "$base_sha"

@@ -13,7 +13,7 @@ out="ci/gate-panel/target/study"
 bins="$out/bins"
 mkdir -p "$bins" "$out/ab" "$out/baseline"
 
-cargo build --release --bin qudag-bench
+cargo build --release -p qudag-bench-cli --bin qudag-bench
 tool="target/release/qudag-bench"
 
 build() { # build LEVEL_BP NAME: the panel with that slowdown, copied to $bins/NAME

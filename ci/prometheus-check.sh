@@ -40,7 +40,7 @@ trap cleanup EXIT INT TERM
 
 # The command (debug build: `cargo test` has built it already) and a real bench run. The
 # fixture's target directory is the integration tests', so after `cargo test` nothing builds.
-cargo build --quiet --bin qudag-bench
+cargo build --quiet -p qudag-bench-cli --bin qudag-bench
 target_dir=$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 bin=$target_dir/debug/qudag-bench

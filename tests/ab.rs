@@ -216,7 +216,7 @@ fn instruction_counts_catch_one_percent() {
 fn bare_relative_binary_names_are_run_from_the_current_directory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(bench_exe("ab"), dir.path().join("ab-bin")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+    let out = std::process::Command::new(cli_exe())
         .current_dir(dir.path())
         .args([
             "ab", "--base", "ab-bin", "--head", "ab-bin", "tunable", "--exact",

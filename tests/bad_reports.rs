@@ -92,7 +92,7 @@ fn a_report_above_the_size_limit_is_refused() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.resize((1 << 20) + 1, b' ');
     std::fs::write(&path, &bytes).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+    let out = std::process::Command::new(cli_exe())
         .args([
             "--home",
             h.to_str().unwrap(),
@@ -110,7 +110,7 @@ fn a_report_above_the_size_limit_is_refused() {
         &err,
         &format!("{path} is 1.0 MiB, larger than the 1 MiB a run report may have"),
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+    let out = std::process::Command::new(cli_exe())
         .args([
             "--home",
             h.to_str().unwrap(),

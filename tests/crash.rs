@@ -139,7 +139,7 @@ fn a_benchmark_calling_exit_3_is_a_failed_benchmark_not_a_failed_gate() {
 
 /// `qudag-bench run` on the `crash` target with `FIXTURE_CRASH=kind`.
 fn qudag_bench_run(home: &Path, kind: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    let mut cmd = Command::new(cli_exe());
     cmd.args(["run", "--home"])
         .arg(home)
         .args(["--bench", "crash", "--"])
@@ -191,7 +191,7 @@ fn run_believes_a_harness_whose_executable_path_is_long() {
     let long = dir.path().join("e".repeat(215));
     std::os::unix::fs::symlink(fixture_target_dir(), &long).unwrap();
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    let mut cmd = Command::new(cli_exe());
     cmd.args(["run", "--home"])
         .arg(home.path())
         .args(["--bench", "crash", "--"])
@@ -310,7 +310,7 @@ fn a_fatal_signal_sent_from_outside_still_ends_the_run() {
 #[test]
 fn run_keeps_the_code_of_a_target_on_another_harness() {
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    let mut cmd = Command::new(cli_exe());
     cmd.args(["run", "--home"])
         .arg(home.path())
         .args(["--bench", "libtest"])

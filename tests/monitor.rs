@@ -20,7 +20,7 @@ struct Monitor {
 
 impl Monitor {
     fn start(home: &Path) -> Monitor {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+        let mut child = Command::new(cli_exe())
             .arg("--home")
             .arg(home)
             .args(["monitor", "--listen", "127.0.0.1:0"])

@@ -141,7 +141,7 @@ fn run_refuses_a_json_destination_it_could_not_write_before_building() {
         "forms",
     ];
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+        let out = std::process::Command::new(cli_exe())
             .args(args)
             .current_dir(fixture_dir())
             .env("CARGO_TARGET_DIR", fixture_target_dir())

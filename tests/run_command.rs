@@ -9,7 +9,7 @@ use std::process::Command;
 
 /// `qudag-bench run ARGS` in the fixture with home `home`; the fixture's own target dir.
 fn run_tool(home: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qudag-bench"));
+    let mut cmd = Command::new(cli_exe());
     cmd.arg("run")
         .args(args)
         .current_dir(fixture_dir())
@@ -264,7 +264,7 @@ fn a_build_failure_is_exit_101() {
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
     let manifest = dir.path().join("Cargo.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+    let out = Command::new(cli_exe())
         .args(["run", "--manifest-path", manifest.to_str().unwrap()])
         .env("CARGO_TARGET_DIR", dir.path().join("target"))
         .output()

@@ -190,10 +190,11 @@ fn documents_printed_on_a_terminal_show_user_text_escaped() {
     let h = home.path();
     let run = bench(h, &["escapes", "--skip", "panics"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let exe = env!("CARGO_BIN_EXE_qudag-bench");
+    let exe = cli_exe();
     for format in ["csv", "html", "json", "bmf"] {
         let line = format!(
-            "{exe} --home {} report latest --format {format}",
+            "{} --home {} report latest --format {format}",
+            exe.display(),
             h.display()
         );
         let out = std::process::Command::new("script")

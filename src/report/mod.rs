@@ -12,7 +12,6 @@ pub mod json;
 pub mod libtest;
 pub mod markdown;
 pub mod progress_line;
-pub mod prometheus;
 pub mod terminal;
 pub mod units;
 

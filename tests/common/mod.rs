@@ -141,13 +141,43 @@ pub fn assert_valid_against(report: &serde_json::Value, schema_file: &str) {
     );
 }
 
+/// The `qudag-bench` command (package `qudag-bench-cli`, a workspace member), built once per
+/// test binary with the cargo running the tests, in the workspace's target dir.
+pub fn cli_exe() -> PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "-p", "qudag-bench-cli", "--bin", "qudag-bench"])
+            .args(["--message-format=json-render-diagnostics"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "building the qudag-bench command failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find_map(|msg| {
+                (msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "qudag-bench")
+                    .then(|| msg["executable"].as_str().map(PathBuf::from))
+                    .flatten()
+            })
+            .expect("cargo names the qudag-bench executable")
+    })
+    .clone()
+}
+
 /// Runs the `qudag-bench` command with `args`; returns its exit code, stdout and stderr.
 pub fn qudag_bench<I, S>(args: I) -> (i32, String, String)
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_qudag-bench"))
+    let out = Command::new(cli_exe())
         .args(args)
         .output()
         .unwrap();

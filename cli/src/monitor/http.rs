@@ -8,7 +8,7 @@
 //! answered turns a new connection away.
 
 use super::scan::{self, ErrorLog};
-use qudag_bench::report::prometheus;
+use super::prometheus;
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};

@@ -1,7 +1,7 @@
 //! `qudag-bench monitor`: a Prometheus exporter. Each scrape of `/metrics` reads every
 //! `$QUDAG_BENCH_HOME/results/<bench-target>.json` and `progress/<bench-target>.json` afresh
 //! ([`scan`]), so a new run shows up without a restart, and answers with
-//! [`qudag_bench::report::prometheus`]'s text.
+//! [`prometheus`]'s text.
 //!
 //! The server ([`http`]) is std's `TcpListener` with a thread per connection: at most
 //! [`http::MAX_CONNECTIONS`] at once, each with a deadline for its request head counted from
@@ -11,6 +11,7 @@
 //! SIGINT and SIGTERM end it with exit 0.
 
 mod http;
+mod prometheus;
 mod scan;
 
 use clap::Args;

@@ -6,7 +6,7 @@
 //! such as `results/work-backup.json` would repeat every series of `work`).
 
 use qudag_bench::report::escape::TermLines;
-use qudag_bench::report::prometheus::RunProgress;
+use super::prometheus::RunProgress;
 use qudag_bench::store::{RunReport, baseline, paths, progress};
 use std::collections::HashMap;
 use std::fs::{File, FileType, OpenOptions};

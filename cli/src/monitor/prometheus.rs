@@ -20,11 +20,11 @@
 //! | `qudag_bench_progress_updated_timestamp_seconds` | `bench_target` | last progress update |
 //! | `qudag_bench_report_errors` | | files under the home skipped at this scrape |
 
-use crate::bencher::Throughput;
-use crate::gate::compare::Verdict;
-use crate::stats::Granularity;
-use crate::store::progress::Progress;
-use crate::store::{RunReport, Status};
+use qudag_bench::bencher::Throughput;
+use qudag_bench::gate::compare::Verdict;
+use qudag_bench::stats::Granularity;
+use qudag_bench::store::progress::Progress;
+use qudag_bench::store::{RunReport, Status};
 use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::gauge::Gauge;
@@ -284,13 +284,13 @@ fn unix_seconds(rfc3339: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::progress::PROGRESS_SCHEMA_ID;
-    use crate::store::report::ThroughputResult;
+    use qudag_bench::store::progress::PROGRESS_SCHEMA_ID;
+    use qudag_bench::store::report::ThroughputResult;
 
     /// A real report of the fixture's `work` target (samples trimmed), compared against a
     /// baseline with `tunable` made 3 times slower.
     fn report() -> RunReport {
-        serde_json::from_str(include_str!("testdata/run-work.json")).unwrap()
+        serde_json::from_str(include_str!("../../../src/report/testdata/run-work.json")).unwrap()
     }
 
     /// The sample lines of `text` whose name is `name` exactly, without the name.
