@@ -221,8 +221,14 @@ fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
             "no temporary file left behind"
         );
     }
-    // The history still opens: the first run complete, the interrupted ones (recorded as
-    // they went) not.
+    // The history still opens: the first run complete, the interrupted ones (spooled as
+    // they went, imported by the command) not.
+    let (code, _, err) = qudag_bench([
+        "history".as_ref(),
+        "--home".as_ref(),
+        home.path().as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
     let db = rusqlite::Connection::open(home.path().join("history.sqlite")).unwrap();
     let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT COUNT(*) FROM runs"), 3);

@@ -1,5 +1,6 @@
-//! The SQLite history: every bench-mode run of every bench target is recorded; a file that is
-//! not a history stops the run before measuring (exit 2) and is left untouched.
+//! The SQLite history: every bench-mode run of every bench target is spooled and imported by
+//! the `qudag-bench` command; a file that is not a history stops the run before measuring
+//! (exit 2) and is left untouched.
 
 mod common;
 use common::*;
@@ -16,7 +17,26 @@ fn runs_of_several_targets_are_all_recorded() {
     let mut args = vec!["--bench", "--exact", "plain", "--no-history"];
     args.extend_from_slice(FAST);
     assert_eq!(run_bench("forms", &args, home.path(), &[]).code, 0);
+    assert_eq!(
+        std::fs::read_dir(home.path().join("history-spool"))
+            .unwrap()
+            .count(),
+        3,
+        "one spool file per recorded run"
+    );
 
+    // The command imports the spool before it reads the history.
+    let h = home.path().to_str().unwrap();
+    let (code, out, err) = qudag_bench(["history", "--home", h]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert_eq!(
+        std::fs::read_dir(home.path().join("history-spool"))
+            .unwrap()
+            .count(),
+        0,
+        "imported, the spool files are gone"
+    );
     let db = rusqlite::Connection::open(home.path().join("history.sqlite")).unwrap();
     let mut stmt = db
         .prepare("SELECT r.bench_target, x.bench_id, x.status, x.median_ns FROM runs r JOIN results x ON x.run = r.id ORDER BY r.id")
@@ -138,30 +158,44 @@ fn since_and_until_refuse_what_is_not_a_time_naming_the_flag() {
 
 #[test]
 fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
-    use qudag_bench::store::{RunReport, history};
+    use qudag_bench::store::report::Incomplete;
+    use qudag_bench::store::{RunReport, spool};
     let home = tempfile::tempdir().unwrap();
-    let path = history::path(home.path());
+    let path = spool::history_file(home.path());
     let text = include_str!("../src/report/testdata/run-work.json");
     let mut report: RunReport = serde_json::from_str(text).unwrap();
     report.environment.host = sysinfo::System::host_name().ok();
     let mut so_far = report.clone();
     so_far.benchmarks.truncate(2);
-    let (mut rec, _) = history::begin(&path, &so_far).unwrap();
-    rec.record_partial(&so_far).unwrap();
-    rec.bench_started("tunable").unwrap();
-    drop(rec);
+    so_far.incomplete = Some(Incomplete {
+        pid: 1,
+        selected: 3,
+    });
     // Its process is gone: a reaped child's pid.
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let pid = child.id();
     child.wait().unwrap();
-    let db = rusqlite::Connection::open(&path).unwrap();
-    db.execute("UPDATE runs SET pid = ?1", [pid]).unwrap();
-    drop(db);
-    let after = std::fs::read(&path).unwrap();
+    // As the bench binary left it, while running `tunable`.
+    let doc = spool::Spooled {
+        schema: spool::SCHEMA_ID.into(),
+        pid: i64::from(pid),
+        pid_started: None,
+        running: Some("tunable".into()),
+        noted: false,
+        report: spool::lean(&so_far),
+    };
+    let spooled = spool::dir(home.path()).join(format!("{}.json", report.run_id));
+    std::fs::create_dir_all(spooled.parent().unwrap()).unwrap();
+    std::fs::write(&spooled, serde_json::to_vec(&doc).unwrap()).unwrap();
 
     let h = home.path().to_str().unwrap();
     let (code, stdout, stderr) = qudag_bench(["history", "--home", h]);
     assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !spooled.exists(),
+        "imported as interrupted: its spool file is gone"
+    );
+    let after = std::fs::read(&path).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     assert!(lines[0].contains("batched_work") && lines[1].contains("loop_work/1000"));
@@ -184,6 +218,6 @@ fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
     assert_eq!(
         std::fs::read(&path).unwrap(),
         after,
-        "readers wrote nothing"
+        "readers wrote nothing once the spool was imported"
     );
 }

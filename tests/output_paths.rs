@@ -15,6 +15,7 @@ fn assert_refused_before_measuring(run: &Run, home: &Path, needles: &[&str]) {
     assert_eq!(run.stdout, "", "nothing measured");
     assert!(!home.join("results").exists(), "nothing written");
     assert!(!home.join("history.sqlite").exists(), "nothing recorded");
+    assert!(!home.join("history-spool").exists(), "nothing spooled");
 }
 
 /// Makes a FIFO at `fifo` and runs `f` with a reader on it, so that a program which writes to

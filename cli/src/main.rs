@@ -14,6 +14,7 @@
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod history;
 mod monitor;
 mod report;
 mod run;
@@ -23,7 +24,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
 use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
-use qudag_bench::store::{history, paths};
+use qudag_bench::store::paths;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -115,6 +116,15 @@ fn main() -> ExitCode {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("target/qudag-bench"))
     });
+    let imported = match &args.command {
+        Command::History { .. } | Command::Report(_) => import_spool(&home, true),
+        Command::Compare { .. } | Command::Monitor(_) => import_spool(&home, false),
+        Command::Ab(_) | Command::Run(_) => Ok(()), // `run` imports into its own home
+    };
+    if let Err(e) = imported {
+        eprintln!("error: {}", TermLines(&e));
+        return ExitCode::from(2);
+    }
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
@@ -152,6 +162,22 @@ fn main() -> ExitCode {
         eprintln!("error: {}", TermLines(&e));
         ExitCode::from(2)
     })
+}
+
+/// Imports the runs bench binaries spooled under `home` into its history (see
+/// [`history::import`]). A failure is an error when the command reads the history (`needed`),
+/// else a warning.
+fn import_spool(home: &Path, needed: bool) -> Result<(), String> {
+    match history::import(home) {
+        Err(e) if !needed => {
+            eprintln!(
+                "warning: the history spool was not imported: {}",
+                TermLines(&e)
+            );
+            Ok(())
+        }
+        result => result,
+    }
 }
 
 fn run_compare(

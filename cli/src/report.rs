@@ -1,11 +1,13 @@
 //! `qudag-bench report [RUN] --format FORMAT [--out PATH]`: renders finished runs as HTML,
 //! CSV, Markdown, JSON or Bencher Metric Format.
 
+use crate::history;
 use crate::sources;
 use clap::Args;
 use qudag_bench::report::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
-use qudag_bench::store::history;
+use qudag_bench::report::trend::{TREND_RUNS, Trends};
+use qudag_bench::store::RunReport;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -42,9 +44,7 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
             }
         ));
     }
-    let history = history::path(home);
-    let history = history.is_file().then_some(history.as_path());
-    let bytes = files::render_with_history(args.format, &reports, history);
+    let bytes = render_with_history(args.format, &reports, &history::path(home));
     let dest = args.out.as_deref().unwrap_or("-");
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
         |e| match dest {
@@ -61,4 +61,22 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// [`files::render`] with the HTML's trend charts read from the history at `history`. A
+/// history that cannot be read (newer schema, locked) costs the trend charts, not the report:
+/// it is a warning.
+fn render_with_history(format: FileFormat, reports: &[RunReport], history: &Path) -> Vec<u8> {
+    let trends = match format {
+        FileFormat::Html if !history.is_file() => Some(Trends::new()),
+        FileFormat::Html => match history::trends(history, reports, TREND_RUNS) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("warning: the HTML report has no trend charts: {e}");
+                None
+            }
+        },
+        _ => None,
+    };
+    files::render(format, reports, trends.as_ref())
 }

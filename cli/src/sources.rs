@@ -1,8 +1,9 @@
 //! What a command's RUN argument names: a report file, `latest` (the latest results of every
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
+use crate::history;
 use qudag_bench::report::escape::{Term, TermLines};
-use qudag_bench::store::{RunReport, baseline, history};
+use qudag_bench::store::{RunReport, baseline};
 use std::path::{Path, PathBuf};
 
 /// Where loaded reports came from.

@@ -24,7 +24,7 @@ use crate::stats::{Granularity, analyze, per_iteration, percentiles};
 use crate::store::report::{
     EffectiveSettings, Incomplete, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths};
+use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, paths, spool};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,7 +35,8 @@ struct Setup {
     home: PathBuf,
     valgrind: Option<String>,
     base: Option<(String, RunReport)>,
-    history: Option<PathBuf>,
+    /// Whether the run is spooled for the history.
+    history: bool,
 }
 
 /// Measures the selection; returns the exit code.
@@ -62,7 +63,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     });
     report.summary.ignored = ignored.len() as u64;
     report.summary.filtered_out = filtered_out;
-    let mut journal = match Journal::start(&setup.home, &report, setup.history.as_deref()) {
+    let mut journal = match Journal::start(&setup.home, &report, setup.history) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("error: {}", TermLines(&e));
@@ -126,9 +127,9 @@ fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Str
     let base = gating::load(cli, &home, target.crate_name)?;
     gating::check_common(cli, base.as_ref(), to_run)?;
     gating::check_save(cli, &home, target.crate_name)?;
-    let history = (!cli.harness.no_history).then(|| history::path(&home));
-    if let Some(path) = &history {
-        history::open(path)?;
+    let history = !cli.harness.no_history;
+    if history {
+        spool::check_history(&spool::history_file(&home))?;
     }
     Ok(Setup {
         home,
@@ -300,11 +301,7 @@ fn write_all(
     errors.extend(gating::save(cli, &setup.home, report, registered).err());
     if !report.benchmarks.is_empty() {
         // Nothing selected here: keep the files of the targets that ran.
-        errors.extend(super::outputs::write(
-            &cli.harness,
-            report,
-            setup.history.as_deref(),
-        ));
+        errors.extend(super::outputs::write(&cli.harness, report));
     }
     for e in &errors {
         eprintln!("error: {}", TermLines(e));

@@ -1,12 +1,14 @@
 //! What a bench-mode run keeps on disk while it goes, so that a process that crashes, aborts
 //! or is killed loses nothing it had measured: the progress file, the run report
 //! (`results/<target>.json`, rewritten atomically after each benchmark, marked `incomplete`
-//! until the end) and the history, recorded benchmark by benchmark. At start it also says
+//! until the end) and the history spool, rewritten benchmark by benchmark (`qudag-bench`
+//! imports it into the history). At start it also says
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
 use crate::report::escape::{Term, TermLines};
-use crate::store::{RunReport, history, paths, progress};
+use crate::store::spool::{self, InterruptedRun, Spool};
+use crate::store::{RunReport, paths, progress};
 use std::path::{Path, PathBuf};
 
 /// The on-disk trail of one bench-mode run.
@@ -15,7 +17,7 @@ pub struct Journal {
     kept_in: String,
     results_file: PathBuf,
     progress: progress::Publisher,
-    history: Option<history::Recorder>,
+    history: Option<Spool>,
     /// Benchmarks finished so far.
     done: usize,
     /// Set after the first failed write of the report, which is then not retried until the
@@ -25,24 +27,21 @@ pub struct Journal {
 
 impl Journal {
     /// Starts the trail of `header` (the report of the run, no benchmarks yet, `incomplete`
-    /// set) under `home`, recording into `history` unless it is `None`. Reports an earlier run
-    /// of the same target that never finished.
-    pub fn start(
-        home: &Path,
-        header: &RunReport,
-        history: Option<&Path>,
-    ) -> Result<Journal, String> {
+    /// set) under `home`, spooling it for the history if `history`. Reports earlier runs that
+    /// never finished.
+    pub fn start(home: &Path, header: &RunReport, history: bool) -> Result<Journal, String> {
         let target = header.bench_target.as_str();
         let selected = header
             .incomplete
             .as_ref()
             .map_or(0, |i| i.selected as usize);
-        let (recorder, interrupted) = match history {
-            Some(path) if selected > 0 => {
-                let (recorder, interrupted) = history::begin(path, header)?;
-                (Some(recorder), interrupted)
+        let (recorder, interrupted) = match history && selected > 0 {
+            true => {
+                let host = header.environment.host.as_deref();
+                let interrupted = spool::take_interrupted(home, host);
+                (Some(Spool::start(home, header)?), interrupted)
             }
-            _ => (None, Vec::new()),
+            false => (None, Vec::new()),
         };
         if selected > 0 {
             report_interrupted(home, target, &interrupted);
@@ -66,7 +65,7 @@ impl Journal {
         self.progress.bench_started(id);
         exit_guard::running(Some(id), self.done, &self.kept_in);
         if let Some(recorder) = &mut self.history
-            && let Err(e) = recorder.bench_started(id)
+            && let Err(e) = recorder.running(Some(id))
         {
             eprintln!("warning: {}", TermLines(&e));
         }
@@ -77,7 +76,7 @@ impl Journal {
     pub fn remeasuring(&mut self, id: Option<&str>) {
         exit_guard::running(id, self.done, &self.kept_in);
         if let (Some(recorder), Some(id)) = (&mut self.history, id)
-            && let Err(e) = recorder.bench_started(id)
+            && let Err(e) = recorder.running(Some(id))
         {
             eprintln!("warning: {}", TermLines(&e));
         }
@@ -125,7 +124,7 @@ impl Journal {
 /// Says once what became of earlier runs that never finished: the previous run of
 /// `bench_target` (from its progress file, when its process is gone) and the runs the history
 /// has just marked interrupted.
-fn report_interrupted(home: &Path, bench_target: &str, in_history: &[history::InterruptedRun]) {
+fn report_interrupted(home: &Path, bench_target: &str, in_history: &[InterruptedRun]) {
     let previous = progress::read(&progress::path(home, bench_target))
         .ok()
         .filter(|p| !p.finished && p.pid != std::process::id() && p.process_gone());
@@ -134,7 +133,9 @@ fn report_interrupted(home: &Path, bench_target: &str, in_history: &[history::In
             Some(id) => format!("while running `{}`", Term(id)),
             None => "between benchmarks".to_string(),
         };
-        let kept = match in_history.iter().any(|r| r.run_id == p.run_id) {
+        let in_history = in_history.iter().any(|r| r.run_id == p.run_id)
+            || spool::take_imported(home, &p.run_id);
+        let kept = match in_history {
             true => "what it measured is kept in the history, marked interrupted",
             false => "what it measured was kept in results/ until this run",
         };

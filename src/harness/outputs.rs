@@ -32,9 +32,10 @@ pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes the requested files for `report`; `history` is the history file the run was recorded
-/// in, if any (the HTML's trend charts read it). Returns the errors, each naming its file.
-pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> Vec<String> {
+/// Writes the requested files for `report`. The HTML has no trend charts: the bench binary
+/// does not read the history (`qudag-bench report` draws them). Returns the errors, each
+/// naming its file.
+pub fn write(args: &HarnessArgs, report: &RunReport) -> Vec<String> {
     let requested = [
         (FileFormat::Html, &args.html),
         (FileFormat::Csv, &args.csv),
@@ -46,7 +47,7 @@ pub fn write(args: &HarnessArgs, report: &RunReport, history: Option<&Path>) -> 
     for (format, dest) in requested {
         let Some(dest) = dest else { continue };
         let dest = expand(dest, &report.bench_target);
-        let bytes = files::render_with_history(format, std::slice::from_ref(report), history);
+        let bytes = files::render(format, std::slice::from_ref(report), None);
         if let Err(e) = files::emit(&bytes, &dest, format.name()) {
             errors.push(format!("--{} {dest}: {e}", format.name()));
         }

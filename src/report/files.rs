@@ -2,7 +2,7 @@
 //! (`--html`, `--csv`, ...) and `qudag-bench report`.
 
 use super::{bmf, csv, html, json, markdown};
-use crate::store::history::{self, Trends};
+use crate::report::trend::Trends;
 use crate::store::{RunReport, atomic};
 use std::fs::File;
 use std::io::{IsTerminal, Write};
@@ -67,29 +67,6 @@ pub fn render(format: FileFormat, reports: &[RunReport], trends: Option<&Trends>
         },
         FileFormat::Bmf => bmf::render(reports),
     }
-}
-
-/// [`render`] with the HTML's trend charts read from the history at `history`, if given. A
-/// history that cannot be read (newer schema, locked) costs the trend charts, not the report:
-/// it is a warning.
-pub fn render_with_history(
-    format: FileFormat,
-    reports: &[RunReport],
-    history: Option<&Path>,
-) -> Vec<u8> {
-    let trends = match (format, history) {
-        (FileFormat::Html, Some(path)) => {
-            match history::trends(path, reports, history::TREND_RUNS) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    eprintln!("warning: the HTML report has no trend charts: {e}");
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
-    render(format, reports, trends.as_ref())
 }
 
 /// A document printed on an interactive terminal is read by a person, not parsed: control

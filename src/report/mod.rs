@@ -13,6 +13,7 @@ pub mod libtest;
 pub mod markdown;
 pub mod progress_line;
 pub mod terminal;
+pub mod trend;
 pub mod units;
 
 use crate::store::BenchResult;

@@ -177,10 +177,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(cli_exe())
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Command::new(cli_exe()).args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).into(),

@@ -7,8 +7,8 @@
 //! out: it sends its head at once and is served. Only a full house of requests actually being
 //! answered turns a new connection away.
 
-use super::scan::{self, ErrorLog};
 use super::prometheus;
+use super::scan::{self, ErrorLog};
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};

@@ -20,15 +20,15 @@
 //! | `qudag_bench_progress_updated_timestamp_seconds` | `bench_target` | last progress update |
 //! | `qudag_bench_report_errors` | | files under the home skipped at this scrape |
 
+use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::{Registry, Unit};
 use qudag_bench::bencher::Throughput;
 use qudag_bench::gate::compare::Verdict;
 use qudag_bench::stats::Granularity;
 use qudag_bench::store::progress::Progress;
 use qudag_bench::store::{RunReport, Status};
-use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
-use prometheus_client::metrics::MetricType;
-use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::registry::{Registry, Unit};
 use std::time::UNIX_EPOCH;
 
 /// The HTTP content type of [`encode`]'s output.

@@ -5,8 +5,8 @@
 //! exported only if it is the file the harness writes for the bench target it holds (a copy
 //! such as `results/work-backup.json` would repeat every series of `work`).
 
-use qudag_bench::report::escape::TermLines;
 use super::prometheus::RunProgress;
+use qudag_bench::report::escape::TermLines;
 use qudag_bench::store::{RunReport, baseline, paths, progress};
 use std::collections::HashMap;
 use std::fs::{File, FileType, OpenOptions};

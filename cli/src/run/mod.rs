@@ -7,10 +7,11 @@ mod exec;
 mod plan;
 mod summary;
 
+use crate::history;
 use clap::Args;
 use qudag_bench::cli::Cli;
 use qudag_bench::report::escape::{Term, TermLines};
-use qudag_bench::store::{atomic, baseline, history, paths};
+use qudag_bench::store::{atomic, baseline, paths};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -175,6 +176,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         return Err("no bench targets to run in the selected packages".into());
     }
     plan::check_distinct(&targets)?;
+    crate::import_spool(&home, false)?;
     if jobs > 1 {
         match history::latest_durations(&history::path(&home)) {
             Ok(durations) => plan::longest_first(&mut targets, &durations),
@@ -250,6 +252,10 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     } else {
         Box::new(std::io::stdout())
     };
+    // The targets' runs go into the history now, so that `history --group` shows them.
+    if measure && !no_history {
+        crate::import_spool(&home, false)?;
+    }
     summary::print(&mut *out, &group, measure, &outcomes, start.elapsed(), code);
     if outcomes.iter().any(|o| o.report.is_some()) {
         let recorded = if no_history {

@@ -3,11 +3,16 @@
 
 use super::charts;
 use crate::report::escape::html;
+use crate::report::trend::TrendPoint;
 use crate::report::units::time;
 use crate::stats::{Granularity, per_iteration};
-use crate::store::history::TrendPoint;
 use crate::store::{BenchResult, Status};
 use std::fmt::Write;
+
+/// Why a page has no trend charts: it was rendered without the history (by the bench
+/// binary, which does not read it).
+const NO_TREND: &str = "the history was not read for this page; `qudag-bench report latest \
+                        --format html` draws the trend from it";
 
 /// The section of `r`; `anchor` is its element id, `trend` its history (oldest first).
 pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[TrendPoint]>) {
@@ -72,7 +77,7 @@ pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[
             chart(out, "Trend over the history", charts::trend(points), "");
         }
         Some(_) => absent(out, "Trend", "fewer than two runs of it in the history"),
-        None => absent(out, "Trend", "no history was read for this report"),
+        None => absent(out, "Trend", NO_TREND),
     }
     out.push_str("</div></section>");
 }

@@ -3,9 +3,9 @@
 use super::svg::{AxisSpec, Frame, WIDTH, fixed};
 use crate::gate::compare::Verdict;
 use crate::report::escape::html;
+use crate::report::trend::TrendPoint;
 use crate::report::units::time;
 use crate::stats::quantile_sorted;
-use crate::store::history::TrendPoint;
 use std::fmt::Write;
 
 fn pct(v: f64, step: f64) -> String {

@@ -8,9 +8,9 @@ mod charts;
 mod svg;
 
 use crate::report::escape::html;
+use crate::report::trend::Trends;
 use crate::report::units::time;
 use crate::store::RunReport;
-use crate::store::history::Trends;
 use charts::{ChangeRow, verdict_class};
 use std::fmt::Write;
 

@@ -356,33 +356,3 @@ fn the_size_limit_is_64_mib_unless_set() {
         );
     }
 }
-
-#[test]
-fn the_histories_reports_are_checked_without_needing_samples() {
-    use crate::store::history;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("history.sqlite");
-    let r = real();
-    history::record(&path, &r).unwrap();
-    let loaded = history::load_run(&path, &r.run_id).unwrap();
-    assert!(loaded[0].benchmarks.iter().all(|b| b.samples_ns.is_empty()));
-    let mut bad = loaded[0].clone();
-    bad.benchmarks[0].time_ns.as_mut().unwrap().median = -5.2;
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute(
-            "UPDATE reports SET json = ?1",
-            [serde_json::to_string(&bad).unwrap()],
-        )
-        .unwrap();
-    let e = history::load_run(&path, &r.run_id).unwrap_err();
-    assert_eq!(
-        e,
-        format!(
-            "history {}: the report of run `{}`: benchmarks[0] (`batched_work`).time_ns.median \
-             is -5.2; expected a non-negative finite number of ns",
-            path.display(),
-            r.run_id
-        )
-    );
-}

@@ -31,7 +31,6 @@ fn assert_refused_untouched(path: &Path, before: &[u8], needle: &str) {
     let attempts: Vec<(&str, Result<(), String>)> = vec![
         ("open", open(path).map(drop)),
         ("open_read", open_read(path).map(drop)),
-        ("begin", begin(path, &r).map(drop)),
         ("record", record(path, &r)),
         ("list", list(path, &Filter::default()).map(drop)),
         ("load_run", load_run(path, "1a2").map(drop)),
@@ -203,9 +202,7 @@ fn first_runs_creating_a_history_at_once_all_succeed() {
         at_once(&p, 4, |p, i| {
             let mut r = report();
             r.run_id = format!("run-{i}");
-            let (mut rec, _) = begin(p, &r)?;
-            rec.record_partial(&r)?;
-            rec.finish(&r)
+            record(p, &r)
         });
         let conn = open_read(&p).unwrap().unwrap();
         let complete: i64 = conn
@@ -229,4 +226,33 @@ fn runs_migrating_an_older_history_at_once_all_succeed() {
         legacy(&p, 1);
         at_once(&p, 4, |p, _| open(p).map(drop));
     }
+}
+
+#[test]
+fn the_histories_reports_are_checked_without_needing_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite");
+    let r = report();
+    record(&path, &r).unwrap();
+    let loaded = load_run(&path, &r.run_id).unwrap();
+    assert!(loaded[0].benchmarks.iter().all(|b| b.samples_ns.is_empty()));
+    let mut bad = loaded[0].clone();
+    bad.benchmarks[0].time_ns.as_mut().unwrap().median = -5.2;
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE reports SET json = ?1",
+            [serde_json::to_string(&bad).unwrap()],
+        )
+        .unwrap();
+    let e = load_run(&path, &r.run_id).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "history {}: the report of run `{}`: benchmarks[0] (`batched_work`).time_ns.median \
+             is -5.2; expected a non-negative finite number of ns",
+            path.display(),
+            r.run_id
+        )
+    );
 }

@@ -70,6 +70,17 @@ pub fn open_read(path: &Path) -> Result<Option<Connection>, String> {
     }
 }
 
+/// Whether the history at `path` is one of an older qudag-bench, which a writer migrates
+/// (bench binaries refuse a history without qudag-bench's application_id until then). Reads
+/// only; another program's file is an error naming it.
+pub fn needs_upgrade(path: &Path) -> Result<bool, String> {
+    if !exists(path)? || !dir_writable(path) {
+        return Ok(false);
+    }
+    let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(matches!(identify(path, &conn)?, Found::Ours(v) if v < LATEST))
+}
+
 /// Whether there is a file at `path`; anything there that is not a regular file (a directory,
 /// a FIFO, which opening would block on, a device) is an error naming it.
 fn exists(path: &Path) -> Result<bool, String> {

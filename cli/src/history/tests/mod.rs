@@ -4,13 +4,16 @@ mod causes;
 mod files;
 mod recording;
 
-use crate::store::RunReport;
+use qudag_bench::store::RunReport;
 use rusqlite::Connection;
 use std::path::Path;
 
 /// A real report of the fixture's `work` target (3 benchmarks, compared against a baseline).
 fn report() -> RunReport {
-    serde_json::from_str(include_str!("../../../report/testdata/run-work.json")).unwrap()
+    serde_json::from_str(include_str!(
+        "../../../../src/report/testdata/run-work.json"
+    ))
+    .unwrap()
 }
 
 /// `path`'s bytes, to check that a command left it as it was.

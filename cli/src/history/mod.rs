@@ -1,33 +1,38 @@
 //! The run history: every bench-mode run recorded in `$QUDAG_BENCH_HOME/history.sqlite`
-//! (SQLite, bundled), as it goes, so that a run whose process dies keeps the benchmarks it
-//! finished. The schema is versioned with `PRAGMA user_version` and migrated forward in a
-//! transaction; `PRAGMA application_id` ([`APPLICATION_ID`]) marks the file as qudag-bench's.
+//! (SQLite, bundled). Bench binaries spool their runs as they go
+//! ([`qudag_bench::store::spool`]); every command that reads the history first imports the
+//! spool ([`import`]), so that a run whose process died keeps the benchmarks it finished.
+//! The schema is versioned with `PRAGMA user_version` and migrated forward in a transaction;
+//! `PRAGMA application_id` ([`spool::HISTORY_APPLICATION_ID`]) marks the file as qudag-bench's.
 //! Every command opens the file read-only first and writes only to a file it recognises as a
-//! history, so another program's database is never modified. WAL and a busy timeout let bench
-//! targets that run one after another, or several runs at once, all record.
+//! history, so another program's database is never modified. WAL and a busy timeout let
+//! several commands import at once.
 
+mod import;
 mod list;
 mod open;
-use super::process;
 mod recorder;
 mod schema;
 #[cfg(test)]
 mod tests;
 
-pub use list::{Filter, Row, RunState, TIME_FORMS, list, parse_time};
+pub use import::import;
+pub use list::{Filter, RunState, TIME_FORMS, list, parse_time};
+use open::needs_upgrade;
 pub use open::{open, open_read};
-pub use recorder::{InterruptedRun, Recorder, begin, record};
-pub use schema::APPLICATION_ID;
+#[cfg(test)]
+pub use recorder::record;
 
-use super::report::RunReport;
 use open::describe;
+use qudag_bench::report::trend::{TrendPoint, Trends};
+use qudag_bench::store::{RunReport, spool};
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The history file under `home`.
 pub fn path(home: &Path) -> PathBuf {
-    home.join("history.sqlite")
+    spool::history_file(home)
 }
 
 /// Wall time in seconds of each bench target's latest complete run, keyed by bench target
@@ -58,23 +63,10 @@ pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, String> {
     Ok(out)
 }
 
-/// `report` without what makes it large: raw samples and system metric series. About 2 KB
-/// per benchmark remain, against up to 100 KB with the samples.
-fn without_raw_data(report: &RunReport) -> RunReport {
-    let mut kept = report.clone();
-    for b in &mut kept.benchmarks {
-        b.iters_per_sample.clear();
-        b.samples_ns.clear();
-        if let Some(s) = &mut b.system {
-            s.series.clear();
-        }
-    }
-    kept
-}
-
 /// The stored reports of the run `run_id` (a run id, or the unique prefix of one). Reports
 /// recorded by the history keep estimates but no raw samples or metric series; those of a run
 /// that did not finish hold the benchmarks it recorded. Reads the file only.
+#[cfg(test)]
 pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
     Ok(load_run_states(path, run_id)?
         .into_iter()
@@ -130,35 +122,15 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
             let bad =
                 |e: String| format!("history {}: the report of run `{id}`: {e}", path.display());
             let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;
-            crate::store::validate::report(&report, crate::store::validate::Kept::Estimates)
-                .map_err(bad)?;
+            qudag_bench::store::validate::report(
+                &report,
+                qudag_bench::store::validate::Kept::Estimates,
+            )
+            .map_err(bad)?;
             Ok((report, state))
         })
         .collect()
 }
-
-/// One run's estimate of a benchmark, for trend charts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendPoint {
-    /// The run's id.
-    pub run_id: String,
-    /// When the run started (RFC 3339).
-    pub started_at: String,
-    /// Its git commit, if known.
-    pub commit: Option<String>,
-    /// Median time per iteration, ns.
-    pub median_ns: f64,
-    /// Lower bound of the median's 95% interval, ns.
-    pub lower_ns: Option<f64>,
-    /// Upper bound.
-    pub upper_ns: Option<f64>,
-}
-
-/// Runs of each benchmark shown in the HTML trend charts.
-pub const TREND_RUNS: usize = 50;
-
-/// Trend points by (bench target, benchmark id).
-pub type Trends = BTreeMap<(String, String), Vec<TrendPoint>>;
 
 /// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history
 /// at `path`. Reads the file only.

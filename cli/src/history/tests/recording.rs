@@ -2,6 +2,8 @@
 
 use super::super::*;
 use super::report;
+use qudag_bench::store::report::Incomplete;
+use qudag_bench::store::spool::{self, Spooled};
 use std::time::SystemTime;
 
 /// The pid of a process that has ended (and been reaped).
@@ -36,45 +38,66 @@ fn stored(p: &Path, run_id: &str) -> Stored {
     (state, current, results)
 }
 
-#[test]
-fn a_run_that_dies_keeps_what_it_recorded_and_the_next_run_names_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("history.sqlite");
-    let mut full = report();
-    // This host's: `list` then tells whether the run's process is gone.
-    full.environment.host = sysinfo::System::host_name().ok();
-    let mut so_far = full.clone();
-    so_far.benchmarks.clear();
-    so_far.baseline = None;
+/// Spools `report` under `home` as a bench binary with process `pid` would, running `running`.
+fn spool_run(home: &Path, report: &RunReport, pid: i64, running: Option<&str>) {
+    let doc = Spooled {
+        schema: spool::SCHEMA_ID.to_string(),
+        pid,
+        pid_started: None,
+        running: running.map(str::to_string),
+        noted: false,
+        report: report.clone(),
+    };
+    let path = spool::dir(home).join(format!("{}.json", report.run_id));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, serde_json::to_vec(&doc).unwrap()).unwrap();
+}
 
-    let (mut rec, interrupted) = begin(&p, &so_far).unwrap();
-    assert!(interrupted.is_empty());
-    for b in &full.benchmarks[..2] {
-        rec.bench_started(&b.id).unwrap();
-        let mut b = b.clone();
+/// `full` as spooled after its first two benchmarks (no verdicts yet), `incomplete` set.
+fn after_two(full: &RunReport) -> RunReport {
+    let mut so_far = full.clone();
+    so_far.benchmarks.truncate(2);
+    for b in &mut so_far.benchmarks {
         b.comparison = None; // verdicts come at the end of a run
-        so_far.benchmarks.push(b);
-        rec.record_partial(&so_far).unwrap();
     }
-    rec.bench_started(&full.benchmarks[2].id).unwrap();
-    // The process dies here: no finish, and its pid is gone.
-    drop(rec);
-    let conn = open(&p).unwrap();
-    conn.execute("UPDATE runs SET pid = ?1", [dead_pid()])
-        .unwrap();
-    drop(conn);
+    so_far.incomplete = Some(Incomplete {
+        pid: 1,
+        selected: full.benchmarks.len() as u64,
+    });
+    so_far
+}
+
+fn spooled_count(home: &Path) -> usize {
+    spool::files(home).unwrap().len()
+}
+
+#[test]
+fn a_spooled_run_whose_process_died_is_imported_interrupted_with_what_it_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, p) = (dir.path(), path(dir.path()));
+    let mut full = report();
+    // This host's: the import then tells whether the run's process is gone.
+    full.environment.host = sysinfo::System::host_name().ok();
+    spool_run(home, &after_two(&full), dead_pid(), Some("tunable"));
+    import(home).unwrap();
+    let recorded = vec![
+        ("batched_work".into(), None),
+        ("loop_work/1000".into(), None),
+    ];
+    let interrupted = ("interrupted".to_string(), Some("tunable".to_string()));
     assert_eq!(
         stored(&p, &full.run_id),
         (
-            "running".to_string(),
-            Some("tunable".to_string()),
-            vec![
-                ("batched_work".into(), None),
-                ("loop_work/1000".into(), None)
-            ]
+            interrupted.0.clone(),
+            interrupted.1.clone(),
+            recorded.clone()
         )
     );
-    // The history shows it interrupted already (its process is gone), with its results.
+    assert_eq!(
+        spooled_count(home),
+        0,
+        "committed, so its spool file is gone"
+    );
     let rows = list(&p, &Filter::default()).unwrap();
     let running = RunState::Interrupted {
         running: Some("tunable".into()),
@@ -87,55 +110,41 @@ fn a_run_that_dies_keeps_what_it_recorded_and_the_next_run_names_it() {
         "what `qudag-bench history` prints"
     );
     // `qudag-bench report RUN` gets the benchmarks it finished.
-    let kept = load_run(&p, &full.run_id).unwrap();
-    assert_eq!(kept[0].benchmarks.len(), 2);
-
-    let mut next = full.clone();
-    next.run_id = "next".into();
-    let (rec, interrupted) = begin(&p, &next).unwrap();
+    assert_eq!(load_run(&p, &full.run_id).unwrap()[0].benchmarks.len(), 2);
+    // Importing again (nothing spooled) changes nothing.
+    import(home).unwrap();
     assert_eq!(
-        interrupted,
-        [InterruptedRun {
-            run_id: full.run_id.clone(),
-            bench_target: "work".into(),
-            running: Some("tunable".into()),
-            recorded: 2,
-        }]
+        stored(&p, &full.run_id),
+        (interrupted.0, interrupted.1, recorded)
     );
-    let (state, current, results) = stored(&p, &full.run_id);
-    assert_eq!(
-        (state.as_str(), current.as_deref()),
-        ("interrupted", Some("tunable"))
-    );
-    assert_eq!(results.len(), 2, "its results stay");
-    // Marked once: the run after that finds nothing more.
-    rec.finish(&next).unwrap();
-    let (_, interrupted) = begin(&p, &next_of(&full, "third")).unwrap();
-    assert!(interrupted.is_empty(), "{interrupted:?}");
-}
-
-fn next_of(r: &RunReport, run_id: &str) -> RunReport {
-    let mut r = r.clone();
-    r.run_id = run_id.into();
-    r
 }
 
 #[test]
-fn finish_replaces_the_results_with_the_final_figures() {
+fn a_run_in_flight_is_imported_running_then_replaced_by_its_final_report() {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("history.sqlite");
-    let full = report();
-    let mut so_far = full.clone();
-    for b in &mut so_far.benchmarks {
-        b.comparison = None;
-    }
-    let (mut rec, _) = begin(&p, &full).unwrap();
-    rec.record_partial(&so_far).unwrap();
-    rec.record_partial(&so_far).unwrap(); // nothing new: recorded once
-    let (state, _, results) = stored(&p, &full.run_id);
-    assert_eq!(state, "running");
+    let (home, p) = (dir.path(), path(dir.path()));
+    let mut full = report();
+    full.environment.host = sysinfo::System::host_name().ok();
+    // This process is alive: its run is in flight.
+    let me = i64::from(std::process::id());
+    spool_run(home, &after_two(&full), me, Some("tunable"));
+    import(home).unwrap();
+    let (state, current, results) = stored(&p, &full.run_id);
+    assert_eq!(
+        (state.as_str(), current.as_deref()),
+        ("running", Some("tunable"))
+    );
     assert!(results.iter().all(|(_, v)| v.is_none()), "{results:?}");
-    rec.finish(&full).unwrap();
+    assert_eq!(spooled_count(home), 1, "kept, to be imported again");
+    let rows = list(&p, &Filter::default()).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.state == RunState::Running { pid: Some(me) })
+    );
+
+    // It finishes: the final report replaces what was imported, verdicts included.
+    spool_run(home, &full, me, None);
+    import(home).unwrap();
     let (state, current, results) = stored(&p, &full.run_id);
     assert_eq!((state.as_str(), current), ("complete", None));
     assert_eq!(
@@ -146,40 +155,45 @@ fn finish_replaces_the_results_with_the_final_figures() {
             ("tunable".into(), Some("regressed".into())),
         ]
     );
-    let rows = list(&p, &Filter::default()).unwrap();
-    assert!(rows.iter().all(|r| r.state == RunState::Complete));
+    assert_eq!(spooled_count(home), 0);
     assert_eq!(
         load_run(&p, &full.run_id).unwrap()[0].baseline,
         full.baseline
     );
+    // A stale copy of the run in flight does not undo the complete run, and goes.
+    spool_run(home, &after_two(&full), me, Some("tunable"));
+    import(home).unwrap();
+    assert_eq!(stored(&p, &full.run_id).0, "complete");
+    assert_eq!(spooled_count(home), 0);
 }
 
 #[test]
-fn a_run_in_flight_is_not_marked_interrupted() {
+fn a_run_of_another_host_is_left_to_that_host() {
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("history.sqlite");
-    let full = report();
-    // This process is alive: its run is in flight, as a concurrent run's would be.
-    let (mut first, _) = begin(&p, &full).unwrap();
-    first.bench_started("batched_work").unwrap();
-    let (_, interrupted) = begin(&p, &next_of(&full, "second")).unwrap();
-    assert!(interrupted.is_empty(), "{interrupted:?}");
-    let rows = list(&p, &Filter::default()).unwrap();
-    let first_row = rows.iter().find(|r| r.run_id == full.run_id).unwrap();
-    let pid = Some(i64::from(std::process::id()));
-    assert_eq!(first_row.state, RunState::Running { pid });
-    // A run that recorded nothing yet is listed too, without a benchmark.
-    assert_eq!(first_row.bench_id, None);
-    // On another host, a dead pid says nothing: that host's next run decides.
-    let conn = open(&p).unwrap();
-    conn.execute(
-        "UPDATE runs SET pid = ?1, host = 'elsewhere'",
-        [super::super::process::Process::this().pid + 1_000_000],
-    )
-    .unwrap();
-    drop(conn);
-    let (_, interrupted) = begin(&p, &next_of(&full, "third")).unwrap();
-    assert!(interrupted.is_empty(), "{interrupted:?}");
+    let (home, p) = (dir.path(), path(dir.path()));
+    let mut full = report();
+    full.environment.host = Some("elsewhere".into());
+    spool_run(home, &after_two(&full), dead_pid(), None);
+    import(home).unwrap();
+    assert_eq!(stored(&p, &full.run_id).0, "running");
+    assert_eq!(
+        spooled_count(home),
+        1,
+        "a dead pid of another host says nothing"
+    );
+}
+
+#[test]
+fn a_spool_file_that_is_not_one_is_skipped_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let bad = spool::dir(home).join("garbage.json");
+    std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+    std::fs::write(&bad, "{not json").unwrap();
+    spool_run(home, &report(), dead_pid(), None);
+    import(home).unwrap();
+    assert_eq!(stored(&path(home), &report().run_id).0, "complete");
+    assert!(bad.exists(), "left for a person to look at");
 }
 
 #[test]
@@ -259,7 +273,7 @@ fn tag_and_commit_filters_match_text_not_like_patterns() {
     let p = dir.path().join("h.sqlite");
     let mut r = report();
     r.benchmarks[0].tags = vec!["fast".into()];
-    r.environment.git = Some(crate::store::report::Git {
+    r.environment.git = Some(qudag_bench::store::report::Git {
         commit: "f61b082fd2".into(),
         branch: None,
         dirty: false,

@@ -2,7 +2,7 @@
 //! bounds of `--since` and `--until`.
 
 use super::open::{describe, open_read};
-use crate::store::process::Process;
+use qudag_bench::store::process::Process;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 

@@ -3,9 +3,9 @@
 
 use rusqlite::Connection;
 
-/// SQLite `application_id` of a qudag-bench history: the bytes `QDBH` (big-endian, as SQLite
-/// stores it at offset 68 of the header). Set on every file qudag-bench creates or migrates.
-pub const APPLICATION_ID: i32 = 0x5144_4248;
+/// SQLite `application_id` of a qudag-bench history, set on every file qudag-bench creates or
+/// migrates (defined with the spool: bench binaries check it before a run).
+pub const APPLICATION_ID: i32 = qudag_bench::store::spool::HISTORY_APPLICATION_ID;
 
 /// Migrations, in order; `user_version` counts those applied.
 pub(super) const MIGRATIONS: &[&str] = &[
