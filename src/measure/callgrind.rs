@@ -89,9 +89,8 @@ pub fn per_iteration(once: u64, twice: u64, iterations: u64) -> Option<f64> {
 }
 
 fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, String> {
-    let dir =
-        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let out_file = dir.path().join("callgrind.out");
+    let dir = ScratchDir::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let out_file = dir.0.join("callgrind.out");
     let output = Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", out_file.display()))
@@ -122,6 +121,36 @@ fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, String> {
     let text = std::fs::read_to_string(&out_file)
         .map_err(|e| format!("cannot read {}: {e}", out_file.display()))?;
     parse_total(&text).ok_or_else(|| format!("no `totals:` line in {}", out_file.display()))
+}
+
+/// A new directory under the system's temporary directory, removed with what it holds on drop.
+struct ScratchDir(std::path::PathBuf);
+
+impl ScratchDir {
+    fn new() -> std::io::Result<ScratchDir> {
+        let base = std::env::temp_dir();
+        let mut tries = 0;
+        loop {
+            let name = format!(
+                "qudag-bench-callgrind-{}-{:016x}",
+                std::process::id(),
+                fastrand::u64(..)
+            );
+            match std::fs::create_dir(base.join(&name)) {
+                Ok(()) => return Ok(ScratchDir(base.join(name))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 100 => {
+                    tries += 1
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The instruction total of a callgrind output file (`totals:` or, failing that, `summary:`).

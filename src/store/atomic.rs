@@ -69,8 +69,7 @@ pub fn check(path: &Path) -> Result<(), String> {
     if !dir.is_dir() {
         return Err(fail(format!("{} is not a directory", dir.display())));
     }
-    temp_builder()
-        .tempfile_in(dir)
+    TempFile::create(dir, None)
         .map(drop)
         .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))
 }
@@ -112,32 +111,76 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-fn temp_builder() -> tempfile::Builder<'static, 'static> {
-    let mut builder = tempfile::Builder::new();
-    // The builder borrows its prefix: keep it in a static, computed once per process.
-    static PREFIX_WITH_PID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let prefix = PREFIX_WITH_PID.get_or_init(|| format!("{PREFIX}{}-", std::process::id()));
-    builder.prefix(prefix).suffix(SUFFIX);
-    builder
+/// A temporary file of ours (`.qudag-bench-<pid>-<random>.tmp`), removed on drop unless
+/// [`TempFile::persist`]ed. (std only: the `tempfile` crate cost a user's build 4 crates.)
+struct TempFile {
+    file: std::fs::File,
+    path: Option<PathBuf>,
+}
+
+impl TempFile {
+    /// Creates a new file in `dir` with `mode` (else the umask's default), never an
+    /// existing one.
+    fn create(dir: &Path, mode: Option<u32>) -> std::io::Result<TempFile> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut tries = 0;
+        loop {
+            let name = format!(
+                "{PREFIX}{}-{:016x}{SUFFIX}",
+                std::process::id(),
+                fastrand::u64(..)
+            );
+            let path = dir.join(name);
+            let mut options = std::fs::OpenOptions::new();
+            options
+                .write(true)
+                .create_new(true)
+                .mode(mode.unwrap_or(0o600));
+            match options.open(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        file,
+                        path: Some(path),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 100 => {
+                    tries += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Renames the file over `dest`.
+    fn persist(mut self, dest: &Path) -> std::io::Result<()> {
+        let path = self.path.take().expect("not persisted yet");
+        std::fs::rename(&path, dest).inspect_err(|_| {
+            let _ = std::fs::remove_file(&path);
+        })
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// Writes `bytes` to a temporary file in `dir` and renames it over `path`. On every error the
 /// temporary file is removed (dropping it deletes it).
 fn replace(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
     let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
     // A report is an ordinary file: keep the mode of the file it replaces, else rw-r--r--
-    // (a temporary file would be created rw-------).
-    let permissions = std::fs::metadata(path).map_or_else(
-        |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
-        |m| m.permissions(),
-    );
-    let mut tmp = temp_builder()
-        .permissions(permissions)
-        .tempfile_in(dir)
-        .map_err(|e| fail("create a temporary file for", e))?;
-    tmp.write_all(bytes).map_err(|e| fail("write", e))?;
-    tmp.as_file().sync_all().map_err(|e| fail("sync", e))?;
-    tmp.persist(path).map_err(|e| fail("replace", e.error))?;
+    // (a temporary file would be created rw-------); the umask applies as to any new file.
+    let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    let mut tmp =
+        TempFile::create(dir, Some(mode)).map_err(|e| fail("create a temporary file for", e))?;
+    tmp.file.write_all(bytes).map_err(|e| fail("write", e))?;
+    tmp.file.sync_all().map_err(|e| fail("sync", e))?;
+    tmp.persist(path).map_err(|e| fail("replace", e))?;
     Ok(())
 }
 
