@@ -1,4 +1,4 @@
-//! Performance counters through `perf_event_open` (perf-event2): a hardware group
+//! Performance counters through `perf_event_open` ([`sys`]): a hardware group
 //! (instructions, cycles, branches, branch misses, cache misses) where the kernel exposes a
 //! PMU, and a software group (task clock, page faults, context switches, CPU migrations)
 //! everywhere. The counters observe the benchmark's own thread and are switched on only around
@@ -6,11 +6,11 @@
 //! cannot be opened is reported with the reason and the run goes on without it.
 
 pub mod arith;
+mod sys;
 
 use arith::Reading;
-use perf_event::events::{Hardware, Software};
-use perf_event::{Builder, Counter, Group};
 use std::io;
+use sys::{Group, Kind, hw, sw};
 
 /// The counted events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,17 +67,18 @@ impl Event {
         }
     }
 
-    fn builder(self) -> Builder<'static> {
+    /// The kernel's name of the event.
+    fn kernel_event(self) -> (Kind, u64) {
         match self {
-            Event::Instructions => Builder::new(Hardware::INSTRUCTIONS),
-            Event::Cycles => Builder::new(Hardware::CPU_CYCLES),
-            Event::Branches => Builder::new(Hardware::BRANCH_INSTRUCTIONS),
-            Event::BranchMisses => Builder::new(Hardware::BRANCH_MISSES),
-            Event::CacheMisses => Builder::new(Hardware::CACHE_MISSES),
-            Event::TaskClock => Builder::new(Software::TASK_CLOCK),
-            Event::PageFaults => Builder::new(Software::PAGE_FAULTS),
-            Event::ContextSwitches => Builder::new(Software::CONTEXT_SWITCHES),
-            Event::CpuMigrations => Builder::new(Software::CPU_MIGRATIONS),
+            Event::Instructions => (Kind::Hardware, hw::INSTRUCTIONS),
+            Event::Cycles => (Kind::Hardware, hw::CPU_CYCLES),
+            Event::Branches => (Kind::Hardware, hw::BRANCH_INSTRUCTIONS),
+            Event::BranchMisses => (Kind::Hardware, hw::BRANCH_MISSES),
+            Event::CacheMisses => (Kind::Hardware, hw::CACHE_MISSES),
+            Event::TaskClock => (Kind::Software, sw::TASK_CLOCK),
+            Event::PageFaults => (Kind::Software, sw::PAGE_FAULTS),
+            Event::ContextSwitches => (Kind::Software, sw::CONTEXT_SWITCHES),
+            Event::CpuMigrations => (Kind::Software, sw::CPU_MIGRATIONS),
         }
     }
 }
@@ -106,38 +107,37 @@ pub fn availability() -> Availability {
 
 struct OpenGroup {
     group: Group,
-    members: Vec<(Event, Counter)>,
+    /// The events, in the order they were added to `group`.
+    members: Vec<Event>,
 }
 
 impl OpenGroup {
     fn open(events: &[Event], kernel_switches: bool) -> io::Result<OpenGroup> {
         let mut group = Group::new()?;
-        let mut members = Vec::with_capacity(events.len());
         for &event in events {
-            let mut builder = event.builder();
-            if event == Event::ContextSwitches && kernel_switches {
-                builder.exclude_kernel(false);
-            }
-            members.push((event, group.add(&builder)?));
+            let (kind, config) = event.kernel_event();
+            let count_kernel = event == Event::ContextSwitches && kernel_switches;
+            group.add(kind, config, count_kernel)?;
         }
-        Ok(OpenGroup { group, members })
+        Ok(OpenGroup {
+            group,
+            members: events.to_vec(),
+        })
     }
 
     fn read(&mut self) -> io::Result<Vec<(Event, Reading)>> {
         let data = self.group.read()?;
-        let enabled = data.time_enabled().map_or(0, |d| d.as_nanos() as u64);
-        let running = data.time_running().map_or(0, |d| d.as_nanos() as u64);
         Ok(self
             .members
             .iter()
-            .map(|(event, counter)| {
-                let value = data.get(counter).map_or(0, |entry| entry.value());
+            .zip(data.values)
+            .map(|(event, value)| {
                 (
                     *event,
                     Reading {
                         value,
-                        time_enabled_ns: enabled,
-                        time_running_ns: running,
+                        time_enabled_ns: data.time_enabled,
+                        time_running_ns: data.time_running,
                     },
                 )
             })
