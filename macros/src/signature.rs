@@ -33,7 +33,7 @@ pub fn classify<'a>(func: &'a ItemFn, has_args: Option<&syn::Path>) -> syn::Resu
             "a benchmark cannot be `async`; call `b.iter` on a runtime instead",
         ));
     }
-    if let Some(token) = &sig.unsafety {
+    if let syn::Safety::Unsafe(token) = &sig.safety {
         return Err(syn::Error::new_spanned(
             token,
             "a benchmark cannot be `unsafe`; use an `unsafe` block inside it instead",
@@ -112,6 +112,6 @@ fn check_bencher(arg: &FnArg) -> syn::Result<&Type> {
 fn typed(arg: &FnArg) -> &Type {
     match arg {
         FnArg::Typed(pat) => &pat.ty,
-        FnArg::Receiver(r) => &r.ty,
+        FnArg::Receiver(_) => unreachable!("receivers are rejected before"),
     }
 }
