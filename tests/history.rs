@@ -138,7 +138,8 @@ fn since_and_until_refuse_what_is_not_a_time_naming_the_flag() {
 
 #[test]
 fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
-    use qudag_bench::store::{RunReport, history};
+    use qudag_bench::schema::RunReport;
+    use qudag_bench::store::history;
     let home = tempfile::tempdir().unwrap();
     let path = history::path(home.path());
     let text = include_str!("../src/report/testdata/run-work.json");
