@@ -16,6 +16,9 @@ pub mod prometheus;
 pub mod terminal;
 pub mod units;
 
+#[cfg(test)]
+mod tests;
+
 use crate::store::BenchResult;
 use crate::store::report::RunSummary;
 use std::time::Duration;
