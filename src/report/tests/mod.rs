@@ -4,7 +4,7 @@
 
 use crate::gate::ab::AbReport;
 use crate::gate::ab::instructions::InstrResult;
-use crate::store::RunReport;
+pub use crate::store::RunReport;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::io::Write;
