@@ -112,6 +112,19 @@ pub fn verdict_word(shown: Shown, verdict: &str) -> &'static str {
     }
 }
 
+/// The word the A/B table and Markdown give the JSON A/B verdict `verdict`.
+pub fn ab_verdict_word(verdict: &str) -> &'static str {
+    match verdict {
+        "regressed" => "REGRESSED",
+        "ok" => "OK",
+        "inconclusive" => "INCONCLUSIVE",
+        "failed" => "FAILED",
+        "new" => "NEW",
+        "missing" => "MISSING",
+        other => panic!("no A/B verdict {other}"),
+    }
+}
+
 /// What a text stating the verdict rule (Markdown comment, HTML report, terminal) must say
 /// for `report`'s baseline: the test, its correction, the number compared and alpha.
 pub fn assert_states_the_rule(text: &str, report: &RunReport) {
