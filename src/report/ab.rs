@@ -194,13 +194,13 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
         let note = r.error.clone().unwrap_or_default();
         if markdown {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
-                r.id.replace('|', "\\|").replace('`', "'"),
+                "| {} | {} | {} | {} | {} | {} |\n",
+                super::escape::markdown_code(&r.id),
                 instr_word(r.verdict),
                 pct(r.change),
                 per_iter(&r.base),
                 per_iter(&r.head),
-                note.replace('|', "\\|")
+                super::escape::markdown_cell(&note)
             ));
         } else {
             out.push_str(&format!(
@@ -376,7 +376,7 @@ mod tests {
         let results = instr_results(serde_json::json!([
             {"id": "keygen", "verdict": "regressed", "change": 0.031, "base": count(1234.4), "head": count(1272.7), "error": null},
             {"id": "tiny", "verdict": "ok", "change": 0.0, "base": count(12.5), "head": count(12.5), "error": null},
-            {"id": "a|b`c\u{1b}[2J", "verdict": "failed", "change": null, "base": null, "head": null, "error": "valgrind | exited 1"}
+            {"id": "a|b`c\u{1b}[2J", "verdict": "failed", "change": null, "base": null, "head": null, "error": "valgrind | exited 1\n<b>**x**</b>"}
         ]));
         let md = instructions_table(&results, true);
         assert!(md.starts_with("### Instruction-count gate\n\n"), "{md}");
@@ -385,10 +385,18 @@ mod tests {
             ["REGRESSED", "+3.10%", "1,234", "1,273", ""]
         );
         assert_eq!(markdown_row(&md, "`tiny`")[3], "12.50");
-        let failed = markdown_row(&md, "`a\\|b'c\u{1b}[2J`");
+        // User text goes through the same escaping as every Markdown cell.
+        assert_no_controls(&md);
+        let failed = markdown_row(&md, "``a\\|b`c\\u{1b}[2J``");
         assert_eq!(
             failed[1..],
-            ["FAILED", "n/a", "n/a", "n/a", "valgrind \\| exited 1"]
+            [
+                "FAILED",
+                "n/a",
+                "n/a",
+                "n/a",
+                "valgrind \\| exited 1 &lt;b&gt;\\*\\*x\\*\\*&lt;/b&gt;"
+            ]
         );
         let text = instructions_table(&results, false);
         assert_no_controls(&text);
