@@ -182,7 +182,7 @@ pub fn print_parse_error(err: &clap::Error) -> i32 {
         return 0;
     }
     let text = err.render().to_string();
-    eprint!("{}", crate::report::escape::TermLines(&text));
+    eprint!("{}", crate::escape::TermLines(&text));
     2
 }
 

@@ -4,8 +4,9 @@
 //! the key and the expected form.
 
 use super::limits::{self, DurationRange};
-use super::target::{self, Target};
+use super::target;
 use super::{Layer, SAMPLES_RANGE, duration};
+use crate::schema::Target;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

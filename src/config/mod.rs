@@ -13,20 +13,7 @@ use std::time::Duration;
 
 pub use file::{ConfigError, FileConfig};
 
-/// The settings one benchmark is measured with.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Settings {
-    /// Time-boxed warmup, which also estimates the time per iteration.
-    pub warmup_time: Duration,
-    /// Measurement stops when this much wall time has passed ...
-    pub measure_time: Duration,
-    /// ... or when this many samples were taken, whichever comes first.
-    pub samples: u32,
-    /// The whole benchmark (setup, warmup, measurement) is stopped after this long.
-    pub timeout: Duration,
-    /// Smallest change against a baseline that counts (a fraction: 0.02 = 2%).
-    pub noise_threshold: f64,
-}
+use crate::measure::Settings;
 
 /// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included. The
 /// timeout is a floor: unless some layer sets a timeout, it is [`default_timeout`].
@@ -280,7 +267,7 @@ impl Resolver {
     }
 
     /// The target of `bench`, as written and parsed: its id's entry, else its function's.
-    pub fn target(&self, bench: &Benchmark) -> Option<&(String, target::Target)> {
+    pub fn target(&self, bench: &Benchmark) -> Option<&(String, crate::schema::Target)> {
         self.file
             .targets
             .get(&bench.id)
@@ -291,6 +278,18 @@ impl Resolver {
     pub fn global(&self) -> Settings {
         let layers = vec![(Source::File("global".into()), self.file.global)];
         self.finish(layers).settings
+    }
+}
+
+impl From<Settings> for crate::schema::EffectiveSettings {
+    fn from(s: Settings) -> Self {
+        crate::schema::EffectiveSettings {
+            warmup_time_s: s.warmup_time.as_secs_f64(),
+            measure_time_s: s.measure_time.as_secs_f64(),
+            samples: s.samples,
+            timeout_s: s.timeout.as_secs_f64(),
+            noise_threshold_pct: s.noise_threshold * 100.0,
+        }
     }
 }
 

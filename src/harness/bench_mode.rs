@@ -11,20 +11,22 @@ use super::{preflight, results};
 use crate::bencher::{Finished, Mode};
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
-use crate::measure::{
-    Calibration, Guard, Instruments, MeasureContext, callgrind, environment, system,
-};
+use crate::escape::{Term, TermLines};
+use crate::measure::{Guard, Instruments, MeasureContext, callgrind, environment, system};
 use crate::registry::Benchmark;
-use crate::report::escape::{Term, TermLines};
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
 use crate::report::terminal::PrettyReporter;
 use crate::report::{Reporter, StartInfo};
-use crate::stats::{Granularity, analyze, per_iteration, percentiles};
-use crate::store::report::{
+use crate::schema::Calibration;
+use crate::schema::Granularity;
+use crate::schema::ids;
+use crate::schema::{BenchResult, RunReport, Status};
+use crate::schema::{
     EffectiveSettings, Incomplete, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
 };
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, history, paths};
+use crate::stats::{analyze, per_iteration, percentiles};
+use crate::store::{history, paths};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -173,7 +175,7 @@ fn header(
 ) -> RunReport {
     let started = humantime::format_rfc3339_millis(started_at).to_string();
     RunReport {
-        schema: SCHEMA_ID.to_string(),
+        schema: ids::RUN.to_string(),
         run_id: run_id(started_at),
         bench_target: target.crate_name.to_string(),
         started_at: started.clone(),
@@ -421,8 +423,8 @@ fn measure_one(
                 per_iter: t,
                 per_second: (time.median > 0.0).then(|| {
                     let units = match t {
-                        crate::bencher::Throughput::Bytes(n)
-                        | crate::bencher::Throughput::Elements(n) => n,
+                        crate::schema::Throughput::Bytes(n)
+                        | crate::schema::Throughput::Elements(n) => n,
                     };
                     // Every thread does `units` per iteration in the median time.
                     units as f64 * threads as f64 * 1e9 / time.median

@@ -28,7 +28,7 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
     let spawned = std::thread::Builder::new()
         // Shown by the panic hook; escaped so that it cannot hold a NUL (which would make
         // the spawn fail) or a terminal control sequence.
-        .name(crate::report::escape::terminal(&bench.id).into_owned())
+        .name(crate::escape::terminal(&bench.id).into_owned())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let mut bencher = Bencher::new(mode, bench_owned.threads.unwrap_or(1));

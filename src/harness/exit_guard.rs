@@ -9,7 +9,7 @@
 //! code the harness chose from one a benchmark's `_exit` chose.
 
 use super::EXIT_FAILED;
-use crate::report::escape::Term;
+use crate::escape::Term;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 

@@ -4,11 +4,12 @@
 
 use crate::cli::Cli;
 use crate::config::Resolver;
+use crate::escape::{Term, TermLines};
 use crate::gate::compare;
 use crate::registry::Benchmark;
-use crate::report::escape::{Term, TermLines};
-use crate::store::report::GateResult;
-use crate::store::{BenchResult, RunReport, Status, baseline};
+use crate::schema::GateResult;
+use crate::schema::{BenchResult, RunReport, Status};
+use crate::store::baseline;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,7 @@ pub fn compare(
     benches: &[Benchmark],
     resolver: &Resolver,
 ) {
-    let threshold = |r: &crate::store::BenchResult| {
+    let threshold = |r: &crate::schema::BenchResult| {
         benches
             .iter()
             .find(|b| b.id == r.id)

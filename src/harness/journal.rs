@@ -5,8 +5,9 @@
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
-use crate::report::escape::{Term, TermLines};
-use crate::store::{RunReport, history, paths, progress};
+use crate::escape::{Term, TermLines};
+use crate::schema::RunReport;
+use crate::store::{history, paths, progress};
 use std::path::{Path, PathBuf};
 
 /// The on-disk trail of one bench-mode run.
@@ -128,7 +129,7 @@ impl Journal {
 fn report_interrupted(home: &Path, bench_target: &str, in_history: &[history::InterruptedRun]) {
     let previous = progress::read(&progress::path(home, bench_target))
         .ok()
-        .filter(|p| !p.finished && p.pid != std::process::id() && p.process_gone());
+        .filter(|p| !p.finished && p.pid != std::process::id() && progress::process_gone(p));
     if let Some(p) = &previous {
         let during = match &p.current {
             Some(id) => format!("while running `{}`", Term(id)),

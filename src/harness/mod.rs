@@ -1,8 +1,9 @@
 //! The bench binary's `main`: parse the command line, load the configuration, select
 //! benchmarks, then list them, smoke-test them (test mode) or measure them (bench mode).
 
-mod ab_worker;
+mod ab_mode;
 mod bench_mode;
+mod callgrind_mode;
 mod exec;
 pub mod exit_guard;
 mod gating;
@@ -14,12 +15,11 @@ mod results;
 mod select;
 mod stdout_guard;
 mod test_mode;
-mod worker;
 
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
+use crate::escape::{Term, TermLines};
 use crate::registry::{self, BENCHMARKS};
-use crate::report::escape::{Term, TermLines};
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -96,10 +96,10 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     }
     let selection = select::select(&cli, benches);
     if cli.harness.ab_worker {
-        return ab_worker::run(&cli, &resolver, selection);
+        return ab_mode::run(&cli, &resolver, selection);
     }
     if let Some(iterations) = cli.harness.worker_iters {
-        return worker::run(&cli, selection, iterations);
+        return callgrind_mode::run(&cli, selection, iterations);
     }
     let measuring = cli.libtest.bench && !cli.libtest.list && cli.harness.load_baseline.is_none();
     if !measuring && let Some(dest) = &cli.harness.json {

@@ -6,7 +6,8 @@
 
 use crate::cli::HarnessArgs;
 use crate::report::files::{self, FileFormat};
-use crate::store::{RunReport, atomic};
+use crate::schema::RunReport;
+use crate::store::atomic;
 use std::path::Path;
 
 /// Checks every file destination of a bench-mode run (`--json` unless `-`, `--html`, `--csv`,

@@ -7,7 +7,7 @@ use super::{EXIT_FAILED, EXIT_OK};
 use crate::bencher::Mode;
 use crate::cli::Cli;
 use crate::config::Resolver;
-use crate::report::escape::terminal_lines;
+use crate::escape::terminal_lines;
 use libtest_mimic::Failed;
 use std::sync::Arc;
 

@@ -10,16 +10,17 @@ pub mod loops;
 pub mod parallel;
 pub mod probe;
 pub mod sampler;
+mod settings;
 pub mod stability;
 pub mod system;
 pub mod timer;
 
-use crate::config::Settings;
+pub use settings::Settings;
+
+use crate::schema::Calibration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-pub use timer::Calibration;
 
 /// What the sampler needs besides the routine.
 #[derive(Debug)]

@@ -1,11 +1,13 @@
 //! The A/B comparison (`qudag-bench ab`) as a terminal table and as Markdown for a
 //! pull-request comment, for both the timing and the instruction-count gates.
 
-use super::escape::{Term, terminal};
 use super::units::thousands;
-use crate::gate::ab::instructions::{InstrResult, InstrVerdict, REGRESSION, WARNING};
-use crate::gate::ab::verdict::AbVerdict;
-use crate::gate::ab::{AbReport, GateOutcome};
+use crate::escape::{Term, terminal};
+use crate::gate::ab::GateOutcome;
+use crate::gate::ab::{REGRESSION, WARNING};
+use crate::schema::AbReport;
+use crate::schema::AbVerdict;
+use crate::schema::{InstrResult, InstrVerdict};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{:+.2}%", 100.0 * v))
@@ -18,7 +20,7 @@ fn interval(lower: Option<f64>, upper: Option<f64>) -> String {
     }
 }
 
-fn rounds_and_time(r: &crate::gate::ab::AbResult) -> (String, String) {
+fn rounds_and_time(r: &crate::schema::AbResult) -> (String, String) {
     let first = r.first_pass.as_ref().map_or(0.0, |m| m.wall_s);
     match &r.measurement {
         Some(m) => (
@@ -129,12 +131,12 @@ pub fn markdown(report: &AbReport, strict: bool) -> String {
         let (rounds, _) = rounds_and_time(b);
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
-            super::escape::markdown_code(&b.id),
+            crate::escape::markdown_code(&b.id),
             b.verdict.label(),
             pct(b.change),
             interval(b.lower, b.upper),
             rounds,
-            super::escape::markdown_cell(&b.note)
+            crate::escape::markdown_cell(&b.note)
         ));
     }
     out.push('\n');
@@ -152,7 +154,7 @@ fn instr_word(v: InstrVerdict) -> &'static str {
     }
 }
 
-fn per_iter(c: &Option<crate::measure::callgrind::InstructionCount>) -> String {
+fn per_iter(c: &Option<crate::schema::InstructionCount>) -> String {
     c.as_ref()
         .and_then(|c| c.per_iter)
         .map_or("n/a".into(), |v| {
@@ -195,12 +197,12 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
         if markdown {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} |\n",
-                super::escape::markdown_code(&r.id),
+                crate::escape::markdown_code(&r.id),
                 instr_word(r.verdict),
                 pct(r.change),
                 per_iter(&r.base),
                 per_iter(&r.head),
-                super::escape::markdown_cell(&note)
+                crate::escape::markdown_cell(&note)
             ));
         } else {
             out.push_str(&format!(
@@ -220,9 +222,10 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::ab::runner::Plan;
-    use crate::gate::ab::verdict::Thresholds;
-    use crate::gate::ab::{AbResult, SCHEMA_ID};
+    use crate::schema::AbResult;
+    use crate::schema::Plan;
+    use crate::schema::Thresholds;
+    use crate::schema::ids::AB as SCHEMA_ID;
 
     fn report(verdicts: &[AbVerdict]) -> AbReport {
         AbReport {
@@ -362,7 +365,7 @@ mod tests {
             assert_eq!(row[1], ab_verdict_word(&json_verdict(b)));
             assert_eq!(row[2], pct(b.change));
             assert_eq!(row[3], interval(b.lower, b.upper));
-            assert_eq!(row[5], crate::report::escape::markdown_cell(&b.note));
+            assert_eq!(row[5], crate::escape::markdown_cell(&b.note));
         }
     }
 

@@ -9,8 +9,8 @@
 //! Benchmarks that did not measure (failed, timed out) are left out: BMF has no status. A
 //! benchmark id that occurs in more than one bench target is written as `<target>::<id>`.
 
-use crate::bencher::Throughput;
-use crate::store::{BenchResult, RunReport};
+use crate::schema::Throughput;
+use crate::schema::{BenchResult, RunReport};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 

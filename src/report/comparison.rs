@@ -1,10 +1,10 @@
 //! The comparison against a baseline, as text for the terminal and as a Markdown table for a
 //! pull-request comment, plus the gate's decision.
 
-use super::escape::{Term, markdown_code, terminal};
 use super::units::time;
-use crate::gate::compare::Verdict;
-use crate::store::RunReport;
+use crate::escape::{Term, markdown_code, terminal};
+use crate::schema::RunReport;
+use crate::schema::Verdict;
 use std::io::Write;
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -17,7 +17,7 @@ fn verdict_word(v: Verdict) -> &'static str {
 }
 
 /// The change column: `+1.23% [+0.50%, +2.00%] from 1.234 µs, fastest +1.10% [+1.00%, +1.20%]`.
-fn change_text(c: &crate::gate::compare::Comparison) -> String {
+fn change_text(c: &crate::schema::Comparison) -> String {
     let fastest = match (c.fastest_change, c.fastest_change_ci) {
         (Some(f), Some(ci)) => format!(
             ", fastest {:+.2}% [{:+.2}%, {:+.2}%]",
@@ -40,7 +40,7 @@ fn change_text(c: &crate::gate::compare::Comparison) -> String {
 }
 
 /// What the re-measurement of a flagged benchmark found.
-fn confirmation_text(again: &crate::gate::compare::Confirmation) -> String {
+fn confirmation_text(again: &crate::schema::Confirmation) -> String {
     let pct = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{:+.2}%", 100.0 * v));
     format!(
         "measured again: {} [{}, {}], fastest {} [{}, {}]",

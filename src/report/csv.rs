@@ -6,10 +6,10 @@
 //! Text cells (ids, names, tags, messages, ...) that a spreadsheet would run as a formula get
 //! a leading `'` (see [`text`]); numeric cells are written as numbers, negative ones included.
 
-use crate::bencher::Throughput;
-use crate::gate::compare::Verdict;
+use crate::schema::Throughput;
+use crate::schema::Verdict;
+use crate::schema::{BenchResult, RunReport, Status};
 use crate::stats::per_iteration;
-use crate::store::{BenchResult, RunReport, Status};
 
 /// The columns of the per-benchmark table, in order.
 pub const SUMMARY_HEADER: &[&str] = &[
@@ -164,8 +164,8 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         None => ("", None),
     };
     let granularity = p.map(|p| match p.granularity {
-        crate::stats::Granularity::Iteration => "iteration",
-        crate::stats::Granularity::Sample => "sample",
+        crate::schema::Granularity::Iteration => "iteration",
+        crate::schema::Granularity::Sample => "sample",
     });
     let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
     let instructions = r.instructions_per_iter();

@@ -2,8 +2,9 @@
 //! (`--html`, `--csv`, ...) and `qudag-bench report`.
 
 use super::{bmf, csv, html, json, markdown};
+use crate::schema::RunReport;
+use crate::store::atomic;
 use crate::store::history::{self, Trends};
-use crate::store::{RunReport, atomic};
 use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -100,7 +101,7 @@ pub fn for_a_terminal(bytes: &[u8], terminal: bool) -> std::borrow::Cow<'_, [u8]
         return std::borrow::Cow::Borrowed(bytes);
     }
     let text = String::from_utf8_lossy(bytes);
-    let shown = super::escape::terminal_lines(&text).into_owned();
+    let shown = crate::escape::terminal_lines(&text).into_owned();
     std::borrow::Cow::Owned(shown.into_bytes())
 }
 

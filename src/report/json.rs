@@ -1,6 +1,6 @@
 //! The JSON run report: to a file (atomically) or to stdout.
 
-use crate::store::RunReport;
+use crate::schema::RunReport;
 
 /// Serializes `report` (pretty-printed, with a trailing newline).
 pub fn render(report: &RunReport) -> Vec<u8> {

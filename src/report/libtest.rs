@@ -5,13 +5,13 @@
 //! As in libtest, the figure is the median rounded to whole nanoseconds and the `+/-` is the
 //! range (max - min) of the per-iteration times after winsorizing them at 5% / 95%.
 
-use super::escape::{Term, TermLines};
 use super::units::thousands;
 use super::{Reporter, StartInfo};
-use crate::bencher::Throughput;
+use crate::escape::{Term, TermLines};
+use crate::schema::RunSummary;
+use crate::schema::Throughput;
+use crate::schema::{BenchResult, Status};
 use crate::stats::{per_iteration, quantile_sorted};
-use crate::store::report::RunSummary;
-use crate::store::{BenchResult, Status};
 use std::io::Write;
 use std::time::Duration;
 

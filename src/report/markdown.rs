@@ -2,10 +2,10 @@
 //! (median, its 95% CI, spread, throughput, the change against the baseline and the target),
 //! then the failures and the gate's decision.
 
-use super::escape::{markdown_cell, markdown_code};
 use super::units::time;
-use crate::gate::compare::Verdict;
-use crate::store::{RunReport, Status};
+use crate::escape::{markdown_cell, markdown_code};
+use crate::schema::Verdict;
+use crate::schema::{RunReport, Status};
 
 /// The comment for `reports`.
 pub fn render(reports: &[RunReport]) -> String {
@@ -42,7 +42,7 @@ fn section(out: &mut String, report: &RunReport) {
         markdown_code(&report.run_id),
         markdown_cell(&report.started_at)
     ));
-    if let Some(note) = report.unfinished_note() {
+    if let Some(note) = crate::report::unfinished::note(report) {
         out.push_str(&format!("**Incomplete:** {}.\n\n", markdown_cell(&note)));
     }
     let baseline = report.baseline.as_ref();
@@ -145,7 +145,7 @@ fn section(out: &mut String, report: &RunReport) {
     out.push('\n');
 }
 
-fn change_cell(c: Option<&crate::gate::compare::Comparison>) -> String {
+fn change_cell(c: Option<&crate::schema::Comparison>) -> String {
     let Some(c) = c else {
         return String::new();
     };

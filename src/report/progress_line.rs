@@ -10,8 +10,8 @@
 
 use super::{Reporter, StartInfo};
 use crate::cli::{Cli, OutputFormat};
-use crate::store::BenchResult;
-use crate::store::report::RunSummary;
+use crate::schema::BenchResult;
+use crate::schema::RunSummary;
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -55,7 +55,7 @@ pub fn line(
     let mut text = format!("[{position}/{total}]");
     if let Some(id) = current {
         text.push(' ');
-        text.push_str(&super::escape::terminal(id));
+        text.push_str(&crate::escape::terminal(id));
     }
     text.push_str(&format!("  {} elapsed", clock(elapsed)));
     if let Some(left) = left {

@@ -20,11 +20,11 @@
 //! | `qudag_bench_progress_updated_timestamp_seconds` | `bench_target` | last progress update |
 //! | `qudag_bench_report_errors` | | files under the home skipped at this scrape |
 
-use crate::bencher::Throughput;
-use crate::gate::compare::Verdict;
-use crate::stats::Granularity;
-use crate::store::progress::Progress;
-use crate::store::{RunReport, Status};
+use crate::schema::Granularity;
+use crate::schema::Progress;
+use crate::schema::Throughput;
+use crate::schema::Verdict;
+use crate::schema::{RunReport, Status};
 use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::gauge::Gauge;
@@ -284,8 +284,8 @@ fn unix_seconds(rfc3339: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::progress::PROGRESS_SCHEMA_ID;
-    use crate::store::report::ThroughputResult;
+
+    use crate::schema::ThroughputResult;
 
     /// A real report of the fixture's `work` target (samples trimmed), compared against a
     /// baseline with `tunable` made 3 times slower.
@@ -434,7 +434,7 @@ mod tests {
     #[test]
     fn progress_of_a_run_in_flight_and_a_finished_one() {
         let progress = |target: &str, done, current: Option<&str>, finished| Progress {
-            schema: PROGRESS_SCHEMA_ID.into(),
+            schema: crate::schema::ids::PROGRESS.into(),
             run_id: "r".into(),
             bench_target: target.into(),
             pid: 1,

@@ -3,12 +3,12 @@
 //! the median, its 95% CI, the MAD as a percentage of the median, throughput, p50/p99 when
 //! iterations were timed one by one, outliers.
 
-use super::escape::{Term, terminal, terminal_lines};
 use super::units::time;
 use super::{Reporter, StartInfo};
-use crate::stats::Granularity;
-use crate::store::report::RunSummary;
-use crate::store::{BenchResult, Status};
+use crate::escape::{Term, terminal, terminal_lines};
+use crate::schema::Granularity;
+use crate::schema::RunSummary;
+use crate::schema::{BenchResult, Status};
 use std::io::Write;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! newer-schema file is an error naming the file, and is never modified.
 
 use super::atomic;
-use super::report::{RunReport, Status};
+use crate::schema::{RunReport, Status};
 use std::path::{Path, PathBuf};
 
 /// Checks a baseline name: 1-100 characters of letters, digits, `-`, `_` and `.`, not starting
@@ -111,7 +111,7 @@ pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, St
             "baseline `{name}`: {} holds a report of bench target `{}`, not `{bench_target}` \
              (a copied file?)",
             path.display(),
-            crate::report::escape::Term(&report.bench_target)
+            crate::escape::Term(&report.bench_target)
         ));
     }
     Ok(report)

@@ -3,11 +3,7 @@
 pub mod atomic;
 pub mod baseline;
 pub mod history;
-pub mod metrics;
 pub mod paths;
 pub mod process;
 pub mod progress;
-pub mod report;
 pub mod validate;
-
-pub use report::{BenchResult, RunReport, SCHEMA_ID, Status};

@@ -2,14 +2,18 @@
 //! instruction-count gate.
 
 use clap::Args;
+use qudag_bench::ab;
+use qudag_bench::ab::child::Arm;
+use qudag_bench::ab::instructions;
 use qudag_bench::config::limits;
-use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
-use qudag_bench::gate::ab::runner::{Measurement, Plan};
-use qudag_bench::gate::ab::verdict::Thresholds;
-use qudag_bench::gate::ab::worker::Arm;
-use qudag_bench::gate::ab::{self, AbReport, GateOutcome};
+use qudag_bench::escape::Term;
+use qudag_bench::gate::ab::{GateOutcome, REGRESSION, WARNING};
 use qudag_bench::report::ab as render;
-use qudag_bench::report::escape::Term;
+use qudag_bench::schema::AbReport;
+use qudag_bench::schema::InstrVerdict;
+use qudag_bench::schema::Thresholds;
+use qudag_bench::schema::{InstrReport, ids};
+use qudag_bench::schema::{Measurement, Plan};
 use qudag_bench::store::atomic;
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -222,14 +226,14 @@ fn run_instructions(
         count(InstrVerdict::Failed)
     );
     if let Some(path) = &args.json {
-        let doc = serde_json::json!({
-            "schema": "qudag-bench/ab-instructions/v1",
-            "base": base.exe.display().to_string(),
-            "head": head.exe.display().to_string(),
-            "regression": instructions::REGRESSION,
-            "warning": instructions::WARNING,
-            "benchmarks": results,
-        });
+        let doc = InstrReport {
+            schema: ids::AB_INSTRUCTIONS.to_string(),
+            base: base.exe.display().to_string(),
+            head: head.exe.display().to_string(),
+            regression: REGRESSION,
+            warning: WARNING,
+            benchmarks: results.clone(),
+        };
         let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
         atomic::write(path, text.as_bytes())?;
     }

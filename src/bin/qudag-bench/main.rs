@@ -20,8 +20,8 @@ mod run;
 mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::gate::{self, compare};
-use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
 use qudag_bench::store::{history, paths};
 use std::io::{IsTerminal, Write};
@@ -174,7 +174,7 @@ fn run_compare(
             );
             continue;
         };
-        let threshold = |r: &qudag_bench::store::BenchResult| {
+        let threshold = |r: &qudag_bench::schema::BenchResult| {
             // Both are fractions: the flag's parser turns its percent into one.
             noise_threshold.unwrap_or(r.config.noise_threshold_pct / 100.0)
         };
@@ -202,7 +202,7 @@ fn run_compare(
     {
         return Err(format!(
             "--gate: {}; a gate on a run that did not finish would pass what it never measured",
-            partial.unfinished_note().unwrap_or_default()
+            qudag_bench::report::unfinished::note(partial).unwrap_or_default()
         ));
     }
     let benchmarks_compared: u64 = compared

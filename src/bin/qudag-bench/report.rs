@@ -3,7 +3,7 @@
 
 use crate::sources;
 use clap::Args;
-use qudag_bench::report::escape::Term;
+use qudag_bench::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::store::history;
 use std::path::Path;

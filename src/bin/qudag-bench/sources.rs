@@ -1,8 +1,10 @@
 //! What a command's RUN argument names: a report file, `latest` (the latest results of every
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
-use qudag_bench::report::escape::{Term, TermLines};
-use qudag_bench::store::{RunReport, baseline, history};
+use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::report::unfinished;
+use qudag_bench::schema::RunReport;
+use qudag_bench::store::{baseline, history};
 use std::path::{Path, PathBuf};
 
 /// Where loaded reports came from.
@@ -23,7 +25,7 @@ pub fn load(
 ) -> Result<(Vec<RunReport>, Origin), String> {
     let complete = |r: Result<Vec<RunReport>, String>| {
         let reports = r?;
-        for note in reports.iter().filter_map(RunReport::unfinished_note) {
+        for note in reports.iter().filter_map(unfinished::note) {
             eprintln!("note: {}", TermLines(&note));
         }
         Ok((reports, Origin::Reports))

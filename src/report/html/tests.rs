@@ -114,7 +114,7 @@ fn every_fixture_gives_a_well_formed_self_contained_page() {
 }
 
 fn html_escape(s: &str) -> String {
-    crate::report::escape::html(s)
+    crate::escape::html(s)
 }
 
 /// The `<table class="{class}">` element of `html`.

@@ -2,9 +2,8 @@
 //! see `testdata/README.md`), read from JSON so that the tests name the report types only in
 //! the few `use` lines here, and the words each format gives a verdict, in one place.
 
-use crate::gate::ab::AbReport;
-use crate::gate::ab::instructions::InstrResult;
-pub use crate::store::RunReport;
+pub use crate::schema::RunReport;
+use crate::schema::{AbReport, InstrResult};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::io::Write;
@@ -170,7 +169,7 @@ impl Write for Buffer {
 pub fn assert_no_controls(text: &str) {
     let bad = text
         .chars()
-        .find(|&c| c != '\n' && super::escape::is_terminal_control(c));
+        .find(|&c| c != '\n' && crate::escape::is_terminal_control(c));
     assert!(bad.is_none(), "raw {bad:?} in:\n{text}");
 }
 

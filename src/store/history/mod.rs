@@ -19,7 +19,7 @@ pub use open::{open, open_read};
 pub use recorder::{InterruptedRun, Recorder, begin, record};
 pub use schema::APPLICATION_ID;
 
-use super::report::RunReport;
+use crate::schema::RunReport;
 use open::describe;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 
 use super::open::{describe, open};
 use super::{process, without_raw_data};
-use crate::store::report::RunReport;
+use crate::schema::RunReport;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -247,7 +247,7 @@ fn update_run(tx: &Transaction, run: i64, r: &RunReport) -> rusqlite::Result<()>
 fn insert_result(
     tx: &Transaction,
     run: i64,
-    b: &crate::store::BenchResult,
+    b: &crate::schema::BenchResult,
 ) -> rusqlite::Result<()> {
     let status = serde_json::to_value(b.status).expect("status serializes");
     let verdict = b

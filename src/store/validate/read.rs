@@ -3,7 +3,8 @@
 //! five times the file's size), then checked by [`super::report`].
 
 use super::Kept;
-use crate::store::report::{RunReport, SCHEMA_ID};
+use crate::schema::RunReport;
+use crate::schema::ids::RUN as SCHEMA_ID;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::Path;

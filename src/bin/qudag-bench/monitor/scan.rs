@@ -5,9 +5,10 @@
 //! exported only if it is the file the harness writes for the bench target it holds (a copy
 //! such as `results/work-backup.json` would repeat every series of `work`).
 
-use qudag_bench::report::escape::TermLines;
+use qudag_bench::escape::TermLines;
 use qudag_bench::report::prometheus::RunProgress;
-use qudag_bench::store::{RunReport, baseline, paths, progress};
+use qudag_bench::schema::RunReport;
+use qudag_bench::store::{baseline, paths, progress};
 use std::collections::HashMap;
 use std::fs::{File, FileType, OpenOptions};
 use std::io::{ErrorKind, Read};

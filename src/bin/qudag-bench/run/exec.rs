@@ -3,7 +3,7 @@
 //! test mode, several at once (each target's output buffered and printed whole when it ends).
 
 use super::plan::Target;
-use qudag_bench::report::escape::Term;
+use qudag_bench::escape::Term;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};

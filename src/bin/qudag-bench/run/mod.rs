@@ -9,14 +9,14 @@ mod summary;
 
 use clap::Args;
 use qudag_bench::cli::Cli;
-use qudag_bench::report::escape::{Term, TermLines};
+use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::schema::{GroupDocument, GroupMode, TargetOutcome, ids};
 use qudag_bench::store::{atomic, baseline, history, paths};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
-use summary::TargetOutcome;
 
 /// Flags of `qudag-bench run`.
 #[derive(Args)]
@@ -220,15 +220,19 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
 
     let mut code = summary::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
-        let doc = summary::GroupDocument {
-            schema: "qudag-bench/group/v1",
-            run_group: &group,
-            mode: if measure { "bench" } else { "test" },
+        let doc = GroupDocument {
+            schema: ids::GROUP.to_string(),
+            run_group: group.clone(),
+            mode: if measure {
+                GroupMode::Bench
+            } else {
+                GroupMode::Test
+            },
             started_at: humantime::format_rfc3339_millis(started_at).to_string(),
             finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             wall_time_s: start.elapsed().as_secs_f64(),
             exit_code: code,
-            targets: &outcomes,
+            targets: outcomes.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).expect("the document serializes");
         bytes.push(b'\n');
@@ -267,7 +271,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
 }
 
 /// The target's report of this run group, if it wrote one.
-fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::store::RunReport> {
+fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::schema::RunReport> {
     let path = paths::results_file(home, crate_name);
     if !path.is_file() {
         return None;

@@ -1,8 +1,7 @@
 //! The end of `qudag-bench run`: one exit code for all targets, one summary, and the combined
 //! document (`--json`, schema `qudag-bench/group/v1`).
 
-use qudag_bench::store::RunReport;
-use serde::Serialize;
+use qudag_bench::schema::{TargetOutcome, TestCounts};
 use std::io::Write;
 use std::time::Duration;
 
@@ -34,17 +33,6 @@ pub fn meaning(code: i32) -> &'static str {
     }
 }
 
-/// Counts from libtest's `test result: ok. 12 passed; 0 failed; 1 ignored; ...` line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct TestCounts {
-    /// Passed.
-    pub passed: u64,
-    /// Failed.
-    pub failed: u64,
-    /// Ignored.
-    pub ignored: u64,
-}
-
 /// The counts of the last `test result:` line in `stdout`.
 pub fn test_counts(stdout: &str) -> Option<TestCounts> {
     let line = stdout
@@ -62,53 +50,14 @@ pub fn test_counts(stdout: &str) -> Option<TestCounts> {
     })
 }
 
-/// One target's line in the summary and the document.
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetOutcome {
-    /// The bench target.
-    pub bench_target: String,
-    /// Its package.
-    pub package: String,
-    /// Its exit code (`null`: ended by a signal).
-    pub exit_code: Option<i32>,
-    /// Wall time of its process, seconds.
-    pub wall_time_s: f64,
-    /// Test mode: its libtest counts, if it printed them.
-    pub tests: Option<TestCounts>,
-    /// Measured: its run report, if it wrote one for this group.
-    pub report: Option<RunReport>,
-}
-
-impl TargetOutcome {
-    fn status(&self) -> &'static str {
-        match self.exit_code {
-            Some(0) => "ok",
-            Some(2) => "ERROR",
-            Some(3) => "GATE FAILED",
-            _ => "FAILED",
-        }
+/// The summary's word for how `target` ended.
+fn status(target: &TargetOutcome) -> &'static str {
+    match target.exit_code {
+        Some(0) => "ok",
+        Some(2) => "ERROR",
+        Some(3) => "GATE FAILED",
+        _ => "FAILED",
     }
-}
-
-/// The combined document of one `qudag-bench run`.
-#[derive(Debug, Serialize)]
-pub struct GroupDocument<'a> {
-    /// `qudag-bench/group/v1`.
-    pub schema: &'static str,
-    /// The run group id, also in each report and in the history.
-    pub run_group: &'a str,
-    /// `bench` (measured) or `test` (smoke test).
-    pub mode: &'static str,
-    /// RFC 3339 start time.
-    pub started_at: String,
-    /// RFC 3339 end time.
-    pub finished_at: String,
-    /// Wall time of the whole run (build included), seconds.
-    pub wall_time_s: f64,
-    /// The combined exit code.
-    pub exit_code: i32,
-    /// Per target, in run order.
-    pub targets: &'a [TargetOutcome],
 }
 
 /// Prints the summary.
@@ -189,7 +138,7 @@ pub fn print(
             out,
             "  {:<width$}  {:<11} {counts}  {:.1}s",
             t.bench_target,
-            t.status(),
+            status(t),
             t.wall_time_s
         );
     }

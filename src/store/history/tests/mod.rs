@@ -4,7 +4,7 @@ mod causes;
 mod files;
 mod recording;
 
-use crate::store::RunReport;
+use crate::schema::RunReport;
 use rusqlite::Connection;
 use std::path::Path;
 

@@ -259,7 +259,7 @@ fn tag_and_commit_filters_match_text_not_like_patterns() {
     let p = dir.path().join("h.sqlite");
     let mut r = report();
     r.benchmarks[0].tags = vec!["fast".into()];
-    r.environment.git = Some(crate::store::report::Git {
+    r.environment.git = Some(crate::schema::Git {
         commit: "f61b082fd2".into(),
         branch: None,
         dirty: false,

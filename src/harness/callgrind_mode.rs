@@ -7,7 +7,7 @@ use super::test_mode::NO_TIMING_CALL;
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
-use crate::report::escape::Term;
+use crate::escape::Term;
 
 /// Runs each selected benchmark once with `iterations`; returns the exit code.
 pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {

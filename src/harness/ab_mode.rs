@@ -1,19 +1,20 @@
 //! The hidden worker mode behind `qudag-bench ab` (`--qudag-bench-ab-worker`): the controller
 //! opens one benchmark at a time and asks for samples of a given number of iterations, so it
 //! can alternate two builds sample by sample. The protocol is in
-//! [`crate::gate::ab::protocol`].
+//! [`crate::ab::protocol`].
 
 use super::EXIT_OK;
 use super::exec::panic_message;
 use super::select::Selection;
 use super::test_mode::NO_TIMING_CALL;
+use crate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
 use crate::config::Resolver;
-use crate::gate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
 use crate::measure::affinity;
 use crate::measure::probe::Probe;
-use crate::measure::{Calibration, ExternalDriver, Guard, Instruments, MeasureContext};
+use crate::measure::{ExternalDriver, Guard, Instruments, MeasureContext};
+use crate::schema::Calibration;
 use std::io::{BufRead, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
