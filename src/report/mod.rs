@@ -16,6 +16,9 @@ pub mod terminal;
 pub mod unfinished;
 pub mod units;
 
+#[cfg(test)]
+mod tests;
+
 use crate::schema::BenchResult;
 use crate::schema::RunSummary;
 use std::time::Duration;

@@ -488,4 +488,51 @@ mod tests {
             1_796_116_393.5
         );
     }
+
+    #[test]
+    fn every_verdict_and_status_of_the_fixtures() {
+        use crate::report::tests::{run, verdict_of};
+        let compare = run("run-compare");
+        let faults = run("run-faults");
+        let text = encode(&[compare.clone(), faults.clone()], &[], 0);
+        for r in &compare.benchmarks {
+            let labels = format!(r#"bench_target="work",suite="work",benchmark="{}""#, r.id);
+            let regressed = verdict_of(&compare, &r.id).unwrap() == "regressed";
+            assert_eq!(
+                value(&text, "qudag_bench_regressed", &labels),
+                f64::from(regressed)
+            );
+        }
+        assert_eq!(
+            value(&text, "qudag_bench_regressions", r#"bench_target="work""#),
+            1.0
+        );
+        assert!(!text.contains(r#"qudag_bench_regressions{bench_target="faults"}"#));
+        let status = |s: &str| {
+            value(
+                &text,
+                "qudag_bench_benchmarks",
+                &format!(r#"bench_target="faults",status="{s}""#),
+            )
+        };
+        let s = &faults.summary;
+        assert_eq!(
+            (status("ok"), status("failed"), status("timeout")),
+            (s.ok as f64, s.failed as f64, s.timeout as f64)
+        );
+        assert!(
+            !text.contains(r#"benchmark="panics""#),
+            "a failure has no series"
+        );
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        let r = crate::report::tests::run_with("run-work", |v| {
+            crate::report::tests::bench(v, "tunable")["id"] = "a\"b\\c\nd".into();
+        });
+        let text = encode(&[r], &[], 0);
+        assert!(text.contains(r#"benchmark="a\"b\\c\nd""#), "{text}");
+        assert!(!text.contains("c\nd"), "no raw line break in a sample line");
+    }
 }

@@ -311,3 +311,6 @@ fn comparison(out: &mut String, report: &RunReport) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;
