@@ -32,6 +32,7 @@
 extern crate self as qudag_bench;
 
 pub mod ab;
+pub mod analyze;
 pub mod bencher;
 pub mod cli;
 pub mod config;

@@ -6,8 +6,8 @@
 use super::EXIT_OK;
 use super::exec::panic_message;
 use super::select::Selection;
-use super::test_mode::NO_TIMING_CALL;
 use crate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
+use crate::analyze::NO_TIMING_CALL;
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
 use crate::config::Resolver;

@@ -3,8 +3,8 @@
 //! or report), so that callgrind sees only the benchmark.
 
 use super::select::Selection;
-use super::test_mode::NO_TIMING_CALL;
 use super::{EXIT_FAILED, EXIT_OK};
+use crate::analyze::NO_TIMING_CALL;
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
 use crate::escape::Term;

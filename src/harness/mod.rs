@@ -11,7 +11,6 @@ mod journal;
 mod outputs;
 mod panic_hook;
 mod preflight;
-mod results;
 mod select;
 mod stdout_guard;
 mod test_mode;

@@ -1,9 +1,10 @@
 //! `--list`, and test mode (`cargo test --benches`, nextest): libtest-mimic runs each selected
 //! benchmark once as a smoke test, in parallel like libtest, with the benchmark's timeout.
 
-use super::exec::{self, Outcome};
+use super::exec;
 use super::select::{Selection, listed_name, trial_of};
 use super::{EXIT_FAILED, EXIT_OK};
+use crate::analyze::{NO_TIMING_CALL, Outcome};
 use crate::bencher::Mode;
 use crate::cli::Cli;
 use crate::config::Resolver;
@@ -57,7 +58,3 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
         EXIT_OK
     }
 }
-
-/// The error when a benchmark function never called a timing method.
-pub const NO_TIMING_CALL: &str = "the benchmark never called b.iter (or iter_batched, \
-    with_inputs(..).bench_values/bench_refs, iter_custom): nothing was timed";

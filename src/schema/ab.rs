@@ -6,8 +6,9 @@ use std::time::Duration;
 
 /// The whole comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AbReport {
-    /// [`AB`](super::ids::AB).
+    /// Always `qudag-bench/ab/v1`.
     pub schema: String,
     /// The base binary.
     pub base: String,
@@ -27,6 +28,7 @@ pub struct AbReport {
 
 /// One benchmark's comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AbResult {
     /// Benchmark id.
     pub id: String,
@@ -49,15 +51,19 @@ pub struct AbResult {
 
 /// How much to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     /// Timed length of one sample to aim for (the iteration count is fixed from it once).
     #[serde(with = "secs")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "f64"))]
     pub sample_target: Duration,
     /// Warmup of each side, per round and benchmark.
     #[serde(with = "secs")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "f64"))]
     pub warmup: Duration,
     /// Time spent taking pairs, per round and benchmark.
     #[serde(with = "secs")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "f64"))]
     pub pairs_time: Duration,
     /// Pairs per round even when `pairs_time` is over.
     pub min_pairs: u32,
@@ -65,9 +71,11 @@ pub struct Plan {
     pub min_rounds: u32,
     /// Wall time per benchmark, warmups included, after which it stops at the end of a round.
     #[serde(with = "secs")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "f64"))]
     pub budget: Duration,
     /// Longest wait for one reply from a worker (a sample, the setup before the timing call).
     #[serde(with = "secs")]
+    #[cfg_attr(feature = "json-schema", schemars(with = "f64"))]
     pub timeout: Duration,
     /// Seed of the order inside each pair.
     pub seed: u64,
@@ -75,6 +83,7 @@ pub struct Plan {
 
 /// A benchmark being measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Measurement {
     /// Benchmark id.
     pub id: String,
@@ -102,6 +111,7 @@ pub struct Measurement {
 
 /// What the comparison is sensitive to (fractions: `0.01` is 1%).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Thresholds {
     /// Changes smaller than this do not count as regressions.
     pub margin: f64,
@@ -113,6 +123,7 @@ pub struct Thresholds {
 
 /// One benchmark's A/B outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AbVerdict {
     /// Head is slower than base by more than the margin (confirmed in fresh processes).
@@ -131,6 +142,7 @@ pub enum AbVerdict {
 
 /// The instruction verdict of one benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InstrVerdict {
     /// At least 1% (`ab::instructions::REGRESSION`) more instructions per iteration.
@@ -145,6 +157,7 @@ pub enum InstrVerdict {
 
 /// One benchmark's instruction comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InstrResult {
     /// Benchmark id.
     pub id: String,
@@ -160,10 +173,11 @@ pub struct InstrResult {
     pub error: Option<String>,
 }
 
-/// The report of `qudag-bench ab --instructions`, [`AB_INSTRUCTIONS`](super::ids::AB_INSTRUCTIONS).
+/// The report of `qudag-bench ab --instructions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InstrReport {
-    /// [`AB_INSTRUCTIONS`](super::ids::AB_INSTRUCTIONS).
+    /// Always `qudag-bench/ab-instructions/v1`.
     pub schema: String,
     /// The base bench executable.
     pub base: String,
@@ -179,6 +193,7 @@ pub struct InstrReport {
 
 /// The rounds' estimates combined: all on the log scale.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Combined {
     /// Mean of the round estimates.
     pub mean: f64,

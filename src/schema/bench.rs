@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// Outcome of one benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Measured.
@@ -19,6 +20,7 @@ pub enum Status {
 
 /// Source location of a benchmark function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Location {
     /// File path as the compiler saw it.
     pub file: String,
@@ -28,6 +30,7 @@ pub struct Location {
 
 /// Overheads subtracted from the raw samples.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Overhead {
     /// Subtracted once per sample (one timer read), ns.
     pub per_sample_ns: f64,
@@ -37,6 +40,7 @@ pub struct Overhead {
 
 /// Throughput at the median time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ThroughputResult {
     /// What one iteration processes.
     #[serde(flatten)]
@@ -48,6 +52,7 @@ pub struct ThroughputResult {
 
 /// One benchmark's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct BenchResult {
     /// Stable id.
     pub id: String,
@@ -118,6 +123,7 @@ impl BenchResult {
 
 /// Work done by one iteration, for throughput figures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "per_iter", rename_all = "snake_case")]
 pub enum Throughput {
     /// Bytes processed per iteration.
@@ -128,6 +134,7 @@ pub enum Throughput {
 
 /// What the warmup did.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Warmup {
     /// Iterations run during warmup.
     pub iterations: u64,
@@ -142,6 +149,7 @@ pub struct Warmup {
 
 /// Instructions per iteration and the runs they come from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct InstructionCount {
     /// Instructions per iteration: `(total(2N) - total(N)) / N`; `null` when a run failed.
     pub per_iter: Option<f64>,
@@ -157,6 +165,7 @@ pub struct InstructionCount {
 
 /// Performance counters per iteration of the timed loop (benchmark thread only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CounterResult {
     /// Retired instructions.
     pub instructions: Option<f64>,
@@ -209,8 +218,9 @@ impl CounterResult {
     }
 }
 
-/// Allocations per iteration of the timed loop, from [`CountingAlloc`](crate::CountingAlloc).
+/// Allocations per iteration of the timed loop, from `qudag_bench::CountingAlloc`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AllocResult {
     /// Allocations (`alloc` and `alloc_zeroed`).
     pub allocs_per_iter: f64,
@@ -226,6 +236,7 @@ pub struct AllocResult {
 
 /// A performance target and whether the benchmark met it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct TargetResult {
     /// The target as written in `qudag-bench.toml`.
     pub expression: String,
@@ -241,6 +252,7 @@ pub struct TargetResult {
 
 /// A parsed target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     /// A time statistic must stay below a bound.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What happened to a benchmark relative to the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Significantly slower: the fastest samples' whole interval beyond the noise threshold,
@@ -20,6 +21,7 @@ pub enum Verdict {
 
 /// One benchmark against the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Comparison {
     /// The verdict.
     pub verdict: Verdict,
@@ -52,6 +54,7 @@ pub struct Comparison {
 /// once more. The verdict stands only if this measurement reaches it too: a phase in which the
 /// machine ran slower rarely covers both measurements, a change in the code always does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Confirmation {
     /// Relative change of the re-measured median.
     pub change: Option<f64>,
@@ -70,6 +73,7 @@ pub struct Confirmation {
 
 /// The run-level facts of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct BaselineInfo {
     /// The baseline's name.
     pub name: String,

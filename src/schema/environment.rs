@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// Host, toolchain, build and timer facts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Environment {
     /// Version of qudag-bench that measured.
     pub qudag_bench_version: String,
@@ -41,6 +42,7 @@ pub struct Environment {
 
 /// How the bench target was built.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Profile {
     /// Cargo's profile family for build scripts: `release` or `debug`.
     pub name: String,
@@ -52,6 +54,7 @@ pub struct Profile {
 
 /// Git state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Git {
     /// Commit hash of `HEAD`.
     pub commit: String,
@@ -63,6 +66,7 @@ pub struct Git {
 
 /// Start-up measurements of the timer and the timed loops, in nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Calibration {
     /// Smallest non-zero difference between two consecutive timer reads.
     pub precision_ns: f64,
@@ -81,6 +85,7 @@ pub struct Calibration {
 
 /// Counter availability on this machine, for the environment block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct CounterAvailability {
     /// Whether counters were requested (`false` with `--no-perf`).
     pub enabled: bool,
@@ -98,6 +103,7 @@ pub struct CounterAvailability {
 
 /// The stability facts and the warnings drawn from them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Stability {
     /// CPU frequency governors in use (`performance` is the stable one), comma-separated.
     pub governor: Option<String>,

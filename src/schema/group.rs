@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// The combined document of one `qudag-bench run`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GroupDocument {
-    /// [`GROUP`](super::ids::GROUP).
+    /// Always `qudag-bench/group/v1`.
     pub schema: String,
     /// The run group id, also in each report and in the history.
     pub run_group: String,
@@ -26,6 +27,7 @@ pub struct GroupDocument {
 
 /// How `qudag-bench run` ran its targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupMode {
     /// Measured (`cargo bench`).
@@ -36,6 +38,7 @@ pub enum GroupMode {
 
 /// One target's line in the summary and the document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct TargetOutcome {
     /// The bench target.
     pub bench_target: String,
@@ -53,6 +56,7 @@ pub struct TargetOutcome {
 
 /// Counts from libtest's `test result: ok. 12 passed; 0 failed; 1 ignored; ...` line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct TestCounts {
     /// Passed.
     pub passed: u64,

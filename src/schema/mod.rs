@@ -18,6 +18,9 @@ mod run;
 mod stats;
 mod system;
 
+#[cfg(feature = "json-schema")]
+pub mod json_schema;
+
 pub use ab::*;
 pub use bench::*;
 pub use comparison::*;

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// The state of one bench target's latest run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Progress {
-    /// Always [`PROGRESS`](super::ids::PROGRESS).
+    /// Always `qudag-bench/progress/v1`.
     pub schema: String,
     /// The run's id (the `run_id` of the report it will write).
     pub run_id: String,

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// One bench target run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct RunReport {
-    /// Always [`RUN`](super::ids::RUN).
+    /// Always `qudag-bench/run/v1`.
     pub schema: String,
     /// Unique id of this run.
     pub run_id: String,
@@ -44,6 +45,7 @@ pub struct RunReport {
 
 /// The state of a run report written while the run was in flight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Incomplete {
     /// Process id of the bench binary that writes the report.
     pub pid: u32,
@@ -53,6 +55,7 @@ pub struct Incomplete {
 
 /// The run's configuration as resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct RunConfig {
     /// `qudag-bench.toml` that was read, if any.
     pub config_file: Option<String>,
@@ -74,6 +77,7 @@ pub struct RunConfig {
 
 /// The effective settings in report form (seconds as numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct EffectiveSettings {
     /// Warmup time in seconds.
     pub warmup_time_s: f64,
@@ -89,6 +93,7 @@ pub struct EffectiveSettings {
 
 /// Counts for the run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct RunSummary {
     /// Benchmarks measured.
     pub ok: u64,
@@ -108,6 +113,7 @@ pub struct RunSummary {
 
 /// The gate's decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GateResult {
     /// Whether the gate failed (exit code 3).
     pub failed: bool,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything reported about one benchmark's time per iteration (ns).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct TimeStats {
     /// Arithmetic mean.
     pub mean: f64,
@@ -27,6 +28,7 @@ pub struct TimeStats {
 
 /// A two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Interval {
     /// Lower bound.
     pub lower: f64,
@@ -38,6 +40,7 @@ pub struct Interval {
 
 /// Outlier counts by side and severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Outliers {
     /// Below Q1 - 3 IQR.
     pub low_severe: u64,
@@ -58,6 +61,7 @@ impl Outliers {
 
 /// Latency percentiles in nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Percentiles {
     /// Median.
     pub p50: f64,
@@ -77,6 +81,7 @@ pub struct Percentiles {
 
 /// What one recorded value stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// One iteration, timed on its own.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A benchmark's series and summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct SystemMetrics {
     /// Sampling interval, seconds.
     pub interval_s: f64,
@@ -15,6 +16,7 @@ pub struct SystemMetrics {
 
 /// One reading.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Point {
     /// Seconds since the benchmark started.
     pub t_s: f64,
@@ -38,6 +40,7 @@ pub struct Point {
 
 /// Summary of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// Peak resident set size, bytes.
     pub peak_rss_bytes: u64,
@@ -61,6 +64,7 @@ pub struct Summary {
 
 /// Where the peak RSS comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeakSource {
     /// The kernel's exact high-water mark.

@@ -1,5 +1,5 @@
-//! Turns raw measurements into report entries: counter totals and allocation totals into
-//! per-iteration figures.
+//! Per-iteration figures from raw totals (counters, allocations) and the verdict of a
+//! performance target.
 
 use crate::measure::alloc::AllocCounts;
 use crate::measure::counters::arith::{per_iteration, ratio};
