@@ -38,6 +38,7 @@ pub mod cli;
 pub mod config;
 pub mod escape;
 pub mod executor;
+pub mod exit;
 pub mod gate;
 pub mod harness;
 pub mod measure;
