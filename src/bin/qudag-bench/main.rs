@@ -14,6 +14,7 @@
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod home;
 mod monitor;
 mod report;
 mod run;
@@ -23,9 +24,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
 use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
-use qudag_bench::store::{history, paths};
+use qudag_bench::store::history;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -35,7 +36,8 @@ use std::time::SystemTime;
     about = "Run every bench target, render reports, compare runs and baselines, gate two builds with a paired A/B run, query the history, and serve results to Prometheus."
 )]
 struct Args {
-    /// Home directory [default: $QUDAG_BENCH_HOME, else ./target/qudag-bench].
+    /// Home directory [default: $QUDAG_BENCH_HOME, else <target dir of the cargo workspace
+    /// around the current directory>/qudag-bench, where its benchmarks write].
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
     #[command(subcommand)]
@@ -110,15 +112,14 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => return ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8),
     };
-    let home = args.home.clone().unwrap_or_else(|| {
-        std::env::var_os(paths::HOME_ENV)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("target/qudag-bench"))
-    });
+    let home = home::Home::new(args.home.clone());
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
-        Command::Monitor(monitor_args) => monitor::run(&home, monitor_args),
+        Command::Monitor(monitor_args) => home
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|home| monitor::run(home, monitor_args)),
         Command::Compare {
             old,
             new,
@@ -155,7 +156,7 @@ fn main() -> ExitCode {
 }
 
 fn run_compare(
-    home: &Path,
+    home: &home::Home,
     old: &str,
     new: &str,
     format: Format,
@@ -269,8 +270,8 @@ fn time_bound(value: &str) -> Result<SystemTime, String> {
 
 /// Prints the recorded results `filter` selects, one line each; a run that did not finish
 /// says so on each of its lines (and has one line even without results).
-fn run_history(home: &Path, filter: &history::Filter) -> Result<(), String> {
-    let path = history::path(home);
+fn run_history(home: &home::Home, filter: &history::Filter) -> Result<(), String> {
+    let path = history::path(home.get().map_err(|e| e.to_string())?);
     let rows = history::list(&path, filter)?;
     let mut first: Option<f64> = None;
     for row in rows {

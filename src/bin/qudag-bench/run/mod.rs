@@ -145,13 +145,8 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = home
-        .or_else(|| {
-            std::env::var_os(paths::HOME_ENV)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| ws.target_dir.join("qudag-bench"));
+    let home = paths::resolve_home(home.as_deref(), paths::Fallback::TargetDir(&ws.target_dir))
+        .map_err(|e| e.to_string())?;
     let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
 
     let build = plan::Build {

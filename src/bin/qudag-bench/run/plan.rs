@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -58,10 +57,7 @@ impl Target {
     }
 }
 
-/// The `cargo` to run: `$CARGO` (set when run by cargo) or `cargo` on the PATH.
-pub fn cargo() -> OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
+pub use qudag_bench::store::paths::cargo;
 
 /// Reads the workspace with `cargo metadata --no-deps`.
 pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, String> {
