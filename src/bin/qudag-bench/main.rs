@@ -14,6 +14,7 @@
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod history;
 mod home;
 mod monitor;
 mod report;
@@ -24,11 +25,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
 use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
-use qudag_bench::store::history;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 #[derive(Parser)]
 #[command(
@@ -71,30 +70,7 @@ enum Command {
     /// Serve the latest results and the progress of runs in flight as Prometheus metrics.
     Monitor(monitor::MonitorArgs),
     /// List recorded runs, or with --bench the trend of one benchmark.
-    History {
-        /// Only this benchmark id (shows its median run by run).
-        #[arg(long)]
-        bench: Option<String>,
-        /// Only benchmarks of this suite.
-        #[arg(long)]
-        suite: Option<String>,
-        /// Only benchmarks with this tag.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Only runs started at or after this time: RFC 3339 (2026-11-01T09:30:00Z, offsets
-        /// allowed), a date (2026-11-01, midnight UTC) or a duration ago (12h, 2d, 1week).
-        #[arg(long, value_name = "TIME", value_parser = time_bound)]
-        since: Option<SystemTime>,
-        /// Only runs started before this time (same forms as --since).
-        #[arg(long, value_name = "TIME", value_parser = time_bound)]
-        until: Option<SystemTime>,
-        /// Only runs at this git commit (prefix).
-        #[arg(long)]
-        commit: Option<String>,
-        /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
-        #[arg(long, value_name = "ID|latest")]
-        group: Option<String>,
-    },
+    History(history::HistoryArgs),
     /// Build and run the bench targets (like `cargo bench`, keeping the harness's exit codes),
     /// record them as one run group and print one summary.
     Run(run::RunArgs),
@@ -127,26 +103,7 @@ fn main() -> ExitCode {
             noise_threshold,
             gate,
         } => run_compare(&home, &old, &new, format, noise_threshold, gate),
-        Command::History {
-            bench,
-            suite,
-            tag,
-            since,
-            until,
-            commit,
-            group,
-        } => {
-            let filter = history::Filter {
-                bench,
-                suite,
-                tag,
-                since,
-                until,
-                commit,
-                group,
-            };
-            run_history(&home, &filter).map(|()| ExitCode::SUCCESS)
-        }
+        Command::History(history_args) => history::run(&home, history_args),
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
@@ -260,56 +217,4 @@ fn run_compare(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.
-fn time_bound(value: &str) -> Result<SystemTime, String> {
-    history::parse_time(value, SystemTime::now())
-        .map_err(|_| format!("expected {}", history::TIME_FORMS))
-}
-
-/// Prints the recorded results `filter` selects, one line each; a run that did not finish
-/// says so on each of its lines (and has one line even without results).
-fn run_history(home: &home::Home, filter: &history::Filter) -> Result<(), String> {
-    let path = history::path(home.get().map_err(|e| e.to_string())?);
-    let rows = history::list(&path, filter)?;
-    let mut first: Option<f64> = None;
-    for row in rows {
-        let median_text = row
-            .median_ns
-            .map_or("-".to_string(), |m| format!("{m:.3} ns"));
-        let trend = match (filter.bench.is_some(), first, row.median_ns) {
-            (true, Some(f), Some(m)) if f > 0.0 => {
-                format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
-            }
-            (true, None, Some(m)) => {
-                first = Some(m);
-                String::new()
-            }
-            _ => String::new(),
-        };
-        let state = match &row.state {
-            history::RunState::Complete => String::new(),
-            other => format!("  [{}]", Term(&other.to_string())),
-        };
-        let commit: String = row.commit.chars().take(10).collect();
-        let id = row.bench_id.as_deref().unwrap_or("-");
-        let status = row.status.as_deref().unwrap_or("-");
-        // Every column comes from the history file: shown escaped.
-        let [started, run_id, target, commit, branch, id, status, verdict] = [
-            &row.started_at,
-            &row.run_id,
-            &row.bench_target,
-            &commit,
-            &row.branch,
-            id,
-            status,
-            &row.verdict,
-        ]
-        .map(Term);
-        println!(
-            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}{state}"
-        );
-    }
-    Ok(())
 }
