@@ -179,11 +179,11 @@ pub struct HarnessArgs {
 pub fn print_parse_error(err: &clap::Error) -> i32 {
     if !err.use_stderr() {
         let _ = err.print();
-        return 0;
+        return crate::harness::EXIT_OK;
     }
     let text = err.render().to_string();
     eprint!("{}", crate::report::escape::TermLines(&text));
-    2
+    crate::harness::EXIT_USAGE
 }
 
 /// When `err` is about a bad value that came from a flag's `QUDAG_BENCH_*` variable (the flag is

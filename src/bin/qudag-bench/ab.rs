@@ -8,6 +8,7 @@ use qudag_bench::gate::ab::runner::{Measurement, Plan};
 use qudag_bench::gate::ab::verdict::Thresholds;
 use qudag_bench::gate::ab::worker::Arm;
 use qudag_bench::gate::ab::{self, AbReport, GateOutcome};
+use qudag_bench::harness::{EXIT_FAILED, EXIT_GATE};
 use qudag_bench::report::ab as render;
 use qudag_bench::report::escape::Term;
 use qudag_bench::store::atomic;
@@ -191,8 +192,8 @@ fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
 /// 3 when the gate fails, 101 when a benchmark failed (as the harness does), else 0.
 fn exit_code(report: &AbReport, strict: bool) -> ExitCode {
     match report.gate(strict) {
-        GateOutcome::Failed => ExitCode::from(3),
-        GateOutcome::NotPassed => ExitCode::from(101),
+        GateOutcome::Failed => ExitCode::from(EXIT_GATE as u8),
+        GateOutcome::NotPassed => ExitCode::from(EXIT_FAILED as u8),
         GateOutcome::Passed => ExitCode::SUCCESS,
     }
 }
@@ -237,9 +238,9 @@ fn run_instructions(
         atomic::write(path, render::instructions_table(&results, true).as_bytes())?;
     }
     Ok(if count(InstrVerdict::Regressed) > 0 {
-        ExitCode::from(3)
+        ExitCode::from(EXIT_GATE as u8)
     } else if count(InstrVerdict::Failed) > 0 {
-        ExitCode::from(101)
+        ExitCode::from(EXIT_FAILED as u8)
     } else {
         ExitCode::SUCCESS
     })

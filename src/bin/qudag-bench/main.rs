@@ -23,6 +23,7 @@ mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::gate::{self, compare};
+use qudag_bench::harness::{EXIT_GATE, EXIT_USAGE};
 use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
 use std::io::{IsTerminal, Write};
@@ -108,7 +109,7 @@ fn main() -> ExitCode {
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {}", TermLines(&e));
-        ExitCode::from(2)
+        ExitCode::from(EXIT_USAGE as u8)
     })
 }
 
@@ -213,7 +214,7 @@ fn run_compare(
         .iter()
         .any(|r| r.gate.as_ref().is_some_and(|g| g.failed));
     Ok(if failed {
-        ExitCode::from(3)
+        ExitCode::from(EXIT_GATE as u8)
     } else {
         ExitCode::SUCCESS
     })

@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use qudag_bench::harness::EXIT_FAILED;
 use qudag_bench::harness::exit_guard::STATUS_FILE_ENV;
 
 /// Where target `t` records the exit code its harness chose.
@@ -56,7 +57,7 @@ fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Optio
         "error: {} {how}{during}; counted as a failed benchmark (exit code 101)",
         Term(&t.name)
     );
-    status.code().map(|_| 101)
+    status.code().map(|_| EXIT_FAILED)
 }
 
 /// How every target runs.
@@ -138,7 +139,7 @@ fn spawn_error(t: &Target, e: std::io::Error) -> Finished {
         Term(&t.executable.display().to_string())
     );
     Finished {
-        code: Some(101),
+        code: Some(EXIT_FAILED),
         wall: Duration::ZERO,
         stdout: String::new(),
     }

@@ -9,6 +9,7 @@ mod summary;
 
 use clap::Args;
 use qudag_bench::cli::Cli;
+use qudag_bench::harness::{EXIT_FAILED, EXIT_USAGE};
 use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::store::{atomic, baseline, history, paths};
 use std::ffi::OsString;
@@ -85,7 +86,7 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
     };
     let refuse = |message: &str| {
         eprintln!("error: {}", TermLines(message));
-        Err(ExitCode::from(2))
+        Err(ExitCode::from(EXIT_USAGE as u8))
     };
     if cli.libtest.bench {
         return refuse(
@@ -163,7 +164,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
                 "error: the build failed (cargo exited with {code}); nothing ran\nexit code 101: \
                  a benchmark failed (cargo bench's code for a failed build)"
             );
-            return Ok(ExitCode::from(101));
+            return Ok(ExitCode::from(EXIT_FAILED as u8));
         }
     };
     if targets.is_empty() {
@@ -237,7 +238,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         };
         if let Err(e) = written {
             eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
-            code = summary::combine([Some(code), Some(2)]);
+            code = summary::combine([Some(code), Some(EXIT_USAGE)]);
         }
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {

@@ -2,6 +2,7 @@
 //! against it, the bench executables from `cargo bench|test --no-run --message-format=json`,
 //! and the order in which they run.
 
+use qudag_bench::harness::EXIT_FAILED;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -184,7 +185,7 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
         .output()
         .map_err(|e| format!("cannot run {}: {e}", cargo().to_string_lossy()))?;
     if !out.status.success() {
-        return Ok(Err(out.status.code().unwrap_or(101)));
+        return Ok(Err(out.status.code().unwrap_or(EXIT_FAILED)));
     }
     let mut targets: Vec<(usize, Target)> = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {

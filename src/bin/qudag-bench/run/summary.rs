@@ -1,6 +1,7 @@
 //! The end of `qudag-bench run`: one exit code for all targets, one summary, and the combined
 //! document (`--json`, schema `qudag-bench/group/v1`).
 
+use qudag_bench::harness::{EXIT_FAILED, EXIT_GATE, EXIT_OK, EXIT_USAGE};
 use qudag_bench::store::RunReport;
 use serde::Serialize;
 use std::io::Write;
@@ -10,7 +11,7 @@ use std::time::Duration;
 /// the gate failed (3) > ok (0). As in one bench target (which returns 101 before 2 before
 /// 3), 3 then means that every target ran, was recorded and only the gate failed. Any other
 /// code, or an end by a signal, counts as 101.
-pub const PRECEDENCE: [i32; 4] = [101, 2, 3, 0];
+pub const PRECEDENCE: [i32; 4] = [EXIT_FAILED, EXIT_USAGE, EXIT_GATE, EXIT_OK];
 
 /// The combined exit code of the targets' codes.
 pub fn combine(codes: impl IntoIterator<Item = Option<i32>>) -> i32 {
@@ -18,18 +19,18 @@ pub fn combine(codes: impl IntoIterator<Item = Option<i32>>) -> i32 {
         .into_iter()
         .map(|c| match c {
             Some(c) if PRECEDENCE.contains(&c) => c,
-            _ => 101,
+            _ => EXIT_FAILED,
         })
         .min_by_key(|c| PRECEDENCE.iter().position(|p| p == c))
-        .unwrap_or(0)
+        .unwrap_or(EXIT_OK)
 }
 
 /// What the code means, for the last line of the summary.
 pub fn meaning(code: i32) -> &'static str {
     match code {
-        0 => "ok",
-        2 => "usage, configuration or input error",
-        3 => "the gate failed",
+        EXIT_OK => "ok",
+        EXIT_USAGE => "usage, configuration or input error",
+        EXIT_GATE => "the gate failed",
         _ => "a benchmark failed",
     }
 }
@@ -82,9 +83,9 @@ pub struct TargetOutcome {
 impl TargetOutcome {
     fn status(&self) -> &'static str {
         match self.exit_code {
-            Some(0) => "ok",
-            Some(2) => "ERROR",
-            Some(3) => "GATE FAILED",
+            Some(EXIT_OK) => "ok",
+            Some(EXIT_USAGE) => "ERROR",
+            Some(EXIT_GATE) => "GATE FAILED",
             _ => "FAILED",
         }
     }
