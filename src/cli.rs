@@ -2,7 +2,7 @@
 //! plus qudag-bench's own, each also read from a `QUDAG_BENCH_*` environment variable. A flag
 //! beats its variable.
 
-use crate::config::{SAMPLES_RANGE, limits};
+use crate::config::{NoiseThreshold, SAMPLES_RANGE, limits};
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, ValueEnum};
 use std::path::PathBuf;
@@ -142,8 +142,8 @@ pub struct HarnessArgs {
     pub load_baseline: Option<String>,
     /// Smallest change against the baseline that counts, percent [default: 2].
     #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD",
-          value_parser = limits::parse_noise_threshold)]
-    pub noise_threshold: Option<f64>,
+          value_parser = NoiseThreshold::parse)]
+    pub noise_threshold: Option<NoiseThreshold>,
     /// Exit with code 3 if a benchmark regressed against the baseline or missed its target.
     #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]

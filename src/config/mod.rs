@@ -5,6 +5,7 @@
 pub mod duration;
 pub mod file;
 pub mod limits;
+pub mod noise;
 pub mod target;
 
 use crate::registry::{AttrOptions, Benchmark};
@@ -12,6 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use file::{ConfigError, FileConfig};
+pub use noise::NoiseThreshold;
 
 /// The settings one benchmark is measured with.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,8 +26,8 @@ pub struct Settings {
     pub samples: u32,
     /// The whole benchmark (setup, warmup, measurement) is stopped after this long.
     pub timeout: Duration,
-    /// Smallest change against a baseline that counts (a fraction: 0.02 = 2%).
-    pub noise_threshold: f64,
+    /// Smallest change against a baseline that counts.
+    pub noise_threshold: NoiseThreshold,
 }
 
 /// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included. The
@@ -35,7 +37,7 @@ pub const DEFAULTS: Settings = Settings {
     measure_time: Duration::from_millis(600),
     samples: 1000,
     timeout: Duration::from_secs(60),
-    noise_threshold: 0.02,
+    noise_threshold: NoiseThreshold::DEFAULT,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.
@@ -62,7 +64,7 @@ pub struct Layer {
     /// See [`Settings::timeout`].
     pub timeout: Option<Duration>,
     /// See [`Settings::noise_threshold`].
-    pub noise_threshold: Option<f64>,
+    pub noise_threshold: Option<NoiseThreshold>,
 }
 
 impl Layer {

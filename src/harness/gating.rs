@@ -60,6 +60,7 @@ pub fn compare(
             .map_or(crate::config::DEFAULTS.noise_threshold, |b| {
                 resolver.settings(b).noise_threshold
             })
+            .fraction()
     };
     let (info, comparisons) = compare::compare(
         &base.0,

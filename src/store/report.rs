@@ -185,7 +185,7 @@ impl From<Settings> for EffectiveSettings {
             measure_time_s: s.measure_time.as_secs_f64(),
             samples: s.samples,
             timeout_s: s.timeout.as_secs_f64(),
-            noise_threshold_pct: s.noise_threshold * 100.0,
+            noise_threshold_pct: s.noise_threshold.percent(),
         }
     }
 }

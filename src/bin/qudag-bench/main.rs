@@ -22,6 +22,7 @@ mod run;
 mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use qudag_bench::config::NoiseThreshold;
 use qudag_bench::gate::{self, compare};
 use qudag_bench::harness::{EXIT_GATE, EXIT_USAGE};
 use qudag_bench::report::escape::{Term, TermLines};
@@ -60,8 +61,8 @@ enum Command {
         format: Format,
         /// Smallest change that counts, percent [default: each benchmark's setting in NEW].
         #[arg(long, value_name = "PCT",
-              value_parser = qudag_bench::config::limits::parse_noise_threshold)]
-        noise_threshold: Option<f64>,
+              value_parser = NoiseThreshold::parse)]
+        noise_threshold: Option<NoiseThreshold>,
         /// Exit 3 if any benchmark regressed.
         #[arg(long)]
         gate: bool,
@@ -118,7 +119,7 @@ fn run_compare(
     old: &str,
     new: &str,
     format: Format,
-    noise_threshold: Option<f64>,
+    noise_threshold: Option<NoiseThreshold>,
     gate_on: bool,
 ) -> Result<ExitCode, String> {
     let (olds, _) = sources::load(home, old, false)?;
@@ -134,8 +135,9 @@ fn run_compare(
             continue;
         };
         let threshold = |r: &qudag_bench::store::BenchResult| {
-            // Both are fractions: the flag's parser turns its percent into one.
-            noise_threshold.unwrap_or(r.config.noise_threshold_pct / 100.0)
+            noise_threshold
+                .unwrap_or(NoiseThreshold::recorded(r.config.noise_threshold_pct))
+                .fraction()
         };
         let env = report.environment.clone();
         let (info, comparisons) =
