@@ -11,6 +11,7 @@ use crate::registry::{AttrOptions, Benchmark};
 use std::path::Path;
 use std::time::Duration;
 
+pub use crate::measure::NoiseThreshold;
 pub use file::{ConfigError, FileConfig};
 
 use crate::measure::Settings;
@@ -22,7 +23,7 @@ pub const DEFAULTS: Settings = Settings {
     measure_time: Duration::from_millis(600),
     samples: 1000,
     timeout: Duration::from_secs(60),
-    noise_threshold: 0.02,
+    noise_threshold: NoiseThreshold::DEFAULT,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.
@@ -49,7 +50,7 @@ pub struct Layer {
     /// See [`Settings::timeout`].
     pub timeout: Option<Duration>,
     /// See [`Settings::noise_threshold`].
-    pub noise_threshold: Option<f64>,
+    pub noise_threshold: Option<NoiseThreshold>,
 }
 
 impl Layer {
@@ -288,7 +289,7 @@ impl From<Settings> for crate::schema::EffectiveSettings {
             measure_time_s: s.measure_time.as_secs_f64(),
             samples: s.samples,
             timeout_s: s.timeout.as_secs_f64(),
-            noise_threshold_pct: s.noise_threshold * 100.0,
+            noise_threshold_pct: s.noise_threshold.percent(),
         }
     }
 }

@@ -5,12 +5,13 @@
 use super::exec::{self, GRACE};
 use super::journal::Journal;
 use super::select::Selection;
-use super::{EXIT_FAILED, EXIT_GATE, EXIT_OK, EXIT_USAGE, Target, gating, preflight};
+use super::{Target, gating, preflight};
 use crate::analyze::{self, Analyzed, Outcome, figures};
 use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
 use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
 use crate::measure::{Guard, Instruments, MeasureContext, callgrind, environment, system};
 use crate::registry::Benchmark;
 use crate::report::json;
@@ -51,13 +52,13 @@ struct Session<'a> {
 
 /// Measures the selection; returns the exit code. The steps: check what can be checked and
 /// start the report, measure every benchmark, compare with the baseline and gate, write.
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> ExitStatus {
     super::stdout_guard::reserve_for_json(cli);
     let mut session = match start(cli, resolver, selection, target) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {}", TermLines(&e));
-            return EXIT_USAGE;
+            return ExitStatus::Usage;
         }
     };
     let ended = measure_all(&mut session);
@@ -354,15 +355,15 @@ fn write_all(
 }
 
 /// The exit code: a failed benchmark first, then a failed write, then the gate.
-fn exit_status(report: &RunReport, write_failed: bool) -> i32 {
+fn exit_status(report: &RunReport, write_failed: bool) -> ExitStatus {
     if report.summary.failed + report.summary.timeout > 0 {
-        EXIT_FAILED
+        ExitStatus::BenchFailed
     } else if write_failed {
-        EXIT_USAGE
+        ExitStatus::Usage
     } else if report.gate.as_ref().is_some_and(|g| g.failed) {
-        EXIT_GATE
+        ExitStatus::GateFailed
     } else {
-        EXIT_OK
+        ExitStatus::Success
     }
 }
 

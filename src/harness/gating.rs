@@ -5,6 +5,7 @@
 use crate::cli::Cli;
 use crate::config::Resolver;
 use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
 use crate::gate::compare;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
@@ -61,6 +62,7 @@ pub fn compare(
             .map_or(crate::config::DEFAULTS.noise_threshold, |b| {
                 resolver.settings(b).noise_threshold
             })
+            .fraction()
     };
     let (info, comparisons) = compare::compare(
         &base.0,
@@ -263,8 +265,8 @@ pub fn compare_saved(
     target: &str,
     benches: &[Benchmark],
     resolver: &Resolver,
-) -> i32 {
-    let outcome = || -> Result<i32, String> {
+) -> ExitStatus {
+    let outcome = || -> Result<ExitStatus, String> {
         let name = cli
             .harness
             .load_baseline
@@ -278,13 +280,13 @@ pub fn compare_saved(
         }
         crate::report::comparison::print(&mut std::io::stdout().lock(), &report);
         Ok(if report.gate.as_ref().is_some_and(|g| g.failed) {
-            super::EXIT_GATE
+            ExitStatus::GateFailed
         } else {
-            super::EXIT_OK
+            ExitStatus::Success
         })
     };
     outcome().unwrap_or_else(|e| {
         eprintln!("error: {}", TermLines(&e));
-        super::EXIT_USAGE
+        ExitStatus::Usage
     })
 }

@@ -18,6 +18,7 @@ mod test_mode;
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
 use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
 use crate::registry::{self, BENCHMARKS};
 use clap::Parser;
 use std::ffi::OsString;
@@ -34,15 +35,6 @@ pub struct Target {
     pub debug_assertions: bool,
 }
 
-/// Exit code: all ran, nothing failed.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: bad usage, configuration or input.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: a benchmark failed or timed out (libtest's code).
-pub const EXIT_FAILED: i32 = 101;
-/// Exit code: `--gate` failed (a regression against the baseline, or a missed target).
-pub const EXIT_GATE: i32 = 3;
-
 /// Runs the harness with the process's arguments and exits with its code.
 pub fn main(target: Target) -> ! {
     exit_guard::install();
@@ -51,7 +43,7 @@ pub fn main(target: Target) -> ! {
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
-pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
+pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {
@@ -68,7 +60,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(r) => r,
         Err(message) => {
             eprintln!("error: {}", TermLines(&message));
-            return EXIT_USAGE;
+            return ExitStatus::Usage;
         }
     };
     if BENCHMARKS.is_empty() {
@@ -82,7 +74,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     }
     if let Err(e) = check_attributes() {
         eprintln!("error: {e}");
-        return EXIT_USAGE;
+        return ExitStatus::Usage;
     }
     let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     let dups = registry::duplicate_ids(&benches);
@@ -91,7 +83,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
             "error: benchmark ids must be unique; registered more than once: {}",
             Term(&dups.join(", "))
         );
-        return EXIT_USAGE;
+        return ExitStatus::Usage;
     }
     let selection = select::select(&cli, benches);
     if cli.harness.ab_worker {
@@ -124,7 +116,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     }
     if let Err(e) = resolver.check(&selection.to_run(&cli)) {
         eprintln!("error: {}", TermLines(&e));
-        return EXIT_USAGE;
+        return ExitStatus::Usage;
     }
     bench_mode::run(&cli, &resolver, selection, target)
 }

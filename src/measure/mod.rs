@@ -7,6 +7,7 @@ pub mod callgrind;
 pub mod counters;
 pub mod environment;
 pub mod loops;
+mod noise;
 pub mod parallel;
 pub mod probe;
 pub mod sampler;
@@ -15,6 +16,7 @@ pub mod stability;
 pub mod system;
 pub mod timer;
 
+pub use noise::NoiseThreshold;
 pub use settings::Settings;
 
 use crate::schema::Calibration;

@@ -1,5 +1,6 @@
 //! What one benchmark is measured with, as resolved by `config` from its layers.
 
+use super::NoiseThreshold;
 use std::time::Duration;
 
 /// The settings one benchmark is measured with.
@@ -13,6 +14,6 @@ pub struct Settings {
     pub samples: u32,
     /// The whole benchmark (setup, warmup, measurement) is stopped after this long.
     pub timeout: Duration,
-    /// Smallest change against a baseline that counts (a fraction: 0.02 = 2%).
-    pub noise_threshold: f64,
+    /// Smallest change against a baseline that counts.
+    pub noise_threshold: NoiseThreshold,
 }

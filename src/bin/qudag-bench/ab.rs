@@ -7,6 +7,7 @@ use qudag_bench::ab::child::Arm;
 use qudag_bench::ab::instructions;
 use qudag_bench::config::limits;
 use qudag_bench::escape::Term;
+use qudag_bench::exit::ExitStatus;
 use qudag_bench::gate::ab::{GateOutcome, REGRESSION, WARNING};
 use qudag_bench::report::ab as render;
 use qudag_bench::schema::AbReport;
@@ -195,8 +196,8 @@ fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
 /// 3 when the gate fails, 101 when a benchmark failed (as the harness does), else 0.
 fn exit_code(report: &AbReport, strict: bool) -> ExitCode {
     match report.gate(strict) {
-        GateOutcome::Failed => ExitCode::from(3),
-        GateOutcome::NotPassed => ExitCode::from(101),
+        GateOutcome::Failed => ExitStatus::GateFailed.into(),
+        GateOutcome::NotPassed => ExitStatus::BenchFailed.into(),
         GateOutcome::Passed => ExitCode::SUCCESS,
     }
 }
@@ -241,9 +242,9 @@ fn run_instructions(
         atomic::write(path, render::instructions_table(&results, true).as_bytes())?;
     }
     Ok(if count(InstrVerdict::Regressed) > 0 {
-        ExitCode::from(3)
+        ExitStatus::GateFailed.into()
     } else if count(InstrVerdict::Failed) > 0 {
-        ExitCode::from(101)
+        ExitStatus::BenchFailed.into()
     } else {
         ExitCode::SUCCESS
     })

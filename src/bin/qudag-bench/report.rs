@@ -1,12 +1,12 @@
 //! `qudag-bench report [RUN] --format FORMAT [--out PATH]`: renders finished runs as HTML,
 //! CSV, Markdown, JSON or Bencher Metric Format.
 
+use crate::home::Home;
 use crate::sources;
 use clap::Args;
 use qudag_bench::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::store::history;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Arguments of `qudag-bench report`.
@@ -25,7 +25,7 @@ pub struct ReportArgs {
 }
 
 /// Renders the report.
-pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
+pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
     let (reports, origin) = sources::load(home, &args.source, true)?;
     if origin == sources::Origin::History
         && matches!(args.format, FileFormat::Json | FileFormat::CsvSamples)
@@ -42,8 +42,9 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
             }
         ));
     }
-    let history = history::path(home);
-    let history = history.is_file().then_some(history.as_path());
+    // A report file rendered outside any workspace has no history to chart trends from.
+    let history = home.get().ok().map(history::path);
+    let history = history.as_deref().filter(|h| h.is_file());
     let bytes = files::render_with_history(args.format, &reports, history);
     let dest = args.out.as_deref().unwrap_or("-");
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(

@@ -1,6 +1,7 @@
 //! What a command's RUN argument names: a report file, `latest` (the latest results of every
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
+use crate::home::Home;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::report::unfinished;
 use qudag_bench::schema::RunReport;
@@ -19,7 +20,7 @@ pub enum Origin {
 /// The reports `spec` names; `allow_run_id` also looks `spec` up in the history (whose
 /// reports have no raw samples, so only the callers that need none allow it).
 pub fn load(
-    home: &Path,
+    home: &Home,
     spec: &str,
     allow_run_id: bool,
 ) -> Result<(Vec<RunReport>, Origin), String> {
@@ -34,6 +35,9 @@ pub fn load(
     if path.is_file() {
         return complete(baseline::read_report(path).map(|r| vec![r]));
     }
+    let home = home
+        .get()
+        .map_err(|e| format!("`{spec}` is not a report file, and {e}"))?;
     if spec == "latest" {
         return complete(read_dir(spec, &home.join("results")));
     }

@@ -10,6 +10,7 @@ mod summary;
 use clap::Args;
 use qudag_bench::cli::Cli;
 use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::exit::ExitStatus;
 use qudag_bench::schema::{GroupDocument, GroupMode, TargetOutcome, ids};
 use qudag_bench::store::{atomic, baseline, history, paths};
 use std::ffi::OsString;
@@ -81,11 +82,11 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
     let argv = std::iter::once(OsString::from("qudag-bench")).chain(args.iter().cloned());
     let cli = match <Cli as clap::Parser>::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(e) => return Err(ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8)),
+        Err(e) => return Err(qudag_bench::cli::print_parse_error(&e).into()),
     };
     let refuse = |message: &str| {
         eprintln!("error: {}", TermLines(message));
-        Err(ExitCode::from(2))
+        Err(ExitStatus::Usage.into())
     };
     if cli.libtest.bench {
         return refuse(
@@ -145,13 +146,8 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = home
-        .or_else(|| {
-            std::env::var_os(paths::HOME_ENV)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| ws.target_dir.join("qudag-bench"));
+    let home = paths::resolve_home(home.as_deref(), paths::Fallback::TargetDir(&ws.target_dir))
+        .map_err(|e| e.to_string())?;
     let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
 
     let build = plan::Build {
@@ -168,7 +164,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
                 "error: the build failed (cargo exited with {code}); nothing ran\nexit code 101: \
                  a benchmark failed (cargo bench's code for a failed build)"
             );
-            return Ok(ExitCode::from(101));
+            return Ok(ExitStatus::BenchFailed.into());
         }
     };
     if targets.is_empty() {
@@ -218,7 +214,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         })
         .collect();
 
-    let mut code = summary::combine(outcomes.iter().map(|o| o.exit_code));
+    let mut status = ExitStatus::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
         let doc = GroupDocument {
             schema: ids::GROUP.to_string(),
@@ -231,7 +227,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             started_at: humantime::format_rfc3339_millis(started_at).to_string(),
             finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             wall_time_s: start.elapsed().as_secs_f64(),
-            exit_code: code,
+            exit_code: status.code(),
             targets: outcomes.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).expect("the document serializes");
@@ -246,7 +242,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         };
         if let Err(e) = written {
             eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
-            code = summary::combine([Some(code), Some(2)]);
+            status = status.max(ExitStatus::Usage);
         }
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {
@@ -254,7 +250,14 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     } else {
         Box::new(std::io::stdout())
     };
-    summary::print(&mut *out, &group, measure, &outcomes, start.elapsed(), code);
+    summary::print(
+        &mut *out,
+        &group,
+        measure,
+        &outcomes,
+        start.elapsed(),
+        status,
+    );
     if outcomes.iter().any(|o| o.report.is_some()) {
         let recorded = if no_history {
             String::new()
@@ -267,7 +270,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             Term(&home.join("results").display().to_string())
         );
     }
-    Ok(ExitCode::from(code as u8))
+    Ok(status.into())
 }
 
 /// The target's report of this run group, if it wrote one.

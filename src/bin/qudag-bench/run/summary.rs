@@ -1,37 +1,10 @@
 //! The end of `qudag-bench run`: one exit code for all targets, one summary, and the combined
 //! document (`--json`, schema `qudag-bench/group/v1`).
 
+use qudag_bench::exit::ExitStatus;
 use qudag_bench::schema::{TargetOutcome, TestCounts};
 use std::io::Write;
 use std::time::Duration;
-
-/// Exit codes, most important first: a benchmark failed (101) > usage or input error (2) >
-/// the gate failed (3) > ok (0). As in one bench target (which returns 101 before 2 before
-/// 3), 3 then means that every target ran, was recorded and only the gate failed. Any other
-/// code, or an end by a signal, counts as 101.
-pub const PRECEDENCE: [i32; 4] = [101, 2, 3, 0];
-
-/// The combined exit code of the targets' codes.
-pub fn combine(codes: impl IntoIterator<Item = Option<i32>>) -> i32 {
-    codes
-        .into_iter()
-        .map(|c| match c {
-            Some(c) if PRECEDENCE.contains(&c) => c,
-            _ => 101,
-        })
-        .min_by_key(|c| PRECEDENCE.iter().position(|p| p == c))
-        .unwrap_or(0)
-}
-
-/// What the code means, for the last line of the summary.
-pub fn meaning(code: i32) -> &'static str {
-    match code {
-        0 => "ok",
-        2 => "usage, configuration or input error",
-        3 => "the gate failed",
-        _ => "a benchmark failed",
-    }
-}
 
 /// The counts of the last `test result:` line in `stdout`.
 pub fn test_counts(stdout: &str) -> Option<TestCounts> {
@@ -51,11 +24,11 @@ pub fn test_counts(stdout: &str) -> Option<TestCounts> {
 }
 
 /// The summary's word for how `target` ended.
-fn status(target: &TargetOutcome) -> &'static str {
-    match target.exit_code {
-        Some(0) => "ok",
-        Some(2) => "ERROR",
-        Some(3) => "GATE FAILED",
+fn status_word(target: &TargetOutcome) -> &'static str {
+    match target.exit_code.and_then(ExitStatus::from_code) {
+        Some(ExitStatus::Success) => "ok",
+        Some(ExitStatus::Usage) => "ERROR",
+        Some(ExitStatus::GateFailed) => "GATE FAILED",
         _ => "FAILED",
     }
 }
@@ -67,7 +40,7 @@ pub fn print(
     measure: bool,
     targets: &[TargetOutcome],
     wall: Duration,
-    code: i32,
+    status: ExitStatus,
 ) {
     let width = targets
         .iter()
@@ -138,7 +111,7 @@ pub fn print(
             out,
             "  {:<width$}  {:<11} {counts}  {:.1}s",
             t.bench_target,
-            status(t),
+            status_word(t),
             t.wall_time_s
         );
     }
@@ -153,9 +126,10 @@ pub fn print(
     };
     let _ = writeln!(
         out,
-        "total: {totals}; wall time {:.1}s\nexit code {code}: {}",
+        "total: {totals}; wall time {:.1}s\nexit code {}: {}",
         wall.as_secs_f64(),
-        meaning(code)
+        status.code(),
+        status.meaning()
     );
     let _ = out.flush();
 }
@@ -163,16 +137,6 @@ pub fn print(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failures_beat_usage_errors_beat_the_gate() {
-        assert_eq!(combine([]), 0);
-        assert_eq!(combine([Some(0), Some(3), Some(0)]), 3);
-        assert_eq!(combine([Some(3), Some(2)]), 2);
-        assert_eq!(combine([Some(3), Some(101), Some(2)]), 101);
-        assert_eq!(combine([Some(0), None]), 101, "a signal");
-        assert_eq!(combine([Some(1)]), 101, "an unknown code");
-    }
 
     #[test]
     fn libtest_counts_are_read() {
