@@ -36,6 +36,7 @@ pub mod analyze;
 pub mod bencher;
 pub mod cli;
 pub mod config;
+pub mod error;
 pub mod escape;
 pub mod executor;
 pub mod exit;

@@ -10,6 +10,7 @@ use crate::analyze::{self, Analyzed, Outcome, figures};
 use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
+use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
 use crate::measure::{Guard, Instruments, MeasureContext, callgrind, environment, system};
@@ -57,8 +58,8 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     let mut session = match start(cli, resolver, selection, target) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {}", TermLines(&e));
-            return ExitStatus::Usage;
+            eprintln!("error: {}", TermLines(&e.to_string()));
+            return e.status();
         }
     };
     let ended = measure_all(&mut session);
@@ -74,7 +75,7 @@ fn start<'a>(
     resolver: &'a Resolver,
     selection: Selection,
     target: Target,
-) -> Result<Session<'a>, String> {
+) -> Result<Session<'a>, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let registered = selection.registered.clone();
@@ -164,11 +165,15 @@ fn finish(mut s: Session<'_>) -> (RunReport, bool) {
 /// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
 /// `--baseline` must load (and with `--gate` hold some of `to_run`), `--save-baseline` must
 /// not replace an unreadable baseline, the history must be a qudag-bench history.
-fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, String> {
+fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Error> {
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
-        Some(Err(e)) => return Err(format!("--instructions: {e}")),
+        Some(Err(e)) => {
+            return Err(Error::Tool {
+                message: format!("--instructions: {e}"),
+            });
+        }
     };
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
@@ -177,7 +182,10 @@ fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Str
     gating::check_save(cli, &home, target.crate_name)?;
     let history = (!cli.harness.no_history).then(|| history::path(&home));
     if let Some(path) = &history {
-        history::open(path)?;
+        history::open(path).map_err(|message| Error::History {
+            path: path.clone(),
+            message,
+        })?;
     }
     Ok(Setup {
         home,
