@@ -11,20 +11,10 @@ use crate::measure::loops::{
 use crate::measure::probe::Probe;
 use crate::measure::sampler::{self, LoopKind, Measured};
 use crate::measure::{parallel, timer};
-use serde::{Deserialize, Serialize};
+use crate::schema::Throughput;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Work done by one iteration, for throughput figures.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "per_iter", rename_all = "snake_case")]
-pub enum Throughput {
-    /// Bytes processed per iteration.
-    Bytes(u64),
-    /// Elements (messages, vertices, ...) processed per iteration.
-    Elements(u64),
-}
 
 pub(crate) enum Mode {
     /// Run the routine once (test mode: `cargo test --benches`).

@@ -2,7 +2,8 @@
 //! plus qudag-bench's own, each also read from a `QUDAG_BENCH_*` environment variable. A flag
 //! beats its variable.
 
-use crate::config::{SAMPLES_RANGE, limits};
+use crate::config::{NoiseThreshold, SAMPLES_RANGE, limits};
+use crate::exit::ExitStatus;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, ValueEnum};
 use std::path::PathBuf;
@@ -142,8 +143,8 @@ pub struct HarnessArgs {
     pub load_baseline: Option<String>,
     /// Smallest change against the baseline that counts, percent [default: 2].
     #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD",
-          value_parser = limits::parse_noise_threshold)]
-    pub noise_threshold: Option<f64>,
+          value_parser = NoiseThreshold::parse)]
+    pub noise_threshold: Option<NoiseThreshold>,
     /// Exit with code 3 if a benchmark regressed against the baseline or missed its target.
     #[arg(long, env = "QUDAG_BENCH_GATE", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
@@ -176,14 +177,14 @@ pub struct HarnessArgs {
 /// user's values shown escaped (clap repeats a bad value as it was given); help and version
 /// texts, which hold no user input, print as they are. Returns the exit code: 2 for an error,
 /// 0 for help or version.
-pub fn print_parse_error(err: &clap::Error) -> i32 {
+pub fn print_parse_error(err: &clap::Error) -> ExitStatus {
     if !err.use_stderr() {
         let _ = err.print();
-        return 0;
+        return ExitStatus::Success;
     }
     let text = err.render().to_string();
-    eprint!("{}", crate::report::escape::TermLines(&text));
-    2
+    eprint!("{}", crate::escape::TermLines(&text));
+    ExitStatus::Usage
 }
 
 /// When `err` is about a bad value that came from a flag's `QUDAG_BENCH_*` variable (the flag is

@@ -1,6 +1,6 @@
 //! qudag-bench: the benchmark harness for QuDAG crates.
 //!
-//! Annotate functions with [`qudag_bench`], end the bench target with [`main!`], set
+//! Annotate functions with [`qudag_bench`](macro@qudag_bench), end the bench target with [`main!`], set
 //! `harness = false` for it in `Cargo.toml`, and run `cargo bench`:
 //!
 //! ```no_run
@@ -31,22 +31,29 @@
 // Lets the attribute's `::qudag_bench::...` paths resolve inside this crate's own tests.
 extern crate self as qudag_bench;
 
+pub mod ab;
+pub mod analyze;
 pub mod bencher;
 pub mod cli;
 pub mod config;
+pub mod error;
+pub mod escape;
 pub mod executor;
+pub mod exit;
 pub mod gate;
 pub mod harness;
 pub mod measure;
 pub mod registry;
 pub mod report;
+pub mod schema;
 pub mod stats;
 pub mod store;
 
-pub use bencher::{Bencher, Inputs, Throughput};
+pub use bencher::{Bencher, Inputs};
 pub use executor::Executor;
 pub use measure::alloc::CountingAlloc;
 pub use qudag_bench_macros::qudag_bench;
+pub use schema::Throughput;
 pub use std::hint::black_box;
 
 /// Defines the bench target's `main`, which runs every registered benchmark.

@@ -158,8 +158,8 @@ fn since_and_until_refuse_what_is_not_a_time_naming_the_flag() {
 
 #[test]
 fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
-    use qudag_bench::store::report::Incomplete;
-    use qudag_bench::store::{RunReport, spool};
+    use qudag_bench::schema::{Incomplete, RunReport};
+    use qudag_bench::store::spool;
     let home = tempfile::tempdir().unwrap();
     let path = spool::history_file(home.path());
     let text = include_str!("../src/report/testdata/run-work.json");

@@ -2,14 +2,19 @@
 //! instruction-count gate.
 
 use clap::Args;
+use qudag_bench::ab;
+use qudag_bench::ab::child::Arm;
+use qudag_bench::ab::instructions;
 use qudag_bench::config::limits;
-use qudag_bench::gate::ab::instructions::{self, InstrVerdict};
-use qudag_bench::gate::ab::runner::{Measurement, Plan};
-use qudag_bench::gate::ab::verdict::Thresholds;
-use qudag_bench::gate::ab::worker::Arm;
-use qudag_bench::gate::ab::{self, AbReport, GateOutcome};
+use qudag_bench::escape::Term;
+use qudag_bench::exit::ExitStatus;
+use qudag_bench::gate::ab::{GateOutcome, REGRESSION, WARNING};
 use qudag_bench::report::ab as render;
-use qudag_bench::report::escape::Term;
+use qudag_bench::schema::AbReport;
+use qudag_bench::schema::InstrVerdict;
+use qudag_bench::schema::Thresholds;
+use qudag_bench::schema::{InstrReport, ids};
+use qudag_bench::schema::{Measurement, Plan};
 use qudag_bench::store::atomic;
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -191,8 +196,8 @@ fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
 /// 3 when the gate fails, 101 when a benchmark failed (as the harness does), else 0.
 fn exit_code(report: &AbReport, strict: bool) -> ExitCode {
     match report.gate(strict) {
-        GateOutcome::Failed => ExitCode::from(3),
-        GateOutcome::NotPassed => ExitCode::from(101),
+        GateOutcome::Failed => ExitStatus::GateFailed.into(),
+        GateOutcome::NotPassed => ExitStatus::BenchFailed.into(),
         GateOutcome::Passed => ExitCode::SUCCESS,
     }
 }
@@ -222,14 +227,14 @@ fn run_instructions(
         count(InstrVerdict::Failed)
     );
     if let Some(path) = &args.json {
-        let doc = serde_json::json!({
-            "schema": "qudag-bench/ab-instructions/v1",
-            "base": base.exe.display().to_string(),
-            "head": head.exe.display().to_string(),
-            "regression": instructions::REGRESSION,
-            "warning": instructions::WARNING,
-            "benchmarks": results,
-        });
+        let doc = InstrReport {
+            schema: ids::AB_INSTRUCTIONS.to_string(),
+            base: base.exe.display().to_string(),
+            head: head.exe.display().to_string(),
+            regression: REGRESSION,
+            warning: WARNING,
+            benchmarks: results.clone(),
+        };
         let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
         atomic::write(path, text.as_bytes())?;
     }
@@ -237,9 +242,9 @@ fn run_instructions(
         atomic::write(path, render::instructions_table(&results, true).as_bytes())?;
     }
     Ok(if count(InstrVerdict::Regressed) > 0 {
-        ExitCode::from(3)
+        ExitStatus::GateFailed.into()
     } else if count(InstrVerdict::Failed) > 0 {
-        ExitCode::from(101)
+        ExitStatus::BenchFailed.into()
     } else {
         ExitCode::SUCCESS
     })

@@ -15,20 +15,22 @@
 
 mod ab;
 mod history;
+mod history_command;
+mod home;
 mod monitor;
 mod report;
 mod run;
 mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use qudag_bench::config::NoiseThreshold;
+use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::exit::ExitStatus;
 use qudag_bench::gate::{self, compare};
-use qudag_bench::report::escape::{Term, TermLines};
 use qudag_bench::report::{comparison, files};
-use qudag_bench::store::paths;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 #[derive(Parser)]
 #[command(
@@ -36,7 +38,8 @@ use std::time::SystemTime;
     about = "Run every bench target, render reports, compare runs and baselines, gate two builds with a paired A/B run, query the history, and serve results to Prometheus."
 )]
 struct Args {
-    /// Home directory [default: $QUDAG_BENCH_HOME, else ./target/qudag-bench].
+    /// Home directory [default: $QUDAG_BENCH_HOME, else <target dir of the cargo workspace
+    /// around the current directory>/qudag-bench, where its benchmarks write].
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
     #[command(subcommand)]
@@ -59,8 +62,8 @@ enum Command {
         format: Format,
         /// Smallest change that counts, percent [default: each benchmark's setting in NEW].
         #[arg(long, value_name = "PCT",
-              value_parser = qudag_bench::config::limits::parse_noise_threshold)]
-        noise_threshold: Option<f64>,
+              value_parser = NoiseThreshold::parse)]
+        noise_threshold: Option<NoiseThreshold>,
         /// Exit 3 if any benchmark regressed.
         #[arg(long)]
         gate: bool,
@@ -70,30 +73,7 @@ enum Command {
     /// Serve the latest results and the progress of runs in flight as Prometheus metrics.
     Monitor(monitor::MonitorArgs),
     /// List recorded runs, or with --bench the trend of one benchmark.
-    History {
-        /// Only this benchmark id (shows its median run by run).
-        #[arg(long)]
-        bench: Option<String>,
-        /// Only benchmarks of this suite.
-        #[arg(long)]
-        suite: Option<String>,
-        /// Only benchmarks with this tag.
-        #[arg(long)]
-        tag: Option<String>,
-        /// Only runs started at or after this time: RFC 3339 (2026-11-01T09:30:00Z, offsets
-        /// allowed), a date (2026-11-01, midnight UTC) or a duration ago (12h, 2d, 1week).
-        #[arg(long, value_name = "TIME", value_parser = time_bound)]
-        since: Option<SystemTime>,
-        /// Only runs started before this time (same forms as --since).
-        #[arg(long, value_name = "TIME", value_parser = time_bound)]
-        until: Option<SystemTime>,
-        /// Only runs at this git commit (prefix).
-        #[arg(long)]
-        commit: Option<String>,
-        /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
-        #[arg(long, value_name = "ID|latest")]
-        group: Option<String>,
-    },
+    History(history_command::HistoryArgs),
     /// Build and run the bench targets (like `cargo bench`, keeping the harness's exit codes),
     /// record them as one run group and print one summary.
     Run(run::RunArgs),
@@ -109,26 +89,25 @@ enum Format {
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(args) => args,
-        Err(e) => return ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8),
+        Err(e) => return qudag_bench::cli::print_parse_error(&e).into(),
     };
-    let home = args.home.clone().unwrap_or_else(|| {
-        std::env::var_os(paths::HOME_ENV)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("target/qudag-bench"))
-    });
+    let home = home::Home::new(args.home.clone());
     let imported = match &args.command {
-        Command::History { .. } | Command::Report(_) => import_spool(&home, true),
+        Command::History(_) | Command::Report(_) => import_spool(&home, true),
         Command::Compare { .. } | Command::Monitor(_) => import_spool(&home, false),
         Command::Ab(_) | Command::Run(_) => Ok(()), // `run` imports into its own home
     };
     if let Err(e) = imported {
         eprintln!("error: {}", TermLines(&e));
-        return ExitCode::from(2);
+        return ExitStatus::Usage.into();
     }
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
-        Command::Monitor(monitor_args) => monitor::run(&home, monitor_args),
+        Command::Monitor(monitor_args) => home
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|home| monitor::run(home, monitor_args)),
         Command::Compare {
             old,
             new,
@@ -136,38 +115,28 @@ fn main() -> ExitCode {
             noise_threshold,
             gate,
         } => run_compare(&home, &old, &new, format, noise_threshold, gate),
-        Command::History {
-            bench,
-            suite,
-            tag,
-            since,
-            until,
-            commit,
-            group,
-        } => {
-            let filter = history::Filter {
-                bench,
-                suite,
-                tag,
-                since,
-                until,
-                commit,
-                group,
-            };
-            run_history(&home, &filter).map(|()| ExitCode::SUCCESS)
-        }
+        Command::History(history_args) => history_command::run(&home, history_args),
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {}", TermLines(&e));
-        ExitCode::from(2)
+        ExitStatus::Usage.into()
     })
 }
 
 /// Imports the runs bench binaries spooled under `home` into its history (see
 /// [`history::import`]). A failure is an error when the command reads the history (`needed`),
-/// else a warning.
-fn import_spool(home: &Path, needed: bool) -> Result<(), String> {
+/// else a warning. A home that cannot be resolved has nothing to import (the command says so
+/// if it needs one).
+fn import_spool(home: &home::Home, needed: bool) -> Result<(), String> {
+    match home.get() {
+        Ok(home) => import_spool_at(home, needed),
+        Err(_) => Ok(()),
+    }
+}
+
+/// [`import_spool`] into the home directory `home`.
+fn import_spool_at(home: &std::path::Path, needed: bool) -> Result<(), String> {
     match history::import(home) {
         Err(e) if !needed => {
             eprintln!(
@@ -181,11 +150,11 @@ fn import_spool(home: &Path, needed: bool) -> Result<(), String> {
 }
 
 fn run_compare(
-    home: &Path,
+    home: &home::Home,
     old: &str,
     new: &str,
     format: Format,
-    noise_threshold: Option<f64>,
+    noise_threshold: Option<NoiseThreshold>,
     gate_on: bool,
 ) -> Result<ExitCode, String> {
     let (olds, _) = sources::load(home, old, false)?;
@@ -200,9 +169,10 @@ fn run_compare(
             );
             continue;
         };
-        let threshold = |r: &qudag_bench::store::BenchResult| {
-            // Both are fractions: the flag's parser turns its percent into one.
-            noise_threshold.unwrap_or(r.config.noise_threshold_pct / 100.0)
+        let threshold = |r: &qudag_bench::schema::BenchResult| {
+            noise_threshold
+                .unwrap_or(NoiseThreshold::recorded(r.config.noise_threshold_pct))
+                .fraction()
         };
         let env = report.environment.clone();
         let (info, comparisons) =
@@ -228,7 +198,7 @@ fn run_compare(
     {
         return Err(format!(
             "--gate: {}; a gate on a run that did not finish would pass what it never measured",
-            partial.unfinished_note().unwrap_or_default()
+            qudag_bench::report::unfinished::note(partial).unwrap_or_default()
         ));
     }
     let benchmarks_compared: u64 = compared
@@ -281,60 +251,8 @@ fn run_compare(
         .iter()
         .any(|r| r.gate.as_ref().is_some_and(|g| g.failed));
     Ok(if failed {
-        ExitCode::from(3)
+        ExitStatus::GateFailed.into()
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.
-fn time_bound(value: &str) -> Result<SystemTime, String> {
-    history::parse_time(value, SystemTime::now())
-        .map_err(|_| format!("expected {}", history::TIME_FORMS))
-}
-
-/// Prints the recorded results `filter` selects, one line each; a run that did not finish
-/// says so on each of its lines (and has one line even without results).
-fn run_history(home: &Path, filter: &history::Filter) -> Result<(), String> {
-    let path = history::path(home);
-    let rows = history::list(&path, filter)?;
-    let mut first: Option<f64> = None;
-    for row in rows {
-        let median_text = row
-            .median_ns
-            .map_or("-".to_string(), |m| format!("{m:.3} ns"));
-        let trend = match (filter.bench.is_some(), first, row.median_ns) {
-            (true, Some(f), Some(m)) if f > 0.0 => {
-                format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
-            }
-            (true, None, Some(m)) => {
-                first = Some(m);
-                String::new()
-            }
-            _ => String::new(),
-        };
-        let state = match &row.state {
-            history::RunState::Complete => String::new(),
-            other => format!("  [{}]", Term(&other.to_string())),
-        };
-        let commit: String = row.commit.chars().take(10).collect();
-        let id = row.bench_id.as_deref().unwrap_or("-");
-        let status = row.status.as_deref().unwrap_or("-");
-        // Every column comes from the history file: shown escaped.
-        let [started, run_id, target, commit, branch, id, status, verdict] = [
-            &row.started_at,
-            &row.run_id,
-            &row.bench_target,
-            &commit,
-            &row.branch,
-            id,
-            status,
-            &row.verdict,
-        ]
-        .map(Term);
-        println!(
-            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}{state}"
-        );
-    }
-    Ok(())
 }

@@ -2,12 +2,13 @@
 //! CSV, Markdown, JSON or Bencher Metric Format.
 
 use crate::history;
+use crate::home::Home;
 use crate::sources;
 use clap::Args;
-use qudag_bench::report::escape::Term;
+use qudag_bench::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::report::trend::{TREND_RUNS, Trends};
-use qudag_bench::store::RunReport;
+use qudag_bench::schema::RunReport;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -27,7 +28,7 @@ pub struct ReportArgs {
 }
 
 /// Renders the report.
-pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
+pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
     let (reports, origin) = sources::load(home, &args.source, true)?;
     if origin == sources::Origin::History
         && matches!(args.format, FileFormat::Json | FileFormat::CsvSamples)
@@ -44,7 +45,9 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
             }
         ));
     }
-    let bytes = render_with_history(args.format, &reports, &history::path(home));
+    // A report file rendered outside any workspace has no history to chart trends from.
+    let history = home.get().ok().map(history::path);
+    let bytes = render_with_history(args.format, &reports, history.as_deref());
     let dest = args.out.as_deref().unwrap_or("-");
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
         |e| match dest {
@@ -66,10 +69,14 @@ pub fn run(home: &Path, args: ReportArgs) -> Result<ExitCode, String> {
 /// [`files::render`] with the HTML's trend charts read from the history at `history`. A
 /// history that cannot be read (newer schema, locked) costs the trend charts, not the report:
 /// it is a warning.
-fn render_with_history(format: FileFormat, reports: &[RunReport], history: &Path) -> Vec<u8> {
-    let trends = match format {
-        FileFormat::Html if !history.is_file() => Some(Trends::new()),
-        FileFormat::Html => match history::trends(history, reports, TREND_RUNS) {
+fn render_with_history(
+    format: FileFormat,
+    reports: &[RunReport],
+    history: Option<&Path>,
+) -> Vec<u8> {
+    let trends = match (format, history) {
+        (FileFormat::Html, Some(h)) if !h.is_file() => Some(Trends::new()),
+        (FileFormat::Html, Some(h)) => match history::trends(h, reports, TREND_RUNS) {
             Ok(t) => Some(t),
             Err(e) => {
                 eprintln!("warning: the HTML report has no trend charts: {e}");

@@ -2,8 +2,11 @@
 //! bench target), a baseline name, or a run id (or its unique prefix) in the history.
 
 use crate::history;
-use qudag_bench::report::escape::{Term, TermLines};
-use qudag_bench::store::{RunReport, baseline};
+use crate::home::Home;
+use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::report::unfinished;
+use qudag_bench::schema::RunReport;
+use qudag_bench::store::baseline;
 use std::path::{Path, PathBuf};
 
 /// Where loaded reports came from.
@@ -18,21 +21,28 @@ pub enum Origin {
 /// The reports `spec` names; `allow_run_id` also looks `spec` up in the history (whose
 /// reports have no raw samples, so only the callers that need none allow it).
 pub fn load(
-    home: &Path,
+    home: &Home,
     spec: &str,
     allow_run_id: bool,
 ) -> Result<(Vec<RunReport>, Origin), String> {
     let complete = |r: Result<Vec<RunReport>, String>| {
         let reports = r?;
-        for note in reports.iter().filter_map(RunReport::unfinished_note) {
+        for note in reports.iter().filter_map(unfinished::note) {
             eprintln!("note: {}", TermLines(&note));
         }
         Ok((reports, Origin::Reports))
     };
     let path = Path::new(spec);
     if path.is_file() {
-        return complete(baseline::read_report(path).map(|r| vec![r]));
+        return complete(
+            baseline::read_report(path)
+                .map(|r| vec![r])
+                .map_err(String::from),
+        );
     }
+    let home = home
+        .get()
+        .map_err(|e| format!("`{spec}` is not a report file, and {e}"))?;
     if spec == "latest" {
         return complete(read_dir(spec, &home.join("results")));
     }
@@ -86,5 +96,8 @@ fn read_dir(spec: &str, dir: &Path) -> Result<Vec<RunReport>, String> {
     if files.is_empty() {
         return Err(format!("`{spec}`: no reports in {}", dir.display()));
     }
-    files.iter().map(|f| baseline::read_report(f)).collect()
+    files
+        .iter()
+        .map(|f| baseline::read_report(f).map_err(String::from))
+        .collect()
 }

@@ -4,8 +4,9 @@
 //! the key and the expected form.
 
 use super::limits::{self, DurationRange};
-use super::target::{self, Target};
-use super::{Layer, SAMPLES_RANGE, duration};
+use super::target;
+use super::{Layer, NoiseThreshold, SAMPLES_RANGE, duration};
+use crate::schema::Target;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -220,18 +221,17 @@ fn duration_value(
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }
 
-/// `noise_threshold`: percent, as `--noise-threshold` takes it (`2`, `0.5`, `"2%"`); returns
-/// the fraction.
+/// `noise_threshold`: percent, as `--noise-threshold` takes it (`2`, `0.5`, `"2%"`).
 fn noise_threshold(
     value: &toml::Value,
     key: &str,
     err: &dyn Fn(&str, String) -> ConfigError,
-) -> Result<f64, ConfigError> {
+) -> Result<NoiseThreshold, ConfigError> {
     let parsed = match value {
-        toml::Value::Integer(n) => limits::noise_threshold(*n as f64),
-        toml::Value::Float(x) => limits::noise_threshold(*x),
-        toml::Value::String(s) => limits::parse_noise_threshold(s),
-        _ => limits::parse_noise_threshold(""),
+        toml::Value::Integer(n) => NoiseThreshold::from_percent(*n as f64),
+        toml::Value::Float(x) => NoiseThreshold::from_percent(*x),
+        toml::Value::String(s) => NoiseThreshold::parse(s),
+        _ => NoiseThreshold::parse(""),
     };
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }
@@ -343,9 +343,10 @@ mod tests {
              [bench.\"a::b\"]\nnoise_threshold = \"10%\"\n",
         )
         .unwrap();
-        assert_eq!(cfg.global.noise_threshold, Some(0.05));
-        assert_eq!(cfg.suites["cpu"].noise_threshold, Some(0.005));
-        assert_eq!(cfg.benches["a::b"].noise_threshold, Some(0.1));
+        let pct = |t: Option<NoiseThreshold>| t.map(NoiseThreshold::percent);
+        assert_eq!(pct(cfg.global.noise_threshold), Some(5.0));
+        assert_eq!(pct(cfg.suites["cpu"].noise_threshold), Some(0.5));
+        assert_eq!(pct(cfg.benches["a::b"].noise_threshold), Some(10.0));
         for bad in ["100", "-1", "nan", "\"lots\"", "true"] {
             let e = parse(&format!("[suite.cpu]\nnoise_threshold = {bad}\n")).unwrap_err();
             assert_eq!(e.key, "suite.cpu.noise_threshold");

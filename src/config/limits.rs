@@ -43,9 +43,6 @@ pub const AB_BUDGET: DurationRange = TIMEOUT;
 /// `qudag-bench ab --timeout`: 1 ms to 24 hours per worker reply.
 pub const AB_TIMEOUT: DurationRange = TIMEOUT;
 
-/// The noise threshold in percent: from 0 up to, not including, 100.
-pub const NOISE_THRESHOLD_PCT: std::ops::Range<f64> = 0.0..100.0;
-
 impl DurationRange {
     /// `secs` as a `Duration` if it lies in the range; NaN, infinities, negative and huge
     /// values are errors saying the range.
@@ -87,32 +84,6 @@ fn show(d: Duration) -> String {
     } else {
         format!("{secs}s")
     }
-}
-
-/// Parses a noise threshold given in percent (`2`, `0.5`, `2%`) and returns it as a fraction
-/// (`0.02`), the unit the comparison uses.
-pub fn parse_noise_threshold(text: &str) -> Result<f64, String> {
-    let number = text.trim().trim_end_matches('%').trim();
-    match number.parse::<f64>() {
-        Ok(pct) => noise_threshold(pct),
-        Err(_) => Err(noise_threshold_expected()),
-    }
-}
-
-/// Checks a noise threshold in percent and returns it as a fraction.
-pub fn noise_threshold(pct: f64) -> Result<f64, String> {
-    if NOISE_THRESHOLD_PCT.contains(&pct) {
-        Ok(pct / 100.0)
-    } else {
-        Err(noise_threshold_expected())
-    }
-}
-
-fn noise_threshold_expected() -> String {
-    format!(
-        "expected a percentage from {} up to (not including) {}, e.g. 2 or 0.5",
-        NOISE_THRESHOLD_PCT.start, NOISE_THRESHOLD_PCT.end
-    )
 }
 
 #[cfg(test)]
@@ -180,19 +151,5 @@ mod tests {
         assert_eq!(WARMUP_TIME.parse("-0"), Ok(Duration::ZERO));
         assert_eq!(MEASURE_TIME.parse("1ms"), Ok(Duration::from_millis(1)));
         assert_eq!(TIMEOUT.parse("86400"), Ok(Duration::from_secs(86400)));
-    }
-
-    #[test]
-    fn noise_threshold_is_percent_in_and_a_fraction_out() {
-        assert_eq!(parse_noise_threshold("2"), Ok(0.02));
-        assert_eq!(parse_noise_threshold(" 50% "), Ok(0.5));
-        assert_eq!(noise_threshold(0.0), Ok(0.0));
-        for bad in ["100", "250", "-1", "NaN", "inf", "1e300", "x", ""] {
-            assert_eq!(
-                parse_noise_threshold(bad).unwrap_err(),
-                "expected a percentage from 0 up to (not including) 100, e.g. 2 or 0.5",
-                "{bad}"
-            );
-        }
     }
 }

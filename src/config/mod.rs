@@ -11,22 +11,10 @@ use crate::registry::{AttrOptions, Benchmark};
 use std::path::Path;
 use std::time::Duration;
 
+pub use crate::measure::NoiseThreshold;
 pub use file::{ConfigError, FileConfig};
 
-/// The settings one benchmark is measured with.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Settings {
-    /// Time-boxed warmup, which also estimates the time per iteration.
-    pub warmup_time: Duration,
-    /// Measurement stops when this much wall time has passed ...
-    pub measure_time: Duration,
-    /// ... or when this many samples were taken, whichever comes first.
-    pub samples: u32,
-    /// The whole benchmark (setup, warmup, measurement) is stopped after this long.
-    pub timeout: Duration,
-    /// Smallest change against a baseline that counts (a fraction: 0.02 = 2%).
-    pub noise_threshold: f64,
-}
+use crate::measure::Settings;
 
 /// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included. The
 /// timeout is a floor: unless some layer sets a timeout, it is [`default_timeout`].
@@ -35,7 +23,7 @@ pub const DEFAULTS: Settings = Settings {
     measure_time: Duration::from_millis(600),
     samples: 1000,
     timeout: Duration::from_secs(60),
-    noise_threshold: 0.02,
+    noise_threshold: NoiseThreshold::DEFAULT,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.
@@ -62,7 +50,7 @@ pub struct Layer {
     /// See [`Settings::timeout`].
     pub timeout: Option<Duration>,
     /// See [`Settings::noise_threshold`].
-    pub noise_threshold: Option<f64>,
+    pub noise_threshold: Option<NoiseThreshold>,
 }
 
 impl Layer {
@@ -280,7 +268,7 @@ impl Resolver {
     }
 
     /// The target of `bench`, as written and parsed: its id's entry, else its function's.
-    pub fn target(&self, bench: &Benchmark) -> Option<&(String, target::Target)> {
+    pub fn target(&self, bench: &Benchmark) -> Option<&(String, crate::schema::Target)> {
         self.file
             .targets
             .get(&bench.id)
@@ -291,6 +279,18 @@ impl Resolver {
     pub fn global(&self) -> Settings {
         let layers = vec![(Source::File("global".into()), self.file.global)];
         self.finish(layers).settings
+    }
+}
+
+impl From<Settings> for crate::schema::EffectiveSettings {
+    fn from(s: Settings) -> Self {
+        crate::schema::EffectiveSettings {
+            warmup_time_s: s.warmup_time.as_secs_f64(),
+            measure_time_s: s.measure_time.as_secs_f64(),
+            samples: s.samples,
+            timeout_s: s.timeout.as_secs_f64(),
+            noise_threshold_pct: s.noise_threshold.percent(),
+        }
     }
 }
 

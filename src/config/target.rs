@@ -13,28 +13,8 @@
 //! number).
 
 use super::duration;
-use serde::{Deserialize, Serialize};
+use crate::schema::Target;
 use std::time::Duration;
-
-/// A parsed target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Target {
-    /// A time statistic must stay below a bound.
-    Time {
-        /// `median`, `mean`, `p50`, `p90`, `p99`, `p999` or `max`.
-        statistic: String,
-        /// The bound in nanoseconds.
-        below_ns: f64,
-    },
-    /// Throughput at the median time must stay above a bound.
-    Throughput {
-        /// `bytes` or `elements`.
-        unit: String,
-        /// The bound in units per second.
-        above_per_second: f64,
-    },
-}
 
 const STATISTICS: [&str; 7] = ["median", "mean", "p50", "p90", "p99", "p999", "max"];
 

@@ -56,25 +56,25 @@ fn bench(id: &str) -> Benchmark {
 #[test]
 fn noise_threshold_from_each_file_section_reaches_the_settings() {
     let r = resolver("[global]\nnoise_threshold = 5\n", Layer::default());
-    assert_eq!(r.settings(&bench("plain")).noise_threshold, 0.05);
+    assert_eq!(r.settings(&bench("plain")).noise_threshold.percent(), 5.0);
     let r = resolver(
         "[global]\nnoise_threshold = 5\n[suite.cpu]\nnoise_threshold = 7\n",
         Layer::default(),
     );
-    assert_eq!(r.settings(&bench("plain")).noise_threshold, 0.07);
+    assert_eq!(r.settings(&bench("plain")).noise_threshold.percent(), 7.0);
     let r = resolver(
         "[suite.cpu]\nnoise_threshold = 7\n[bench.plain]\nnoise_threshold = \"9%\"\n",
         Layer::default(),
     );
-    assert_eq!(r.settings(&bench("plain")).noise_threshold, 0.09);
-    assert_eq!(r.settings(&bench("guarded")).noise_threshold, 0.07);
-    // The flag (a fraction once parsed, like the file's value) beats the file.
+    assert_eq!(r.settings(&bench("plain")).noise_threshold.percent(), 9.0);
+    assert_eq!(r.settings(&bench("guarded")).noise_threshold.percent(), 7.0);
+    // The flag (parsed by the same parser as the file's value) beats the file.
     let flag = Layer {
-        noise_threshold: Some(crate::config::limits::parse_noise_threshold("3").unwrap()),
+        noise_threshold: Some(crate::config::NoiseThreshold::parse("3").unwrap()),
         ..Layer::default()
     };
     let r = resolver("[bench.plain]\nnoise_threshold = 9\n", flag);
-    assert_eq!(r.settings(&bench("plain")).noise_threshold, 0.03);
+    assert_eq!(r.settings(&bench("plain")).noise_threshold.percent(), 3.0);
 }
 
 #[test]

@@ -4,81 +4,17 @@
 //! fastest samples' change beyond the noise threshold, the median moved the same way, and a
 //! re-measurement that agrees.
 
+use crate::schema::Interval;
+use crate::schema::{BaselineInfo, Comparison, Confirmation, Verdict};
+use crate::schema::{BenchResult, RunReport, Status};
 use crate::stats::compare::{
     FASTEST_QUANTILE, fastest_change, holm, mann_whitney, median_ratio_interval,
     quantile_ratio_interval,
 };
-use crate::stats::{Interval, per_iteration};
-use crate::store::{BenchResult, RunReport, Status};
-use serde::{Deserialize, Serialize};
+use crate::stats::per_iteration;
 
 /// Family-wise significance level of a run's comparisons.
 pub const ALPHA: f64 = 0.05;
-
-/// What happened to a benchmark relative to the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Significantly slower: the fastest samples' whole interval beyond the noise threshold,
-    /// the median slower too, and confirmed by a re-measurement.
-    Regressed,
-    /// Significantly faster, likewise.
-    Improved,
-    /// Neither.
-    Unchanged,
-    /// Not in the baseline.
-    New,
-}
-
-/// One benchmark against the baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comparison {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// Baseline median, ns per iteration.
-    pub baseline_median_ns: Option<f64>,
-    /// Relative change of the median (`0.05` = 5% slower).
-    pub change: Option<f64>,
-    /// 95% bootstrap interval of the change.
-    pub change_ci: Option<Interval>,
-    /// Two-sided Mann-Whitney U p-value.
-    pub p_value: Option<f64>,
-    /// Relative change of the fastest samples (the 1st percentile of the time per iteration);
-    /// absent in reports written before it was recorded.
-    #[serde(default)]
-    pub fastest_change: Option<f64>,
-    /// 95% bootstrap interval of that change: the interval the verdict is decided on.
-    #[serde(default)]
-    pub fastest_change_ci: Option<Interval>,
-    /// Whether the p-value survives Holm's correction at [`ALPHA`].
-    pub significant: bool,
-    /// The noise threshold applied (fraction).
-    pub noise_threshold: f64,
-    /// The re-measurement of a benchmark first found regressed or improved; absent when
-    /// there was none.
-    #[serde(default)]
-    pub confirmation: Option<Confirmation>,
-}
-
-/// A flagged benchmark measured again at the end of the run and compared with the baseline
-/// once more. The verdict stands only if this measurement reaches it too: a phase in which the
-/// machine ran slower rarely covers both measurements, a change in the code always does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Confirmation {
-    /// Relative change of the re-measured median.
-    pub change: Option<f64>,
-    /// Its 95% bootstrap interval.
-    pub change_ci: Option<Interval>,
-    /// Relative change of the re-measured fastest samples.
-    pub fastest_change: Option<f64>,
-    /// Its 95% bootstrap interval.
-    pub fastest_change_ci: Option<Interval>,
-    /// Two-sided Mann-Whitney U p-value of the re-measurement.
-    pub p_value: Option<f64>,
-    /// Whether the re-measurement reached the same verdict (significance at [`ALPHA`] divided
-    /// by the benchmarks compared, the Bonferroni bound, which is stricter than Holm's).
-    pub confirmed: bool,
-}
 
 /// The estimates of one comparison of `new` with `old`.
 struct Change {
@@ -170,33 +106,12 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     }
 }
 
-/// The run-level facts of a comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaselineInfo {
-    /// The baseline's name.
-    pub name: String,
-    /// The baseline run's id and start time.
-    pub run_id: String,
-    /// When the baseline ran.
-    pub started_at: String,
-    /// Family-wise significance level.
-    pub alpha: f64,
-    /// `holm`.
-    pub correction: String,
-    /// Benchmarks compared (the Holm family size).
-    pub compared: u64,
-    /// Environment facts that differ (CPU, rustc, build): comparisons across them mislead.
-    pub environment_differences: Vec<String>,
-    /// Ids in the baseline that this run did not measure.
-    pub missing: Vec<String>,
-}
-
 /// Compares `results` with `base`, attaching a [`Comparison`] to each ok result;
 /// `threshold_of` gives a benchmark's noise threshold (fraction).
 pub fn compare(
     name: &str,
     base: &RunReport,
-    environment: &crate::store::report::Environment,
+    environment: &crate::schema::Environment,
     results: &mut [BenchResult],
     threshold_of: &dyn Fn(&BenchResult) -> f64,
 ) -> (BaselineInfo, Vec<Option<Comparison>>) {
@@ -290,8 +205,8 @@ pub fn verdict(
 
 /// Environment facts that make a comparison suspect when they differ.
 pub fn environment_differences(
-    old: &crate::store::report::Environment,
-    new: &crate::store::report::Environment,
+    old: &crate::schema::Environment,
+    new: &crate::schema::Environment,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut check = |what: &str, a: String, b: String| {

@@ -4,9 +4,7 @@
 pub mod ab;
 pub mod compare;
 
-use crate::store::RunReport;
-use crate::store::report::GateResult;
-use compare::Verdict;
+use crate::schema::{GateResult, RunReport, Verdict};
 
 /// The gate's reasons: regressions and missed targets.
 pub fn decide(report: &RunReport) -> GateResult {

@@ -2,29 +2,26 @@
 //! selected benchmarks one at a time, print each result as it finishes, and write the run
 //! report to `$QUDAG_BENCH_HOME/results/<target>.json` and to `--json`.
 
-use super::exec::{self, GRACE, Outcome};
+use super::exec::{self, GRACE};
 use super::journal::Journal;
 use super::select::Selection;
-use super::test_mode::NO_TIMING_CALL;
-use super::{EXIT_FAILED, EXIT_GATE, EXIT_OK, EXIT_USAGE, Target, gating};
-use super::{preflight, results};
-use crate::bencher::{Finished, Mode};
+use super::{Target, gating, preflight};
+use crate::analyze::{self, Analyzed, Outcome, figures};
+use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
-use crate::measure::{
-    Calibration, Guard, Instruments, MeasureContext, callgrind, environment, system,
-};
+use crate::error::Error;
+use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
+use crate::measure::{Guard, Instruments, MeasureContext, callgrind, environment, system};
 use crate::registry::Benchmark;
-use crate::report::escape::{Term, TermLines};
 use crate::report::json;
 use crate::report::libtest::LibtestReporter;
 use crate::report::terminal::PrettyReporter;
 use crate::report::{Reporter, StartInfo};
-use crate::stats::{Granularity, analyze, per_iteration, percentiles};
-use crate::store::report::{
-    EffectiveSettings, Incomplete, Location, Overhead, RunConfig, RunSummary, ThroughputResult,
-};
-use crate::store::{BenchResult, RunReport, SCHEMA_ID, Status, paths, spool};
+use crate::schema::{BenchResult, Calibration, Incomplete, RunConfig, RunReport, RunSummary};
+use crate::schema::{Status, ids};
+use crate::store::{paths, spool};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,20 +36,52 @@ struct Setup {
     history: bool,
 }
 
-/// Measures the selection; returns the exit code.
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> i32 {
+/// A run in progress: what it measures, with what, and where it reports.
+struct Session<'a> {
+    cli: &'a Cli,
+    resolver: &'a Resolver,
+    target: Target,
+    setup: Setup,
+    to_run: Vec<Benchmark>,
+    registered: Vec<String>,
+    calibration: Calibration,
+    instruments: Instruments,
+    report: RunReport,
+    journal: Journal,
+    reporter: Box<dyn Reporter>,
+    start: Instant,
+}
+
+/// Measures the selection; returns the exit code. The steps: check what can be checked and
+/// start the report, measure every benchmark, compare with the baseline and gate, write.
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> ExitStatus {
     super::stdout_guard::reserve_for_json(cli);
+    let mut session = match start(cli, resolver, selection, target) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {}", TermLines(&e.to_string()));
+            return e.status();
+        }
+    };
+    let ended = measure_all(&mut session);
+    judge(&mut session, &ended);
+    let (report, write_failed) = finish(session);
+    exit_status(&report, write_failed)
+}
+
+/// Checks everything that can be checked before measuring, then starts the report, the
+/// journal and the reporter.
+fn start<'a>(
+    cli: &'a Cli,
+    resolver: &'a Resolver,
+    selection: Selection,
+    target: Target,
+) -> Result<Session<'a>, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let registered = selection.registered.clone();
     let (to_run, ignored, filtered_out) = selection.filtered(cli);
-    let setup = match prepare(cli, target, &to_run) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {}", TermLines(&e));
-            return EXIT_USAGE;
-        }
-    };
+    let setup = prepare(cli, target, &to_run)?;
     let mut reporter = reporter(cli);
     let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
@@ -63,13 +92,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
     });
     report.summary.ignored = ignored.len() as u64;
     report.summary.filtered_out = filtered_out;
-    let mut journal = match Journal::start(&setup.home, &report, setup.history) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("error: {}", TermLines(&e));
-            return EXIT_USAGE;
-        }
-    };
+    let journal = Journal::start(&setup.home, &report, setup.history)?;
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
     reporter.start(&StartInfo {
@@ -78,49 +101,80 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target)
         precision_ns: calibration.precision_ns,
         overhead_ns: calibration.overhead_ns,
     });
-    let measure =
-        |bench: &Benchmark| measure_one(bench, resolver, calibration, preflight.instruments);
-    let ended = measure_all(
-        &to_run,
-        &mut report,
-        &mut journal,
-        &mut *reporter,
-        &|bench| {
-            let mut result = measure(bench);
-            finish_result(&mut result, bench, resolver, setup.valgrind.as_deref());
-            result
-        },
-    );
-    reporter.finish(&report.benchmarks, &report.summary, start.elapsed());
-    if let Some(base) = &setup.base {
-        gating::compare(&mut report, base, &to_run, resolver);
-        if !cli.harness.no_confirm {
-            gating::confirm(&mut report, base, &to_run, &ended, &mut |bench| {
+    Ok(Session {
+        cli,
+        resolver,
+        target,
+        setup,
+        to_run,
+        registered,
+        calibration,
+        instruments: preflight.instruments,
+        report,
+        journal,
+        reporter,
+        start,
+    })
+}
+
+impl Session<'_> {
+    /// Runs `bench` once and analyses it.
+    fn measure(&self, bench: &Benchmark) -> Analyzed {
+        measure_one(bench, self.resolver, self.calibration, self.instruments)
+    }
+}
+
+/// Compares with `--baseline` (re-measuring what it flags) and decides `--gate`.
+fn judge(s: &mut Session<'_>, ended: &[Instant]) {
+    s.reporter
+        .finish(&s.report.benchmarks, &s.report.summary, s.start.elapsed());
+    if let Some(base) = &s.setup.base {
+        gating::compare(&mut s.report, base, &s.to_run, s.resolver);
+        if !s.cli.harness.no_confirm {
+            let (resolver, calibration, instruments) = (s.resolver, s.calibration, s.instruments);
+            let journal = &mut s.journal;
+            gating::confirm(&mut s.report, base, &s.to_run, ended, &mut |bench| {
                 journal.remeasuring(Some(&bench.id));
-                let again = measure(bench);
+                let again = measure_one(bench, resolver, calibration, instruments).result;
                 journal.remeasuring(None);
                 again
             });
         }
     }
-    if cli.harness.gate {
-        report.gate = Some(gating::gate(&report));
+    if s.cli.harness.gate {
+        s.report.gate = Some(gating::gate(&s.report));
     }
-    report.incomplete = None;
-    report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    crate::report::comparison::print(&mut *console(cli), &report);
-    let write_failed = write_all(cli, target, &setup, &report, journal, &registered);
-    exit_status(&report, write_failed)
+}
+
+/// Ends the report, prints the comparison and writes every output; returns the report and
+/// whether a write failed.
+fn finish(mut s: Session<'_>) -> (RunReport, bool) {
+    s.report.incomplete = None;
+    s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    crate::report::comparison::print(&mut *console(s.cli), &s.report);
+    let failed = write_all(
+        s.cli,
+        s.target,
+        &s.setup,
+        &s.report,
+        s.journal,
+        &s.registered,
+    );
+    (s.report, failed)
 }
 
 /// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
 /// `--baseline` must load (and with `--gate` hold some of `to_run`), `--save-baseline` must
 /// not replace an unreadable baseline, the history must be a qudag-bench history.
-fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, String> {
+fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Error> {
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
-        Some(Err(e)) => return Err(format!("--instructions: {e}")),
+        Some(Err(e)) => {
+            return Err(Error::Tool {
+                message: format!("--instructions: {e}"),
+            });
+        }
     };
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
@@ -129,7 +183,8 @@ fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Str
     gating::check_save(cli, &home, target.crate_name)?;
     let history = !cli.harness.no_history;
     if history {
-        spool::check_history(&spool::history_file(&home))?;
+        let path = spool::history_file(&home);
+        spool::check_history(&path).map_err(|message| Error::History { path, message })?;
     }
     Ok(Setup {
         home,
@@ -174,7 +229,7 @@ fn header(
 ) -> RunReport {
     let started = humantime::format_rfc3339_millis(started_at).to_string();
     RunReport {
-        schema: SCHEMA_ID.to_string(),
+        schema: ids::RUN.to_string(),
         run_id: run_id(started_at),
         bench_target: target.crate_name.to_string(),
         started_at: started.clone(),
@@ -205,35 +260,28 @@ fn header(
     }
 }
 
-/// Measures `to_run` one at a time into `report`, keeping the journal and the reporter up to
-/// date after each; returns when each benchmark's measurement ended.
-fn measure_all(
-    to_run: &[Benchmark],
-    report: &mut RunReport,
-    journal: &mut Journal,
-    reporter: &mut dyn Reporter,
-    measure: &dyn Fn(&Benchmark) -> BenchResult,
-) -> Vec<Instant> {
-    let mut ended = Vec::with_capacity(to_run.len());
+/// Measures the benchmarks one at a time into the report, keeping the journal and the
+/// reporter up to date after each; returns when each benchmark's measurement ended.
+fn measure_all(s: &mut Session<'_>) -> Vec<Instant> {
+    let mut ended = Vec::with_capacity(s.to_run.len());
     let mut hung = Vec::new();
-    for bench in to_run {
-        reporter.bench_started(&bench.id);
-        journal.bench_started(&bench.id);
-        let result = measure(bench);
-        if result.status == Status::Timeout
-            && result
-                .error
-                .as_deref()
-                .is_some_and(|e| e.contains(ABANDONED))
-        {
+    for bench in &s.to_run {
+        s.reporter.bench_started(&bench.id);
+        s.journal.bench_started(&bench.id);
+        let Analyzed {
+            mut result,
+            hung: abandoned,
+        } = s.measure(bench);
+        finish_result(&mut result, bench, s.resolver, s.setup.valgrind.as_deref());
+        if abandoned {
             hung.push(bench.id.clone());
         }
-        reporter.bench_finished(&result);
-        report.benchmarks.push(result);
-        count(report);
+        s.reporter.bench_finished(&result);
+        s.report.benchmarks.push(result);
+        count(&mut s.report);
         // The history stores it as the run's end until the final write.
-        report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-        journal.bench_finished(report);
+        s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        s.journal.bench_finished(&s.report);
         ended.push(Instant::now());
     }
     if !hung.is_empty() {
@@ -256,7 +304,7 @@ fn finish_result(
     if result.status == Status::Ok
         && let Some((expression, target)) = resolver.target(bench)
     {
-        result.target = Some(results::target(expression, target, result));
+        result.target = Some(figures::target(expression, target, result));
     }
     if let (Some(version), Some(time)) = (valgrind, &result.time_ns) {
         let exe = std::env::current_exe().unwrap_or_default();
@@ -310,25 +358,25 @@ fn write_all(
 }
 
 /// The exit code: a failed benchmark first, then a failed write, then the gate.
-fn exit_status(report: &RunReport, write_failed: bool) -> i32 {
+fn exit_status(report: &RunReport, write_failed: bool) -> ExitStatus {
     if report.summary.failed + report.summary.timeout > 0 {
-        EXIT_FAILED
+        ExitStatus::BenchFailed
     } else if write_failed {
-        EXIT_USAGE
+        ExitStatus::Usage
     } else if report.gate.as_ref().is_some_and(|g| g.failed) {
-        EXIT_GATE
+        ExitStatus::GateFailed
     } else {
-        EXIT_OK
+        ExitStatus::Success
     }
 }
 
-/// Runs and analyses one benchmark.
+/// Runs one benchmark and analyses what it left.
 fn measure_one(
     bench: &Benchmark,
     resolver: &Resolver,
     calibration: Calibration,
     instruments: Instruments,
-) -> BenchResult {
+) -> Analyzed {
     let settings = resolver.settings(bench);
     let started = Instant::now();
     let guard = Guard::after(started, settings.timeout);
@@ -345,110 +393,18 @@ fn measure_one(
         Mode::Measure(ctx),
         settings.timeout.saturating_add(GRACE),
     );
-    let system = sampler.map(system::Sampler::stop);
-    let wall_time_s = started.elapsed().as_secs_f64();
-    let mut result = BenchResult {
-        id: bench.id.clone(),
-        name: bench.entry.name.to_string(),
-        arg: bench.arg.clone(),
-        suite: bench.suite.clone(),
-        tags: bench.entry.tags.iter().map(|t| t.to_string()).collect(),
-        location: Location {
-            file: bench.entry.file.to_string(),
-            line: bench.entry.line,
-        },
-        status: Status::Failed,
-        error: None,
-        config: EffectiveSettings::from(settings),
-        iters_per_sample: Vec::new(),
-        samples_ns: Vec::new(),
-        overhead: None,
-        time_ns: None,
-        percentiles_ns: None,
-        outliers: None,
-        throughput: None,
-        warmup: None,
-        counters: None,
-        alloc: None,
-        instructions: None,
-        target: None,
-        threads: bench.threads.map(|t| t as u64),
-        comparison: None,
-        system,
-        wall_time_s,
-    };
-    let timeout_text = format!("timed out after {:.3}s", settings.timeout.as_secs_f64());
-    match outcome {
-        Outcome::Panicked(message) => result.error = Some(message),
-        Outcome::Hung => {
-            guard.cancel();
-            result.status = Status::Timeout;
-            result.error = Some(format!(
-                "{timeout_text}; the benchmark did not stop and was {ABANDONED}"
-            ));
-        }
-        Outcome::Returned(f) if !f.timed => result.error = Some(NO_TIMING_CALL.into()),
-        Outcome::Returned(f) if f.measured.is_none() => {
-            result.status = Status::Timeout;
-            result.error = Some(timeout_text);
-        }
-        Outcome::Returned(f) => {
-            let Finished {
-                measured,
-                throughput,
-                ..
-            } = *f;
-            let m = measured.expect("the arm above takes a missing measurement");
-            let threads = bench.threads.unwrap_or(1);
-            let per_iter = per_iteration(
-                &m.iters,
-                &m.elapsed_ns,
-                m.sample_overhead_ns,
-                m.iter_overhead_ns,
-            );
-            let (time, outliers) = analyze(&per_iter);
-            result.percentiles_ns = match &m.latencies_ns {
-                Some(lat) => percentiles(
-                    lat.iter().map(|&l| l as f64 - m.iter_overhead_ns),
-                    Granularity::Iteration,
-                ),
-                None => percentiles(per_iter.iter().copied(), Granularity::Sample),
-            };
-            result.throughput = throughput.map(|t| ThroughputResult {
-                per_iter: t,
-                per_second: (time.median > 0.0).then(|| {
-                    let units = match t {
-                        crate::bencher::Throughput::Bytes(n)
-                        | crate::bencher::Throughput::Elements(n) => n,
-                    };
-                    // Every thread does `units` per iteration in the median time.
-                    units as f64 * threads as f64 * 1e9 / time.median
-                }),
-            });
-            result.status = Status::Ok;
-            result.overhead = Some(Overhead {
-                per_sample_ns: m.sample_overhead_ns,
-                per_iter_ns: m.iter_overhead_ns,
-            });
-            result.time_ns = Some(time);
-            result.outliers = Some(outliers);
-            let iterations: u64 = m.iters.iter().sum();
-            let samples = m.iters.len() as u64;
-            result.counters = m
-                .counters
-                .as_ref()
-                .map(|t| results::counters(t, samples, iterations));
-            result.alloc = m.alloc.and_then(|a| results::alloc(a, iterations));
-            result.warmup = Some(m.warmup);
-            result.iters_per_sample = m.iters;
-            result.samples_ns = m.elapsed_ns;
-        }
+    if matches!(outcome, Outcome::Hung) {
+        // Tells the abandoned thread's sampler to stop at its next check.
+        guard.cancel();
     }
-    result
+    let context = analyze::Context {
+        bench,
+        settings,
+        system: sampler.map(system::Sampler::stop),
+        wall_time_s: started.elapsed().as_secs_f64(),
+    };
+    analyze::result(context, outcome)
 }
-
-/// The word in a timeout's error that says the benchmark's thread never stopped.
-const ABANDONED: &str = "abandoned";
 
 /// A run id unique enough for one host: start time in ms, process id, and a random suffix.
 fn run_id(started_at: SystemTime) -> String {

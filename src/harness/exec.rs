@@ -2,7 +2,8 @@
 //! run down: panics are caught and reported; a benchmark past its timeout is reported as timed
 //! out and abandoned (the process exits with 101 at the end, which ends the thread).
 
-use crate::bencher::{Bencher, Finished, Mode};
+use crate::analyze::Outcome;
+use crate::bencher::{Bencher, Mode};
 use crate::registry::Benchmark;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -11,16 +12,6 @@ use std::time::Duration;
 /// Extra time given after the timeout for a sample in flight and the teardown to finish.
 pub const GRACE: Duration = Duration::from_secs(1);
 
-/// How a benchmark function ended.
-pub enum Outcome {
-    /// It returned (boxed: the measurements are large next to the other variants).
-    Returned(Box<Finished>),
-    /// It panicked, with this message.
-    Panicked(String),
-    /// It did not return within the timeout (and grace); its thread is abandoned.
-    Hung,
-}
-
 /// Calls `bench` with a [`Bencher`] in `mode` on a new thread and waits up to `wait`.
 pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
     let (tx, rx) = mpsc::channel();
@@ -28,7 +19,7 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
     let spawned = std::thread::Builder::new()
         // Shown by the panic hook; escaped so that it cannot hold a NUL (which would make
         // the spawn fail) or a terminal control sequence.
-        .name(crate::report::escape::terminal(&bench.id).into_owned())
+        .name(crate::escape::terminal(&bench.id).into_owned())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let mut bencher = Bencher::new(mode, bench_owned.threads.unwrap_or(1));

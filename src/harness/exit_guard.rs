@@ -8,8 +8,8 @@
 //! code to `$QUDAG_BENCH_STATUS_FILE` when that is set, so that `qudag-bench run` can tell a
 //! code the harness chose from one a benchmark's `_exit` chose.
 
-use super::EXIT_FAILED;
-use crate::report::escape::Term;
+use crate::escape::Term;
+use crate::exit::ExitStatus;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
@@ -131,9 +131,10 @@ pub fn test_running(id: &str, started: bool) {
     *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = named;
 }
 
-/// The harness's own exit: records `code` in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.
-pub fn exit(code: i32) -> ! {
+/// The harness's own exit: records its code in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.
+pub fn exit(status: ExitStatus) -> ! {
     HARNESS_EXITING.store(true, Ordering::SeqCst);
+    let code = status.code();
     if let Some(path) = STATUS_FILE.get() {
         // `qudag-bench run` takes a file still saying "started" as not the harness's exit.
         if let Err(e) = std::fs::write(path, format!("{code}\n")) {
@@ -158,11 +159,12 @@ extern "C" fn on_exit() {
     };
     eprintln!(
         "\nerror: {what} ended the process (std::process::exit or similar) before the harness \
-         finished; exit code {EXIT_FAILED}, as for a failed benchmark (the harness's codes 0, 2 \
-         and 3 are its own)"
+         finished; exit code {}, as for a failed benchmark (the harness's codes 0, 2 \
+         and 3 are its own)",
+        ExitStatus::BenchFailed.code()
     );
     // SAFETY: `_exit` ends the process at once; nothing runs after it.
-    unsafe { libc::_exit(EXIT_FAILED) }
+    unsafe { libc::_exit(ExitStatus::BenchFailed.code()) }
 }
 
 extern "C" fn on_fatal_signal(

@@ -4,16 +4,19 @@
 
 use crate::cli::Cli;
 use crate::config::Resolver;
+use crate::error::Error;
+use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
 use crate::gate::compare;
 use crate::registry::Benchmark;
-use crate::report::escape::{Term, TermLines};
-use crate::store::report::GateResult;
-use crate::store::{BenchResult, RunReport, Status, baseline};
+use crate::schema::GateResult;
+use crate::schema::{BenchResult, RunReport, Status};
+use crate::store::baseline;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Loads `--baseline NAME` for `target`, if given.
-pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunReport)>, String> {
+pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunReport)>, Error> {
     match &cli.harness.baseline {
         None => Ok(None),
         Some(name) => baseline::load(home, name, target).map(|r| Some((name.clone(), r))),
@@ -26,7 +29,7 @@ pub fn check_common(
     cli: &Cli,
     base: Option<&(String, RunReport)>,
     to_run: &[Benchmark],
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let Some((name, base)) = base.filter(|_| cli.harness.gate && !to_run.is_empty()) else {
         return Ok(());
     };
@@ -36,14 +39,14 @@ pub fn check_common(
     {
         return Ok(());
     }
-    Err(format!(
+    Err(Error::setting(format!(
         "--gate: baseline `{name}` of {} holds none of the {} benchmark(s) selected ({} in \
          the baseline), so the gate would compare nothing; save the baseline again, or run \
          without --gate",
         Term(&base.bench_target),
         to_run.len(),
         base.benchmarks.len()
-    ))
+    )))
 }
 
 /// Compares `report` with the baseline and attaches the results.
@@ -53,13 +56,14 @@ pub fn compare(
     benches: &[Benchmark],
     resolver: &Resolver,
 ) {
-    let threshold = |r: &crate::store::BenchResult| {
+    let threshold = |r: &crate::schema::BenchResult| {
         benches
             .iter()
             .find(|b| b.id == r.id)
             .map_or(crate::config::DEFAULTS.noise_threshold, |b| {
                 resolver.settings(b).noise_threshold
             })
+            .fraction()
     };
     let (info, comparisons) = compare::compare(
         &base.0,
@@ -227,14 +231,21 @@ pub fn save(
 
 /// Before measuring: `--save-baseline NAME` has a valid name, and an existing baseline of
 /// that name is readable (a run must not end by refusing to merge into it, nor replace it).
-pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), String> {
+pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), Error> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
     };
-    baseline::validate_name(name)?;
+    baseline::validate_name(name).map_err(Error::setting)?;
     if baseline::path(home, name, target).exists() {
         baseline::load(home, name, target).map_err(|e| {
-            format!("--save-baseline {name}: {e}; it is left as it is (remove it, or save under another name)")
+            let path = baseline::path(home, name, target);
+            Error::Corrupt {
+                path,
+                message: format!(
+                    "--save-baseline {name}: {e}; it is left as it is (remove it, or save \
+                     under another name)"
+                ),
+            }
         })?;
     }
     Ok(())
@@ -262,14 +273,15 @@ pub fn compare_saved(
     target: &str,
     benches: &[Benchmark],
     resolver: &Resolver,
-) -> i32 {
-    let outcome = || -> Result<i32, String> {
+) -> ExitStatus {
+    let outcome = || -> Result<ExitStatus, Error> {
         let name = cli
             .harness
             .load_baseline
             .as_deref()
-            .ok_or("--load-baseline NAME is missing")?;
-        let base = load(cli, home, target)?.ok_or("--load-baseline needs --baseline")?;
+            .ok_or_else(|| Error::setting("--load-baseline NAME is missing"))?;
+        let base = load(cli, home, target)?
+            .ok_or_else(|| Error::setting("--load-baseline needs --baseline"))?;
         let mut report = baseline::load(home, name, target)?;
         compare(&mut report, &base, benches, resolver);
         if cli.harness.gate {
@@ -277,13 +289,13 @@ pub fn compare_saved(
         }
         crate::report::comparison::print(&mut std::io::stdout().lock(), &report);
         Ok(if report.gate.as_ref().is_some_and(|g| g.failed) {
-            super::EXIT_GATE
+            ExitStatus::GateFailed
         } else {
-            super::EXIT_OK
+            ExitStatus::Success
         })
     };
     outcome().unwrap_or_else(|e| {
-        eprintln!("error: {}", TermLines(&e));
-        super::EXIT_USAGE
+        eprintln!("error: {}", TermLines(&e.to_string()));
+        e.status()
     })
 }

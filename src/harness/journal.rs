@@ -6,9 +6,11 @@
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
-use crate::report::escape::{Term, TermLines};
+use crate::error::Error;
+use crate::escape::{Term, TermLines};
+use crate::schema::RunReport;
 use crate::store::spool::{self, InterruptedRun, Spool};
-use crate::store::{RunReport, paths, progress};
+use crate::store::{paths, progress};
 use std::path::{Path, PathBuf};
 
 /// The on-disk trail of one bench-mode run.
@@ -29,7 +31,7 @@ impl Journal {
     /// Starts the trail of `header` (the report of the run, no benchmarks yet, `incomplete`
     /// set) under `home`, spooling it for the history if `history`. Reports earlier runs that
     /// never finished.
-    pub fn start(home: &Path, header: &RunReport, history: bool) -> Result<Journal, String> {
+    pub fn start(home: &Path, header: &RunReport, history: bool) -> Result<Journal, Error> {
         let target = header.bench_target.as_str();
         let selected = header
             .incomplete
@@ -39,7 +41,11 @@ impl Journal {
             true => {
                 let host = header.environment.host.as_deref();
                 let interrupted = spool::take_interrupted(home, host);
-                (Some(Spool::start(home, header)?), interrupted)
+                let spool = Spool::start(home, header).map_err(|message| Error::History {
+                    path: spool::dir(home),
+                    message,
+                })?;
+                (Some(spool), interrupted)
             }
             false => (None, Vec::new()),
         };
@@ -127,7 +133,7 @@ impl Journal {
 fn report_interrupted(home: &Path, bench_target: &str, in_history: &[InterruptedRun]) {
     let previous = progress::read(&progress::path(home, bench_target))
         .ok()
-        .filter(|p| !p.finished && p.pid != std::process::id() && p.process_gone());
+        .filter(|p| !p.finished && p.pid != std::process::id() && progress::process_gone(p));
     if let Some(p) = &previous {
         let during = match &p.current {
             Some(id) => format!("while running `{}`", Term(id)),

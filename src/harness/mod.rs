@@ -1,8 +1,9 @@
 //! The bench binary's `main`: parse the command line, load the configuration, select
 //! benchmarks, then list them, smoke-test them (test mode) or measure them (bench mode).
 
-mod ab_worker;
+mod ab_mode;
 mod bench_mode;
+mod callgrind_mode;
 mod exec;
 pub mod exit_guard;
 mod gating;
@@ -10,16 +11,16 @@ mod journal;
 mod outputs;
 mod panic_hook;
 mod preflight;
-mod results;
 mod select;
 mod stdout_guard;
 mod test_mode;
-mod worker;
 
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
+use crate::error::Error;
+use crate::escape::{Term, TermLines};
+use crate::exit::ExitStatus;
 use crate::registry::{self, BENCHMARKS};
-use crate::report::escape::{Term, TermLines};
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -35,15 +36,6 @@ pub struct Target {
     pub debug_assertions: bool,
 }
 
-/// Exit code: all ran, nothing failed.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: bad usage, configuration or input.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: a benchmark failed or timed out (libtest's code).
-pub const EXIT_FAILED: i32 = 101;
-/// Exit code: `--gate` failed (a regression against the baseline, or a missed target).
-pub const EXIT_GATE: i32 = 3;
-
 /// Runs the harness with the process's arguments and exits with its code.
 pub fn main(target: Target) -> ! {
     exit_guard::install();
@@ -52,7 +44,7 @@ pub fn main(target: Target) -> ! {
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
-pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
+pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {
@@ -67,9 +59,9 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {
         Ok(r) => r,
-        Err(message) => {
-            eprintln!("error: {}", TermLines(&message));
-            return EXIT_USAGE;
+        Err(e) => {
+            eprintln!("error: {}", TermLines(&e.to_string()));
+            return e.status();
         }
     };
     if BENCHMARKS.is_empty() {
@@ -83,7 +75,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     }
     if let Err(e) = check_attributes() {
         eprintln!("error: {e}");
-        return EXIT_USAGE;
+        return e.status();
     }
     let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     let dups = registry::duplicate_ids(&benches);
@@ -92,14 +84,14 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
             "error: benchmark ids must be unique; registered more than once: {}",
             Term(&dups.join(", "))
         );
-        return EXIT_USAGE;
+        return ExitStatus::Usage;
     }
     let selection = select::select(&cli, benches);
     if cli.harness.ab_worker {
-        return ab_worker::run(&cli, &resolver, selection);
+        return ab_mode::run(&cli, &resolver, selection);
     }
     if let Some(iterations) = cli.harness.worker_iters {
-        return worker::run(&cli, selection, iterations);
+        return callgrind_mode::run(&cli, selection, iterations);
     }
     let measuring = cli.libtest.bench && !cli.libtest.list && cli.harness.load_baseline.is_none();
     if !measuring && let Some(dest) = &cli.harness.json {
@@ -125,34 +117,34 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> i32 {
     }
     if let Err(e) = resolver.check(&selection.to_run(&cli)) {
         eprintln!("error: {}", TermLines(&e));
-        return EXIT_USAGE;
+        return ExitStatus::Usage;
     }
     bench_mode::run(&cli, &resolver, selection, target)
 }
 
 /// Checks every registered attribute's values against the library's limits (the macro
 /// checked them against its copy of the limits when it compiled them).
-fn check_attributes() -> Result<(), String> {
+fn check_attributes() -> Result<(), Error> {
     for entry in BENCHMARKS.iter() {
         crate::config::check_attr(&entry.options).map_err(|e| {
-            format!(
+            Error::setting(format!(
                 "benchmark `{}` ({}:{}): {e}",
                 entry.name, entry.file, entry.line
-            )
+            ))
         })?;
     }
     Ok(())
 }
 
 /// Loads the configuration file (`--config`, or `qudag-bench.toml` in the package root).
-fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, String> {
+fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, Error> {
     let h = &cli.harness;
     let file = match &h.config {
-        Some(path) => FileConfig::load(path).map_err(|e| e.to_string())?,
+        Some(path) => FileConfig::load(path)?,
         None => {
             let default: PathBuf = manifest_dir.join("qudag-bench.toml");
             if default.is_file() {
-                FileConfig::load(&default).map_err(|e| e.to_string())?
+                FileConfig::load(&default)?
             } else {
                 FileConfig::default()
             }

@@ -3,8 +3,8 @@
 //! `ESC[2J` would clear the user's screen. Text with control characters is printed escaped
 //! instead; any other panic is left to the default hook, backtraces and all.
 
+use crate::escape::{Term, TermLines, terminal, terminal_lines};
 use crate::measure::parallel::panic_text;
-use crate::report::escape::{Term, TermLines, terminal, terminal_lines};
 use std::backtrace::{Backtrace, BacktraceStatus};
 use std::borrow::Cow;
 use std::panic::PanicHookInfo;

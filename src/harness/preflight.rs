@@ -2,9 +2,10 @@
 //! said once, on stderr, and the run goes on without it.
 
 use crate::cli::Cli;
-use crate::measure::stability::{self, Stability};
+use crate::measure::stability;
 use crate::measure::{Instruments, alloc, counters};
-use crate::store::metrics::CounterAvailability;
+use crate::schema::CounterAvailability;
+use crate::schema::Stability;
 use std::time::Duration;
 
 /// What the run will measure besides time, and how stable the machine looks.

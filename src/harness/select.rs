@@ -8,8 +8,8 @@
 //! `--instructions` passes it to its worker).
 
 use crate::cli::Cli;
+use crate::escape::{is_terminal_control, terminal};
 use crate::registry::{Benchmark, matches_suite_and_tags};
-use crate::report::escape::{is_terminal_control, terminal};
 use libtest_mimic::Trial;
 
 /// Selected benchmarks and what was left out.

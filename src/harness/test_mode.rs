@@ -1,18 +1,19 @@
 //! `--list`, and test mode (`cargo test --benches`, nextest): libtest-mimic runs each selected
 //! benchmark once as a smoke test, in parallel like libtest, with the benchmark's timeout.
 
-use super::exec::{self, Outcome};
+use super::exec;
 use super::select::{Selection, listed_name, trial_of};
-use super::{EXIT_FAILED, EXIT_OK};
+use crate::analyze::{NO_TIMING_CALL, Outcome};
 use crate::bencher::Mode;
 use crate::cli::Cli;
 use crate::config::Resolver;
-use crate::report::escape::terminal_lines;
+use crate::escape::terminal_lines;
+use crate::exit::ExitStatus;
 use libtest_mimic::Failed;
 use std::sync::Arc;
 
 /// Lists or smoke-tests the selection; returns libtest's exit code (0 or 101).
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
     let resolver = Arc::new(resolver.clone());
     let is_bench = cli.libtest.bench;
     let trials = selection
@@ -52,12 +53,8 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
         .collect();
     let conclusion = libtest_mimic::run(&cli.libtest, trials);
     if conclusion.has_failed() {
-        EXIT_FAILED
+        ExitStatus::BenchFailed
     } else {
-        EXIT_OK
+        ExitStatus::Success
     }
 }
-
-/// The error when a benchmark function never called a timing method.
-pub const NO_TIMING_CALL: &str = "the benchmark never called b.iter (or iter_batched, \
-    with_inputs(..).bench_values/bench_refs, iter_custom): nothing was timed";

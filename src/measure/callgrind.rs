@@ -4,7 +4,7 @@
 //! with N and 2N iterations are differenced, which removes the fixed cost of the set-up and of
 //! entering the loop: what remains is the instructions of N iterations.
 
-use serde::{Deserialize, Serialize};
+use crate::schema::InstructionCount;
 use std::path::Path;
 use std::process::Command;
 
@@ -13,21 +13,6 @@ pub const WORKER_FLAG: &str = "--qudag-bench-worker-iters";
 
 /// Callgrind collects only inside functions matching this pattern.
 pub const TOGGLE: &str = "--toggle-collect=*qudag_bench::measure::loops::timed_loop_*";
-
-/// Instructions per iteration and the runs they come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InstructionCount {
-    /// Instructions per iteration: `(total(2N) - total(N)) / N`; `null` when a run failed.
-    pub per_iter: Option<f64>,
-    /// Iterations of the first run (N); the second run has 2N.
-    pub iterations: u64,
-    /// Instructions collected in the timed loop in each run.
-    pub totals: Vec<u64>,
-    /// `valgrind --version`.
-    pub valgrind: String,
-    /// Why `per_iter` is `null`.
-    pub error: Option<String>,
-}
 
 /// `valgrind --version`, or why valgrind cannot be run.
 pub fn valgrind_version() -> Result<String, String> {

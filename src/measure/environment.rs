@@ -1,9 +1,9 @@
 //! The environment fingerprint of a run: host, OS, CPU, memory, toolchain, build, git.
 
-use crate::measure::Calibration;
-use crate::measure::stability::Stability;
-use crate::store::metrics::CounterAvailability;
-use crate::store::report::{Environment, Git, Profile};
+use crate::schema::Calibration;
+use crate::schema::CounterAvailability;
+use crate::schema::Stability;
+use crate::schema::{Environment, Git, Profile};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;

@@ -7,19 +7,22 @@ pub mod callgrind;
 pub mod counters;
 pub mod environment;
 pub mod loops;
+mod noise;
 pub mod parallel;
 pub mod probe;
 pub mod sampler;
+mod settings;
 pub mod stability;
 pub mod system;
 pub mod timer;
 
-use crate::config::Settings;
+pub use noise::NoiseThreshold;
+pub use settings::Settings;
+
+use crate::schema::Calibration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-pub use timer::Calibration;
 
 /// What the sampler needs besides the routine.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use super::MeasureContext;
 use super::alloc::AllocCounts;
 use super::counters::Totals;
 use super::probe::Probe;
-use serde::{Deserialize, Serialize};
+use crate::schema::Warmup;
 use std::time::{Duration, Instant};
 
 /// Shortest sample the plan aims for.
@@ -37,20 +37,6 @@ pub enum LoopKind {
         /// Calibrated per-iteration cost of awaiting an empty future (ns).
         loop_ns: f64,
     },
-}
-
-/// What the warmup did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Warmup {
-    /// Iterations run during warmup.
-    pub iterations: u64,
-    /// Wall time of the warmup in nanoseconds.
-    pub wall_ns: u64,
-    /// Estimated time per iteration in nanoseconds.
-    pub estimate_ns: f64,
-    /// Wall time spent per nanosecond of timed work during warmup (1 for `b.iter`, more when
-    /// inputs are built or outputs dropped outside the timed region).
-    pub wall_per_timed: f64,
 }
 
 /// The raw result of measuring one routine.
@@ -146,7 +132,7 @@ pub fn measure(
 }
 
 /// The calibrated overhead of a loop kind: (per sample, per iteration), in ns.
-fn overheads(kind: LoopKind, record: bool, c: &super::Calibration) -> (f64, f64) {
+fn overheads(kind: LoopKind, record: bool, c: &crate::schema::Calibration) -> (f64, f64) {
     // A recording loop's sample is the sum of its iterations' intervals, each holding one
     // timer read: its whole overhead is per iteration.
     match (kind, record) {

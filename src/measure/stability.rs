@@ -3,34 +3,8 @@
 //! Linux's /proc and /sys; each fact that cannot be read is `null` with the reason. The
 //! harness prints the warnings once at start and stores everything in the report.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::schema::Stability;
 use std::path::Path;
-
-/// The stability facts and the warnings drawn from them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Stability {
-    /// CPU frequency governors in use (`performance` is the stable one), comma-separated.
-    pub governor: Option<String>,
-    /// Whether turbo / boost is on (frequency then depends on temperature and load).
-    pub turbo: Option<bool>,
-    /// Lowest CPU frequency, MHz.
-    pub freq_min_mhz: Option<f64>,
-    /// Highest CPU frequency, MHz.
-    pub freq_max_mhz: Option<f64>,
-    /// One-minute load average when the run started.
-    pub load1: Option<f64>,
-    /// Whether the CPU reports running under a hypervisor.
-    pub virtualized: Option<bool>,
-    /// Share of CPU time taken by the hypervisor (steal) since boot, %.
-    pub steal_pct_since_boot: Option<f64>,
-    /// Whether the bench target was built without optimisations or with debug assertions.
-    pub debug_build: bool,
-    /// Warnings printed at start.
-    pub warnings: Vec<String>,
-    /// Why a `null` field above is `null`.
-    pub unavailable: BTreeMap<String, String>,
-}
 
 /// Reads the facts for a run of a bench target built with `opt_level` and
 /// `debug_assertions`, on a machine with `cores` logical CPUs.

@@ -4,26 +4,8 @@
 
 use super::loops::{batched_values_sample, timed_loop_iter};
 use super::probe::Probe;
-use serde::{Deserialize, Serialize};
+use crate::schema::Calibration;
 use std::time::{Duration, Instant};
-
-/// Start-up measurements of the timer and the timed loops, in nanoseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Calibration {
-    /// Smallest non-zero difference between two consecutive timer reads.
-    pub precision_ns: f64,
-    /// Cost of one timer read (subtracted once from every sample).
-    pub overhead_ns: f64,
-    /// Per-iteration cost of `b.iter`'s loop with an empty routine.
-    pub iter_loop_ns: f64,
-    /// Per-iteration cost of the `with_inputs` / `iter_batched` loop with a trivial input.
-    pub batched_loop_ns: f64,
-    /// Per-iteration cost of `b.iter`'s loop when it records each iteration's latency (one
-    /// timer read and one store more).
-    pub iter_recorded_ns: f64,
-    /// Same for the `with_inputs` loop.
-    pub batched_recorded_ns: f64,
-}
 
 impl Calibration {
     /// Measures everything (about 30 ms).

@@ -1,11 +1,13 @@
 //! The A/B comparison (`qudag-bench ab`) as a terminal table and as Markdown for a
 //! pull-request comment, for both the timing and the instruction-count gates.
 
-use super::escape::{Term, terminal};
 use super::units::thousands;
-use crate::gate::ab::instructions::{InstrResult, InstrVerdict, REGRESSION, WARNING};
-use crate::gate::ab::verdict::AbVerdict;
-use crate::gate::ab::{AbReport, GateOutcome};
+use crate::escape::{Term, terminal};
+use crate::gate::ab::GateOutcome;
+use crate::gate::ab::{REGRESSION, WARNING};
+use crate::schema::AbReport;
+use crate::schema::AbVerdict;
+use crate::schema::{InstrResult, InstrVerdict};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |v| format!("{:+.2}%", 100.0 * v))
@@ -18,7 +20,7 @@ fn interval(lower: Option<f64>, upper: Option<f64>) -> String {
     }
 }
 
-fn rounds_and_time(r: &crate::gate::ab::AbResult) -> (String, String) {
+fn rounds_and_time(r: &crate::schema::AbResult) -> (String, String) {
     let first = r.first_pass.as_ref().map_or(0.0, |m| m.wall_s);
     match &r.measurement {
         Some(m) => (
@@ -129,12 +131,12 @@ pub fn markdown(report: &AbReport, strict: bool) -> String {
         let (rounds, _) = rounds_and_time(b);
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
-            super::escape::markdown_code(&b.id),
+            crate::escape::markdown_code(&b.id),
             b.verdict.label(),
             pct(b.change),
             interval(b.lower, b.upper),
             rounds,
-            super::escape::markdown_cell(&b.note)
+            crate::escape::markdown_cell(&b.note)
         ));
     }
     out.push('\n');
@@ -152,7 +154,7 @@ fn instr_word(v: InstrVerdict) -> &'static str {
     }
 }
 
-fn per_iter(c: &Option<crate::measure::callgrind::InstructionCount>) -> String {
+fn per_iter(c: &Option<crate::schema::InstructionCount>) -> String {
     c.as_ref()
         .and_then(|c| c.per_iter)
         .map_or("n/a".into(), |v| {
@@ -194,13 +196,13 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
         let note = r.error.clone().unwrap_or_default();
         if markdown {
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} | {} | {} |\n",
-                r.id.replace('|', "\\|").replace('`', "'"),
+                "| {} | {} | {} | {} | {} | {} |\n",
+                crate::escape::markdown_code(&r.id),
                 instr_word(r.verdict),
                 pct(r.change),
                 per_iter(&r.base),
                 per_iter(&r.head),
-                note.replace('|', "\\|")
+                crate::escape::markdown_cell(&note)
             ));
         } else {
             out.push_str(&format!(
@@ -220,9 +222,10 @@ pub fn instructions_table(results: &[InstrResult], markdown: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::ab::runner::Plan;
-    use crate::gate::ab::verdict::Thresholds;
-    use crate::gate::ab::{AbResult, SCHEMA_ID};
+    use crate::schema::AbResult;
+    use crate::schema::Plan;
+    use crate::schema::Thresholds;
+    use crate::schema::ids::AB as SCHEMA_ID;
 
     fn report(verdicts: &[AbVerdict]) -> AbReport {
         AbReport {
@@ -289,6 +292,126 @@ mod tests {
         assert!(
             md.contains("| `b\\|0` | OK | +1.00% | [+0.00%, +2.00%] |  | a \\| note |"),
             "{md}"
+        );
+    }
+
+    use crate::report::tests::{
+        ab, ab_verdict_word, assert_no_controls, instr_results, markdown_row, markdown_rows,
+    };
+
+    fn json_verdict(b: &AbResult) -> String {
+        serde_json::to_value(b.verdict)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn the_table_of_a_real_run_has_a_row_per_benchmark() {
+        let report = ab();
+        let text = table(&report, false);
+        assert!(
+            text.starts_with(&format!(
+                "A/B: head {} against base {}\nmargin 1.0%, must catch 2.0%, 95% one-sided bounds; \
+             regressions re-measured in fresh processes\n\n",
+                report.head, report.base
+            )),
+            "{text}"
+        );
+        for b in &report.benchmarks {
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&format!("{} ", b.id)))
+                .unwrap();
+            let cells: Vec<&str> = line
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            assert_eq!(cells[1], ab_verdict_word(&json_verdict(b)), "{line}");
+            assert_eq!(cells[2], pct(b.change), "{line}");
+            assert!(line.ends_with(&format!("  {}", b.note)), "{line}");
+            let (rounds, time) = rounds_and_time(b);
+            match &b.measurement {
+                Some(m) => {
+                    assert_eq!(rounds, m.round_estimates.len().to_string());
+                    assert!(line.contains(&format!("  {time}  ")), "{line}");
+                }
+                None => assert_eq!((rounds.as_str(), time.as_str()), ("", "")),
+            }
+        }
+        assert!(text.ends_with(&format!("{}\n", summary_line(&report, false))));
+        assert!(
+            summary_line(&report, false).starts_with(
+                "ab: 1 regressed, 1 ok, 0 inconclusive, 1 failed, 0 new, 0 missing in "
+            )
+        );
+        assert!(
+            summary_line(&report, false).ends_with("; gate FAILED"),
+            "a regression fails it"
+        );
+    }
+
+    #[test]
+    fn the_markdown_of_a_real_run_keeps_its_table() {
+        let report = ab();
+        let md = markdown(&report, false);
+        assert!(md.starts_with("### Benchmark A/B gate: failed\n\n"), "{md}");
+        assert!(md.contains("a slowdown whose 95% lower bound exceeds 1.0%, confirmed in fresh processes; OK means any slowdown is below 2.0%."), "{md}");
+        assert_eq!(markdown_rows(&md).len(), 2 + report.benchmarks.len());
+        for b in &report.benchmarks {
+            let row = markdown_row(&md, &format!("`{}`", b.id));
+            assert_eq!(row[1], ab_verdict_word(&json_verdict(b)));
+            assert_eq!(row[2], pct(b.change));
+            assert_eq!(row[3], interval(b.lower, b.upper));
+            assert_eq!(row[5], crate::escape::markdown_cell(&b.note));
+        }
+    }
+
+    #[test]
+    fn the_instruction_table_in_both_forms() {
+        let count = |per_iter: f64| {
+            serde_json::json!({
+                "per_iter": per_iter, "iterations": 100, "totals": [], "valgrind": "valgrind-3.22.0", "error": null
+            })
+        };
+        let results = instr_results(serde_json::json!([
+            {"id": "keygen", "verdict": "regressed", "change": 0.031, "base": count(1234.4), "head": count(1272.7), "error": null},
+            {"id": "tiny", "verdict": "ok", "change": 0.0, "base": count(12.5), "head": count(12.5), "error": null},
+            {"id": "a|b`c\u{1b}[2J", "verdict": "failed", "change": null, "base": null, "head": null, "error": "valgrind | exited 1\n<b>**x**</b>"}
+        ]));
+        let md = instructions_table(&results, true);
+        assert!(md.starts_with("### Instruction-count gate\n\n"), "{md}");
+        assert_eq!(
+            markdown_row(&md, "`keygen`")[1..],
+            ["REGRESSED", "+3.10%", "1,234", "1,273", ""]
+        );
+        assert_eq!(markdown_row(&md, "`tiny`")[3], "12.50");
+        // User text goes through the same escaping as every Markdown cell.
+        assert_no_controls(&md);
+        let failed = markdown_row(&md, "``a\\|b`c\\u{1b}[2J``");
+        assert_eq!(
+            failed[1..],
+            [
+                "FAILED",
+                "n/a",
+                "n/a",
+                "n/a",
+                "valgrind \\| exited 1 &lt;b&gt;\\*\\*x\\*\\*&lt;/b&gt;"
+            ]
+        );
+        let text = instructions_table(&results, false);
+        assert_no_controls(&text);
+        assert!(text.contains(&format!(
+            "regression at +{:.1}%, warning at +{:.1}%",
+            100.0 * REGRESSION,
+            100.0 * WARNING
+        )));
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("a|b`c\\u{1b}[2J  FAILED")),
+            "{text}"
         );
     }
 }

@@ -9,8 +9,8 @@
 //! Benchmarks that did not measure (failed, timed out) are left out: BMF has no status. A
 //! benchmark id that occurs in more than one bench target is written as `<target>::<id>`.
 
-use crate::bencher::Throughput;
-use crate::store::{BenchResult, RunReport};
+use crate::schema::Throughput;
+use crate::schema::{BenchResult, RunReport};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -70,4 +70,147 @@ fn measures(r: &BenchResult) -> Option<Map<String, Value>> {
         m.insert("instructions".into(), json!({"value": v}));
     }
     Some(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{RUNS, bench, run, run_with};
+
+    fn doc(reports: &[RunReport]) -> Map<String, Value> {
+        let bytes = render(reports);
+        assert!(bytes.ends_with(b"}\n"));
+        match serde_json::from_slice(&bytes).unwrap() {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    /// Bencher's shape: benchmark -> measure -> `value` with optional `lower_value` and
+    /// `upper_value` around it, all finite numbers.
+    #[track_caller]
+    fn assert_bencher_shape(doc: &Map<String, Value>) {
+        for (name, measures) in doc {
+            let measures = measures.as_object().unwrap_or_else(|| panic!("{name}"));
+            assert!(!measures.is_empty(), "{name}");
+            for (measure, metric) in measures {
+                let metric = metric.as_object().unwrap();
+                for key in metric.keys() {
+                    assert!(
+                        ["value", "lower_value", "upper_value"].contains(&key.as_str()),
+                        "{name}/{measure}: {key}"
+                    );
+                }
+                let num = |k: &str| metric.get(k).map(|v| v.as_f64().unwrap());
+                let value = num("value").unwrap_or_else(|| panic!("{name}/{measure}"));
+                assert!(value.is_finite());
+                assert!(
+                    num("lower_value").is_none_or(|l| l <= value),
+                    "{name}/{measure}"
+                );
+                assert!(
+                    num("upper_value").is_none_or(|u| u >= value),
+                    "{name}/{measure}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_fixture_has_bencher_shape_and_only_measured_benchmarks() {
+        for name in RUNS {
+            let report = run(name);
+            let doc = doc(std::slice::from_ref(&report));
+            assert_bencher_shape(&doc);
+            let measured: Vec<&str> = report
+                .benchmarks
+                .iter()
+                .filter(|r| r.time_ns.is_some())
+                .map(|r| r.id.as_str())
+                .collect();
+            assert_eq!(doc.len(), measured.len(), "{name}");
+            for id in measured {
+                assert!(doc.contains_key(id), "{name}: {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn latency_is_the_median_and_its_interval() {
+        let report = run("run-compare");
+        let doc = doc(std::slice::from_ref(&report));
+        for r in &report.benchmarks {
+            let t = r.time_ns.as_ref().unwrap();
+            let latency = &doc[&r.id]["latency"];
+            assert_eq!(latency["value"], t.median, "{}", r.id);
+            assert_eq!(latency["lower_value"], t.median_ci.lower);
+            assert_eq!(latency["upper_value"], t.median_ci.upper);
+            assert!(doc[&r.id].get("throughput").is_none(), "none declared");
+        }
+    }
+
+    #[test]
+    fn failed_and_timed_out_benchmarks_are_left_out() {
+        let report = run("run-faults");
+        let doc = doc(std::slice::from_ref(&report));
+        for r in &report.benchmarks {
+            let ok = crate::report::units::status(r.status) == "ok";
+            assert_eq!(doc.contains_key(&r.id), ok, "{}", r.id);
+        }
+        assert!(doc.contains_key("fine"));
+        assert!(!doc.contains_key("panics") && !doc.contains_key("hangs"));
+    }
+
+    #[test]
+    fn throughput_bounds_come_from_the_median_interval_swapped() {
+        let report = run("run-forms");
+        let doc = doc(std::slice::from_ref(&report));
+        for id in ["sum_bytes/1024", "strings/abcd"] {
+            let r = report.benchmarks.iter().find(|r| r.id == id).unwrap();
+            let t = r.time_ns.as_ref().unwrap();
+            let units = match r.throughput.unwrap().per_iter {
+                Throughput::Bytes(n) | Throughput::Elements(n) => n as f64,
+            };
+            let tp = &doc[id]["throughput"];
+            assert_eq!(tp["value"], r.throughput.unwrap().per_second.unwrap());
+            assert_eq!(tp["lower_value"], units / t.median_ci.upper * 1e9, "{id}");
+            assert_eq!(tp["upper_value"], units / t.median_ci.lower * 1e9, "{id}");
+        }
+        assert!(doc["fib10"].get("throughput").is_none());
+    }
+
+    #[test]
+    fn instructions_are_per_iteration() {
+        let report = run_with("run-work", |v| {
+            bench(v, "tunable")["instructions"] = serde_json::json!({
+                "per_iter": 4012.5, "iterations": 10, "totals": [1, 2],
+                "valgrind": "valgrind-3.22.0", "error": null
+            });
+        });
+        let doc = doc(&[report]);
+        assert_eq!(
+            doc["tunable"]["instructions"],
+            serde_json::json!({"value": 4012.5})
+        );
+        assert!(doc["batched_work"].get("instructions").is_none());
+    }
+
+    #[test]
+    fn an_id_in_two_bench_targets_is_qualified_by_its_target() {
+        let work = run("run-work");
+        let other = run_with("run-work", |v| {
+            v["bench_target"] = "other".into();
+            v["benchmarks"].as_array_mut().unwrap().truncate(1);
+        });
+        let shared = other.benchmarks[0].id.clone();
+        let doc = doc(&[work.clone(), other]);
+        assert!(doc.contains_key(&format!("work::{shared}")));
+        assert!(doc.contains_key(&format!("other::{shared}")));
+        assert!(!doc.contains_key(&shared));
+        assert!(
+            doc.contains_key("tunable"),
+            "an id in one target stays as it is"
+        );
+        assert_eq!(doc.len(), work.benchmarks.len() + 1);
+    }
 }

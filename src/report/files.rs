@@ -3,7 +3,8 @@
 
 use super::{bmf, csv, html, json, markdown};
 use crate::report::trend::Trends;
-use crate::store::{RunReport, atomic};
+use crate::schema::RunReport;
+use crate::store::atomic;
 use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -77,7 +78,7 @@ pub fn for_a_terminal(bytes: &[u8], terminal: bool) -> std::borrow::Cow<'_, [u8]
         return std::borrow::Cow::Borrowed(bytes);
     }
     let text = String::from_utf8_lossy(bytes);
-    let shown = super::escape::terminal_lines(&text).into_owned();
+    let shown = crate::escape::terminal_lines(&text).into_owned();
     std::borrow::Cow::Owned(shown.into_bytes())
 }
 
@@ -98,5 +99,80 @@ pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
         written.map_err(|e| format!("cannot write the {what} to stdout: {e}"))
     } else {
         atomic::write(Path::new(dest), bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::run;
+
+    #[test]
+    fn each_format_renders_through_its_module() {
+        let reports = [run("run-compare"), run("run-faults")];
+        let one = &reports[..1];
+        assert_eq!(
+            render(FileFormat::Csv, &reports, None),
+            csv::summary(&reports)
+        );
+        assert_eq!(
+            render(FileFormat::CsvSamples, &reports, None),
+            csv::samples(&reports)
+        );
+        assert_eq!(
+            render(FileFormat::Markdown, &reports, None),
+            markdown::render(&reports).into_bytes()
+        );
+        assert_eq!(
+            render(FileFormat::Bmf, &reports, None),
+            bmf::render(&reports)
+        );
+        let page = html::Page {
+            reports: &reports,
+            trends: None,
+        };
+        assert_eq!(
+            render(FileFormat::Html, &reports, None),
+            html::render(&page).into_bytes()
+        );
+        // JSON: one report as it is, several as an array.
+        assert_eq!(
+            render(FileFormat::Json, one, None),
+            json::render(&reports[0])
+        );
+        let many: Vec<RunReport> =
+            serde_json::from_slice(&render(FileFormat::Json, &reports, None)).unwrap();
+        assert_eq!(many, reports);
+        let names: Vec<&str> = [
+            FileFormat::Html,
+            FileFormat::Csv,
+            FileFormat::CsvSamples,
+            FileFormat::Markdown,
+            FileFormat::Json,
+            FileFormat::Bmf,
+        ]
+        .into_iter()
+        .map(FileFormat::name)
+        .collect();
+        assert_eq!(
+            names,
+            ["html", "csv", "csv-samples", "markdown", "json", "bmf"]
+        );
+    }
+
+    #[test]
+    fn on_a_terminal_controls_are_shown_escaped_and_otherwise_kept() {
+        let csv = render(FileFormat::Csv, &[run("run-hostile")], None);
+        assert!(csv.contains(&0x1b));
+        assert_eq!(for_a_terminal(&csv, false), &csv[..]);
+        let shown = for_a_terminal(&csv, true);
+        assert!(!shown.contains(&0x1b));
+        let text = String::from_utf8(shown.into_owned()).unwrap();
+        assert!(text.contains("escapes/\\u{1b}[2J"), "{text}");
+        assert_eq!(
+            text.lines().count(),
+            String::from_utf8(csv).unwrap().lines().count(),
+            "line breaks kept"
+        );
     }
 }

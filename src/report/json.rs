@@ -1,6 +1,6 @@
 //! The JSON run report: to a file (atomically) or to stdout.
 
-use crate::store::RunReport;
+use crate::schema::RunReport;
 
 /// Serializes `report` (pretty-printed, with a trailing newline).
 pub fn render(report: &RunReport) -> Vec<u8> {
@@ -12,4 +12,76 @@ pub fn render(report: &RunReport) -> Vec<u8> {
 /// Writes `report` to `dest`: `-` is stdout, anything else a file written atomically.
 pub fn write(report: &RunReport, dest: &str) -> Result<(), String> {
     super::files::emit(&render(report), dest, "JSON report")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{RUNS, run, value};
+
+    #[test]
+    fn every_fixture_round_trips_without_losing_a_field() {
+        for name in RUNS {
+            let report = run(name);
+            let bytes = render(&report);
+            assert!(bytes.ends_with(b"}\n"), "{name}: one trailing newline");
+            let again: RunReport = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(again, report, "{name}");
+            assert_eq!(render(&again), bytes, "{name}: rendering is stable");
+            // Against the file as written by the harness: a field the types dropped or
+            // renamed shows here.
+            let written: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            if let Some(path) = first_difference(&written, &value(name), String::new()) {
+                panic!("{name}: the rendered report differs from the file at {path}");
+            }
+        }
+    }
+
+    /// The path of the first place where `a` and `b` differ (an absent field and a null are
+    /// the same).
+    fn first_difference(
+        a: &serde_json::Value,
+        b: &serde_json::Value,
+        at: String,
+    ) -> Option<String> {
+        use serde_json::Value::{Array, Object};
+        match (a, b) {
+            (Object(x), Object(y)) => {
+                x.keys()
+                    .chain(y.keys())
+                    .find_map(|k| match (x.get(k), y.get(k)) {
+                        (Some(v), Some(w)) => first_difference(v, w, format!("{at}.{k}")),
+                        // run-work.json predates some optional fields: absent reads as null.
+                        (Some(serde_json::Value::Null), None)
+                        | (None, Some(serde_json::Value::Null)) => None,
+                        (v, w) => Some(format!("{at}.{k}: {v:?} / {w:?}")),
+                    })
+            }
+            (Array(x), Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (v, w))| first_difference(v, w, format!("{at}[{i}]"))),
+            _ => (a != b).then(|| format!("{at}: {a} / {b}")),
+        }
+    }
+
+    #[test]
+    fn the_schema_id_and_hostile_text_survive() {
+        let bytes = render(&run("run-hostile"));
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["schema"], "qudag-bench/run/v1");
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains('\u{1b}'),
+            "control characters are \\u escapes"
+        );
+        let ids: Vec<&str> = v["benchmarks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"escapes/\u{1b}[2J"), "{ids:?}");
+    }
 }

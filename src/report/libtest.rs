@@ -5,13 +5,13 @@
 //! As in libtest, the figure is the median rounded to whole nanoseconds and the `+/-` is the
 //! range (max - min) of the per-iteration times after winsorizing them at 5% / 95%.
 
-use super::escape::{Term, TermLines};
 use super::units::thousands;
 use super::{Reporter, StartInfo};
-use crate::bencher::Throughput;
+use crate::escape::{Term, TermLines};
+use crate::schema::RunSummary;
+use crate::schema::Throughput;
+use crate::schema::{BenchResult, Status};
 use crate::stats::{per_iteration, quantile_sorted};
-use crate::store::report::RunSummary;
-use crate::store::{BenchResult, Status};
 use std::io::Write;
 use std::time::Duration;
 
@@ -153,5 +153,136 @@ mod tests {
         // 1..=101: median 51; 5th and 95th percentiles (type 7) are 6 and 96.
         let v: Vec<f64> = (1..=101).map(f64::from).collect();
         assert_eq!(figures(&v), (51, 90));
+    }
+
+    use crate::report::tests::{Buffer, RunReport, assert_no_controls, run};
+
+    fn libtest(report: &RunReport) -> String {
+        let out = Buffer::default();
+        let mut reporter = LibtestReporter::new(out.writer());
+        let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
+        let ignored = ["skipped_one".to_string()];
+        reporter.start(&StartInfo {
+            ids: &ids,
+            ignored: &ignored,
+            precision_ns: 20.0,
+            overhead_ns: 23.0,
+        });
+        for r in &report.benchmarks {
+            reporter.bench_started(&r.id);
+            reporter.bench_finished(r);
+        }
+        reporter.finish(
+            &report.benchmarks,
+            &report.summary,
+            Duration::from_millis(2250),
+        );
+        out.text()
+    }
+
+    #[test]
+    fn each_benchmark_gets_libtests_bench_line() {
+        let report = run("run-forms");
+        let text = libtest(&report);
+        let n = report.benchmarks.len() + 1;
+        assert!(
+            text.starts_with(&format!(
+                "\nrunning {n} tests\ntest skipped_one ... ignored\n"
+            )),
+            "{text}"
+        );
+        for r in &report.benchmarks {
+            let (median, dev) = figures(&per_iter(r));
+            let expected = format!(
+                "test {} ... bench: {}\n",
+                r.id,
+                bench_text(median, dev, r.throughput.map(|t| t.per_iter))
+            );
+            assert!(text.contains(&expected), "{expected} in:\n{text}");
+        }
+        // Bytes get libtest's MB/s; elements nothing.
+        let line = |id: &str| {
+            text.lines()
+                .find(|l| l.starts_with(&format!("test {id} ")))
+                .unwrap()
+        };
+        assert!(line("sum_bytes/1024").ends_with(" MB/s"), "{text}");
+        assert!(line("strings/abcd").ends_with(')'), "{text}");
+        assert!(
+            text.ends_with(&format!(
+                "\ntest result: ok. 0 passed; 0 failed; {} ignored; {} measured; 0 filtered out; \
+             finished in 2.25s\n\n",
+                report.summary.ignored,
+                report.benchmarks.len()
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_median_is_of_the_samples_less_the_overheads() {
+        let r = &run("run-compare").benchmarks[0];
+        let o = r.overhead.unwrap();
+        let per_iter = per_iter(r);
+        assert_eq!(per_iter.len(), r.samples_ns.len());
+        for ((&ns, &iters), v) in r.samples_ns.iter().zip(&r.iters_per_sample).zip(&per_iter) {
+            let expected = (ns as f64 - o.per_sample_ns) / iters as f64 - o.per_iter_ns;
+            assert!(
+                (v - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+                "{v} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn failures_and_timeouts_fail_the_result() {
+        let report = run("run-faults");
+        let text = libtest(&report);
+        for r in &report.benchmarks {
+            let status = if r.time_ns.is_some() {
+                "bench: "
+            } else {
+                "FAILED\n"
+            };
+            assert!(
+                text.contains(&format!("test {} ... {status}", r.id)),
+                "{text}"
+            );
+        }
+        assert!(
+            text.contains("\n---- panics ----\npanicked: boom <script>alert(1)</script>\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n---- hangs ----\ntimed out after 0.200s"),
+            "{text}"
+        );
+        let list = format!("\n{}", text.rsplit("\nfailures:\n").next().unwrap());
+        for id in ["hangs", "never_iterates", "panics", "slow_samples"] {
+            assert!(list.contains(&format!("\n    {id}\n")), "{list}");
+        }
+        let s = &report.summary;
+        assert!(
+            text.contains(&format!(
+                "\ntest result: FAILED. 0 passed; {} failed; {} ignored; {} measured;",
+                s.failed + s.timeout,
+                s.ignored,
+                s.ok
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn hostile_ids_and_messages_are_escaped() {
+        let text = libtest(&run("run-hostile"));
+        assert_no_controls(&text);
+        assert!(
+            text.contains("test escapes/\\u{1b}]0;retitled\\u{7} ... bench:"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "\n---- panics_with_escapes ----\npanicked: \\u{1b}[2J\\u{1b}]0;retitled\\u{7}screen cleared\nsecond line \\u{9b}31mred\n"
+        ), "{text}");
     }
 }

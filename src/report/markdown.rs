@@ -2,10 +2,10 @@
 //! (median, its 95% CI, spread, throughput, the change against the baseline and the target),
 //! then the failures and the gate's decision.
 
-use super::escape::{markdown_cell, markdown_code};
 use super::units::time;
-use crate::gate::compare::Verdict;
-use crate::store::{RunReport, Status};
+use crate::escape::{markdown_cell, markdown_code};
+use crate::schema::Verdict;
+use crate::schema::{RunReport, Status};
 
 /// The comment for `reports`.
 pub fn render(reports: &[RunReport]) -> String {
@@ -42,7 +42,7 @@ fn section(out: &mut String, report: &RunReport) {
         markdown_code(&report.run_id),
         markdown_cell(&report.started_at)
     ));
-    if let Some(note) = report.unfinished_note() {
+    if let Some(note) = crate::report::unfinished::note(report) {
         out.push_str(&format!("**Incomplete:** {}.\n\n", markdown_cell(&note)));
     }
     let baseline = report.baseline.as_ref();
@@ -145,7 +145,7 @@ fn section(out: &mut String, report: &RunReport) {
     out.push('\n');
 }
 
-fn change_cell(c: Option<&crate::gate::compare::Comparison>) -> String {
+fn change_cell(c: Option<&crate::schema::Comparison>) -> String {
     let Some(c) = c else {
         return String::new();
     };
@@ -167,5 +167,164 @@ fn change_cell(c: Option<&crate::gate::compare::Comparison>) -> String {
             100.0 * ci.upper
         ),
         _ => word.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{
+        Shown, assert_no_controls, assert_states_the_rule, bench, markdown_row, markdown_rows, run,
+        run_with, verdict_of, verdict_word,
+    };
+
+    #[test]
+    fn the_comparison_column_words_each_verdict_with_its_change() {
+        let report = run("run-compare");
+        let md = render(std::slice::from_ref(&report));
+        assert!(md.starts_with("### qudag-bench: `work`\n\n"), "{md}");
+        let header = &markdown_rows(&md)[0];
+        assert_eq!(
+            header,
+            &[
+                "benchmark",
+                "median",
+                "95% CI",
+                "±MAD",
+                "throughput",
+                "vs `main`",
+                "target"
+            ]
+        );
+        for r in &report.benchmarks {
+            let row = markdown_row(&md, &format!("`{}`", r.id));
+            let verdict = verdict_of(&report, &r.id).unwrap();
+            let word = verdict_word(Shown::Markdown, &verdict);
+            let cell = &row[5];
+            assert!(cell.starts_with(word), "{}: {cell}", r.id);
+            let c = r.comparison.as_ref().unwrap();
+            if let Some(change) = c.change {
+                assert!(cell.contains(&format!("{:+.2}%", 100.0 * change)), "{cell}");
+            } else {
+                assert_eq!(cell, "new");
+            }
+            assert_eq!(row[1], super::time(r.time_ns.as_ref().unwrap().median));
+        }
+        let missing = markdown_row(&md, "`loop_work/1010`");
+        assert_eq!(missing[1], "missing from this run");
+        assert_states_the_rule(&md, &report);
+        assert!(md.contains("Against baseline `main` ("), "{md}");
+    }
+
+    #[test]
+    fn the_gate_and_its_reasons_are_shown() {
+        let report = run("run-compare");
+        let gate = report.gate.as_ref().expect("run with --gate");
+        assert!(gate.failed);
+        let md = render(std::slice::from_ref(&report));
+        assert!(md.contains("\n**Gate: failed**\n\n"), "{md}");
+        for reason in &gate.reasons {
+            assert!(
+                md.contains(&format!("- {}\n", markdown_cell(reason))),
+                "{md}"
+            );
+        }
+        let passed = run_with("run-compare", |v| {
+            v["gate"] = serde_json::json!({"failed": false, "reasons": []});
+        });
+        assert!(render(&[passed]).contains("\n**Gate: passed**\n"));
+        assert!(
+            !render(&[run("run-work")]).contains("**Gate"),
+            "no gate, no line"
+        );
+    }
+
+    #[test]
+    fn failures_are_listed_with_escaped_messages() {
+        let report = run("run-faults");
+        let md = render(std::slice::from_ref(&report));
+        let s = &report.summary;
+        assert!(
+            md.contains(&format!(
+                "{} measured, {} failed, {} timed out; run `{}`",
+                s.ok, s.failed, s.timeout, report.run_id
+            )),
+            "{md}"
+        );
+        assert!(md.contains("\n**Failures**\n\n"), "{md}");
+        assert!(md.contains("- `panics` failed: "), "{md}");
+        assert!(md.contains("- `hangs` timed out: "), "{md}");
+        assert!(
+            md.contains("boom &lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{md}"
+        );
+        assert!(!md.contains("<script>"));
+        assert_eq!(markdown_row(&md, "`hangs`")[1], "timed out");
+        assert_eq!(markdown_row(&md, "`panics`")[1], "failed");
+        assert_eq!(markdown_rows(&md)[0].len(), 6, "no baseline, no vs column");
+    }
+
+    #[test]
+    fn hostile_text_cannot_break_the_table_or_the_terminal() {
+        let report = run_with("run-hostile", |v| {
+            bench(v, "noisy")["error"] = "a | b\n**bold** ![x](http://h/i.png)".into();
+            bench(v, "noisy")["status"] = "failed".into();
+        });
+        let md = render(std::slice::from_ref(&report));
+        assert_no_controls(&md);
+        let rows = markdown_rows(&md);
+        assert_eq!(
+            rows.len(),
+            2 + report.benchmarks.len(),
+            "header, separator, one row per benchmark: {md}"
+        );
+        assert!(
+            md.contains("a \\| b \\*\\*bold\\*\\* \\!\\[x\\](http://h/i.png)"),
+            "{md}"
+        );
+        assert!(md.contains("`escapes/\\u{1b}[2J`"), "{md}");
+    }
+
+    #[test]
+    fn throughput_and_targets_have_cells() {
+        let md = render(&[run("run-forms")]);
+        assert!(
+            markdown_row(&md, "`sum_bytes/1024`")[4].ends_with("B/s"),
+            "{md}"
+        );
+        assert!(
+            markdown_row(&md, "`strings/abcd`")[4].ends_with("elem/s"),
+            "{md}"
+        );
+        assert_eq!(markdown_row(&md, "`fib10`")[4], "");
+        assert_eq!(markdown_row(&md, "`plain`")[5], "&lt; 1s met");
+        assert_eq!(markdown_row(&md, "`fib10`")[5], "&lt; 1ns **missed**");
+        assert_eq!(
+            markdown_row(&md, "`strings/ab`")[5],
+            "&gt; 1 MB/s not checked"
+        );
+        assert_eq!(markdown_row(&md, "`empty`")[5], "");
+    }
+
+    #[test]
+    fn an_incomplete_run_says_so_and_every_report_gets_a_section() {
+        let incomplete = run("run-incomplete");
+        let md = render(&[run("run-faults"), incomplete.clone()]);
+        assert!(
+            md.contains(&format!(
+                "**Incomplete:** run {} of work did not finish (its process ended: a crash, a kill \
+             or an exit): {} of {} benchmarks measured.",
+                markdown_cell(&incomplete.run_id),
+                incomplete.benchmarks.len(),
+                incomplete.incomplete.as_ref().unwrap().selected
+            )),
+            "{md}"
+        );
+        assert_eq!(md.matches("### qudag-bench: ").count(), 2);
+        let faults = md.find("### qudag-bench: `faults`").unwrap();
+        assert!(
+            faults < md.find("### qudag-bench: `work`").unwrap(),
+            "in the given order"
+        );
     }
 }

@@ -1,11 +1,10 @@
 //! Output formats. Terminal formats implement [`Reporter`] and print as the run goes; file
-//! formats render a finished [`RunReport`](crate::store::RunReport). Report code never measures.
+//! formats render a finished [`RunReport`](crate::schema::RunReport). Report code never measures.
 
 pub mod ab;
 pub mod bmf;
 pub mod comparison;
 pub mod csv;
-pub mod escape;
 pub mod files;
 pub mod html;
 pub mod json;
@@ -14,10 +13,14 @@ pub mod markdown;
 pub mod progress_line;
 pub mod terminal;
 pub mod trend;
+pub mod unfinished;
 pub mod units;
 
-use crate::store::BenchResult;
-use crate::store::report::RunSummary;
+#[cfg(test)]
+mod tests;
+
+use crate::schema::BenchResult;
+use crate::schema::RunSummary;
 use std::time::Duration;
 
 /// What a terminal reporter is told at the start of a bench-mode run.

@@ -10,8 +10,8 @@
 
 use super::{Reporter, StartInfo};
 use crate::cli::{Cli, OutputFormat};
-use crate::store::BenchResult;
-use crate::store::report::RunSummary;
+use crate::schema::BenchResult;
+use crate::schema::RunSummary;
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -55,7 +55,7 @@ pub fn line(
     let mut text = format!("[{position}/{total}]");
     if let Some(id) = current {
         text.push(' ');
-        text.push_str(&super::escape::terminal(id));
+        text.push_str(&crate::escape::terminal(id));
     }
     text.push_str(&format!("  {} elapsed", clock(elapsed)));
     if let Some(left) = left {
@@ -254,5 +254,55 @@ mod tests {
         assert_eq!(estimate(2, 10, s(4), s(0)), Some(s(16)));
         assert_eq!(estimate(2, 10, s(4), s(1)), Some(s(15)));
         assert_eq!(estimate(10, 10, s(4), s(1)), Some(s(0)));
+    }
+
+    /// Records the calls it gets.
+    struct Recorder(std::rc::Rc<std::cell::RefCell<Vec<String>>>);
+
+    impl Reporter for Recorder {
+        fn start(&mut self, info: &StartInfo) {
+            self.0
+                .borrow_mut()
+                .push(format!("start {}", info.ids.len()));
+        }
+        fn bench_started(&mut self, id: &str) {
+            self.0.borrow_mut().push(format!("started {id}"));
+        }
+        fn bench_finished(&mut self, result: &BenchResult) {
+            self.0.borrow_mut().push(format!("finished {}", result.id));
+        }
+        fn finish(&mut self, results: &[BenchResult], _: &RunSummary, _: Duration) {
+            self.0
+                .borrow_mut()
+                .push(format!("finish {}", results.len()));
+        }
+    }
+
+    #[test]
+    fn the_wrapped_reporter_gets_each_result_line_whole() {
+        // The progress line itself goes to the process's stderr: what is checked here is what
+        // the wrapped reporter is told, and when.
+        let report = crate::report::tests::run("run-faults");
+        let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let mut progress = ProgressReporter::new(Box::new(Recorder(calls.clone())));
+        let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
+        progress.start(&StartInfo {
+            ids: &ids,
+            ignored: &[],
+            precision_ns: 20.0,
+            overhead_ns: 23.0,
+        });
+        let mut expected = vec![format!("start {}", ids.len())];
+        for r in &report.benchmarks {
+            progress.bench_started(&r.id);
+            assert_eq!(*calls.borrow(), expected, "held back while {} runs", r.id);
+            progress.bench_finished(r);
+            expected.push(format!("started {}", r.id));
+            expected.push(format!("finished {}", r.id));
+            assert_eq!(*calls.borrow(), expected);
+        }
+        progress.finish(&report.benchmarks, &report.summary, Duration::ZERO);
+        expected.push(format!("finish {}", ids.len()));
+        assert_eq!(*calls.borrow(), expected);
     }
 }

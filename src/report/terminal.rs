@@ -3,12 +3,12 @@
 //! the median, its 95% CI, the MAD as a percentage of the median, throughput, p50/p99 when
 //! iterations were timed one by one, outliers.
 
-use super::escape::{Term, terminal, terminal_lines};
 use super::units::time;
 use super::{Reporter, StartInfo};
-use crate::stats::Granularity;
-use crate::store::report::RunSummary;
-use crate::store::{BenchResult, Status};
+use crate::escape::{Term, terminal, terminal_lines};
+use crate::schema::Granularity;
+use crate::schema::RunSummary;
+use crate::schema::{BenchResult, Status};
 use std::io::Write;
 use std::time::Duration;
 
@@ -211,5 +211,193 @@ mod tests {
             failure_text("panicked: assertion failed\n  left: 1\n right: \u{1b}[2J\n"),
             "panicked: assertion failed\n      left: 1\n     right: \\u{1b}[2J"
         );
+    }
+
+    use crate::report::tests::{Buffer, RunReport, assert_no_controls, run};
+
+    /// The whole pretty output of a run of `report`'s benchmarks.
+    fn pretty(report: &RunReport, verbose: bool) -> String {
+        let out = Buffer::default();
+        let mut reporter = PrettyReporter::new(out.writer(), verbose);
+        let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
+        let ignored = ["skipped_one".to_string()];
+        reporter.start(&StartInfo {
+            ids: &ids,
+            ignored: &ignored,
+            precision_ns: 20.0,
+            overhead_ns: 23.5,
+        });
+        for r in &report.benchmarks {
+            reporter.bench_started(&r.id);
+            reporter.bench_finished(r);
+        }
+        reporter.finish(
+            &report.benchmarks,
+            &report.summary,
+            Duration::from_millis(1500),
+        );
+        out.text()
+    }
+
+    fn line<'a>(text: &'a str, id: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no line for {id} in:\n{text}"))
+    }
+
+    #[test]
+    fn a_line_per_benchmark_with_median_interval_and_spread() {
+        let report = run("run-compare");
+        let text = pretty(&report, false);
+        assert!(
+            text.starts_with(&format!(
+                "running {} benchmarks (timer precision 20.00 ns, read overhead 23.50 ns; \
+                 median [95% CI] ±MAD)\nskipped_one",
+                report.benchmarks.len()
+            )),
+            "{text}"
+        );
+        let width = report.benchmarks.iter().map(|r| r.id.len()).max().unwrap();
+        for r in &report.benchmarks {
+            let t = r.time_ns.as_ref().unwrap();
+            let line = line(&text, &r.id);
+            assert_eq!(
+                &line[width..width + 2],
+                "  ",
+                "ids padded to one width: {line}"
+            );
+            assert_eq!(line[width + 2..], result_text(r));
+            assert!(
+                line.contains(&format!(
+                    "{}  [{}, {}]  ±{:.1}%",
+                    time(t.median),
+                    time(t.median_ci.lower),
+                    time(t.median_ci.upper),
+                    100.0 * t.mad / t.median
+                )),
+                "{line}"
+            );
+        }
+        assert!(
+            text.ends_with(&format!(
+                "\nresult: ok. {} measured; 0 failed; 0 timed out; 0 ignored; 1 filtered out; \
+             finished in 1.50s\n",
+                report.benchmarks.len()
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("targets:"), "none declared");
+    }
+
+    #[test]
+    fn failures_are_listed_and_the_result_failed() {
+        let report = run("run-faults");
+        let text = pretty(&report, false);
+        assert_eq!(
+            line(&text, "panics").split_whitespace().last(),
+            Some("FAILED")
+        );
+        assert_eq!(
+            line(&text, "never_iterates").split_whitespace().last(),
+            Some("FAILED")
+        );
+        assert!(line(&text, "hangs").ends_with("TIMED OUT"));
+        assert!(line(&text, "slow_samples").ends_with("TIMED OUT"));
+        let failures = text
+            .split("\nfailures:\n")
+            .nth(1)
+            .expect("a failures section");
+        for r in report.benchmarks.iter().filter(|r| r.time_ns.is_none()) {
+            let error = failure_text(r.error.as_deref().unwrap());
+            assert!(
+                failures.contains(&format!("  {}: {error}\n", r.id)),
+                "{failures}"
+            );
+        }
+        assert!(failures.contains("panics: panicked: boom <script>alert(1)</script>"));
+        let s = &report.summary;
+        assert!(
+            text.contains(&format!(
+                "\nresult: FAILED. {} measured; {} failed; {} timed out; 0 ignored;",
+                s.ok, s.failed, s.timeout
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn throughput_targets_and_percentiles_are_shown() {
+        let report = run("run-forms");
+        let text = pretty(&report, false);
+        for r in report.benchmarks.iter().filter(|r| r.throughput.is_some()) {
+            let tp = super::super::units::throughput(r.throughput).unwrap();
+            assert!(tp.ends_with("B/s") || tp.ends_with("elem/s"), "{tp}");
+            assert!(line(&text, &r.id).contains(&format!("  {tp}")), "{text}");
+        }
+        assert!(line(&text, "fib10").contains("  target < 1ns: MISSED"));
+        assert!(line(&text, "plain").contains("target < 1s: met"));
+        assert!(line(&text, "strings/ab").contains("target > 1 MB/s: not checked"));
+        assert!(text.contains("\ntargets: 3 met, 1 missed\n"), "{text}");
+        for r in &report.benchmarks {
+            let p = r.percentiles_ns.as_ref().unwrap();
+            let shown =
+                line(&text, &r.id).contains(&format!("  p50 {} p99 {}", time(p.p50), time(p.p99)));
+            assert_eq!(shown, p.granularity == Granularity::Iteration, "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn verbose_adds_counters_allocations_and_memory() {
+        let report = run("run-alloc");
+        let text = pretty(&report, true);
+        for r in &report.benchmarks {
+            let detail = detail_text(r).expect("alloc, counters and system metrics");
+            let a = r.alloc.unwrap();
+            assert!(detail.starts_with("per iteration: "), "{detail}");
+            assert!(
+                detail.contains(&format!(
+                    "{:.2} allocs, {:.2} reallocs, {:.0} B",
+                    a.allocs_per_iter, a.reallocs_per_iter, a.bytes_per_iter
+                )),
+                "{detail}"
+            );
+            let s = r.system.as_ref().unwrap();
+            let rss = s.summary.peak_rss_bytes as f64 / (1 << 20) as f64;
+            assert!(
+                detail.contains(&format!("whole benchmark: peak RSS {rss:.1} MiB")),
+                "{detail}"
+            );
+            // The line after the result line, indented past the ids.
+            let result = line(&text, &r.id);
+            let next = text
+                .split(&format!("{result}\n"))
+                .nth(1)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap();
+            assert_eq!(next.trim_start(), detail);
+        }
+        assert!(
+            detail_text(&run("run-compare").benchmarks[0])
+                .unwrap()
+                .contains("page faults")
+        );
+        assert!(
+            !pretty(&report, false).contains("per iteration:"),
+            "only with --verbose"
+        );
+    }
+
+    #[test]
+    fn hostile_ids_and_messages_are_escaped() {
+        let report = run("run-hostile");
+        let text = pretty(&report, true);
+        assert_no_controls(&text);
+        assert!(text.contains("\nescapes/\\u{1b}[2J "), "{text}");
+        assert!(text.contains("escapes/tab\\there\\u{202e} "), "{text}");
+        assert!(text.contains(
+            "  panics_with_escapes: panicked: \\u{1b}[2J\\u{1b}]0;retitled\\u{7}screen cleared\n    second line \\u{9b}31mred"
+        ), "{text}");
     }
 }

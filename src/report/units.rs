@@ -31,18 +31,18 @@ pub fn rate(per_second: f64, bytes: bool) -> String {
 
 /// A benchmark's throughput at its median (`1.500 GB/s`, `12.35 kelem/s`); `None` when it
 /// declares none or the median is 0.
-pub fn throughput(t: Option<crate::store::report::ThroughputResult>) -> Option<String> {
+pub fn throughput(t: Option<crate::schema::ThroughputResult>) -> Option<String> {
     let t = t?;
-    let bytes = matches!(t.per_iter, crate::bencher::Throughput::Bytes(_));
+    let bytes = matches!(t.per_iter, crate::schema::Throughput::Bytes(_));
     t.per_second.map(|v| rate(v, bytes))
 }
 
 /// A benchmark's status as a word: `ok`, `failed`, `timed out`.
-pub fn status(s: crate::store::Status) -> &'static str {
+pub fn status(s: crate::schema::Status) -> &'static str {
     match s {
-        crate::store::Status::Ok => "ok",
-        crate::store::Status::Failed => "failed",
-        crate::store::Status::Timeout => "timed out",
+        crate::schema::Status::Ok => "ok",
+        crate::schema::Status::Failed => "failed",
+        crate::schema::Status::Timeout => "timed out",
     }
 }
 

@@ -2,18 +2,7 @@
 //! that the same samples always give the same interval.
 
 use super::summary::quantile_sorted;
-use serde::{Deserialize, Serialize};
-
-/// A two-sided confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Interval {
-    /// Lower bound.
-    pub lower: f64,
-    /// Upper bound.
-    pub upper: f64,
-    /// Confidence level, e.g. 0.95.
-    pub level: f64,
-}
+use crate::schema::Interval;
 
 /// Seed of every bootstrap: results depend on the data only.
 const SEED: u64 = 0x0b00_75ed;

@@ -2,8 +2,8 @@
 //! tails do not sway it), a percentile-bootstrap interval of the ratio of medians, the change
 //! of the fastest samples, and Holm's step-down correction for testing many benchmarks at once.
 
-use super::bootstrap::Interval;
 use super::summary::quantile_sorted;
+use crate::schema::Interval;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 /// Seed of the ratio bootstrap: the same samples always give the same interval.

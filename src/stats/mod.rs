@@ -8,35 +8,13 @@ pub mod paired;
 pub mod percentiles;
 pub mod summary;
 
-pub use bootstrap::{Interval, bootstrap_mean_median};
-pub use outliers::{Outliers, tukey};
-pub use percentiles::{Granularity, Percentiles, percentiles};
+pub use bootstrap::bootstrap_mean_median;
+pub use outliers::tukey;
+pub use percentiles::percentiles;
 pub use summary::{Summary, quantile_sorted, summarize};
 
-use serde::{Deserialize, Serialize};
-
-/// Everything reported about one benchmark's time per iteration (ns).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimeStats {
-    /// Arithmetic mean.
-    pub mean: f64,
-    /// Median.
-    pub median: f64,
-    /// Sample standard deviation (n - 1 denominator).
-    pub std_dev: f64,
-    /// Median absolute deviation from the median, unscaled.
-    pub mad: f64,
-    /// Smallest sample.
-    pub min: f64,
-    /// Largest sample.
-    pub max: f64,
-    /// Coefficient of variation: `std_dev / mean` (a fraction, not a percentage).
-    pub cv: f64,
-    /// 95% percentile-bootstrap interval of the mean.
-    pub mean_ci: Interval,
-    /// 95% percentile-bootstrap interval of the median.
-    pub median_ci: Interval,
-}
+use crate::schema::Outliers;
+use crate::schema::TimeStats;
 
 /// Computes [`TimeStats`] and Tukey outlier counts of `values` (at least one value).
 pub fn analyze(values: &[f64]) -> (TimeStats, Outliers) {

@@ -2,27 +2,7 @@
 //! Outliers are counted and reported, never removed.
 
 use super::summary::quantile_sorted;
-use serde::{Deserialize, Serialize};
-
-/// Outlier counts by side and severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outliers {
-    /// Below Q1 - 3 IQR.
-    pub low_severe: u64,
-    /// Between Q1 - 3 IQR and Q1 - 1.5 IQR.
-    pub low_mild: u64,
-    /// Between Q3 + 1.5 IQR and Q3 + 3 IQR.
-    pub high_mild: u64,
-    /// Above Q3 + 3 IQR.
-    pub high_severe: u64,
-}
-
-impl Outliers {
-    /// All outliers.
-    pub fn total(&self) -> u64 {
-        self.low_severe + self.low_mild + self.high_mild + self.high_severe
-    }
-}
+use crate::schema::Outliers;
 
 /// Counts Tukey outliers using type-7 quartiles.
 pub fn tukey(values: &[f64]) -> Outliers {

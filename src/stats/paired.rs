@@ -5,7 +5,7 @@
 //! interval instead of biasing it.
 
 use super::summary::summarize;
-use serde::{Deserialize, Serialize};
+use crate::schema::Combined;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Log ratio `ln(head / base)` of each pair (both times must be positive).
@@ -19,19 +19,6 @@ pub fn round_estimate(log_ratios: &[f64]) -> (f64, f64) {
     let s = summarize(log_ratios);
     let se = 1.2533 * 1.4826 * s.mad / (s.n as f64).sqrt();
     (s.median, se)
-}
-
-/// The rounds' estimates combined: all on the log scale.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Combined {
-    /// Mean of the round estimates.
-    pub mean: f64,
-    /// Lower one-sided bound at the given confidence (`-inf` with fewer than two rounds).
-    pub lower: f64,
-    /// Upper one-sided bound at the given confidence (`+inf` with fewer than two rounds).
-    pub upper: f64,
-    /// Rounds combined.
-    pub rounds: usize,
 }
 
 /// Combines round estimates: mean, and `mean -/+ t(confidence, rounds - 1) * sd / sqrt(rounds)`

@@ -1,37 +1,8 @@
 //! Latency percentiles from an HDR histogram (3 significant digits, values recorded in
 //! picoseconds so that sub-nanosecond times keep their digits; 0 is recorded as 0).
 
+use crate::schema::{Granularity, Percentiles};
 use hdrhistogram::Histogram;
-use serde::{Deserialize, Serialize};
-
-/// What one recorded value stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Granularity {
-    /// One iteration, timed on its own.
-    Iteration,
-    /// The mean iteration of one sample (iterations too short to time alone).
-    Sample,
-}
-
-/// Latency percentiles in nanoseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// 99.9th percentile.
-    pub p999: f64,
-    /// Largest value.
-    pub max: f64,
-    /// What each value is.
-    pub granularity: Granularity,
-    /// Number of values.
-    pub count: u64,
-}
 
 /// Percentiles of `values_ns` (negative values count as 0); `None` without values.
 pub fn percentiles(

@@ -5,7 +5,7 @@
 //! with no reader would block the write forever, and renaming over a device would replace it
 //! with a file), except `/dev/null`, which is accepted and not written at all. A symbolic link
 //! is followed: the file it points to is replaced, not the link. [`check`] says beforehand
-//! whether [`write`] can succeed, so a run can refuse a bad path before it measures anything.
+//! whether [`write`](fn@write) can succeed, so a run can refuse a bad path before it measures anything.
 //!
 //! Temporary files are named `.qudag-bench-<pid>-<random>.tmp`. One left behind by a killed
 //! process is removed by the next write into the same directory, once its writer is dead and
@@ -46,7 +46,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     replace(dir, &path, bytes)
 }
 
-/// Checks, without writing `path`, that [`write`] can write it: it is not a directory or a
+/// Checks, without writing `path`, that [`write`](fn@write) can write it: it is not a directory or a
 /// special file (see the module doc), and its directory exists and is writable or can be
 /// created. A temporary file is created and removed to prove it.
 pub fn check(path: &Path) -> Result<(), String> {

@@ -6,53 +6,9 @@
 //! turns publishing off for the rest of the run, which goes on as if nothing happened.
 
 use super::atomic;
-use serde::{Deserialize, Serialize};
+use crate::schema::{Progress, ids};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// The schema id written into every progress file.
-pub const PROGRESS_SCHEMA_ID: &str = "qudag-bench/progress/v1";
-
-/// The state of one bench target's latest run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    /// Always [`PROGRESS_SCHEMA_ID`].
-    pub schema: String,
-    /// The run's id (the `run_id` of the report it will write).
-    pub run_id: String,
-    /// The bench target.
-    pub bench_target: String,
-    /// Process id of the bench binary, to tell a run in flight from one that died.
-    pub pid: u32,
-    /// Benchmarks selected to run.
-    pub total: u64,
-    /// Benchmarks finished (in any status).
-    pub done: u64,
-    /// The benchmark running now; `null` between benchmarks and at the end.
-    pub current: Option<String>,
-    /// RFC 3339 start time of the run (UTC).
-    pub started_at: String,
-    /// RFC 3339 time of this update (UTC).
-    pub updated_at: String,
-    /// Whether the run has ended (its report, if any, is written).
-    pub finished: bool,
-}
-
-impl Progress {
-    /// Whether the process that published this is gone (see [`super::process::gone`]).
-    pub fn process_gone(&self) -> bool {
-        super::process::gone(self.pid)
-    }
-
-    /// `done / total`, from 0 to 1 (1 for an empty run).
-    pub fn ratio(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            (self.done as f64 / self.total as f64).min(1.0)
-        }
-    }
-}
 
 /// `progress/<bench-target>.json` under `home`.
 pub fn path(home: &Path, bench_target: &str) -> PathBuf {
@@ -81,20 +37,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Progress, String> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
     match value.get("schema").and_then(|s| s.as_str()) {
-        Some(PROGRESS_SCHEMA_ID) => {}
+        Some(ids::PROGRESS) => {}
         other => {
             return Err(format!(
-                "{} has schema {other:?}; this qudag-bench reads `{PROGRESS_SCHEMA_ID}`",
-                path.display()
+                "{} has schema {other:?}; this qudag-bench reads `{}`",
+                path.display(),
+                ids::PROGRESS
             ));
         }
     }
-    let progress = serde_json::from_value(value).map_err(|e| {
-        format!(
-            "{} does not match `{PROGRESS_SCHEMA_ID}`: {e}",
-            path.display()
-        )
-    })?;
+    let progress = serde_json::from_value(value)
+        .map_err(|e| format!("{} does not match `{}`: {e}", path.display(), ids::PROGRESS))?;
     Ok(progress)
 }
 
@@ -113,7 +66,7 @@ impl Publisher {
         let mut publisher = Publisher {
             path: path(home, bench_target),
             state: Progress {
-                schema: PROGRESS_SCHEMA_ID.to_string(),
+                schema: ids::PROGRESS.to_string(),
                 run_id: run_id.to_string(),
                 bench_target: bench_target.to_string(),
                 pid: std::process::id(),
@@ -165,7 +118,7 @@ impl Publisher {
         if let Err(e) = atomic::write(&self.path, &bytes) {
             eprintln!(
                 "warning: cannot publish progress ({}); the run goes on without it",
-                crate::report::escape::TermLines(&e)
+                crate::escape::TermLines(&e)
             );
             self.enabled = false;
         }
@@ -174,6 +127,11 @@ impl Publisher {
 
 fn now() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+/// Whether the process that published `progress` is gone (see [`super::process::gone`]).
+pub fn process_gone(progress: &Progress) -> bool {
+    super::process::gone(progress.pid)
 }
 
 #[cfg(test)]

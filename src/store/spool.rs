@@ -9,7 +9,7 @@
 //! build short; see docs/build-time.md.
 
 use super::process::Process;
-use super::report::RunReport;
+use crate::schema::RunReport;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 
 use super::recorder::{self, State};
 use super::{needs_upgrade, open, path};
-use qudag_bench::report::escape::TermLines;
+use qudag_bench::escape::TermLines;
 use qudag_bench::store::spool::{self, Spooled};
 use std::path::Path;
 

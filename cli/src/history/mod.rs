@@ -25,7 +25,8 @@ pub use recorder::record;
 
 use open::describe;
 use qudag_bench::report::trend::{TrendPoint, Trends};
-use qudag_bench::store::{RunReport, spool};
+use qudag_bench::schema::RunReport;
+use qudag_bench::store::spool;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,9 +3,9 @@
 //! flight is replaced when it is imported again, a complete run is kept as it is.
 
 use super::open::describe;
+use qudag_bench::schema::{BenchResult, RunReport};
 use qudag_bench::store::process::Process;
 use qudag_bench::store::spool::{Spooled, lean};
-use qudag_bench::store::{BenchResult, RunReport};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 

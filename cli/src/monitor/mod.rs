@@ -16,7 +16,7 @@ mod scan;
 
 use clap::Args;
 use http::Slots;
-use qudag_bench::report::escape::TermLines;
+use qudag_bench::escape::TermLines;
 use scan::ErrorLog;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

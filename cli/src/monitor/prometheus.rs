@@ -24,11 +24,11 @@ use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
-use qudag_bench::bencher::Throughput;
-use qudag_bench::gate::compare::Verdict;
-use qudag_bench::stats::Granularity;
-use qudag_bench::store::progress::Progress;
-use qudag_bench::store::{RunReport, Status};
+use qudag_bench::schema::Granularity;
+use qudag_bench::schema::Progress;
+use qudag_bench::schema::Throughput;
+use qudag_bench::schema::Verdict;
+use qudag_bench::schema::{RunReport, Status};
 use std::time::UNIX_EPOCH;
 
 /// The HTTP content type of [`encode`]'s output.
@@ -284,11 +284,50 @@ fn unix_seconds(rfc3339: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use qudag_bench::store::progress::PROGRESS_SCHEMA_ID;
-    use qudag_bench::store::report::ThroughputResult;
+    use qudag_bench::schema::ThroughputResult;
 
     /// A real report of the fixture's `work` target (samples trimmed), compared against a
     /// baseline with `tunable` made 3 times slower.
+    /// The library's fixture reports (src/report/testdata), as its renderer tests read them.
+    mod fixtures {
+        use qudag_bench::schema::RunReport;
+        use serde_json::Value;
+
+        fn value(name: &str) -> Value {
+            let text = match name {
+                "run-work" => include_str!("../../../src/report/testdata/run-work.json"),
+                "run-compare" => include_str!("../../../src/report/testdata/run-compare.json"),
+                "run-faults" => include_str!("../../../src/report/testdata/run-faults.json"),
+                other => panic!("no fixture {other}"),
+            };
+            serde_json::from_str(text).unwrap()
+        }
+
+        pub fn run(name: &str) -> RunReport {
+            serde_json::from_value(value(name)).unwrap()
+        }
+
+        pub fn run_with(name: &str, edit: impl FnOnce(&mut Value)) -> RunReport {
+            let mut v = value(name);
+            edit(&mut v);
+            serde_json::from_value(v).unwrap()
+        }
+
+        pub fn bench<'a>(v: &'a mut Value, id: &str) -> &'a mut Value {
+            v["benchmarks"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|b| b["id"] == id)
+                .unwrap()
+        }
+
+        pub fn verdict_of(report: &RunReport, id: &str) -> Option<String> {
+            let c = report.benchmarks.iter().find(|r| r.id == id)?.comparison.as_ref()?;
+            Some(serde_json::to_value(c.verdict).ok()?.as_str()?.to_string())
+        }
+    }
+
     fn report() -> RunReport {
         serde_json::from_str(include_str!("../../../src/report/testdata/run-work.json")).unwrap()
     }
@@ -434,7 +473,7 @@ mod tests {
     #[test]
     fn progress_of_a_run_in_flight_and_a_finished_one() {
         let progress = |target: &str, done, current: Option<&str>, finished| Progress {
-            schema: PROGRESS_SCHEMA_ID.into(),
+            schema: qudag_bench::schema::ids::PROGRESS.into(),
             run_id: "r".into(),
             bench_target: target.into(),
             pid: 1,
@@ -487,5 +526,52 @@ mod tests {
             ),
             1_796_116_393.5
         );
+    }
+
+    #[test]
+    fn every_verdict_and_status_of_the_fixtures() {
+        use fixtures::{run, verdict_of};
+        let compare = run("run-compare");
+        let faults = run("run-faults");
+        let text = encode(&[compare.clone(), faults.clone()], &[], 0);
+        for r in &compare.benchmarks {
+            let labels = format!(r#"bench_target="work",suite="work",benchmark="{}""#, r.id);
+            let regressed = verdict_of(&compare, &r.id).unwrap() == "regressed";
+            assert_eq!(
+                value(&text, "qudag_bench_regressed", &labels),
+                f64::from(regressed)
+            );
+        }
+        assert_eq!(
+            value(&text, "qudag_bench_regressions", r#"bench_target="work""#),
+            1.0
+        );
+        assert!(!text.contains(r#"qudag_bench_regressions{bench_target="faults"}"#));
+        let status = |s: &str| {
+            value(
+                &text,
+                "qudag_bench_benchmarks",
+                &format!(r#"bench_target="faults",status="{s}""#),
+            )
+        };
+        let s = &faults.summary;
+        assert_eq!(
+            (status("ok"), status("failed"), status("timeout")),
+            (s.ok as f64, s.failed as f64, s.timeout as f64)
+        );
+        assert!(
+            !text.contains(r#"benchmark="panics""#),
+            "a failure has no series"
+        );
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        let r = fixtures::run_with("run-work", |v| {
+            fixtures::bench(v, "tunable")["id"] = "a\"b\\c\nd".into();
+        });
+        let text = encode(&[r], &[], 0);
+        assert!(text.contains(r#"benchmark="a\"b\\c\nd""#), "{text}");
+        assert!(!text.contains("c\nd"), "no raw line break in a sample line");
     }
 }

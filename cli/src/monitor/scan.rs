@@ -6,8 +6,9 @@
 //! such as `results/work-backup.json` would repeat every series of `work`).
 
 use super::prometheus::RunProgress;
-use qudag_bench::report::escape::TermLines;
-use qudag_bench::store::{RunReport, baseline, paths, progress};
+use qudag_bench::escape::TermLines;
+use qudag_bench::schema::RunReport;
+use qudag_bench::store::{baseline, paths, progress};
 use std::collections::HashMap;
 use std::fs::{File, FileType, OpenOptions};
 use std::io::{ErrorKind, Read};
@@ -33,7 +34,8 @@ pub struct Scan {
 pub fn scan(home: &Path) -> Scan {
     let mut scan = Scan::default();
     for path in json_files(&home.join("results"), &mut scan.skipped) {
-        let report = read_regular(&path).and_then(|text| baseline::parse_report(&path, &text));
+        let report = read_regular(&path)
+            .and_then(|text| baseline::parse_report(&path, &text).map_err(String::from));
         match report.and_then(|r| {
             let expected = paths::results_file(home, &r.bench_target);
             own_file(&path, &expected, "report", &r.bench_target).map(|()| r)

@@ -3,7 +3,8 @@
 //! test mode, several at once (each target's output buffered and printed whole when it ends).
 
 use super::plan::Target;
-use qudag_bench::report::escape::Term;
+use qudag_bench::escape::Term;
+use qudag_bench::exit::ExitStatus;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
@@ -33,7 +34,11 @@ fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Optio
         .and_then(|text| text.trim().parse::<i32>().ok());
     let how = match (status.code(), status.signal()) {
         // The harness's reserved codes count only when the harness chose them.
-        (Some(c @ (0 | 2 | 3)), _) if recorded.is_some() && chosen != Some(c) => {
+        (Some(c), _)
+            if recorded.is_some()
+                && ExitStatus::from_code(c).is_some_and(|s| s != ExitStatus::BenchFailed)
+                && chosen != Some(c) =>
+        {
             format!("exited with code {c}, but its harness did not end it")
         }
         (None, Some(sig)) => format!("was killed by signal {sig}"),
@@ -53,10 +58,11 @@ fn verified(t: &Target, s: &Settings, status: std::process::ExitStatus) -> Optio
         _ => String::new(),
     };
     eprintln!(
-        "error: {} {how}{during}; counted as a failed benchmark (exit code 101)",
-        Term(&t.name)
+        "error: {} {how}{during}; counted as a failed benchmark (exit code {})",
+        Term(&t.name),
+        ExitStatus::BenchFailed.code()
     );
-    status.code().map(|_| 101)
+    status.code().map(|_| ExitStatus::BenchFailed.code())
 }
 
 /// How every target runs.
@@ -138,7 +144,7 @@ fn spawn_error(t: &Target, e: std::io::Error) -> Finished {
         Term(&t.executable.display().to_string())
     );
     Finished {
-        code: Some(101),
+        code: Some(ExitStatus::BenchFailed.code()),
         wall: Duration::ZERO,
         stdout: String::new(),
     }

@@ -10,14 +10,15 @@ mod summary;
 use crate::history;
 use clap::Args;
 use qudag_bench::cli::Cli;
-use qudag_bench::report::escape::{Term, TermLines};
+use qudag_bench::escape::{Term, TermLines};
+use qudag_bench::exit::ExitStatus;
+use qudag_bench::schema::{GroupDocument, GroupMode, TargetOutcome, ids};
 use qudag_bench::store::{atomic, baseline, paths};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime};
-use summary::TargetOutcome;
 
 /// Flags of `qudag-bench run`.
 #[derive(Args)]
@@ -82,11 +83,11 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
     let argv = std::iter::once(OsString::from("qudag-bench")).chain(args.iter().cloned());
     let cli = match <Cli as clap::Parser>::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(e) => return Err(ExitCode::from(qudag_bench::cli::print_parse_error(&e) as u8)),
+        Err(e) => return Err(qudag_bench::cli::print_parse_error(&e).into()),
     };
     let refuse = |message: &str| {
         eprintln!("error: {}", TermLines(message));
-        Err(ExitCode::from(2))
+        Err(ExitStatus::Usage.into())
     };
     if cli.libtest.bench {
         return refuse(
@@ -146,13 +147,8 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = home
-        .or_else(|| {
-            std::env::var_os(paths::HOME_ENV)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| ws.target_dir.join("qudag-bench"));
+    let home = paths::resolve_home(home.as_deref(), paths::Fallback::TargetDir(&ws.target_dir))
+        .map_err(|e| e.to_string())?;
     let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
 
     let build = plan::Build {
@@ -169,14 +165,14 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
                 "error: the build failed (cargo exited with {code}); nothing ran\nexit code 101: \
                  a benchmark failed (cargo bench's code for a failed build)"
             );
-            return Ok(ExitCode::from(101));
+            return Ok(ExitStatus::BenchFailed.into());
         }
     };
     if targets.is_empty() {
         return Err("no bench targets to run in the selected packages".into());
     }
     plan::check_distinct(&targets)?;
-    crate::import_spool(&home, false)?;
+    crate::import_spool_at(&home, false)?;
     if jobs > 1 {
         match history::latest_durations(&history::path(&home)) {
             Ok(durations) => plan::longest_first(&mut targets, &durations),
@@ -220,17 +216,21 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         })
         .collect();
 
-    let mut code = summary::combine(outcomes.iter().map(|o| o.exit_code));
+    let mut status = ExitStatus::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
-        let doc = summary::GroupDocument {
-            schema: "qudag-bench/group/v1",
-            run_group: &group,
-            mode: if measure { "bench" } else { "test" },
+        let doc = GroupDocument {
+            schema: ids::GROUP.to_string(),
+            run_group: group.clone(),
+            mode: if measure {
+                GroupMode::Bench
+            } else {
+                GroupMode::Test
+            },
             started_at: humantime::format_rfc3339_millis(started_at).to_string(),
             finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             wall_time_s: start.elapsed().as_secs_f64(),
-            exit_code: code,
-            targets: &outcomes,
+            exit_code: status.code(),
+            targets: outcomes.clone(),
         };
         let mut bytes = serde_json::to_vec_pretty(&doc).expect("the document serializes");
         bytes.push(b'\n');
@@ -244,7 +244,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         };
         if let Err(e) = written {
             eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
-            code = summary::combine([Some(code), Some(2)]);
+            status = status.max(ExitStatus::Usage);
         }
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {
@@ -254,9 +254,16 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     };
     // The targets' runs go into the history now, so that `history --group` shows them.
     if measure && !no_history {
-        crate::import_spool(&home, false)?;
+        crate::import_spool_at(&home, false)?;
     }
-    summary::print(&mut *out, &group, measure, &outcomes, start.elapsed(), code);
+    summary::print(
+        &mut *out,
+        &group,
+        measure,
+        &outcomes,
+        start.elapsed(),
+        status,
+    );
     if outcomes.iter().any(|o| o.report.is_some()) {
         let recorded = if no_history {
             String::new()
@@ -269,11 +276,11 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             Term(&home.join("results").display().to_string())
         );
     }
-    Ok(ExitCode::from(code as u8))
+    Ok(status.into())
 }
 
 /// The target's report of this run group, if it wrote one.
-fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::store::RunReport> {
+fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::schema::RunReport> {
     let path = paths::results_file(home, crate_name);
     if !path.is_file() {
         return None;
@@ -282,7 +289,7 @@ fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::
         Ok(r) if r.run_group.as_deref() == Some(group) => Some(r),
         Ok(_) => None,
         Err(e) => {
-            eprintln!("warning: {}", TermLines(&e));
+            eprintln!("warning: {}", TermLines(&e.to_string()));
             None
         }
     }

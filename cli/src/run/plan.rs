@@ -2,9 +2,9 @@
 //! against it, the bench executables from `cargo bench|test --no-run --message-format=json`,
 //! and the order in which they run.
 
+use qudag_bench::exit::ExitStatus;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -58,10 +58,7 @@ impl Target {
     }
 }
 
-/// The `cargo` to run: `$CARGO` (set when run by cargo) or `cargo` on the PATH.
-pub fn cargo() -> OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
+pub use qudag_bench::store::paths::cargo;
 
 /// Reads the workspace with `cargo metadata --no-deps`.
 pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, String> {
@@ -188,7 +185,10 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
         .output()
         .map_err(|e| format!("cannot run {}: {e}", cargo().to_string_lossy()))?;
     if !out.status.success() {
-        return Ok(Err(out.status.code().unwrap_or(101)));
+        return Ok(Err(out
+            .status
+            .code()
+            .unwrap_or(ExitStatus::BenchFailed.code())));
     }
     let mut targets: Vec<(usize, Target)> = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {

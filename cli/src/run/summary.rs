@@ -1,49 +1,10 @@
 //! The end of `qudag-bench run`: one exit code for all targets, one summary, and the combined
 //! document (`--json`, schema `qudag-bench/group/v1`).
 
-use qudag_bench::store::RunReport;
-use serde::Serialize;
+use qudag_bench::exit::ExitStatus;
+use qudag_bench::schema::{TargetOutcome, TestCounts};
 use std::io::Write;
 use std::time::Duration;
-
-/// Exit codes, most important first: a benchmark failed (101) > usage or input error (2) >
-/// the gate failed (3) > ok (0). As in one bench target (which returns 101 before 2 before
-/// 3), 3 then means that every target ran, was recorded and only the gate failed. Any other
-/// code, or an end by a signal, counts as 101.
-pub const PRECEDENCE: [i32; 4] = [101, 2, 3, 0];
-
-/// The combined exit code of the targets' codes.
-pub fn combine(codes: impl IntoIterator<Item = Option<i32>>) -> i32 {
-    codes
-        .into_iter()
-        .map(|c| match c {
-            Some(c) if PRECEDENCE.contains(&c) => c,
-            _ => 101,
-        })
-        .min_by_key(|c| PRECEDENCE.iter().position(|p| p == c))
-        .unwrap_or(0)
-}
-
-/// What the code means, for the last line of the summary.
-pub fn meaning(code: i32) -> &'static str {
-    match code {
-        0 => "ok",
-        2 => "usage, configuration or input error",
-        3 => "the gate failed",
-        _ => "a benchmark failed",
-    }
-}
-
-/// Counts from libtest's `test result: ok. 12 passed; 0 failed; 1 ignored; ...` line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct TestCounts {
-    /// Passed.
-    pub passed: u64,
-    /// Failed.
-    pub failed: u64,
-    /// Ignored.
-    pub ignored: u64,
-}
 
 /// The counts of the last `test result:` line in `stdout`.
 pub fn test_counts(stdout: &str) -> Option<TestCounts> {
@@ -62,53 +23,14 @@ pub fn test_counts(stdout: &str) -> Option<TestCounts> {
     })
 }
 
-/// One target's line in the summary and the document.
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetOutcome {
-    /// The bench target.
-    pub bench_target: String,
-    /// Its package.
-    pub package: String,
-    /// Its exit code (`null`: ended by a signal).
-    pub exit_code: Option<i32>,
-    /// Wall time of its process, seconds.
-    pub wall_time_s: f64,
-    /// Test mode: its libtest counts, if it printed them.
-    pub tests: Option<TestCounts>,
-    /// Measured: its run report, if it wrote one for this group.
-    pub report: Option<RunReport>,
-}
-
-impl TargetOutcome {
-    fn status(&self) -> &'static str {
-        match self.exit_code {
-            Some(0) => "ok",
-            Some(2) => "ERROR",
-            Some(3) => "GATE FAILED",
-            _ => "FAILED",
-        }
+/// The summary's word for how `target` ended.
+fn status_word(target: &TargetOutcome) -> &'static str {
+    match target.exit_code.and_then(ExitStatus::from_code) {
+        Some(ExitStatus::Success) => "ok",
+        Some(ExitStatus::Usage) => "ERROR",
+        Some(ExitStatus::GateFailed) => "GATE FAILED",
+        _ => "FAILED",
     }
-}
-
-/// The combined document of one `qudag-bench run`.
-#[derive(Debug, Serialize)]
-pub struct GroupDocument<'a> {
-    /// `qudag-bench/group/v1`.
-    pub schema: &'static str,
-    /// The run group id, also in each report and in the history.
-    pub run_group: &'a str,
-    /// `bench` (measured) or `test` (smoke test).
-    pub mode: &'static str,
-    /// RFC 3339 start time.
-    pub started_at: String,
-    /// RFC 3339 end time.
-    pub finished_at: String,
-    /// Wall time of the whole run (build included), seconds.
-    pub wall_time_s: f64,
-    /// The combined exit code.
-    pub exit_code: i32,
-    /// Per target, in run order.
-    pub targets: &'a [TargetOutcome],
 }
 
 /// Prints the summary.
@@ -118,7 +40,7 @@ pub fn print(
     measure: bool,
     targets: &[TargetOutcome],
     wall: Duration,
-    code: i32,
+    status: ExitStatus,
 ) {
     let width = targets
         .iter()
@@ -189,7 +111,7 @@ pub fn print(
             out,
             "  {:<width$}  {:<11} {counts}  {:.1}s",
             t.bench_target,
-            t.status(),
+            status_word(t),
             t.wall_time_s
         );
     }
@@ -204,9 +126,10 @@ pub fn print(
     };
     let _ = writeln!(
         out,
-        "total: {totals}; wall time {:.1}s\nexit code {code}: {}",
+        "total: {totals}; wall time {:.1}s\nexit code {}: {}",
         wall.as_secs_f64(),
-        meaning(code)
+        status.code(),
+        status.meaning()
     );
     let _ = out.flush();
 }
@@ -214,16 +137,6 @@ pub fn print(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failures_beat_usage_errors_beat_the_gate() {
-        assert_eq!(combine([]), 0);
-        assert_eq!(combine([Some(0), Some(3), Some(0)]), 3);
-        assert_eq!(combine([Some(3), Some(2)]), 2);
-        assert_eq!(combine([Some(3), Some(101), Some(2)]), 101);
-        assert_eq!(combine([Some(0), None]), 101, "a signal");
-        assert_eq!(combine([Some(1)]), 101, "an unknown code");
-    }
 
     #[test]
     fn libtest_counts_are_read() {

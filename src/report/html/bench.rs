@@ -2,11 +2,12 @@
 //! (distribution, timeline, resource use, trend). A chart that has no data says why.
 
 use super::charts;
-use crate::report::escape::html;
+use crate::escape::html;
 use crate::report::trend::TrendPoint;
 use crate::report::units::time;
-use crate::stats::{Granularity, per_iteration};
-use crate::store::{BenchResult, Status};
+use crate::schema::Granularity;
+use crate::schema::{BenchResult, Status};
+use crate::stats::per_iteration;
 use std::fmt::Write;
 
 /// Why a page has no trend charts: it was rendered without the history (by the bench

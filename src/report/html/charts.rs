@@ -1,10 +1,10 @@
 //! The report's charts, each an inline `<svg>` built from measured values only.
 
 use super::svg::{AxisSpec, Frame, WIDTH, fixed};
-use crate::gate::compare::Verdict;
-use crate::report::escape::html;
+use crate::escape::html;
 use crate::report::trend::TrendPoint;
 use crate::report::units::time;
+use crate::schema::Verdict;
 use crate::stats::quantile_sorted;
 use std::fmt::Write;
 

@@ -7,10 +7,10 @@ mod bench;
 mod charts;
 mod svg;
 
-use crate::report::escape::html;
+use crate::escape::html;
 use crate::report::trend::Trends;
 use crate::report::units::time;
-use crate::store::RunReport;
+use crate::schema::RunReport;
 use charts::{ChangeRow, verdict_class};
 use std::fmt::Write;
 
@@ -78,7 +78,7 @@ fn target_section(out: &mut String, t: usize, report: &RunReport, trends: Option
         html(&report.started_at),
         html(&report.finished_at)
     );
-    if let Some(note) = report.unfinished_note() {
+    if let Some(note) = crate::report::unfinished::note(report) {
         let _ = write!(out, "<p><strong>Incomplete:</strong> {}.</p>", html(&note));
     }
     environment(out, report);
@@ -311,3 +311,6 @@ fn comparison(out: &mut String, report: &RunReport) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,8 @@
 //! Inline SVG building blocks: linear scales with round ticks, and a plot frame with axes.
 //! Charts are drawn in data coordinates through [`Frame`]; every text goes through
-//! [`escape::html`](crate::report::escape::html).
+//! [`escape::html`](crate::escape::html).
 
-use crate::report::escape::html;
+use crate::escape::html;
 use std::fmt::Write;
 
 /// Width of every chart, px (the page scales it down on narrow screens).

@@ -14,11 +14,12 @@ pub use read::{
     DEFAULT_MAX_REPORT_MIB, MAX_REPORT_ENV, max_report_bytes, parse_report, read_report,
 };
 
-use super::metrics::{AllocResult, CounterResult};
-use super::report::{BenchResult, EffectiveSettings, RunReport, SCHEMA_ID, Status};
-use crate::gate::compare::Comparison;
-use crate::measure::Calibration;
-use crate::stats::{Interval, Percentiles, TimeStats};
+use crate::schema::Calibration;
+use crate::schema::Comparison;
+use crate::schema::ids::RUN as SCHEMA_ID;
+use crate::schema::{AllocResult, CounterResult};
+use crate::schema::{BenchResult, EffectiveSettings, RunReport, Status};
+use crate::schema::{Interval, Percentiles, TimeStats};
 
 /// Which data a stored report is expected to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

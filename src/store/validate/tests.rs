@@ -1,6 +1,6 @@
 use super::read::{limit_from, parse, read_limited};
 use super::*;
-use crate::store::report::{Overhead, RunReport};
+use crate::schema::{Overhead, RunReport};
 
 /// A real report the harness wrote: three measured benchmarks with samples and a comparison.
 fn real() -> RunReport {
@@ -195,7 +195,7 @@ fn counts_rates_and_settings_are_non_negative() {
          finite number"
     );
     let e = error_after(Kept::Samples, |r| {
-        r.benchmarks[0].counters = Some(crate::store::metrics::CounterResult {
+        r.benchmarks[0].counters = Some(crate::schema::CounterResult {
             page_faults: Some(-3.0),
             ..Default::default()
         })
@@ -206,7 +206,7 @@ fn counts_rates_and_settings_are_non_negative() {
          finite number"
     );
     let e = error_after(Kept::Samples, |r| {
-        r.benchmarks[0].alloc = Some(crate::store::metrics::AllocResult {
+        r.benchmarks[0].alloc = Some(crate::schema::AllocResult {
             allocs_per_iter: 1.0,
             deallocs_per_iter: 1.0,
             reallocs_per_iter: 0.0,
@@ -288,7 +288,7 @@ fn files_name_themselves_and_the_field() {
     r.benchmarks[2].time_ns.as_mut().unwrap().median = -5.2;
     let bytes = serde_json::to_vec_pretty(&r).unwrap();
     std::fs::write(&path, &bytes).unwrap();
-    let e = read_report(&path).unwrap_err();
+    let e = read_report(&path).unwrap_err().to_string();
     assert_eq!(
         e,
         format!(

@@ -4,7 +4,7 @@ mod causes;
 mod files;
 mod recording;
 
-use qudag_bench::store::RunReport;
+use qudag_bench::schema::RunReport;
 use rusqlite::Connection;
 use std::path::Path;
 

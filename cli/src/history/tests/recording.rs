@@ -2,7 +2,7 @@
 
 use super::super::*;
 use super::report;
-use qudag_bench::store::report::Incomplete;
+use qudag_bench::schema::Incomplete;
 use qudag_bench::store::spool::{self, Spooled};
 use std::time::SystemTime;
 
@@ -273,7 +273,7 @@ fn tag_and_commit_filters_match_text_not_like_patterns() {
     let p = dir.path().join("h.sqlite");
     let mut r = report();
     r.benchmarks[0].tags = vec!["fast".into()];
-    r.environment.git = Some(qudag_bench::store::report::Git {
+    r.environment.git = Some(qudag_bench::schema::Git {
         commit: "f61b082fd2".into(),
         branch: None,
         dirty: false,

@@ -8,19 +8,8 @@
 //! Sampling stops once the interval is narrower than `must_catch - margin`; at that width one
 //! of the first two always holds, so precision, not the p-value, ends the measurement.
 
-use crate::stats::paired::Combined;
-use serde::{Deserialize, Serialize};
-
-/// What the comparison is sensitive to (fractions: `0.01` is 1%).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Thresholds {
-    /// Changes smaller than this do not count as regressions.
-    pub margin: f64,
-    /// Changes this large must be caught.
-    pub must_catch: f64,
-    /// Confidence of each one-sided bound.
-    pub confidence: f64,
-}
+use crate::schema::Combined;
+use crate::schema::{AbReport, AbVerdict, InstrVerdict, Thresholds};
 
 impl Default for Thresholds {
     /// The defaults picked by the study in `docs/gating.md`.
@@ -31,24 +20,6 @@ impl Default for Thresholds {
             confidence: 0.95,
         }
     }
-}
-
-/// One benchmark's A/B outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AbVerdict {
-    /// Head is slower than base by more than the margin (confirmed in fresh processes).
-    Regressed,
-    /// Head is not slower by the must-catch size or more.
-    Ok,
-    /// The measurement could not tell within its budget.
-    Inconclusive,
-    /// The benchmark failed on one side (panic, no timing call, hang).
-    Failed,
-    /// Only in head.
-    New,
-    /// Only in base.
-    Missing,
 }
 
 impl AbVerdict {
@@ -161,5 +132,55 @@ mod tests {
             ..Thresholds::default()
         };
         assert!(t.validate().unwrap_err().contains("--margin"));
+    }
+}
+
+/// What the comparison as a whole says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateOutcome {
+    /// Every compared benchmark was decided and none regressed.
+    Passed,
+    /// A regression, or with `--strict` an inconclusive benchmark (exit 3).
+    Failed,
+    /// No regression, but a benchmark failed to run, so the gate could not judge it (exit 101).
+    NotPassed,
+}
+
+impl AbReport {
+    /// Benchmarks with this verdict.
+    pub fn count(&self, v: AbVerdict) -> usize {
+        self.benchmarks.iter().filter(|b| b.verdict == v).count()
+    }
+
+    /// The gate's decision; `strict` makes an inconclusive benchmark fail it.
+    pub fn gate(&self, strict: bool) -> GateOutcome {
+        let inconclusive = strict && self.count(AbVerdict::Inconclusive) > 0;
+        if self.count(AbVerdict::Regressed) > 0 || inconclusive {
+            GateOutcome::Failed
+        } else if self.count(AbVerdict::Failed) > 0 {
+            // A benchmark that did not run may hide a regression: never say "passed".
+            GateOutcome::NotPassed
+        } else {
+            GateOutcome::Passed
+        }
+    }
+}
+
+/// Relative increase in instructions that fails the gate (1%).
+pub const REGRESSION: f64 = 0.01;
+/// Relative increase in instructions that is reported as a warning (0.2%).
+pub const WARNING: f64 = 0.002;
+/// Half a unit of the shown precision (0.005 percentage points), so that the verdict agrees
+/// with the rounded change in the table.
+const ROUNDING: f64 = 0.000_05;
+
+/// The instruction-count verdict for a relative change of instructions per iteration.
+pub fn verdict_of(change: f64) -> InstrVerdict {
+    if change >= REGRESSION - ROUNDING {
+        InstrVerdict::Regressed
+    } else if change >= WARNING - ROUNDING {
+        InstrVerdict::Warning
+    } else {
+        InstrVerdict::Ok
     }
 }

@@ -4,61 +4,12 @@
 //! loop work is +0.9985% of the instructions (the loop's fixed cost does not grow), and a
 //! table saying "+1.00% warning" would be wrong to its reader.
 
+use super::child::{Arm, Worker, WorkerError};
 use super::runner;
-use super::worker::{Arm, Worker, WorkerError};
-use crate::measure::callgrind::{self, InstructionCount};
-use serde::{Deserialize, Serialize};
+use crate::gate::ab::verdict_of;
+use crate::measure::callgrind;
+use crate::schema::{InstrResult, InstrVerdict};
 use std::time::Duration;
-
-/// Relative increase in instructions that fails the gate (1%).
-pub const REGRESSION: f64 = 0.01;
-/// Relative increase in instructions that is reported as a warning (0.2%).
-pub const WARNING: f64 = 0.002;
-/// Half a unit of the shown precision (0.005 percentage points), so that the verdict agrees
-/// with the rounded change in the table.
-const ROUNDING: f64 = 0.000_05;
-
-/// The instruction verdict of one benchmark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InstrVerdict {
-    /// At least [`REGRESSION`] more instructions per iteration.
-    Regressed,
-    /// At least [`WARNING`] more.
-    Warning,
-    /// Less than that (or fewer instructions).
-    Ok,
-    /// A count could not be taken on one side.
-    Failed,
-}
-
-/// One benchmark's instruction comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InstrResult {
-    /// Benchmark id.
-    pub id: String,
-    /// The verdict.
-    pub verdict: InstrVerdict,
-    /// Relative change of instructions per iteration, head against base.
-    pub change: Option<f64>,
-    /// Base's count.
-    pub base: Option<InstructionCount>,
-    /// Head's count.
-    pub head: Option<InstructionCount>,
-    /// Why a count is missing.
-    pub error: Option<String>,
-}
-
-/// The verdict for a relative change.
-pub fn verdict_of(change: f64) -> InstrVerdict {
-    if change >= REGRESSION - ROUNDING {
-        InstrVerdict::Regressed
-    } else if change >= WARNING - ROUNDING {
-        InstrVerdict::Warning
-    } else {
-        InstrVerdict::Ok
-    }
-}
 
 /// Counts every benchmark both binaries have, with the same iteration count on both sides
 /// (picked from base's time per iteration). Errors if valgrind or a worker cannot start, or

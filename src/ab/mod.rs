@@ -4,94 +4,14 @@
 //! flagged as regressed is measured again in fresh processes and fails only if that
 //! confirms it (the run-level guard against false alarms over many benchmarks).
 
+pub mod child;
 pub mod instructions;
 pub mod protocol;
 pub mod runner;
-pub mod verdict;
-pub mod worker;
 
-use runner::{Measurement, Plan};
-use serde::{Deserialize, Serialize};
+use crate::schema::{AbReport, AbResult, AbVerdict, Measurement, Plan, Thresholds};
+use child::{Arm, Worker};
 use std::time::Instant;
-use verdict::{AbVerdict, Thresholds};
-use worker::{Arm, Worker};
-
-/// Schema id of the A/B report.
-pub const SCHEMA_ID: &str = "qudag-bench/ab/v1";
-
-/// The whole comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AbReport {
-    /// [`SCHEMA_ID`].
-    pub schema: String,
-    /// The base binary.
-    pub base: String,
-    /// The head binary.
-    pub head: String,
-    /// How much was measured.
-    pub plan: Plan,
-    /// What counts.
-    pub thresholds: Thresholds,
-    /// Whether flagged regressions were re-measured in fresh processes.
-    pub confirm: bool,
-    /// Per benchmark, in the base binary's order (then new ones).
-    pub benchmarks: Vec<AbResult>,
-    /// Wall time of the whole comparison (s).
-    pub wall_s: f64,
-}
-
-/// One benchmark's comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AbResult {
-    /// Benchmark id.
-    pub id: String,
-    /// The verdict.
-    pub verdict: AbVerdict,
-    /// Estimated relative change of head against base (`0.02` = 2% slower); `null` when not
-    /// measured.
-    pub change: Option<f64>,
-    /// Lower one-sided bound of the change.
-    pub lower: Option<f64>,
-    /// Upper one-sided bound of the change.
-    pub upper: Option<f64>,
-    /// The measurement that decided the verdict (the confirmation, when there was one).
-    pub measurement: Option<Measurement>,
-    /// The first pass, when a confirmation followed it.
-    pub first_pass: Option<Measurement>,
-    /// Why the verdict is what it is, in words.
-    pub note: String,
-}
-
-/// What the comparison as a whole says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GateOutcome {
-    /// Every compared benchmark was decided and none regressed.
-    Passed,
-    /// A regression, or with `--strict` an inconclusive benchmark (exit 3).
-    Failed,
-    /// No regression, but a benchmark failed to run, so the gate could not judge it (exit 101).
-    NotPassed,
-}
-
-impl AbReport {
-    /// Benchmarks with this verdict.
-    pub fn count(&self, v: AbVerdict) -> usize {
-        self.benchmarks.iter().filter(|b| b.verdict == v).count()
-    }
-
-    /// The gate's decision; `strict` makes an inconclusive benchmark fail it.
-    pub fn gate(&self, strict: bool) -> GateOutcome {
-        let inconclusive = strict && self.count(AbVerdict::Inconclusive) > 0;
-        if self.count(AbVerdict::Regressed) > 0 || inconclusive {
-            GateOutcome::Failed
-        } else if self.count(AbVerdict::Failed) > 0 {
-            // A benchmark that did not run may hide a regression: never say "passed".
-            GateOutcome::NotPassed
-        } else {
-            GateOutcome::Passed
-        }
-    }
-}
 
 /// The ids both binaries list, in base's order. None in common is an error: a gate that
 /// compared nothing proves nothing, so it must not pass (a filter matching nothing included).
@@ -207,7 +127,7 @@ pub fn run(
         results.push(unmatched(id, AbVerdict::Missing, "only in the base binary"));
     }
     Ok(AbReport {
-        schema: SCHEMA_ID.into(),
+        schema: crate::schema::ids::AB.into(),
         base: base.exe.display().to_string(),
         head: head.exe.display().to_string(),
         plan: *plan,

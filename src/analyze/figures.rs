@@ -1,12 +1,12 @@
-//! Turns raw measurements into report entries: counter totals and allocation totals into
-//! per-iteration figures.
+//! Per-iteration figures from raw totals (counters, allocations) and the verdict of a
+//! performance target.
 
-use crate::config::target::Target;
 use crate::measure::alloc::AllocCounts;
 use crate::measure::counters::arith::{per_iteration, ratio};
 use crate::measure::counters::{HARDWARE, Totals};
-use crate::store::BenchResult;
-use crate::store::metrics::{AllocResult, CounterResult, TargetResult};
+use crate::schema::BenchResult;
+use crate::schema::Target;
+use crate::schema::{AllocResult, CounterResult, TargetResult};
 
 /// Per-iteration counters from the totals of `samples` samples and `iterations` iterations.
 pub fn counters(totals: &Totals, samples: u64, iterations: u64) -> CounterResult {
@@ -75,8 +75,8 @@ pub fn target(expression: &str, target: &Target, result: &BenchResult) -> Target
             None => (None, Some("the benchmark declares no throughput (b.throughput_bytes or b.throughput_elements)".into())),
             Some(t) => {
                 let declared = match t.per_iter {
-                    crate::bencher::Throughput::Bytes(_) => "bytes",
-                    crate::bencher::Throughput::Elements(_) => "elements",
+                    crate::schema::Throughput::Bytes(_) => "bytes",
+                    crate::schema::Throughput::Elements(_) => "elements",
                 };
                 if declared != unit {
                     (None, Some(format!("the target is in {unit} per second but the benchmark declares {declared}")))
@@ -192,7 +192,7 @@ mod tests {
 
     fn result_with(
         median: f64,
-        throughput: Option<crate::store::report::ThroughputResult>,
+        throughput: Option<crate::schema::ThroughputResult>,
     ) -> BenchResult {
         let report: BenchResult = serde_json::from_value(serde_json::json!({
             "id": "x", "name": "x", "arg": null, "suite": "s", "tags": [],
@@ -226,8 +226,8 @@ mod tests {
         assert!(t.reason.unwrap().contains("p99"));
         let t = target("> 10 msg/s", &parse("> 10 msg/s").unwrap(), &r);
         assert!(t.reason.unwrap().contains("declares no throughput"));
-        let tp = crate::store::report::ThroughputResult {
-            per_iter: crate::bencher::Throughput::Elements(100),
+        let tp = crate::schema::ThroughputResult {
+            per_iter: crate::schema::Throughput::Elements(100),
             per_second: Some(2e4),
         };
         let r = result_with(5e6, Some(tp));

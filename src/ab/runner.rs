@@ -2,40 +2,15 @@
 //! round and for each benchmark still measuring, a short warmup of both, then pairs of one
 //! sample on each side in random order, all with the same iteration count. Each round gives
 //! the median of its pairs' log ratios; a benchmark stops when the rounds' interval is precise
-//! enough to decide (see [`super::verdict`]) or its time budget is spent.
+//! enough to decide (see [`crate::gate::ab`]) or its time budget is spent.
 
-use super::verdict::Thresholds;
-use super::worker::{Arm, Worker, WorkerError};
-use crate::stats::paired::{Combined, combine_rounds, log_ratios, round_estimate};
+use super::child::{Arm, Worker, WorkerError};
+use crate::schema::Combined;
+use crate::schema::Thresholds;
+use crate::schema::{Measurement, Plan};
+use crate::stats::paired::{combine_rounds, log_ratios, round_estimate};
 use crate::stats::summarize;
-use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
-
-/// How much to measure.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    /// Timed length of one sample to aim for (the iteration count is fixed from it once).
-    #[serde(with = "secs")]
-    pub sample_target: Duration,
-    /// Warmup of each side, per round and benchmark.
-    #[serde(with = "secs")]
-    pub warmup: Duration,
-    /// Time spent taking pairs, per round and benchmark.
-    #[serde(with = "secs")]
-    pub pairs_time: Duration,
-    /// Pairs per round even when `pairs_time` is over.
-    pub min_pairs: u32,
-    /// Rounds before precision may stop a benchmark.
-    pub min_rounds: u32,
-    /// Wall time per benchmark, warmups included, after which it stops at the end of a round.
-    #[serde(with = "secs")]
-    pub budget: Duration,
-    /// Longest wait for one reply from a worker (a sample, the setup before the timing call).
-    #[serde(with = "secs")]
-    pub timeout: Duration,
-    /// Seed of the order inside each pair.
-    pub seed: u64,
-}
 
 impl Default for Plan {
     /// The defaults picked by the study in `docs/gating.md`.
@@ -53,52 +28,6 @@ impl Default for Plan {
     }
 }
 
-/// Durations in the report as seconds (a number), not serde's `{secs, nanos}`.
-mod secs {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    /// A duration as a number of seconds.
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-
-    /// A number of seconds as a duration.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let v = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
-    }
-}
-
-/// A benchmark being measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Measurement {
-    /// Benchmark id.
-    pub id: String,
-    /// Iterations per sample, the same on both sides (fixed in the first round).
-    pub iters_per_sample: Option<u64>,
-    /// Each round's median log ratio.
-    pub round_estimates: Vec<f64>,
-    /// Pairs taken in each round.
-    pub round_pairs: Vec<u32>,
-    /// Each round's standard error from its own pairs (normal-theory error of a median,
-    /// from the MAD of the log ratios).
-    pub round_se: Vec<f64>,
-    /// Whether later rounds were shortened because rounds differ far more than their own
-    /// errors explain (per-process effects: more, shorter rounds are worth more).
-    pub short_rounds: bool,
-    /// Wall time spent on this benchmark (s).
-    pub wall_s: f64,
-    /// Wall time of each round (s).
-    pub round_wall_s: Vec<f64>,
-    /// Why it failed, if it did.
-    pub error: Option<String>,
-    /// Whether it stopped because the budget ran out before the interval was precise enough.
-    pub budget_exhausted: bool,
-    #[serde(skip)]
-    done: bool,
-}
-
 impl Measurement {
     /// A benchmark not yet measured; `iters` carries the count over from an earlier pass.
     pub fn new(id: &str, iters: Option<u64>) -> Measurement {
@@ -113,7 +42,6 @@ impl Measurement {
             round_wall_s: Vec::new(),
             error: None,
             budget_exhausted: false,
-            done: false,
         }
     }
 
@@ -136,12 +64,18 @@ pub fn measure(
     let mut rng = fastrand::Rng::with_seed(plan.seed);
     let cpus = crate::measure::affinity::allowed_cpus().unwrap_or_default();
     let mut round = 0usize;
-    while benches.iter().any(|b| !b.done) {
+    // Whether each benchmark is decided, failed or out of budget.
+    let mut done = vec![false; benches.len()];
+    while done.iter().any(|d| !d) {
         // Both workers of a round share one CPU; rounds rotate over the CPUs.
         let cpu = (!cpus.is_empty()).then(|| cpus[round % cpus.len()]);
         round += 1;
         let mut workers: Option<(Worker, Worker)> = None;
-        for bench in benches.iter_mut().filter(|b| !b.done) {
+        let pending = benches
+            .iter_mut()
+            .zip(done.iter_mut())
+            .filter(|(_, d)| !**d);
+        for (bench, done) in pending {
             let (b, h) = match &mut workers {
                 Some(w) => w,
                 None => match spawn_round(base, head, plan, cpu, &mut rng) {
@@ -149,7 +83,7 @@ pub fn measure(
                     // The binaries started at first: whatever stops them now is a failure
                     // of this benchmark, not bad input.
                     Err(e) => {
-                        fail(bench, e);
+                        *done = fail(bench, e);
                         progress(bench);
                         continue;
                     }
@@ -165,11 +99,11 @@ pub fn measure(
                     bench.round_pairs.push(round.pairs);
                     bench.round_estimates.push(round.estimate);
                     bench.round_se.push(round.se);
-                    decide_stop(bench, plan, thresholds);
+                    *done = decide_stop(bench, plan, thresholds);
                 }
-                Err(WorkerError::Failed(text)) => fail(bench, text),
+                Err(WorkerError::Failed(text)) => *done = fail(bench, text),
                 Err(WorkerError::Dead(text)) => {
-                    fail(bench, text);
+                    *done = fail(bench, text);
                     workers = None;
                 }
             }
@@ -196,14 +130,15 @@ fn spawn_round(
     }
 }
 
-fn fail(bench: &mut Measurement, text: String) {
+/// Records why `bench` failed; it is then done (returns `true`).
+fn fail(bench: &mut Measurement, text: String) -> bool {
     bench.error = Some(text);
-    bench.done = true;
+    true
 }
 
 /// Stops a benchmark once it is precise enough (after the minimum rounds), or when another
-/// round would overrun its budget.
-fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
+/// round would overrun its budget. Returns whether it is done.
+fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) -> bool {
     let rounds = bench.round_estimates.len() as u32;
     let per_round = bench.wall_s / f64::from(rounds);
     // Once set it stays: shorter rounds have larger errors of their own, which would
@@ -212,10 +147,12 @@ fn decide_stop(bench: &mut Measurement, plan: &Plan, t: &Thresholds) {
         bench.short_rounds = between_rounds_dominate(bench);
     }
     if rounds >= plan.min_rounds && t.precise_enough(&bench.combined(t)) {
-        bench.done = true;
+        true
     } else if bench.wall_s + per_round > plan.budget.as_secs_f64() {
-        bench.done = true;
         bench.budget_exhausted = true;
+        true
+    } else {
+        false
     }
 }
 

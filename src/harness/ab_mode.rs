@@ -1,19 +1,20 @@
 //! The hidden worker mode behind `qudag-bench ab` (`--qudag-bench-ab-worker`): the controller
 //! opens one benchmark at a time and asks for samples of a given number of iterations, so it
 //! can alternate two builds sample by sample. The protocol is in
-//! [`crate::gate::ab::protocol`].
+//! [`crate::ab::protocol`].
 
-use super::EXIT_OK;
 use super::exec::panic_message;
 use super::select::Selection;
-use super::test_mode::NO_TIMING_CALL;
+use crate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
+use crate::analyze::NO_TIMING_CALL;
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
 use crate::config::Resolver;
-use crate::gate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
+use crate::exit::ExitStatus;
 use crate::measure::affinity;
 use crate::measure::probe::Probe;
-use crate::measure::{Calibration, ExternalDriver, Guard, Instruments, MeasureContext};
+use crate::measure::{ExternalDriver, Guard, Instruments, MeasureContext};
+use crate::schema::Calibration;
 use std::io::{BufRead, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Serves the protocol on stdin/stdout until `quit` or end of input; returns the exit code.
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
+pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
     let (to_run, _, _) = selection.filtered(cli);
     // Single-threaded benchmarks run on the CPU the controller names; threaded ones on all.
     let all_cpus = affinity::allowed_cpus().unwrap_or_default();
@@ -42,11 +43,11 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> i32 {
                 send(&Reply::Failed(e));
                 continue;
             }
-            None => return EXIT_OK,
+            None => return ExitStatus::Success,
         };
         let id = match command {
             Command::Open(id) => id,
-            Command::Quit => return EXIT_OK,
+            Command::Quit => return ExitStatus::Success,
             other => {
                 send(&Reply::Failed(format!(
                     "`{}` needs an open benchmark",
@@ -123,7 +124,7 @@ impl ExternalDriver for StdioDriver {
                     ));
                 }
                 Some(Ok(Command::Close)) => return,
-                Some(Ok(Command::Quit)) | None => super::exit_guard::exit(EXIT_OK),
+                Some(Ok(Command::Quit)) | None => super::exit_guard::exit(ExitStatus::Success),
                 Some(Ok(Command::Open(_))) => {
                     send(&Reply::Failed("a benchmark is already open".into()))
                 }
@@ -149,6 +150,6 @@ fn send(reply: &Reply) {
         .and_then(|()| out.flush())
         .is_err()
     {
-        super::exit_guard::exit(EXIT_OK);
+        super::exit_guard::exit(ExitStatus::Success);
     }
 }

@@ -3,22 +3,22 @@
 //! or report), so that callgrind sees only the benchmark.
 
 use super::select::Selection;
-use super::test_mode::NO_TIMING_CALL;
-use super::{EXIT_FAILED, EXIT_OK};
+use crate::analyze::NO_TIMING_CALL;
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
-use crate::report::escape::Term;
+use crate::escape::Term;
+use crate::exit::ExitStatus;
 
 /// Runs each selected benchmark once with `iterations`; returns the exit code.
-pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> i32 {
+pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> ExitStatus {
     let (to_run, _, _) = selection.filtered(cli);
     for bench in to_run {
         let mut bencher = Bencher::new(Mode::Instructions(iterations), 1);
         bench.call(&mut bencher);
         if !bencher.finish().timed {
             eprintln!("{}: {NO_TIMING_CALL}", Term(&bench.id));
-            return EXIT_FAILED;
+            return ExitStatus::BenchFailed;
         }
     }
-    EXIT_OK
+    ExitStatus::Success
 }

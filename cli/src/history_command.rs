@@ -1,0 +1,103 @@
+//! `qudag-bench history`: the runs recorded in `$QUDAG_BENCH_HOME/history.sqlite`, listed
+//! with [`crate::history::list`] (the queries live with the tables) and printed
+//! one result a line.
+
+use crate::history;
+use crate::home::Home;
+use clap::Args;
+use qudag_bench::escape::Term;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// `qudag-bench history` flags.
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// Only this benchmark id (shows its median run by run).
+    #[arg(long)]
+    bench: Option<String>,
+    /// Only benchmarks of this suite.
+    #[arg(long)]
+    suite: Option<String>,
+    /// Only benchmarks with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only runs started at or after this time: RFC 3339 (2026-11-01T09:30:00Z, offsets
+    /// allowed), a date (2026-11-01, midnight UTC) or a duration ago (12h, 2d, 1week).
+    #[arg(long, value_name = "TIME", value_parser = time_bound)]
+    since: Option<SystemTime>,
+    /// Only runs started before this time (same forms as --since).
+    #[arg(long, value_name = "TIME", value_parser = time_bound)]
+    until: Option<SystemTime>,
+    /// Only runs at this git commit (prefix).
+    #[arg(long)]
+    commit: Option<String>,
+    /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
+    #[arg(long, value_name = "ID|latest")]
+    group: Option<String>,
+}
+
+/// Lists the results the flags select.
+pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, String> {
+    let filter = history::Filter {
+        bench: args.bench,
+        suite: args.suite,
+        tag: args.tag,
+        since: args.since,
+        until: args.until,
+        commit: args.commit,
+        group: args.group,
+    };
+    print(home, &filter).map(|()| ExitCode::SUCCESS)
+}
+
+/// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.
+fn time_bound(value: &str) -> Result<SystemTime, String> {
+    history::parse_time(value, SystemTime::now())
+        .map_err(|_| format!("expected {}", history::TIME_FORMS))
+}
+
+/// Prints the recorded results `filter` selects, one line each; a run that did not finish
+/// says so on each of its lines (and has one line even without results).
+fn print(home: &Home, filter: &history::Filter) -> Result<(), String> {
+    let path = history::path(home.get().map_err(|e| e.to_string())?);
+    let rows = history::list(&path, filter)?;
+    let mut first: Option<f64> = None;
+    for row in rows {
+        let median_text = row
+            .median_ns
+            .map_or("-".to_string(), |m| format!("{m:.3} ns"));
+        let trend = match (filter.bench.is_some(), first, row.median_ns) {
+            (true, Some(f), Some(m)) if f > 0.0 => {
+                format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
+            }
+            (true, None, Some(m)) => {
+                first = Some(m);
+                String::new()
+            }
+            _ => String::new(),
+        };
+        let state = match &row.state {
+            history::RunState::Complete => String::new(),
+            other => format!("  [{}]", Term(&other.to_string())),
+        };
+        let commit: String = row.commit.chars().take(10).collect();
+        let id = row.bench_id.as_deref().unwrap_or("-");
+        let status = row.status.as_deref().unwrap_or("-");
+        // Every column comes from the history file: shown escaped.
+        let [started, run_id, target, commit, branch, id, status, verdict] = [
+            &row.started_at,
+            &row.run_id,
+            &row.bench_target,
+            &commit,
+            &row.branch,
+            id,
+            status,
+            &row.verdict,
+        ]
+        .map(Term);
+        println!(
+            "{started}  {run_id}  {target:<10} {commit:<10} {branch:<12} {id:<32} {status:<7} {median_text:>14} {verdict}{trend}{state}"
+        );
+    }
+    Ok(())
+}
