@@ -63,7 +63,7 @@ pub use std::hint::black_box;
 macro_rules! main {
     () => {
         fn main() {
-            $crate::harness::main($crate::harness::Target {
+            $crate::harness::main($crate::harness::BenchTarget {
                 crate_name: ::core::env!("CARGO_CRATE_NAME"),
                 manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
                 debug_assertions: ::core::cfg!(debug_assertions),

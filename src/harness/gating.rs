@@ -7,7 +7,7 @@ use crate::config::Resolver;
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
-use crate::gate::compare;
+use crate::gate::verdict;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
 use crate::schema::{BenchResult, RunReport, Status};
@@ -65,7 +65,7 @@ pub fn compare(
             })
             .fraction()
     };
-    let (info, comparisons) = compare::compare(
+    let (info, comparisons) = verdict::compare(
         &base.0,
         &base.1,
         &report.environment,
@@ -100,7 +100,7 @@ pub fn confirm(
             report.benchmarks[i]
                 .comparison
                 .as_ref()
-                .is_some_and(compare::needs_confirmation)
+                .is_some_and(verdict::needs_confirmation)
         })
         .collect();
     if flagged.is_empty() {
@@ -145,7 +145,7 @@ pub fn confirm(
             );
         }
         if let Some(c) = report.benchmarks[i].comparison.as_mut() {
-            compare::confirm(c, old, &again, compared);
+            verdict::confirm(c, old, &again, compared);
         }
     }
 }

@@ -25,7 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::config::NoiseThreshold;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::exit::ExitStatus;
-use qudag_bench::gate::{self, compare};
+use qudag_bench::gate::{self, verdict};
 use qudag_bench::report::{comparison, files};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -141,7 +141,7 @@ fn run_compare(
         };
         let env = report.environment.clone();
         let (info, comparisons) =
-            compare::compare(old, base, &env, &mut report.benchmarks, &threshold);
+            verdict::compare(old, base, &env, &mut report.benchmarks, &threshold);
         for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
             r.comparison = c;
         }

@@ -7,11 +7,11 @@
 use crate::schema::Interval;
 use crate::schema::{BaselineInfo, Comparison, Confirmation, Verdict};
 use crate::schema::{BenchResult, RunReport, Status};
-use crate::stats::compare::{
+use crate::stats::per_iteration;
+use crate::stats::two_sample::{
     FASTEST_QUANTILE, fastest_change, holm, mann_whitney, median_ratio_interval,
     quantile_ratio_interval,
 };
-use crate::stats::per_iteration;
 
 /// Family-wise significance level of a run's comparisons.
 pub const ALPHA: f64 = 0.05;
