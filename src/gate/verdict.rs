@@ -106,6 +106,30 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     }
 }
 
+/// Compares the run `report` with baseline `name` (`base`): each benchmark gets its
+/// [`Comparison`] and the report its [`BaselineInfo`]. `threshold_of` gives a benchmark's noise
+/// threshold (fraction). The one comparison of a run with a baseline: the harness's
+/// `--baseline` and `qudag-bench compare` both call it.
+pub fn compare_run(
+    report: &mut RunReport,
+    name: &str,
+    base: &RunReport,
+    threshold_of: &dyn Fn(&BenchResult) -> f64,
+) {
+    let environment = report.environment.clone();
+    let (info, comparisons) = compare(
+        name,
+        base,
+        &environment,
+        &mut report.benchmarks,
+        threshold_of,
+    );
+    for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
+        r.comparison = c;
+    }
+    report.baseline = Some(info);
+}
+
 /// Compares `results` with `base`, attaching a [`Comparison`] to each ok result;
 /// `threshold_of` gives a benchmark's noise threshold (fraction).
 pub fn compare(

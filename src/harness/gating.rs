@@ -65,17 +65,7 @@ pub fn compare(
             })
             .fraction()
     };
-    let (info, comparisons) = verdict::compare(
-        &base.0,
-        &base.1,
-        &report.environment,
-        &mut report.benchmarks,
-        &threshold,
-    );
-    for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
-        r.comparison = c;
-    }
-    report.baseline = Some(info);
+    verdict::compare_run(report, &base.0, &base.1, &threshold);
 }
 
 /// The least time between a flagged benchmark's first measurement and its re-measurement: the

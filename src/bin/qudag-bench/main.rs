@@ -139,13 +139,7 @@ fn run_compare(
                 .unwrap_or(NoiseThreshold::recorded(r.config.noise_threshold_pct))
                 .fraction()
         };
-        let env = report.environment.clone();
-        let (info, comparisons) =
-            verdict::compare(old, base, &env, &mut report.benchmarks, &threshold);
-        for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
-            r.comparison = c;
-        }
-        report.baseline = Some(info);
+        verdict::compare_run(report, old, base, &threshold);
         // The gate is this command's decision: a loaded report's own (from its run's `--gate`)
         // says nothing about this comparison.
         report.gate = gate_on.then(|| gate::decide(report));
