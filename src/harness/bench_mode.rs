@@ -5,7 +5,7 @@
 use super::exec::{self, GRACE};
 use super::journal::Journal;
 use super::select::Selection;
-use super::{Target, gating, preflight};
+use super::{BenchTarget, gating, preflight};
 use crate::analyze::{self, Analyzed, Outcome, figures};
 use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
@@ -40,7 +40,7 @@ struct Setup {
 struct Session<'a> {
     cli: &'a Cli,
     resolver: &'a Resolver,
-    target: Target,
+    target: BenchTarget,
     setup: Setup,
     to_run: Vec<Benchmark>,
     registered: Vec<String>,
@@ -54,7 +54,12 @@ struct Session<'a> {
 
 /// Measures the selection; returns the exit code. The steps: check what can be checked and
 /// start the report, measure every benchmark, compare with the baseline and gate, write.
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> ExitStatus {
+pub fn run(
+    cli: &Cli,
+    resolver: &Resolver,
+    selection: Selection,
+    target: BenchTarget,
+) -> ExitStatus {
     super::stdout_guard::reserve_for_json(cli);
     let mut session = match start(cli, resolver, selection, target) {
         Ok(s) => s,
@@ -75,7 +80,7 @@ fn start<'a>(
     cli: &'a Cli,
     resolver: &'a Resolver,
     selection: Selection,
-    target: Target,
+    target: BenchTarget,
 ) -> Result<Session<'a>, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
@@ -166,7 +171,7 @@ fn finish(mut s: Session<'_>) -> (RunReport, bool) {
 /// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
 /// `--baseline` must load (and with `--gate` hold some of `to_run`), `--save-baseline` must
 /// not replace an unreadable baseline, the history must be a qudag-bench history.
-fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Error> {
+fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup, Error> {
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
@@ -222,7 +227,7 @@ fn reporter(cli: &Cli) -> Box<dyn Reporter> {
 fn header(
     cli: &Cli,
     resolver: &Resolver,
-    target: Target,
+    target: BenchTarget,
     started_at: SystemTime,
     preflight: &preflight::Preflight,
     calibration: Calibration,
@@ -334,7 +339,7 @@ fn count(report: &mut RunReport) {
 /// writes the other report files; returns whether any write failed (each error printed).
 fn write_all(
     cli: &Cli,
-    target: Target,
+    target: BenchTarget,
     setup: &Setup,
     report: &RunReport,
     journal: Journal,

@@ -7,7 +7,7 @@ use crate::config::Resolver;
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
-use crate::gate::compare;
+use crate::gate::verdict;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
 use crate::schema::{BenchResult, RunReport, Status};
@@ -65,17 +65,7 @@ pub fn compare(
             })
             .fraction()
     };
-    let (info, comparisons) = compare::compare(
-        &base.0,
-        &base.1,
-        &report.environment,
-        &mut report.benchmarks,
-        &threshold,
-    );
-    for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
-        r.comparison = c;
-    }
-    report.baseline = Some(info);
+    verdict::compare_run(report, &base.0, &base.1, &threshold);
 }
 
 /// The least time between a flagged benchmark's first measurement and its re-measurement: the
@@ -100,7 +90,7 @@ pub fn confirm(
             report.benchmarks[i]
                 .comparison
                 .as_ref()
-                .is_some_and(compare::needs_confirmation)
+                .is_some_and(verdict::needs_confirmation)
         })
         .collect();
     if flagged.is_empty() {
@@ -145,7 +135,7 @@ pub fn confirm(
             );
         }
         if let Some(c) = report.benchmarks[i].comparison.as_mut() {
-            compare::confirm(c, old, &again, compared);
+            verdict::confirm(c, old, &again, compared);
         }
     }
 }

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 /// Facts about the bench target, captured by [`main!`](crate::main) in the user's crate.
 #[derive(Debug, Clone, Copy)]
-pub struct Target {
+pub struct BenchTarget {
     /// `CARGO_CRATE_NAME` of the bench target (its name, `-` as `_`).
     pub crate_name: &'static str,
     /// `CARGO_MANIFEST_DIR` of its package.
@@ -37,14 +37,14 @@ pub struct Target {
 }
 
 /// Runs the harness with the process's arguments and exits with its code.
-pub fn main(target: Target) -> ! {
+pub fn main(target: BenchTarget) -> ! {
     exit_guard::install();
     let code = run(target, std::env::args_os());
     exit_guard::exit(code)
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
-pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
+pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {
