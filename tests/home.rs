@@ -83,7 +83,7 @@ fn user_command(
 
 /// Runs `qudag-bench ARGS` as `user_command` sets it up.
 fn cli(dir: &Path, target_dir: Option<&Path>, args: &[&str]) -> Run {
-    let mut cmd = user_command(env!("CARGO_BIN_EXE_qudag-bench"), dir, target_dir);
+    let mut cmd = user_command(cli_exe(), dir, target_dir);
     run_cargo({
         cmd.args(args);
         cmd
@@ -151,7 +151,7 @@ fn bench_then_read(
 
 /// One scrape of `qudag-bench monitor` started in `dir`: its `/metrics` body.
 fn scrape(dir: &Path, target_dir: Option<&Path>) -> String {
-    let mut cmd = user_command(env!("CARGO_BIN_EXE_qudag-bench"), dir, target_dir);
+    let mut cmd = user_command(cli_exe(), dir, target_dir);
     let mut child = cmd
         .args(["monitor", "--listen", "127.0.0.1:0"])
         .stderr(Stdio::piped())
