@@ -2,6 +2,7 @@
 //! Pure functions of the samples: the same samples always give the same numbers.
 
 pub mod bootstrap;
+pub mod distributions;
 pub mod outliers;
 pub mod paired;
 pub mod percentiles;

@@ -4,9 +4,9 @@
 //! bound on each side, so that process-to-process effects (code and memory layout) widen the
 //! interval instead of biasing it.
 
+use super::distributions::students_t_quantile;
 use super::summary::summarize;
 use crate::schema::Combined;
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Log ratio `ln(head / base)` of each pair (both times must be positive).
 pub fn log_ratios(base: &[f64], head: &[f64]) -> Vec<f64> {
@@ -41,9 +41,7 @@ pub fn combine_rounds(estimates: &[f64], confidence: f64) -> Combined {
         };
     }
     let se = sd / (r as f64).sqrt();
-    let t = StudentsT::new(0.0, 1.0, (r - 1) as f64)
-        .expect("degrees of freedom are positive")
-        .inverse_cdf(confidence);
+    let t = students_t_quantile(confidence, (r - 1) as u64);
     Combined {
         mean,
         lower: mean - t * se,

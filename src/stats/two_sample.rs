@@ -2,9 +2,9 @@
 //! tails do not sway it), a percentile-bootstrap interval of the ratio of medians, the change
 //! of the fastest samples, and Holm's step-down correction for testing many benchmarks at once.
 
+use super::distributions::normal_sf;
 use super::summary::quantile_sorted;
 use crate::schema::Interval;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// Seed of the ratio bootstrap: the same samples always give the same interval.
 const SEED: u64 = 0x0c0_4a7e;
@@ -47,8 +47,7 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> (f64, f64) {
         return (u1, 1.0);
     }
     let z = (u - mu - 0.5) / sigma;
-    let normal = Normal::standard();
-    (u1, (2.0 * normal.sf(z)).min(1.0))
+    (u1, (2.0 * normal_sf(z)).min(1.0))
 }
 
 /// Percentile-bootstrap interval at `level` of `median(new) / median(base)`, resampling both.

@@ -323,7 +323,12 @@ mod tests {
         }
 
         pub fn verdict_of(report: &RunReport, id: &str) -> Option<String> {
-            let c = report.benchmarks.iter().find(|r| r.id == id)?.comparison.as_ref()?;
+            let c = report
+                .benchmarks
+                .iter()
+                .find(|r| r.id == id)?
+                .comparison
+                .as_ref()?;
             Some(serde_json::to_value(c.verdict).ok()?.as_str()?.to_string())
         }
     }
