@@ -2,15 +2,16 @@
 # Clean build time of a one-benchmark user crate: qudag-bench (default features) next to the
 # same crate written for criterion 0.8 (default features off) and divan 0.1, built one after
 # another in this run, each with its own empty target dir. Downloads are fetched first and not
-# timed. Prints wall time, the number of crates compiled and the ratio to criterion.
+# timed. Prints wall time, CPU time (user + system of cargo and the compilers), the number of
+# crates compiled and the ratios to criterion.
 #
 # Usage: ci/build-time.sh [--before REV|DIR] [--only NAMES] [--keep]
 #   --before REV|DIR  also build qudag-bench from DIR, or from commit REV of this repo (checked
 #                     out as a temporary git worktree), labelled "qudag-bench (before)".
 #   --only NAMES      comma-separated subset of: qudag,before,criterion,divan.
 #   --keep            keep the temp dir (target dirs hold cargo's --timings reports).
-# Takes about 2-3 minutes on 2 cores (about 5 with --before). Run it on a quiet machine: it
-# prints the load and the number of other rustc processes before each build.
+# Takes about 3 minutes on 2 idle cores (about 5 with --before). Run it on a quiet machine:
+# it prints the load and the number of other rustc processes before each build.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -120,24 +121,33 @@ for n in "${names[@]}"; do
     (cd "$tmp/$n" && cargo fetch --quiet)
 done
 
-declare -A secs crates
+declare -A secs cpu crates
+TIMEFORMAT='%R %U %S'
 for n in "${names[@]}"; do
     echo "== $(label "$n"): load $(cut -d' ' -f1-3 /proc/loadavg), other rustc: $(pgrep -c rustc || true)" >&2
-    start=$(date +%s.%N)
-    (cd "$tmp/$n" && CARGO_TARGET_DIR="$tmp/target-$n" cargo bench --no-run --offline --locked \
-        --timings 2>"$tmp/$n.log") || { cat "$tmp/$n.log" >&2; exit 1; }
-    end=$(date +%s.%N)
-    secs[$n]=$(echo "$end - $start" | bc)
+    # bash's `time` reports wall time and the CPU time of cargo and every rustc it waited for.
+    { time (cd "$tmp/$n" && CARGO_TARGET_DIR="$tmp/target-$n" cargo bench --no-run --offline \
+        --locked --timings 2>"$tmp/$n.log"); } 2>"$tmp/$n.time" ||
+        { cat "$tmp/$n.log" >&2; exit 1; }
+    read -r wall user sys <"$tmp/$n.time"
+    secs[$n]=$wall
+    cpu[$n]=$(echo "$user + $sys" | bc)
     crates[$n]=$(grep -c '^ *Compiling ' "$tmp/$n.log" || true)
 done
 
 echo
 echo "rustc: $(rustc -V); cores: $(nproc); $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-22s %9s %8s %13s\n' "user crate" "wall (s)" "crates" "vs criterion"
+printf '%-22s %9s %8s %8s %11s %11s\n' "user crate" "wall (s)" "CPU (s)" "crates" \
+    "wall ratio" "CPU ratio"
+ratio() { printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; }
 for n in "${names[@]}"; do
-    ratio="-"
+    wr="-" cr="-"
     if [ -n "${secs[criterion]:-}" ]; then
-        ratio=$(printf '%.2f' "$(echo "scale=3; ${secs[$n]} / ${secs[criterion]}" | bc)")
+        wr=$(ratio "${secs[$n]}" "${secs[criterion]}")
+        cr=$(ratio "${cpu[$n]}" "${cpu[criterion]}")
     fi
-    printf '%-22s %9.1f %8s %13s\n' "$(label "$n")" "${secs[$n]}" "${crates[$n]}" "$ratio"
+    printf '%-22s %9.1f %8.1f %8s %11s %11s\n' "$(label "$n")" "${secs[$n]}" "${cpu[$n]}" \
+        "${crates[$n]}" "$wr" "$cr"
 done
+echo "(ratios to criterion; CPU time is cargo's and every rustc's, user + system: it moves"
+echo " less than wall time when other processes share the cores)"
