@@ -99,15 +99,10 @@ fn section(out: &mut String, report: &RunReport) {
             ));
         }
         out.push_str(&format!(
-            "\nAgainst baseline {} ({}): a change counts when it is significant (Mann-Whitney U, \
-             Holm-corrected over {} benchmarks at alpha {}), the whole 95% interval of the \
-             fastest samples' change lies beyond the noise threshold, the median moved the \
-             same way, and, where it was measured again at the end of the run, that second \
-             measurement agrees.\n",
+            "\nAgainst baseline {} ({}): {}.\n",
             markdown_code(&b.name),
             markdown_cell(&b.started_at),
-            b.compared,
-            b.alpha
+            markdown_cell(&super::rule::verdict_rule(b).sentence)
         ));
         for d in &b.environment_differences {
             out.push_str(&format!(

@@ -231,16 +231,11 @@ fn comparison(out: &mut String, report: &RunReport) {
     };
     let _ = write!(
         out,
-        "<h3>Against baseline {}</h3><p class=\"meta\">baseline run {} of {}; {} compared, \
-         Mann-Whitney U with Holm's correction at alpha {}; a verdict needs significance, the \
-         whole 95% interval of the fastest samples' change beyond the noise threshold (shaded), \
-         the median moved the same way, and, where the benchmark was measured again, that \
-         second measurement agreeing.</p>",
+        "<h3>Against baseline {}</h3><p class=\"meta\">baseline run {} of {}; {}.</p>",
         html(&info.name),
         html(&info.run_id),
         html(&info.started_at),
-        info.compared,
-        info.alpha
+        html(&crate::report::rule::verdict_rule(info).sentence)
     );
     for d in &info.environment_differences {
         let _ = write!(
@@ -273,7 +268,7 @@ fn comparison(out: &mut String, report: &RunReport) {
         let _ = write!(
             out,
             "<figure><figcaption>Change of the fastest samples per benchmark, with the 95% \
-             interval the verdict is decided on</figcaption>{svg}</figure>"
+             interval the verdict is decided on and the noise threshold shaded</figcaption>{svg}</figure>"
         );
     }
     out.push_str(
