@@ -244,6 +244,19 @@ fn comparison(out: &mut String, report: &RunReport) {
             html(d)
         );
     }
+    change_chart(out, report);
+    change_matrix(out, report);
+    if !info.missing.is_empty() {
+        let _ = write!(
+            out,
+            "<p>In the baseline, not in this run: {}</p>",
+            html(&info.missing.join(", "))
+        );
+    }
+}
+
+/// The chart of each compared benchmark's change with the interval its verdict is decided on.
+fn change_chart(out: &mut String, report: &RunReport) {
     let rows: Vec<ChangeRow> = report
         .benchmarks
         .iter()
@@ -271,6 +284,10 @@ fn comparison(out: &mut String, report: &RunReport) {
              interval the verdict is decided on and the noise threshold shaded</figcaption>{svg}</figure>"
         );
     }
+}
+
+/// The table of each compared benchmark's figures against the baseline, coloured by verdict.
+fn change_matrix(out: &mut String, report: &RunReport) {
     out.push_str(
         r#"<table class="matrix"><tr><th class="id">benchmark</th><th>baseline median</th><th>median</th><th>change</th><th>95% CI</th><th>fastest samples</th><th>p (Holm)</th><th>verdict</th></tr>"#,
     );
@@ -298,13 +315,6 @@ fn comparison(out: &mut String, report: &RunReport) {
         );
     }
     out.push_str("</table>");
-    if !info.missing.is_empty() {
-        let _ = write!(
-            out,
-            "<p>In the baseline, not in this run: {}</p>",
-            html(&info.missing.join(", "))
-        );
-    }
 }
 
 #[cfg(test)]
