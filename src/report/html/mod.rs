@@ -9,7 +9,7 @@ mod svg;
 
 use crate::escape::html;
 use crate::report::units::time;
-use crate::schema::RunReport;
+use crate::schema::{BenchResult, RunReport};
 use crate::store::history::Trends;
 use charts::{ChangeRow, verdict_class};
 use std::fmt::Write;
@@ -169,60 +169,66 @@ fn summary_table(out: &mut String, t: usize, report: &RunReport) {
     }
     out.push_str("<th>target</th></tr>");
     for (i, r) in report.benchmarks.iter().enumerate() {
-        let _ = write!(
-            out,
-            r##"<tr><td class="id"><a href="#{}">{}</a></td><td class="{}">{}</td>"##,
-            anchor(t, i),
-            html(&r.id),
-            bench::status_class(r.status),
-            crate::report::units::status(r.status)
-        );
-        match &r.time_ns {
-            Some(s) => {
-                let mad = if s.median > 0.0 {
-                    format!("{:.1}%", 100.0 * s.mad / s.median)
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    out,
-                    "<td>{}</td><td>{} – {}</td><td>{mad}</td>",
-                    time(s.median),
-                    time(s.median_ci.lower),
-                    time(s.median_ci.upper)
-                );
-            }
-            None => out.push_str("<td></td><td></td><td></td>"),
-        }
-        let tp = crate::report::units::throughput(r.throughput).unwrap_or_default();
-        let _ = write!(out, "<td>{}</td>", html(&tp));
-        if baseline.is_some() {
-            match &r.comparison {
-                Some(c) => {
-                    let change = c
-                        .change
-                        .map_or(String::new(), |v| format!(" {:+.2}%", 100.0 * v));
-                    let _ = write!(
-                        out,
-                        r#"<td class="{0}">{0}{1}</td>"#,
-                        verdict_class(c.verdict),
-                        change
-                    );
-                }
-                None => out.push_str("<td></td>"),
-            }
-        }
-        let target = r.target.as_ref().map_or(String::new(), |t| {
-            let state = match t.met {
-                Some(true) => "met",
-                Some(false) => "missed",
-                None => "not checked",
-            };
-            format!("{} {state}", t.expression)
-        });
-        let _ = write!(out, "<td>{}</td></tr>", html(&target));
+        summary_row(out, &anchor(t, i), r, baseline.is_some());
     }
     out.push_str("</table>");
+}
+
+/// The summary row of `r`, linking to its section `anchor`; `compared`: whether the table
+/// has the baseline's column.
+fn summary_row(out: &mut String, anchor: &str, r: &BenchResult, compared: bool) {
+    let _ = write!(
+        out,
+        r##"<tr><td class="id"><a href="#{}">{}</a></td><td class="{}">{}</td>"##,
+        anchor,
+        html(&r.id),
+        bench::status_class(r.status),
+        crate::report::units::status(r.status)
+    );
+    match &r.time_ns {
+        Some(s) => {
+            let mad = if s.median > 0.0 {
+                format!("{:.1}%", 100.0 * s.mad / s.median)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "<td>{}</td><td>{} – {}</td><td>{mad}</td>",
+                time(s.median),
+                time(s.median_ci.lower),
+                time(s.median_ci.upper)
+            );
+        }
+        None => out.push_str("<td></td><td></td><td></td>"),
+    }
+    let tp = crate::report::units::throughput(r.throughput).unwrap_or_default();
+    let _ = write!(out, "<td>{}</td>", html(&tp));
+    if compared {
+        match &r.comparison {
+            Some(c) => {
+                let change = c
+                    .change
+                    .map_or(String::new(), |v| format!(" {:+.2}%", 100.0 * v));
+                let _ = write!(
+                    out,
+                    r#"<td class="{0}">{0}{1}</td>"#,
+                    verdict_class(c.verdict),
+                    change
+                );
+            }
+            None => out.push_str("<td></td>"),
+        }
+    }
+    let target = r.target.as_ref().map_or(String::new(), |t| {
+        let state = match t.met {
+            Some(true) => "met",
+            Some(false) => "missed",
+            None => "not checked",
+        };
+        format!("{} {state}", t.expression)
+    });
+    let _ = write!(out, "<td>{}</td></tr>", html(&target));
 }
 
 fn comparison(out: &mut String, report: &RunReport) {
