@@ -253,22 +253,20 @@ mod tests {
         }
     }
 
+    // The decisions themselves are tested in `gate::ab`; these check their words.
     #[test]
-    fn inconclusive_fails_only_when_strict_and_a_regression_always() {
+    fn the_summary_line_words_the_gates_decision() {
         let r = report(&[AbVerdict::Ok, AbVerdict::Inconclusive]);
-        assert_eq!(r.gate(false), GateOutcome::Passed);
-        assert_eq!(r.gate(true), GateOutcome::Failed);
-        let regressed = report(&[AbVerdict::Regressed, AbVerdict::Failed]);
-        assert_eq!(regressed.gate(false), GateOutcome::Failed);
         assert!(summary_line(&r, true).ends_with("gate FAILED"));
         assert!(summary_line(&r, false).ends_with("gate passed"));
+        let regressed = report(&[AbVerdict::Regressed, AbVerdict::Failed]);
+        assert!(summary_line(&regressed, false).ends_with("gate FAILED"));
     }
 
     #[test]
     fn a_failed_benchmark_never_reads_as_a_passed_gate() {
         let r = report(&[AbVerdict::Ok, AbVerdict::Failed, AbVerdict::New]);
         for strict in [false, true] {
-            assert_eq!(r.gate(strict), GateOutcome::NotPassed);
             let line = summary_line(&r, strict);
             assert!(
                 !line.contains("passed;") && !line.ends_with("gate passed"),
