@@ -31,21 +31,41 @@
 // Lets the attribute's `::qudag_bench::...` paths resolve inside this crate's own tests.
 extern crate self as qudag_bench;
 
-pub mod ab;
-pub mod analyze;
-pub mod bencher;
-pub mod cli;
-pub mod config;
-pub mod escape;
-pub mod executor;
-pub mod exit;
-pub mod gate;
-pub mod harness;
-pub mod measure;
-pub mod registry;
-pub mod report;
 pub mod schema;
+
+// The rest is public so that the `qudag-bench` command and the tests can reach it; it is not
+// part of the documented API and may change in any release.
+#[doc(hidden)]
+pub mod ab;
+#[doc(hidden)]
+pub mod analyze;
+#[doc(hidden)]
+pub mod bencher;
+#[doc(hidden)]
+pub mod cli;
+#[doc(hidden)]
+pub mod config;
+#[doc(hidden)]
+pub mod error;
+#[doc(hidden)]
+pub mod escape;
+#[doc(hidden)]
+pub mod executor;
+#[doc(hidden)]
+pub mod exit;
+#[doc(hidden)]
+pub mod gate;
+#[doc(hidden)]
+pub mod harness;
+#[doc(hidden)]
+pub mod measure;
+#[doc(hidden)]
+pub mod registry;
+#[doc(hidden)]
+pub mod report;
+#[doc(hidden)]
 pub mod stats;
+#[doc(hidden)]
 pub mod store;
 
 pub use bencher::{Bencher, Inputs};
@@ -62,7 +82,7 @@ pub use std::hint::black_box;
 macro_rules! main {
     () => {
         fn main() {
-            $crate::harness::main($crate::harness::Target {
+            $crate::harness::main($crate::harness::BenchTarget {
                 crate_name: ::core::env!("CARGO_CRATE_NAME"),
                 manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
                 debug_assertions: ::core::cfg!(debug_assertions),

@@ -5,7 +5,7 @@ use crate::measure::alloc::AllocCounts;
 use crate::measure::counters::arith::{per_iteration, ratio};
 use crate::measure::counters::{HARDWARE, Totals};
 use crate::schema::BenchResult;
-use crate::schema::Target;
+use crate::schema::PerfTarget;
 use crate::schema::{AllocResult, CounterResult, TargetResult};
 
 /// Per-iteration counters from the totals of `samples` samples and `iterations` iterations.
@@ -65,13 +65,13 @@ pub fn alloc(counts: AllocCounts, iterations: u64) -> Option<AllocResult> {
 }
 
 /// Checks `result` against `target` (written as `expression`).
-pub fn target(expression: &str, target: &Target, result: &BenchResult) -> TargetResult {
+pub fn target(expression: &str, target: &PerfTarget, result: &BenchResult) -> TargetResult {
     let (measured, reason) = match target {
-        Target::Time { statistic, .. } => match time_statistic(result, statistic) {
+        PerfTarget::Time { statistic, .. } => match time_statistic(result, statistic) {
             Some(v) => (Some(v), None),
             None => (None, Some(format!("no `{statistic}` was measured"))),
         },
-        Target::Throughput { unit, .. } => match &result.throughput {
+        PerfTarget::Throughput { unit, .. } => match &result.throughput {
             None => (None, Some("the benchmark declares no throughput (b.throughput_bytes or b.throughput_elements)".into())),
             Some(t) => {
                 let declared = match t.per_iter {
@@ -87,8 +87,8 @@ pub fn target(expression: &str, target: &Target, result: &BenchResult) -> Target
         },
     };
     let met = measured.map(|m| match target {
-        Target::Time { below_ns, .. } => m < *below_ns,
-        Target::Throughput {
+        PerfTarget::Time { below_ns, .. } => m < *below_ns,
+        PerfTarget::Throughput {
             above_per_second, ..
         } => m > *above_per_second,
     });

@@ -6,7 +6,7 @@
 use super::limits::{self, DurationRange};
 use super::target;
 use super::{Layer, NoiseThreshold, SAMPLES_RANGE, duration};
-use crate::schema::Target;
+use crate::schema::PerfTarget;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ pub struct FileConfig {
     /// `[bench."ID"]`.
     pub benches: BTreeMap<String, Layer>,
     /// `[targets]`: id (or function id) to the target as written and parsed.
-    pub targets: BTreeMap<String, (String, Target)>,
+    pub targets: BTreeMap<String, (String, PerfTarget)>,
 }
 
 /// A configuration error, naming the file and the key.

@@ -268,7 +268,7 @@ impl Resolver {
     }
 
     /// The target of `bench`, as written and parsed: its id's entry, else its function's.
-    pub fn target(&self, bench: &Benchmark) -> Option<&(String, crate::schema::Target)> {
+    pub fn target(&self, bench: &Benchmark) -> Option<&(String, crate::schema::PerfTarget)> {
         self.file
             .targets
             .get(&bench.id)

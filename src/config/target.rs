@@ -13,7 +13,7 @@
 //! number).
 
 use super::duration;
-use crate::schema::Target;
+use crate::schema::PerfTarget;
 use std::time::Duration;
 
 const STATISTICS: [&str; 7] = ["median", "mean", "p50", "p90", "p99", "p999", "max"];
@@ -23,7 +23,7 @@ pub const EXPECTED: &str = "\"< 1ms\", \"p99 < 1s\" or \"> 10000 msg/s\" (statis
                             mean, p50, p90, p99, p999, max)";
 
 /// Parses a target expression.
-pub fn parse(text: &str) -> Result<Target, String> {
+pub fn parse(text: &str) -> Result<PerfTarget, String> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix('>') {
         return parse_throughput(rest.trim());
@@ -46,13 +46,13 @@ pub fn parse(text: &str) -> Result<Target, String> {
     if bound.is_zero() {
         return Err("a time target must be greater than 0".into());
     }
-    Ok(Target::Time {
+    Ok(PerfTarget::Time {
         statistic: statistic.to_string(),
         below_ns: bound.as_nanos() as f64,
     })
 }
 
-fn parse_throughput(text: &str) -> Result<Target, String> {
+fn parse_throughput(text: &str) -> Result<PerfTarget, String> {
     let (number, unit) = text
         .split_once(char::is_whitespace)
         .map(|(n, u)| (n.trim(), u.trim()))
@@ -88,7 +88,7 @@ fn parse_throughput(text: &str) -> Result<Target, String> {
     if !(above.is_finite() && above > 0.0) {
         return Err("a throughput target must be greater than 0".into());
     }
-    Ok(Target::Throughput {
+    Ok(PerfTarget::Throughput {
         unit: kind.to_string(),
         above_per_second: above,
     })
@@ -102,21 +102,21 @@ mod tests {
     fn time_targets() {
         assert_eq!(
             parse("< 1ms").unwrap(),
-            Target::Time {
+            PerfTarget::Time {
                 statistic: "median".into(),
                 below_ns: 1e6
             }
         );
         assert_eq!(
             parse("p99 < 1s").unwrap(),
-            Target::Time {
+            PerfTarget::Time {
                 statistic: "p99".into(),
                 below_ns: 1e9
             }
         );
         assert_eq!(
             parse("mean<500us").unwrap(),
-            Target::Time {
+            PerfTarget::Time {
                 statistic: "mean".into(),
                 below_ns: 5e5
             }
@@ -130,28 +130,28 @@ mod tests {
     fn throughput_targets() {
         assert_eq!(
             parse("> 10000 msg/s").unwrap(),
-            Target::Throughput {
+            PerfTarget::Throughput {
                 unit: "elements".into(),
                 above_per_second: 1e4
             }
         );
         assert_eq!(
             parse("> 10k msg/s").unwrap(),
-            Target::Throughput {
+            PerfTarget::Throughput {
                 unit: "elements".into(),
                 above_per_second: 1e4
             }
         );
         assert_eq!(
             parse("> 2 MiB/s").unwrap(),
-            Target::Throughput {
+            PerfTarget::Throughput {
                 unit: "bytes".into(),
                 above_per_second: 2.0 * 1024.0 * 1024.0
             }
         );
         assert_eq!(
             parse("> 1.5 GB/s").unwrap(),
-            Target::Throughput {
+            PerfTarget::Throughput {
                 unit: "bytes".into(),
                 above_per_second: 1.5e9
             }

@@ -2,7 +2,7 @@
 //! exit code 3.
 
 pub mod ab;
-pub mod compare;
+pub mod verdict;
 
 use crate::schema::{GateResult, RunReport, Verdict};
 

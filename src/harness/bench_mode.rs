@@ -5,11 +5,12 @@
 use super::exec::{self, GRACE};
 use super::journal::Journal;
 use super::select::Selection;
-use super::{Target, gating, preflight};
+use super::{BenchTarget, gating, preflight};
 use crate::analyze::{self, Analyzed, Outcome, figures};
 use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
 use crate::config::Resolver;
+use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
 use crate::measure::{Guard, Instruments, MeasureContext, callgrind, environment, system};
@@ -38,7 +39,7 @@ struct Setup {
 struct Session<'a> {
     cli: &'a Cli,
     resolver: &'a Resolver,
-    target: Target,
+    target: BenchTarget,
     setup: Setup,
     to_run: Vec<Benchmark>,
     registered: Vec<String>,
@@ -52,13 +53,18 @@ struct Session<'a> {
 
 /// Measures the selection; returns the exit code. The steps: check what can be checked and
 /// start the report, measure every benchmark, compare with the baseline and gate, write.
-pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection, target: Target) -> ExitStatus {
+pub fn run(
+    cli: &Cli,
+    resolver: &Resolver,
+    selection: Selection,
+    target: BenchTarget,
+) -> ExitStatus {
     super::stdout_guard::reserve_for_json(cli);
     let mut session = match start(cli, resolver, selection, target) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {}", TermLines(&e));
-            return ExitStatus::Usage;
+            eprintln!("error: {}", TermLines(&e.to_string()));
+            return e.status();
         }
     };
     let ended = measure_all(&mut session);
@@ -73,8 +79,8 @@ fn start<'a>(
     cli: &'a Cli,
     resolver: &'a Resolver,
     selection: Selection,
-    target: Target,
-) -> Result<Session<'a>, String> {
+    target: BenchTarget,
+) -> Result<Session<'a>, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let registered = selection.registered.clone();
@@ -164,11 +170,15 @@ fn finish(mut s: Session<'_>) -> (RunReport, bool) {
 /// Checks everything that can be checked before measuring: `--instructions` needs valgrind,
 /// `--baseline` must load (and with `--gate` hold some of `to_run`), `--save-baseline` must
 /// not replace an unreadable baseline, the history must be a qudag-bench history.
-fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, String> {
+fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup, Error> {
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
-        Some(Err(e)) => return Err(format!("--instructions: {e}")),
+        Some(Err(e)) => {
+            return Err(Error::Tool {
+                message: format!("--instructions: {e}"),
+            });
+        }
     };
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
@@ -177,7 +187,10 @@ fn prepare(cli: &Cli, target: Target, to_run: &[Benchmark]) -> Result<Setup, Str
     gating::check_save(cli, &home, target.crate_name)?;
     let history = (!cli.harness.no_history).then(|| history::path(&home));
     if let Some(path) = &history {
-        history::open(path)?;
+        history::open(path).map_err(|message| Error::History {
+            path: path.clone(),
+            message,
+        })?;
     }
     Ok(Setup {
         home,
@@ -215,7 +228,7 @@ fn reporter(cli: &Cli) -> Box<dyn Reporter> {
 fn header(
     cli: &Cli,
     resolver: &Resolver,
-    target: Target,
+    target: BenchTarget,
     started_at: SystemTime,
     preflight: &preflight::Preflight,
     calibration: Calibration,
@@ -327,7 +340,7 @@ fn count(report: &mut RunReport) {
 /// writes the other report files; returns whether any write failed (each error printed).
 fn write_all(
     cli: &Cli,
-    target: Target,
+    target: BenchTarget,
     setup: &Setup,
     report: &RunReport,
     journal: Journal,

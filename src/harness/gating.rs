@@ -4,9 +4,10 @@
 
 use crate::cli::Cli;
 use crate::config::Resolver;
+use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
-use crate::gate::compare;
+use crate::gate::verdict;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
 use crate::schema::{BenchResult, RunReport, Status};
@@ -15,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Loads `--baseline NAME` for `target`, if given.
-pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunReport)>, String> {
+pub fn load(cli: &Cli, home: &Path, target: &str) -> Result<Option<(String, RunReport)>, Error> {
     match &cli.harness.baseline {
         None => Ok(None),
         Some(name) => baseline::load(home, name, target).map(|r| Some((name.clone(), r))),
@@ -28,7 +29,7 @@ pub fn check_common(
     cli: &Cli,
     base: Option<&(String, RunReport)>,
     to_run: &[Benchmark],
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let Some((name, base)) = base.filter(|_| cli.harness.gate && !to_run.is_empty()) else {
         return Ok(());
     };
@@ -38,14 +39,14 @@ pub fn check_common(
     {
         return Ok(());
     }
-    Err(format!(
+    Err(Error::setting(format!(
         "--gate: baseline `{name}` of {} holds none of the {} benchmark(s) selected ({} in \
          the baseline), so the gate would compare nothing; save the baseline again, or run \
          without --gate",
         Term(&base.bench_target),
         to_run.len(),
         base.benchmarks.len()
-    ))
+    )))
 }
 
 /// Compares `report` with the baseline and attaches the results.
@@ -64,17 +65,7 @@ pub fn compare(
             })
             .fraction()
     };
-    let (info, comparisons) = compare::compare(
-        &base.0,
-        &base.1,
-        &report.environment,
-        &mut report.benchmarks,
-        &threshold,
-    );
-    for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
-        r.comparison = c;
-    }
-    report.baseline = Some(info);
+    verdict::compare_run(report, &base.0, &base.1, &threshold);
 }
 
 /// The least time between a flagged benchmark's first measurement and its re-measurement: the
@@ -99,7 +90,7 @@ pub fn confirm(
             report.benchmarks[i]
                 .comparison
                 .as_ref()
-                .is_some_and(compare::needs_confirmation)
+                .is_some_and(verdict::needs_confirmation)
         })
         .collect();
     if flagged.is_empty() {
@@ -144,7 +135,7 @@ pub fn confirm(
             );
         }
         if let Some(c) = report.benchmarks[i].comparison.as_mut() {
-            compare::confirm(c, old, &again, compared);
+            verdict::confirm(c, old, &again, compared);
         }
     }
 }
@@ -230,14 +221,21 @@ pub fn save(
 
 /// Before measuring: `--save-baseline NAME` has a valid name, and an existing baseline of
 /// that name is readable (a run must not end by refusing to merge into it, nor replace it).
-pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), String> {
+pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), Error> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
     };
-    baseline::validate_name(name)?;
+    baseline::validate_name(name).map_err(Error::setting)?;
     if baseline::path(home, name, target).exists() {
         baseline::load(home, name, target).map_err(|e| {
-            format!("--save-baseline {name}: {e}; it is left as it is (remove it, or save under another name)")
+            let path = baseline::path(home, name, target);
+            Error::Corrupt {
+                path,
+                message: format!(
+                    "--save-baseline {name}: {e}; it is left as it is (remove it, or save \
+                     under another name)"
+                ),
+            }
         })?;
     }
     Ok(())
@@ -266,13 +264,14 @@ pub fn compare_saved(
     benches: &[Benchmark],
     resolver: &Resolver,
 ) -> ExitStatus {
-    let outcome = || -> Result<ExitStatus, String> {
+    let outcome = || -> Result<ExitStatus, Error> {
         let name = cli
             .harness
             .load_baseline
             .as_deref()
-            .ok_or("--load-baseline NAME is missing")?;
-        let base = load(cli, home, target)?.ok_or("--load-baseline needs --baseline")?;
+            .ok_or_else(|| Error::setting("--load-baseline NAME is missing"))?;
+        let base = load(cli, home, target)?
+            .ok_or_else(|| Error::setting("--load-baseline needs --baseline"))?;
         let mut report = baseline::load(home, name, target)?;
         compare(&mut report, &base, benches, resolver);
         if cli.harness.gate {
@@ -286,7 +285,7 @@ pub fn compare_saved(
         })
     };
     outcome().unwrap_or_else(|e| {
-        eprintln!("error: {}", TermLines(&e));
-        ExitStatus::Usage
+        eprintln!("error: {}", TermLines(&e.to_string()));
+        e.status()
     })
 }

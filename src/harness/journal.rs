@@ -5,6 +5,7 @@
 //! whether the previous run of the target ended that way.
 
 use super::exit_guard;
+use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::schema::RunReport;
 use crate::store::{history, paths, progress};
@@ -32,7 +33,7 @@ impl Journal {
         home: &Path,
         header: &RunReport,
         history: Option<&Path>,
-    ) -> Result<Journal, String> {
+    ) -> Result<Journal, Error> {
         let target = header.bench_target.as_str();
         let selected = header
             .incomplete
@@ -40,7 +41,11 @@ impl Journal {
             .map_or(0, |i| i.selected as usize);
         let (recorder, interrupted) = match history {
             Some(path) if selected > 0 => {
-                let (recorder, interrupted) = history::begin(path, header)?;
+                let (recorder, interrupted) =
+                    history::begin(path, header).map_err(|message| Error::History {
+                        path: path.to_path_buf(),
+                        message,
+                    })?;
                 (Some(recorder), interrupted)
             }
             _ => (None, Vec::new()),

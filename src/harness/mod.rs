@@ -17,6 +17,7 @@ mod test_mode;
 
 use crate::cli::Cli;
 use crate::config::{FileConfig, Layer, Resolver};
+use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
 use crate::registry::{self, BENCHMARKS};
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 /// Facts about the bench target, captured by [`main!`](crate::main) in the user's crate.
 #[derive(Debug, Clone, Copy)]
-pub struct Target {
+pub struct BenchTarget {
     /// `CARGO_CRATE_NAME` of the bench target (its name, `-` as `_`).
     pub crate_name: &'static str,
     /// `CARGO_MANIFEST_DIR` of its package.
@@ -36,14 +37,14 @@ pub struct Target {
 }
 
 /// Runs the harness with the process's arguments and exits with its code.
-pub fn main(target: Target) -> ! {
+pub fn main(target: BenchTarget) -> ! {
     exit_guard::install();
     let code = run(target, std::env::args_os());
     exit_guard::exit(code)
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
-pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
+pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {
@@ -58,9 +59,9 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStat
     };
     let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {
         Ok(r) => r,
-        Err(message) => {
-            eprintln!("error: {}", TermLines(&message));
-            return ExitStatus::Usage;
+        Err(e) => {
+            eprintln!("error: {}", TermLines(&e.to_string()));
+            return e.status();
         }
     };
     if BENCHMARKS.is_empty() {
@@ -74,7 +75,7 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStat
     }
     if let Err(e) = check_attributes() {
         eprintln!("error: {e}");
-        return ExitStatus::Usage;
+        return e.status();
     }
     let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     let dups = registry::duplicate_ids(&benches);
@@ -123,27 +124,27 @@ pub fn run(target: Target, args: impl IntoIterator<Item = OsString>) -> ExitStat
 
 /// Checks every registered attribute's values against the library's limits (the macro
 /// checked them against its copy of the limits when it compiled them).
-fn check_attributes() -> Result<(), String> {
+fn check_attributes() -> Result<(), Error> {
     for entry in BENCHMARKS.iter() {
         crate::config::check_attr(&entry.options).map_err(|e| {
-            format!(
+            Error::setting(format!(
                 "benchmark `{}` ({}:{}): {e}",
                 entry.name, entry.file, entry.line
-            )
+            ))
         })?;
     }
     Ok(())
 }
 
 /// Loads the configuration file (`--config`, or `qudag-bench.toml` in the package root).
-fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, String> {
+fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, Error> {
     let h = &cli.harness;
     let file = match &h.config {
-        Some(path) => FileConfig::load(path).map_err(|e| e.to_string())?,
+        Some(path) => FileConfig::load(path)?,
         None => {
             let default: PathBuf = manifest_dir.join("qudag-bench.toml");
             if default.is_file() {
-                FileConfig::load(&default).map_err(|e| e.to_string())?
+                FileConfig::load(&default)?
             } else {
                 FileConfig::default()
             }

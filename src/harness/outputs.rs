@@ -5,6 +5,7 @@
 //! [`check`] tries every destination, `--json` included, before anything is measured.
 
 use crate::cli::HarnessArgs;
+use crate::error::Error;
 use crate::report::files::{self, FileFormat};
 use crate::schema::RunReport;
 use crate::store::atomic;
@@ -14,7 +15,7 @@ use std::path::Path;
 /// `--csv-samples`, `--markdown`, `--bmf`, with `{target}` expanded) as
 /// [`atomic::check`] does, so that a bad path is an error before measuring rather than after.
 /// The error names the flag and the path.
-pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), String> {
+pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), Error> {
     let destinations = [
         ("json", &args.json),
         ("html", &args.html),
@@ -28,7 +29,10 @@ pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), String> {
             continue;
         };
         let dest = expand(dest, bench_target);
-        atomic::check(Path::new(&dest)).map_err(|e| format!("--{flag} {dest}: {e}"))?;
+        atomic::check(Path::new(&dest)).map_err(|e| Error::Write {
+            path: dest.clone().into(),
+            message: format!("--{flag} {dest}: {e}"),
+        })?;
     }
     Ok(())
 }
@@ -115,7 +119,7 @@ mod tests {
             ),
         ];
         for (args, start) in cases {
-            let err = super::check(&args, "crypto").unwrap_err();
+            let err = super::check(&args, "crypto").unwrap_err().to_string();
             assert!(err.starts_with(&start), "{err}\nexpected: {start}");
         }
         assert_eq!(

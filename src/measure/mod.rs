@@ -7,7 +7,7 @@ pub mod callgrind;
 pub mod counters;
 pub mod environment;
 pub mod loops;
-mod noise;
+pub mod noise;
 pub mod parallel;
 pub mod probe;
 pub mod sampler;

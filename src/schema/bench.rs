@@ -241,7 +241,7 @@ pub struct TargetResult {
     /// The target as written in `qudag-bench.toml`.
     pub expression: String,
     /// The target parsed.
-    pub target: Target,
+    pub target: PerfTarget,
     /// The measured value compared (ns for time targets, units per second for throughput).
     pub measured: Option<f64>,
     /// Whether the target was met; `null` when it could not be checked.
@@ -254,7 +254,7 @@ pub struct TargetResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Target {
+pub enum PerfTarget {
     /// A time statistic must stay below a bound.
     Time {
         /// `median`, `mean`, `p50`, `p90`, `p99`, `p999` or `max`.

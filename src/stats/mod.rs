@@ -2,11 +2,11 @@
 //! Pure functions of the samples: the same samples always give the same numbers.
 
 pub mod bootstrap;
-pub mod compare;
 pub mod outliers;
 pub mod paired;
 pub mod percentiles;
 pub mod summary;
+pub mod two_sample;
 
 pub use bootstrap::bootstrap_mean_median;
 pub use outliers::tukey;

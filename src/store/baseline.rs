@@ -4,6 +4,7 @@
 //! newer-schema file is an error naming the file, and is never modified.
 
 use super::atomic;
+use crate::error::Error;
 use crate::schema::{RunReport, Status};
 use std::path::{Path, PathBuf};
 
@@ -102,30 +103,39 @@ pub fn merge(previous: &RunReport, run: &RunReport, registered: &[String]) -> Me
 }
 
 /// Loads baseline `name` of `bench_target`.
-pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, String> {
-    validate_name(name)?;
+pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, Error> {
+    validate_name(name).map_err(Error::setting)?;
     let path = path(home, name, bench_target);
-    let report = read_report(&path).map_err(|e| format!("baseline `{name}`: {e}"))?;
+    if !path.exists() && path.symlink_metadata().is_err() {
+        return Err(Error::MissingBaseline {
+            name: name.to_string(),
+            path,
+        });
+    }
+    let report = read_report(&path).map_err(|e| e.context(&format!("baseline `{name}`")))?;
     if report.bench_target != bench_target {
-        return Err(format!(
-            "baseline `{name}`: {} holds a report of bench target `{}`, not `{bench_target}` \
-             (a copied file?)",
-            path.display(),
-            crate::escape::Term(&report.bench_target)
-        ));
+        return Err(Error::Corrupt {
+            message: format!(
+                "baseline `{name}`: {} holds a report of bench target `{}`, not \
+                 `{bench_target}` (a copied file?)",
+                path.display(),
+                crate::escape::Term(&report.bench_target)
+            ),
+            path,
+        });
     }
     Ok(report)
 }
 
 /// Reads a run report file: refused above the size limit, then its schema and values checked
 /// (see [`super::validate`]); errors name the file and the field.
-pub fn read_report(path: &Path) -> Result<RunReport, String> {
+pub fn read_report(path: &Path) -> Result<RunReport, Error> {
     super::validate::read_report(path)
 }
 
 /// Parses `text`, read from `path` by the caller, as a run report, with the same checks as
 /// [`read_report`] except the size limit; errors name `path`.
-pub fn parse_report(path: &Path, text: &str) -> Result<RunReport, String> {
+pub fn parse_report(path: &Path, text: &str) -> Result<RunReport, Error> {
     super::validate::parse_report(path, text.as_bytes())
 }
 
@@ -196,6 +206,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path();
         let e = load(home, "main", "crypto").unwrap_err();
+        assert!(matches!(e, Error::MissingBaseline { .. }), "{e:?}");
+        let e = e.to_string();
         assert!(
             e.contains("baselines/main/crypto.json") && e.contains("does not exist"),
             "{e}"
@@ -216,6 +228,8 @@ mod tests {
         ] {
             std::fs::write(&p, bytes).unwrap();
             let e = load(home, "main", "crypto").unwrap_err();
+            assert!(matches!(e, Error::Corrupt { .. }), "{e:?}");
+            let e = e.to_string();
             assert!(e.contains(needle) && e.contains("crypto.json"), "{e}");
             assert_eq!(std::fs::read(&p).unwrap(), bytes, "file untouched");
         }

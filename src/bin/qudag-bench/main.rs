@@ -25,7 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::config::NoiseThreshold;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::exit::ExitStatus;
-use qudag_bench::gate::{self, compare};
+use qudag_bench::gate::{self, verdict};
 use qudag_bench::report::{comparison, files};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -139,13 +139,7 @@ fn run_compare(
                 .unwrap_or(NoiseThreshold::recorded(r.config.noise_threshold_pct))
                 .fraction()
         };
-        let env = report.environment.clone();
-        let (info, comparisons) =
-            compare::compare(old, base, &env, &mut report.benchmarks, &threshold);
-        for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
-            r.comparison = c;
-        }
-        report.baseline = Some(info);
+        verdict::compare_run(report, old, base, &threshold);
         // The gate is this command's decision: a loaded report's own (from its run's `--gate`)
         // says nothing about this comparison.
         report.gate = gate_on.then(|| gate::decide(report));

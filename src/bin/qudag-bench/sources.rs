@@ -33,7 +33,11 @@ pub fn load(
     };
     let path = Path::new(spec);
     if path.is_file() {
-        return complete(baseline::read_report(path).map(|r| vec![r]));
+        return complete(
+            baseline::read_report(path)
+                .map(|r| vec![r])
+                .map_err(String::from),
+        );
     }
     let home = home
         .get()
@@ -91,5 +95,8 @@ fn read_dir(spec: &str, dir: &Path) -> Result<Vec<RunReport>, String> {
     if files.is_empty() {
         return Err(format!("`{spec}`: no reports in {}", dir.display()));
     }
-    files.iter().map(|f| baseline::read_report(f)).collect()
+    files
+        .iter()
+        .map(|f| baseline::read_report(f).map_err(String::from))
+        .collect()
 }

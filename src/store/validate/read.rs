@@ -3,6 +3,7 @@
 //! five times the file's size), then checked by [`super::report`].
 
 use super::Kept;
+use crate::error::Error;
 use crate::schema::RunReport;
 use crate::schema::ids::RUN as SCHEMA_ID;
 use serde::Deserialize;
@@ -44,15 +45,24 @@ pub(super) fn limit_from(value: Option<&std::ffi::OsStr>) -> Result<u64, String>
 
 /// Reads the complete run report at `path`: size-limited, schema and values checked. Every
 /// error names the file; the file is never modified.
-pub fn read_report(path: &Path) -> Result<RunReport, String> {
-    let bytes = read_limited(path, max_report_bytes()?)?;
+pub fn read_report(path: &Path) -> Result<RunReport, Error> {
+    let limit = max_report_bytes().map_err(Error::setting)?;
+    let bytes = read_limited(path, limit).map_err(|message| Error::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    })?;
     parse_report(path, &bytes)
 }
 
 /// Parses and checks a complete run report that the caller read from `path`.
-pub fn parse_report(path: &Path, bytes: &[u8]) -> Result<RunReport, String> {
-    let report = parse(path, bytes)?;
-    super::report(&report, Kept::Samples).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn parse_report(path: &Path, bytes: &[u8]) -> Result<RunReport, Error> {
+    let corrupt = |message| Error::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    };
+    let report = parse(path, bytes).map_err(corrupt)?;
+    super::report(&report, Kept::Samples)
+        .map_err(|e| corrupt(format!("{}: {e}", path.display())))?;
     Ok(report)
 }
 

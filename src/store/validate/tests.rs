@@ -288,7 +288,7 @@ fn files_name_themselves_and_the_field() {
     r.benchmarks[2].time_ns.as_mut().unwrap().median = -5.2;
     let bytes = serde_json::to_vec_pretty(&r).unwrap();
     std::fs::write(&path, &bytes).unwrap();
-    let e = read_report(&path).unwrap_err();
+    let e = read_report(&path).unwrap_err().to_string();
     assert_eq!(
         e,
         format!(

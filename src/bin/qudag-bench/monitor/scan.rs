@@ -34,7 +34,8 @@ pub struct Scan {
 pub fn scan(home: &Path) -> Scan {
     let mut scan = Scan::default();
     for path in json_files(&home.join("results"), &mut scan.skipped) {
-        let report = read_regular(&path).and_then(|text| baseline::parse_report(&path, &text));
+        let report = read_regular(&path)
+            .and_then(|text| baseline::parse_report(&path, &text).map_err(String::from));
         match report.and_then(|r| {
             let expected = paths::results_file(home, &r.bench_target);
             own_file(&path, &expected, "report", &r.bench_target).map(|()| r)

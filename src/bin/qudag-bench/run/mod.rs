@@ -283,7 +283,7 @@ fn report_of(home: &Path, crate_name: &str, group: &str) -> Option<qudag_bench::
         Ok(r) if r.run_group.as_deref() == Some(group) => Some(r),
         Ok(_) => None,
         Err(e) => {
-            eprintln!("warning: {}", TermLines(&e));
+            eprintln!("warning: {}", TermLines(&e.to_string()));
             None
         }
     }

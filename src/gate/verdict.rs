@@ -7,11 +7,11 @@
 use crate::schema::Interval;
 use crate::schema::{BaselineInfo, Comparison, Confirmation, Verdict};
 use crate::schema::{BenchResult, RunReport, Status};
-use crate::stats::compare::{
+use crate::stats::per_iteration;
+use crate::stats::two_sample::{
     FASTEST_QUANTILE, fastest_change, holm, mann_whitney, median_ratio_interval,
     quantile_ratio_interval,
 };
-use crate::stats::per_iteration;
 
 /// Family-wise significance level of a run's comparisons.
 pub const ALPHA: f64 = 0.05;
@@ -104,6 +104,30 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     if !confirmed {
         first.verdict = Verdict::Unchanged;
     }
+}
+
+/// Compares the run `report` with baseline `name` (`base`): each benchmark gets its
+/// [`Comparison`] and the report its [`BaselineInfo`]. `threshold_of` gives a benchmark's noise
+/// threshold (fraction). The one comparison of a run with a baseline: the harness's
+/// `--baseline` and `qudag-bench compare` both call it.
+pub fn compare_run(
+    report: &mut RunReport,
+    name: &str,
+    base: &RunReport,
+    threshold_of: &dyn Fn(&BenchResult) -> f64,
+) {
+    let environment = report.environment.clone();
+    let (info, comparisons) = compare(
+        name,
+        base,
+        &environment,
+        &mut report.benchmarks,
+        threshold_of,
+    );
+    for (r, c) in report.benchmarks.iter_mut().zip(comparisons) {
+        r.comparison = c;
+    }
+    report.baseline = Some(info);
 }
 
 /// Compares `results` with `base`, attaching a [`Comparison`] to each ok result;

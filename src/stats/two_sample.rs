@@ -159,7 +159,7 @@ mod tests {
     // From `python3 tests/reference/compare.py` (numpy 2.4.6, scipy 1.17.1):
     // scipy.stats.mannwhitneyu(x, y, alternative="two-sided", method="asymptotic"); p-values
     // agree to 1e-10 relative (the normal tail comes from different erfc implementations).
-    include!("compare_reference.rs");
+    include!("two_sample_reference.rs");
 
     #[test]
     fn mann_whitney_matches_scipy() {

@@ -1,0 +1,202 @@
+//! What can go wrong before or after measuring, as values: each variant carries what a
+//! caller needs (the file, the name) and the text shown to the user, and maps to an exit
+//! status in one place ([`Error::status`]), never by matching on the text.
+
+use crate::config::ConfigError;
+use crate::exit::ExitStatus;
+use std::fmt;
+use std::path::PathBuf;
+
+/// An error that stops a command or a run.
+#[derive(Debug)]
+pub enum Error {
+    /// A file that cannot be read: it does not exist, is not a regular file, is too large,
+    /// or the system refused.
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What happened, naming the file.
+        message: String,
+    },
+    /// A file that was read but is not a valid document: not JSON, another schema, or a bad
+    /// value.
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the file and the field.
+        message: String,
+    },
+    /// `--baseline NAME` (or a command's baseline argument) names no saved baseline of the
+    /// bench target.
+    MissingBaseline {
+        /// The baseline's name.
+        name: String,
+        /// Where it was looked for.
+        path: PathBuf,
+    },
+    /// A file that cannot be written; whatever was there before is unchanged.
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What happened, naming the file.
+        message: String,
+    },
+    /// The history cannot be used (another program's file, a newer schema, locked).
+    History {
+        /// The history file.
+        path: PathBuf,
+        /// What is wrong, naming the file.
+        message: String,
+    },
+    /// A flag, an environment variable, a benchmark attribute or a setting with a bad value.
+    Setting {
+        /// What the user must change, naming the flag, variable or key and what was expected.
+        message: String,
+    },
+    /// The configuration file is unreadable or has a bad key or value.
+    Config(ConfigError),
+    /// A tool the run needs cannot be used (valgrind).
+    Tool {
+        /// What happened.
+        message: String,
+    },
+    /// A bench binary started as an A/B worker could not be started, or broke the protocol.
+    Worker {
+        /// What happened, naming the binary.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The exit status of a run or command that stops on this error. Every kind is the
+    /// caller's to fix, so all are usage errors (2) today; a kind that should end otherwise
+    /// changes here and nowhere else.
+    pub fn status(&self) -> ExitStatus {
+        match self {
+            Error::Unreadable { .. }
+            | Error::Corrupt { .. }
+            | Error::MissingBaseline { .. }
+            | Error::Write { .. }
+            | Error::History { .. }
+            | Error::Setting { .. }
+            | Error::Config(_)
+            | Error::Tool { .. }
+            | Error::Worker { .. } => ExitStatus::Usage,
+        }
+    }
+
+    /// The same error with `context` (e.g. `baseline `main``) in front of its text.
+    pub fn context(self, context: &str) -> Error {
+        let prefix = |message: String| format!("{context}: {message}");
+        match self {
+            Error::Unreadable { path, message } => Error::Unreadable {
+                path,
+                message: prefix(message),
+            },
+            Error::Corrupt { path, message } => Error::Corrupt {
+                path,
+                message: prefix(message),
+            },
+            Error::Write { path, message } => Error::Write {
+                path,
+                message: prefix(message),
+            },
+            Error::History { path, message } => Error::History {
+                path,
+                message: prefix(message),
+            },
+            Error::Setting { message } => Error::Setting {
+                message: prefix(message),
+            },
+            Error::Tool { message } => Error::Tool {
+                message: prefix(message),
+            },
+            Error::Worker { message } => Error::Worker {
+                message: prefix(message),
+            },
+            other => other,
+        }
+    }
+
+    /// A bad setting, from a parser's message.
+    pub fn setting(message: impl Into<String>) -> Error {
+        Error::Setting {
+            message: message.into(),
+        }
+    }
+
+    /// A worker process that failed, from its message.
+    pub fn worker(message: impl Into<String>) -> Error {
+        Error::Worker {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Unreadable { message, .. }
+            | Error::Corrupt { message, .. }
+            | Error::Write { message, .. }
+            | Error::History { message, .. }
+            | Error::Setting { message }
+            | Error::Tool { message }
+            | Error::Worker { message } => f.write_str(message),
+            Error::MissingBaseline { name, path } => write!(
+                f,
+                "baseline `{name}`: {} does not exist (save one with --save-baseline)",
+                path.display()
+            ),
+            Error::Config(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+/// For the command's code that still reports errors as text (being moved to [`Error`]).
+impl From<Error> for String {
+    fn from(e: Error) -> Self {
+        e.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_goes_in_front_and_the_kind_stays() {
+        let e = Error::Corrupt {
+            path: "b.json".into(),
+            message: "b.json is corrupt or truncated".into(),
+        }
+        .context("baseline `main`");
+        assert!(matches!(e, Error::Corrupt { .. }));
+        assert_eq!(
+            e.to_string(),
+            "baseline `main`: b.json is corrupt or truncated"
+        );
+        assert_eq!(e.status(), ExitStatus::Usage);
+    }
+
+    #[test]
+    fn a_missing_baseline_says_how_to_make_one() {
+        let e = Error::MissingBaseline {
+            name: "main".into(),
+            path: "h/baselines/main/crypto.json".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "baseline `main`: h/baselines/main/crypto.json does not exist (save one with \
+             --save-baseline)"
+        );
+    }
+}
