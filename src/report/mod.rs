@@ -12,6 +12,7 @@ pub mod libtest;
 pub mod markdown;
 pub mod progress_line;
 pub mod prometheus;
+pub mod rule;
 pub mod terminal;
 pub mod unfinished;
 pub mod units;
