@@ -243,7 +243,7 @@ pub fn trend(points: &[TrendPoint]) -> Option<String> {
 pub struct ChangeRow<'a> {
     /// Benchmark id.
     pub id: &'a str,
-    /// Relative change of the median.
+    /// Relative change of the fastest samples (of the median for reports older than them).
     pub change: f64,
     /// Its 95% interval.
     pub ci: (f64, f64),
@@ -278,7 +278,7 @@ pub fn changes(rows: &[ChangeRow]) -> Option<String> {
         )
     });
     let x_axis = AxisSpec {
-        title: "change of the median against the baseline",
+        title: "change against the baseline (fastest samples)",
         format: &pct,
         integer: false,
     };
