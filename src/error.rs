@@ -55,9 +55,14 @@ pub enum Error {
     },
     /// The configuration file is unreadable or has a bad key or value.
     Config(ConfigError),
-    /// A tool or process the run needs cannot be used (valgrind, a worker process).
+    /// A tool the run needs cannot be used (valgrind).
     Tool {
         /// What happened.
+        message: String,
+    },
+    /// A bench binary started as an A/B worker could not be started, or broke the protocol.
+    Worker {
+        /// What happened, naming the binary.
         message: String,
     },
 }
@@ -75,7 +80,8 @@ impl Error {
             | Error::History { .. }
             | Error::Setting { .. }
             | Error::Config(_)
-            | Error::Tool { .. } => ExitStatus::Usage,
+            | Error::Tool { .. }
+            | Error::Worker { .. } => ExitStatus::Usage,
         }
     }
 
@@ -105,6 +111,9 @@ impl Error {
             Error::Tool { message } => Error::Tool {
                 message: prefix(message),
             },
+            Error::Worker { message } => Error::Worker {
+                message: prefix(message),
+            },
             other => other,
         }
     }
@@ -112,6 +121,13 @@ impl Error {
     /// A bad setting, from a parser's message.
     pub fn setting(message: impl Into<String>) -> Error {
         Error::Setting {
+            message: message.into(),
+        }
+    }
+
+    /// A worker process that failed, from its message.
+    pub fn worker(message: impl Into<String>) -> Error {
+        Error::Worker {
             message: message.into(),
         }
     }
@@ -125,7 +141,8 @@ impl fmt::Display for Error {
             | Error::Write { message, .. }
             | Error::History { message, .. }
             | Error::Setting { message }
-            | Error::Tool { message } => f.write_str(message),
+            | Error::Tool { message }
+            | Error::Worker { message } => f.write_str(message),
             Error::MissingBaseline { name, path } => write!(
                 f,
                 "baseline `{name}`: {} does not exist (save one with --save-baseline)",

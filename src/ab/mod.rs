@@ -9,6 +9,7 @@ pub mod instructions;
 pub mod protocol;
 pub mod runner;
 
+use crate::error::Error;
 use crate::schema::{AbReport, AbResult, AbVerdict, Measurement, Plan, Thresholds};
 use child::{Arm, Worker};
 use std::time::Instant;
@@ -19,7 +20,7 @@ pub fn common_ids(
     base: &Arm,
     base_ids: &[String],
     head_ids: &[String],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Error> {
     let common: Vec<String> = base_ids
         .iter()
         .filter(|id| head_ids.contains(id))
@@ -34,12 +35,12 @@ pub fn common_ids(
         let words: Vec<_> = base.args.iter().map(|a| a.to_string_lossy()).collect();
         format!(" with the selection `{}`", words.join(" "))
     };
-    Err(format!(
+    Err(Error::setting(format!(
         "no benchmark in common between base and head{selection} (base has {}, head has {}): \
          nothing was compared, so the gate cannot pass",
         id_list(base_ids),
         id_list(head_ids)
-    ))
+    )))
 }
 
 /// `none`, or the count and the first few ids.
@@ -65,18 +66,18 @@ pub fn run(
     thresholds: &Thresholds,
     confirm: bool,
     progress: &mut dyn FnMut(&Measurement),
-) -> Result<AbReport, String> {
+) -> Result<AbReport, Error> {
     let started = Instant::now();
     let (base_ids, head_ids) = {
-        let (_, b) = Worker::spawn(base, plan.timeout, None)?;
-        let (_, h) = Worker::spawn(head, plan.timeout, None)?;
+        let (_, b) = Worker::spawn(base, plan.timeout, None).map_err(Error::worker)?;
+        let (_, h) = Worker::spawn(head, plan.timeout, None).map_err(Error::worker)?;
         (b, h)
     };
     let mut first: Vec<Measurement> = common_ids(base, &base_ids, &head_ids)?
         .iter()
         .map(|id| Measurement::new(id, None))
         .collect();
-    runner::measure(base, head, &mut first, plan, thresholds, progress)?;
+    runner::measure(base, head, &mut first, plan, thresholds, progress).map_err(Error::worker)?;
 
     let mut results = Vec::new();
     let mut to_confirm = Vec::new();
@@ -100,7 +101,8 @@ pub fn run(
             .collect();
         let mut confirm_plan = *plan;
         confirm_plan.seed = plan.seed.wrapping_add(1);
-        runner::measure(base, head, &mut again, &confirm_plan, thresholds, progress)?;
+        runner::measure(base, head, &mut again, &confirm_plan, thresholds, progress)
+            .map_err(Error::worker)?;
         for (&i, m) in to_confirm.iter().zip(again) {
             let first_pass = results[i].measurement.take();
             let first_change = results[i].change;
@@ -213,6 +215,8 @@ mod tests {
         assert_eq!(common.unwrap(), ids(&["b", "c"]));
         let many: Vec<String> = (0..7).map(|i| format!("x{i}")).collect();
         let e = common_ids(&arm(&["zz", "--exact"]), &many, &[]).unwrap_err();
+        assert_eq!(e.status(), crate::exit::ExitStatus::Usage);
+        let e = e.to_string();
         assert_eq!(
             e,
             "no benchmark in common between base and head with the selection `zz --exact` \

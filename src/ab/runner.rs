@@ -243,24 +243,10 @@ fn sample_pairs(
     base_overhead: (f64, f64),
     head_overhead: (f64, f64),
 ) -> Result<Round, (WorkerError, bool)> {
-    let on_base = |e| (e, true);
-    let on_head = |e| (e, false);
     let iters = match bench.iters_per_sample {
         Some(n) => n,
-        // Either side calibrates, at random, so neither is always the warmer one; the other
-        // then runs the same samples, so both stay at the same point of any input sequence
-        // the benchmark rotates through.
         None => {
-            let on_base_side = rng.bool();
-            let (first, second) = if on_base_side {
-                (&mut *base, &mut *head)
-            } else {
-                (&mut *head, &mut *base)
-            };
-            let (n, sizes) = calibrate(first, plan.sample_target).map_err(|e| (e, on_base_side))?;
-            for size in sizes {
-                second.sample(size).map_err(|e| (e, !on_base_side))?;
-            }
+            let n = calibrate_either(base, head, plan.sample_target, rng)?;
             bench.iters_per_sample = Some(n);
             n
         }
@@ -272,14 +258,55 @@ fn sample_pairs(
         base_overhead.0.min(head_overhead.0),
         base_overhead.1.min(head_overhead.1),
     );
-    let base_first = rng.bool();
-    let warmup = if bench.short_rounds {
-        plan.warmup / 2
+    let (warmup, pairs_time) = if bench.short_rounds {
+        (plan.warmup / 2, plan.pairs_time / 4)
     } else {
-        plan.warmup
+        (plan.warmup, plan.pairs_time)
     };
-    // The first side warms up for the warmup time (two samples at least, one when a single
-    // sample outlasts it); the second takes as many samples, to stay in step.
+    warm_up(base, head, iters, warmup, rng)?;
+    let cost = overhead.0 / iters as f64 + overhead.1;
+    let (base_t, head_t) = pairs(base, head, iters, cost, pairs_time, plan.min_pairs, rng)?;
+    let ratios = log_ratios(&base_t, &head_t);
+    let (estimate, se) = round_estimate(&ratios);
+    Ok(Round {
+        pairs: ratios.len() as u32,
+        estimate,
+        se,
+    })
+}
+
+/// The iterations per sample, calibrated by either side at random, so that neither is always
+/// the warmer one; the other then runs the same samples, so both stay at the same point of
+/// any input sequence the benchmark rotates through.
+fn calibrate_either(
+    base: &mut Worker,
+    head: &mut Worker,
+    target: Duration,
+    rng: &mut fastrand::Rng,
+) -> Result<u64, (WorkerError, bool)> {
+    let on_base_side = rng.bool();
+    let (first, second) = if on_base_side {
+        (base, head)
+    } else {
+        (head, base)
+    };
+    let (n, sizes) = calibrate(first, target).map_err(|e| (e, on_base_side))?;
+    for size in sizes {
+        second.sample(size).map_err(|e| (e, !on_base_side))?;
+    }
+    Ok(n)
+}
+
+/// The side drawn first warms up for `warmup` (two samples at least, one when a single
+/// sample outlasts it); the other takes as many samples, to stay in step.
+fn warm_up(
+    base: &mut Worker,
+    head: &mut Worker,
+    iters: u64,
+    warmup: Duration,
+    rng: &mut fastrand::Rng,
+) -> Result<(), (WorkerError, bool)> {
+    let base_first = rng.bool();
     let mut count = None;
     for side in [base_first, !base_first] {
         let worker = if side { &mut *base } else { &mut *head };
@@ -294,10 +321,25 @@ fn sample_pairs(
         }
         count = Some(taken);
     }
+    Ok(())
+}
+
+/// Pairs of samples, in random order within each pair, for `time` and at least `min_pairs`:
+/// the times per iteration of base and head with the loop's `cost` (ns per iteration)
+/// subtracted; for a routine that costs (almost) nothing more than the loop, the raw times of
+/// both sides, so that the ratio stays defined and fair.
+fn pairs(
+    base: &mut Worker,
+    head: &mut Worker,
+    iters: u64,
+    cost: f64,
+    time: Duration,
+    min_pairs: u32,
+    rng: &mut fastrand::Rng,
+) -> Result<(Vec<f64>, Vec<f64>), (WorkerError, bool)> {
+    let on_base = |e| (e, true);
+    let on_head = |e| (e, false);
     let n = iters as f64;
-    let cost = overhead.0 / n + overhead.1;
-    // Per iteration, overhead subtracted; for a routine that costs (almost) nothing more than
-    // the loop, the raw times of both sides, so that the ratio stays defined and fair.
     let pair = |b: u64, h: u64| {
         let (b, h) = (b as f64 / n, h as f64 / n);
         if b - cost > 0.01 * b && h - cost > 0.01 * h {
@@ -308,13 +350,8 @@ fn sample_pairs(
     };
     let mut base_t = Vec::new();
     let mut head_t = Vec::new();
-    let pairs_time = if bench.short_rounds {
-        plan.pairs_time / 4
-    } else {
-        plan.pairs_time
-    };
     let start = Instant::now();
-    while base_t.len() < plan.min_pairs as usize || start.elapsed() < pairs_time {
+    while base_t.len() < min_pairs as usize || start.elapsed() < time {
         let (b, h) = if rng.bool() {
             let b = base.sample(iters).map_err(on_base)?;
             (b, head.sample(iters).map_err(on_head)?)
@@ -326,13 +363,7 @@ fn sample_pairs(
         base_t.push(b);
         head_t.push(h);
     }
-    let ratios = log_ratios(&base_t, &head_t);
-    let (estimate, se) = round_estimate(&ratios);
-    Ok(Round {
-        pairs: ratios.len() as u32,
-        estimate,
-        se,
-    })
+    Ok((base_t, head_t))
 }
 
 /// Iterations per sample so that one sample lasts about `target`. Returns the count and the

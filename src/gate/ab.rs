@@ -120,6 +120,53 @@ mod tests {
         assert!(!t.precise_enough(&bounds(0.0, 1.1)));
     }
 
+    fn report(verdicts: &[AbVerdict]) -> AbReport {
+        AbReport {
+            schema: crate::schema::ids::AB.into(),
+            base: "base".into(),
+            head: "head".into(),
+            plan: crate::schema::Plan::default(),
+            thresholds: Thresholds::default(),
+            confirm: true,
+            benchmarks: verdicts
+                .iter()
+                .enumerate()
+                .map(|(i, &verdict)| crate::schema::AbResult {
+                    id: format!("b{i}"),
+                    verdict,
+                    change: None,
+                    lower: None,
+                    upper: None,
+                    measurement: None,
+                    first_pass: None,
+                    note: String::new(),
+                })
+                .collect(),
+            wall_s: 1.0,
+        }
+    }
+
+    #[test]
+    fn inconclusive_fails_only_when_strict_and_a_regression_always() {
+        let r = report(&[AbVerdict::Ok, AbVerdict::Inconclusive]);
+        assert_eq!(r.gate(false), GateOutcome::Passed);
+        assert_eq!(r.gate(true), GateOutcome::Failed);
+        let regressed = report(&[AbVerdict::Regressed, AbVerdict::Failed]);
+        assert_eq!(regressed.gate(false), GateOutcome::Failed);
+        assert_eq!(
+            report(&[AbVerdict::Ok, AbVerdict::New]).gate(true),
+            GateOutcome::Passed
+        );
+    }
+
+    #[test]
+    fn a_failed_benchmark_never_passes_the_gate() {
+        let r = report(&[AbVerdict::Ok, AbVerdict::Failed, AbVerdict::New]);
+        for strict in [false, true] {
+            assert_eq!(r.gate(strict), GateOutcome::NotPassed);
+        }
+    }
+
     #[test]
     fn bad_thresholds_name_the_flag() {
         let t = Thresholds {

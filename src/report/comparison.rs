@@ -91,11 +91,10 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
     if let Some(info) = &report.baseline {
         let _ = writeln!(
             out,
-            "\nagainst baseline `{}` ({}; {} compared, Holm-corrected at alpha {}):",
+            "\nagainst baseline `{}` ({}; {}):",
             Term(&info.name),
             Term(&info.started_at),
-            info.compared,
-            info.alpha
+            Term(&super::rule::verdict_rule(info).significance)
         );
         for d in &info.environment_differences {
             let _ = writeln!(out, "  warning: environment differs: {}", Term(d));

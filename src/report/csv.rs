@@ -6,6 +6,7 @@
 //! Text cells (ids, names, tags, messages, ...) that a spreadsheet would run as a formula get
 //! a leading `'` (see [`text`]); numeric cells are written as numbers, negative ones included.
 
+use crate::schema::Comparison;
 use crate::schema::Throughput;
 use crate::schema::Verdict;
 use crate::schema::{BenchResult, RunReport, Status};
@@ -143,32 +144,21 @@ fn int(v: Option<u64>) -> String {
     v.map_or(String::new(), |v| v.to_string())
 }
 
+/// One row of [`SUMMARY_HEADER`]: its column groups in order.
 fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
-    let t = r.time_ns.as_ref();
-    let p = r.percentiles_ns.as_ref();
     let c = r.comparison.as_ref();
-    let status = match r.status {
-        Status::Ok => "ok",
-        Status::Failed => "failed",
-        Status::Timeout => "timeout",
-    };
-    let verdict = c.map(|c| match c.verdict {
-        Verdict::Regressed => "regressed",
-        Verdict::Improved => "improved",
-        Verdict::Unchanged => "unchanged",
-        Verdict::New => "new",
-    });
-    let (unit, per_iter) = match r.throughput.map(|t| t.per_iter) {
-        Some(Throughput::Bytes(n)) => ("bytes", Some(n)),
-        Some(Throughput::Elements(n)) => ("elements", Some(n)),
-        None => ("", None),
-    };
-    let granularity = p.map(|p| match p.granularity {
-        crate::schema::Granularity::Iteration => "iteration",
-        crate::schema::Granularity::Sample => "sample",
-    });
-    let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
-    let instructions = r.instructions_per_iter();
+    let mut row = run_cells(report);
+    row.extend(bench_cells(r));
+    row.extend(time_cells(r));
+    row.extend(throughput_cells(r));
+    row.extend(comparison_cells(report, c));
+    row.extend(target_and_cost_cells(r));
+    row.extend(fastest_cells(c));
+    row
+}
+
+/// `bench_target` to `git_commit`.
+fn run_cells(report: &RunReport) -> Vec<String> {
     vec![
         text(&report.bench_target),
         text(&report.run_id),
@@ -178,14 +168,38 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
             .git
             .as_ref()
             .map_or(String::new(), |g| text(&g.commit)),
+    ]
+}
+
+/// `id` to `iterations`.
+fn bench_cells(r: &BenchResult) -> Vec<String> {
+    let status = match r.status {
+        Status::Ok => "ok",
+        Status::Failed => "failed",
+        Status::Timeout => "timeout",
+    };
+    // Reports kept by the history have estimates but no samples: the counts are unknown.
+    let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());
+    vec![
         text(&r.id),
         text(&r.suite),
         text(&r.tags.join(";")),
         status.into(),
         text(r.error.as_deref().unwrap_or_default()),
-        // Reports kept by the history have estimates but no samples: the counts are unknown.
         int(kept_samples.then_some(r.samples_ns.len() as u64)),
         int(kept_samples.then(|| r.iters_per_sample.iter().sum::<u64>())),
+    ]
+}
+
+/// `median_ns` to `outliers`.
+fn time_cells(r: &BenchResult) -> Vec<String> {
+    let t = r.time_ns.as_ref();
+    let p = r.percentiles_ns.as_ref();
+    let granularity = p.map(|p| match p.granularity {
+        crate::schema::Granularity::Iteration => "iteration",
+        crate::schema::Granularity::Sample => "sample",
+    });
+    vec![
         num(t.map(|t| t.median)),
         num(t.map(|t| t.median_ci.lower)),
         num(t.map(|t| t.median_ci.upper)),
@@ -203,9 +217,32 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         num(p.map(|p| p.p999)),
         granularity.unwrap_or_default().into(),
         int(r.outliers.map(|o| o.total())),
+    ]
+}
+
+/// `throughput_unit` to `throughput_per_second`.
+fn throughput_cells(r: &BenchResult) -> Vec<String> {
+    let (unit, per_iter) = match r.throughput.map(|t| t.per_iter) {
+        Some(Throughput::Bytes(n)) => ("bytes", Some(n)),
+        Some(Throughput::Elements(n)) => ("elements", Some(n)),
+        None => ("", None),
+    };
+    vec![
         unit.into(),
         int(per_iter),
         num(r.throughput.and_then(|t| t.per_second)),
+    ]
+}
+
+/// `baseline` to `verdict`.
+fn comparison_cells(report: &RunReport, c: Option<&Comparison>) -> Vec<String> {
+    let verdict = c.map(|c| match c.verdict {
+        Verdict::Regressed => "regressed",
+        Verdict::Improved => "improved",
+        Verdict::Unchanged => "unchanged",
+        Verdict::New => "new",
+    });
+    vec![
         report
             .baseline
             .as_ref()
@@ -216,6 +253,12 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
         num(c.and_then(|c| c.change_ci.map(|i| i.upper))),
         num(c.and_then(|c| c.p_value)),
         verdict.unwrap_or_default().into(),
+    ]
+}
+
+/// `target` to `wall_time_s`.
+fn target_and_cost_cells(r: &BenchResult) -> Vec<String> {
+    vec![
         r.target
             .as_ref()
             .map_or(String::new(), |t| text(&t.expression)),
@@ -223,11 +266,17 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
             .as_ref()
             .and_then(|t| t.met)
             .map_or(String::new(), |m| m.to_string()),
-        num(instructions),
+        num(r.instructions_per_iter()),
         num(r.alloc.map(|a| a.allocs_per_iter)),
         num(r.alloc.map(|a| a.bytes_per_iter)),
         int(r.system.as_ref().map(|s| s.summary.peak_rss_bytes)),
         r.wall_time_s.to_string(),
+    ]
+}
+
+/// `fastest_change` to `fastest_change_ci_upper` (appended after the others).
+fn fastest_cells(c: Option<&Comparison>) -> Vec<String> {
+    vec![
         num(c.and_then(|c| c.fastest_change)),
         num(c.and_then(|c| c.fastest_change_ci.map(|i| i.lower))),
         num(c.and_then(|c| c.fastest_change_ci.map(|i| i.upper))),

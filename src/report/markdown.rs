@@ -5,7 +5,7 @@
 use super::units::time;
 use crate::escape::{markdown_cell, markdown_code};
 use crate::schema::Verdict;
-use crate::schema::{RunReport, Status};
+use crate::schema::{BaselineInfo, BenchResult, RunReport, Status};
 
 /// The comment for `reports`.
 pub fn render(reports: &[RunReport]) -> String {
@@ -17,6 +17,18 @@ pub fn render(reports: &[RunReport]) -> String {
 }
 
 fn section(out: &mut String, report: &RunReport) {
+    heading(out, report);
+    table(out, report);
+    if let Some(b) = &report.baseline {
+        baseline_notes(out, b);
+    }
+    failures(out, report);
+    gate(out, report);
+    out.push('\n');
+}
+
+/// The title, the counts with the run and its commit, and whether the run finished.
+fn heading(out: &mut String, report: &RunReport) {
     let s = &report.summary;
     out.push_str(&format!(
         "### qudag-bench: {}\n\n",
@@ -45,6 +57,10 @@ fn section(out: &mut String, report: &RunReport) {
     if let Some(note) = crate::report::unfinished::note(report) {
         out.push_str(&format!("**Incomplete:** {}.\n\n", markdown_cell(&note)));
     }
+}
+
+/// The table of every benchmark, with a column for the baseline if there is one.
+fn table(out: &mut String, report: &RunReport) {
     let baseline = report.baseline.as_ref();
     out.push_str("| benchmark | median | 95% CI | ±MAD | throughput |");
     if let Some(b) = baseline {
@@ -56,93 +72,102 @@ fn section(out: &mut String, report: &RunReport) {
     }
     out.push_str("---|\n");
     for r in &report.benchmarks {
-        let t = r.time_ns.as_ref();
-        let (median, ci, mad) = match t {
-            Some(t) => (
-                time(t.median),
-                format!("{} – {}", time(t.median_ci.lower), time(t.median_ci.upper)),
-                if t.median > 0.0 {
-                    format!("{:.1}%", 100.0 * t.mad / t.median)
-                } else {
-                    String::new()
-                },
-            ),
-            None => (
-                super::units::status(r.status).into(),
-                String::new(),
-                String::new(),
-            ),
+        bench_row(out, r, baseline.is_some());
+    }
+}
+
+/// The row of benchmark `r`; `compared`: whether the table has the baseline's column.
+fn bench_row(out: &mut String, r: &BenchResult, compared: bool) {
+    let (median, ci, mad) = match r.time_ns.as_ref() {
+        Some(t) => (
+            time(t.median),
+            format!("{} – {}", time(t.median_ci.lower), time(t.median_ci.upper)),
+            if t.median > 0.0 {
+                format!("{:.1}%", 100.0 * t.mad / t.median)
+            } else {
+                String::new()
+            },
+        ),
+        None => (
+            super::units::status(r.status).into(),
+            String::new(),
+            String::new(),
+        ),
+    };
+    let throughput = super::units::throughput(r.throughput).unwrap_or_default();
+    out.push_str(&format!(
+        "| {} | {median} | {ci} | {mad} | {throughput} |",
+        markdown_code(&r.id)
+    ));
+    if compared {
+        out.push_str(&format!(" {} |", change_cell(r.comparison.as_ref())));
+    }
+    let target = r.target.as_ref().map_or(String::new(), |t| {
+        let state = match t.met {
+            Some(true) => "met",
+            Some(false) => "**missed**",
+            None => "not checked",
         };
-        let throughput = super::units::throughput(r.throughput).unwrap_or_default();
+        format!("{} {state}", markdown_cell(&t.expression))
+    });
+    out.push_str(&format!(" {target} |\n"));
+}
+
+/// The benchmarks missing from this run (as table rows), the verdict rule, and the
+/// environment differences.
+fn baseline_notes(out: &mut String, b: &BaselineInfo) {
+    for id in &b.missing {
         out.push_str(&format!(
-            "| {} | {median} | {ci} | {mad} | {throughput} |",
-            markdown_code(&r.id)
+            "| {} | missing from this run | | | | | |\n",
+            markdown_code(id)
         ));
-        if baseline.is_some() {
-            out.push_str(&format!(" {} |", change_cell(r.comparison.as_ref())));
-        }
-        let target = r.target.as_ref().map_or(String::new(), |t| {
-            let state = match t.met {
-                Some(true) => "met",
-                Some(false) => "**missed**",
-                None => "not checked",
-            };
-            format!("{} {state}", markdown_cell(&t.expression))
-        });
-        out.push_str(&format!(" {target} |\n"));
     }
-    if let Some(b) = baseline {
-        for id in &b.missing {
-            out.push_str(&format!(
-                "| {} | missing from this run | | | | | |\n",
-                markdown_code(id)
-            ));
-        }
+    out.push_str(&format!(
+        "\nAgainst baseline {} ({}): {}.\n",
+        markdown_code(&b.name),
+        markdown_cell(&b.started_at),
+        markdown_cell(&super::rule::verdict_rule(b).sentence)
+    ));
+    for d in &b.environment_differences {
         out.push_str(&format!(
-            "\nAgainst baseline {} ({}): a change counts when it is significant (Mann-Whitney U, \
-             Holm-corrected over {} benchmarks at alpha {}), the whole 95% interval of the \
-             fastest samples' change lies beyond the noise threshold, the median moved the \
-             same way, and, where it was measured again at the end of the run, that second \
-             measurement agrees.\n",
-            markdown_code(&b.name),
-            markdown_cell(&b.started_at),
-            b.compared,
-            b.alpha
+            "\n> **Environment differs:** {}\n",
+            markdown_cell(d)
         ));
-        for d in &b.environment_differences {
-            out.push_str(&format!(
-                "\n> **Environment differs:** {}\n",
-                markdown_cell(d)
-            ));
-        }
     }
+}
+
+/// The benchmarks that failed or timed out, with their messages.
+fn failures(out: &mut String, report: &RunReport) {
     let failures: Vec<_> = report
         .benchmarks
         .iter()
         .filter(|r| r.status != Status::Ok)
         .collect();
-    if !failures.is_empty() {
-        out.push_str("\n**Failures**\n\n");
-        for r in failures {
-            out.push_str(&format!(
-                "- {} {}: {}\n",
-                markdown_code(&r.id),
-                super::units::status(r.status),
-                markdown_cell(r.error.as_deref().unwrap_or("no message"))
-            ));
-        }
+    if failures.is_empty() {
+        return;
     }
-    if let Some(g) = &report.gate {
-        if g.failed {
-            out.push_str("\n**Gate: failed**\n\n");
-            for reason in &g.reasons {
-                out.push_str(&format!("- {}\n", markdown_cell(reason)));
-            }
-        } else {
-            out.push_str("\n**Gate: passed**\n");
-        }
+    out.push_str("\n**Failures**\n\n");
+    for r in failures {
+        out.push_str(&format!(
+            "- {} {}: {}\n",
+            markdown_code(&r.id),
+            super::units::status(r.status),
+            markdown_cell(r.error.as_deref().unwrap_or("no message"))
+        ));
     }
-    out.push('\n');
+}
+
+/// The gate's decision and its reasons (nothing without `--gate`).
+fn gate(out: &mut String, report: &RunReport) {
+    let Some(g) = &report.gate else { return };
+    if g.failed {
+        out.push_str("\n**Gate: failed**\n\n");
+        for reason in &g.reasons {
+            out.push_str(&format!("- {}\n", markdown_cell(reason)));
+        }
+    } else {
+        out.push_str("\n**Gate: passed**\n");
+    }
 }
 
 fn change_cell(c: Option<&crate::schema::Comparison>) -> String {

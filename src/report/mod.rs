@@ -11,6 +11,7 @@ pub mod json;
 pub mod libtest;
 pub mod markdown;
 pub mod progress_line;
+pub mod rule;
 pub mod terminal;
 pub mod trend;
 pub mod unfinished;

@@ -24,6 +24,7 @@ use prometheus_client::encoding::{EncodeMetric, MetricEncoder, text};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
+use qudag_bench::schema::BenchResult;
 use qudag_bench::schema::Granularity;
 use qudag_bench::schema::Progress;
 use qudag_bench::schema::Throughput;
@@ -96,165 +97,16 @@ impl Metric {
 /// (the latest progress of each bench target) and `report_errors` (files skipped: unreadable,
 /// not regular files, too large, or not the bench target's own file), ending with `# EOF`.
 pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u64) -> String {
-    let mut latency = Metric::new(
-        "latency",
-        "Latency percentiles per iteration (granularity iteration) or of per-sample means (sample)",
-        Some(Unit::Seconds),
-    );
-    let mut median = Metric::new("median", "Median time per iteration", Some(Unit::Seconds));
-    let mut throughput = Metric::new(
-        "throughput",
-        "Throughput at the median time, units (label unit) per second",
-        None,
-    );
-    let mut regressed = Metric::new(
-        "regressed",
-        "1 if the benchmark regressed against the baseline, 0 if not; absent without a comparison",
-        None,
-    );
-    let mut regressions = Metric::new(
-        "regressions",
-        "Benchmarks of the latest run that regressed against its baseline; absent without one",
-        None,
-    );
-    let mut benchmarks = Metric::new(
-        "benchmarks",
-        "Benchmarks of the latest run per status",
-        None,
-    );
-    let mut run_timestamp = Metric::new(
-        "run_timestamp",
-        "When the latest run of the bench target finished, unix time",
-        Some(Unit::Seconds),
-    );
-    let mut ratio = Metric::new(
-        "progress",
-        "Benchmarks done / selected in the latest run, 0 to 1; label current is the one running",
-        None,
-    );
-    let mut done = Metric::new(
-        "progress_done",
-        "Benchmarks finished in the latest run",
-        None,
-    );
-    let mut total = Metric::new(
-        "progress_total",
-        "Benchmarks selected in the latest run",
-        None,
-    );
-    let mut running = Metric::new(
-        "running",
-        "1 while a run of the bench target is in flight, 0 once it finished or its process died",
-        None,
-    );
-    let mut updated = Metric::new(
-        "progress_updated_timestamp",
-        "Last progress update of the latest run, unix time",
-        Some(Unit::Seconds),
-    );
-
+    let mut runs = RunFamilies::new();
     for report in reports {
-        let target = || vec![("bench_target", report.bench_target.clone())];
-        for b in &report.benchmarks {
-            let labels = || {
-                let mut l = target();
-                l.push(("suite", b.suite.clone()));
-                l.push(("benchmark", b.id.clone()));
-                l
-            };
-            if let Some(p) = &b.percentiles_ns {
-                let granularity = match p.granularity {
-                    Granularity::Iteration => "iteration",
-                    Granularity::Sample => "sample",
-                };
-                for (q, ns) in [
-                    ("0.5", p.p50),
-                    ("0.9", p.p90),
-                    ("0.99", p.p99),
-                    ("0.999", p.p999),
-                    ("1", p.max),
-                ] {
-                    let mut l = labels();
-                    l.push(("quantile", q.to_string()));
-                    l.push(("granularity", granularity.to_string()));
-                    latency.set(l, ns / 1e9);
-                }
-            }
-            if let Some(t) = &b.time_ns {
-                median.set(labels(), t.median / 1e9);
-            }
-            if let Some(t) = &b.throughput
-                && let Some(per_second) = t.per_second
-            {
-                let unit = match t.per_iter {
-                    Throughput::Bytes(_) => "bytes",
-                    Throughput::Elements(_) => "elements",
-                };
-                let mut l = labels();
-                l.push(("unit", unit.to_string()));
-                throughput.set(l, per_second);
-            }
-            if let Some(c) = &b.comparison {
-                regressed.set(labels(), f64::from(c.verdict == Verdict::Regressed));
-            }
-        }
-        if report.baseline.is_some() {
-            let n = report
-                .benchmarks
-                .iter()
-                .filter(|b| b.comparison.as_ref().map(|c| c.verdict) == Some(Verdict::Regressed))
-                .count();
-            regressions.set(target(), n as f64);
-        }
-        for (status, name) in [
-            (Status::Ok, "ok"),
-            (Status::Failed, "failed"),
-            (Status::Timeout, "timeout"),
-        ] {
-            let n = report
-                .benchmarks
-                .iter()
-                .filter(|b| b.status == status)
-                .count();
-            let mut l = target();
-            l.push(("status", name.to_string()));
-            benchmarks.set(l, n as f64);
-        }
-        if let Some(t) = unix_seconds(&report.finished_at) {
-            run_timestamp.set(target(), t);
-        }
+        runs.add(report);
     }
-
+    let mut flight = ProgressFamilies::new();
     for p in progress {
-        let target = || vec![("bench_target", p.progress.bench_target.clone())];
-        let mut l = target();
-        if let Some(current) = p.progress.current.as_ref().filter(|_| p.running) {
-            l.push(("current", current.clone()));
-        }
-        ratio.set(l, p.progress.ratio());
-        done.set(target(), p.progress.done as f64);
-        total.set(target(), p.progress.total as f64);
-        running.set(target(), f64::from(p.running));
-        if let Some(t) = unix_seconds(&p.progress.updated_at) {
-            updated.set(target(), t);
-        }
+        flight.add(p);
     }
-
     let mut registry = Registry::with_prefix("qudag_bench");
-    for m in [
-        latency,
-        median,
-        throughput,
-        regressed,
-        regressions,
-        benchmarks,
-        run_timestamp,
-        ratio,
-        done,
-        total,
-        running,
-        updated,
-    ] {
+    for m in runs.into_metrics().into_iter().chain(flight.into_metrics()) {
         match m.unit {
             Some(unit) => registry.register_with_unit(m.name, m.help, unit, m.series),
             None => registry.register(m.name, m.help, m.series),
@@ -270,6 +122,212 @@ pub fn encode(reports: &[RunReport], progress: &[RunProgress], report_errors: u6
     let mut out = String::new();
     text::encode(&mut out, &registry).expect("writing to a String cannot fail");
     out
+}
+
+/// The families drawn from the run reports, in output order.
+struct RunFamilies {
+    latency: Metric,
+    median: Metric,
+    throughput: Metric,
+    regressed: Metric,
+    regressions: Metric,
+    benchmarks: Metric,
+    run_timestamp: Metric,
+}
+
+impl RunFamilies {
+    fn new() -> RunFamilies {
+        RunFamilies {
+            latency: Metric::new(
+                "latency",
+                "Latency percentiles per iteration (granularity iteration) or of per-sample means (sample)",
+                Some(Unit::Seconds),
+            ),
+            median: Metric::new("median", "Median time per iteration", Some(Unit::Seconds)),
+            throughput: Metric::new(
+                "throughput",
+                "Throughput at the median time, units (label unit) per second",
+                None,
+            ),
+            regressed: Metric::new(
+                "regressed",
+                "1 if the benchmark regressed against the baseline, 0 if not; absent without a comparison",
+                None,
+            ),
+            regressions: Metric::new(
+                "regressions",
+                "Benchmarks of the latest run that regressed against its baseline; absent without one",
+                None,
+            ),
+            benchmarks: Metric::new(
+                "benchmarks",
+                "Benchmarks of the latest run per status",
+                None,
+            ),
+            run_timestamp: Metric::new(
+                "run_timestamp",
+                "When the latest run of the bench target finished, unix time",
+                Some(Unit::Seconds),
+            ),
+        }
+    }
+
+    /// The series of one bench target's latest report.
+    fn add(&mut self, report: &RunReport) {
+        let target = || vec![("bench_target", report.bench_target.clone())];
+        for b in &report.benchmarks {
+            let mut labels = target();
+            labels.push(("suite", b.suite.clone()));
+            labels.push(("benchmark", b.id.clone()));
+            self.add_benchmark(&labels, b);
+        }
+        if report.baseline.is_some() {
+            let n = report
+                .benchmarks
+                .iter()
+                .filter(|b| b.comparison.as_ref().map(|c| c.verdict) == Some(Verdict::Regressed))
+                .count();
+            self.regressions.set(target(), n as f64);
+        }
+        for (status, name) in [
+            (Status::Ok, "ok"),
+            (Status::Failed, "failed"),
+            (Status::Timeout, "timeout"),
+        ] {
+            let n = report
+                .benchmarks
+                .iter()
+                .filter(|b| b.status == status)
+                .count();
+            let mut l = target();
+            l.push(("status", name.to_string()));
+            self.benchmarks.set(l, n as f64);
+        }
+        if let Some(t) = unix_seconds(&report.finished_at) {
+            self.run_timestamp.set(target(), t);
+        }
+    }
+
+    /// The series of benchmark `b`, labelled `labels` (bench target, suite, id).
+    fn add_benchmark(&mut self, labels: &Labels, b: &BenchResult) {
+        let with = |name: &'static str, value: &str| {
+            let mut l = labels.clone();
+            l.push((name, value.to_string()));
+            l
+        };
+        if let Some(p) = &b.percentiles_ns {
+            let granularity = match p.granularity {
+                Granularity::Iteration => "iteration",
+                Granularity::Sample => "sample",
+            };
+            for (q, ns) in [
+                ("0.5", p.p50),
+                ("0.9", p.p90),
+                ("0.99", p.p99),
+                ("0.999", p.p999),
+                ("1", p.max),
+            ] {
+                let mut l = with("quantile", q);
+                l.push(("granularity", granularity.to_string()));
+                self.latency.set(l, ns / 1e9);
+            }
+        }
+        if let Some(t) = &b.time_ns {
+            self.median.set(labels.clone(), t.median / 1e9);
+        }
+        if let Some(t) = &b.throughput
+            && let Some(per_second) = t.per_second
+        {
+            let unit = match t.per_iter {
+                Throughput::Bytes(_) => "bytes",
+                Throughput::Elements(_) => "elements",
+            };
+            self.throughput.set(with("unit", unit), per_second);
+        }
+        if let Some(c) = &b.comparison {
+            self.regressed
+                .set(labels.clone(), f64::from(c.verdict == Verdict::Regressed));
+        }
+    }
+
+    fn into_metrics(self) -> [Metric; 7] {
+        [
+            self.latency,
+            self.median,
+            self.throughput,
+            self.regressed,
+            self.regressions,
+            self.benchmarks,
+            self.run_timestamp,
+        ]
+    }
+}
+
+/// The families drawn from the progress files, in output order.
+struct ProgressFamilies {
+    ratio: Metric,
+    done: Metric,
+    total: Metric,
+    running: Metric,
+    updated: Metric,
+}
+
+impl ProgressFamilies {
+    fn new() -> ProgressFamilies {
+        ProgressFamilies {
+            ratio: Metric::new(
+                "progress",
+                "Benchmarks done / selected in the latest run, 0 to 1; label current is the one running",
+                None,
+            ),
+            done: Metric::new(
+                "progress_done",
+                "Benchmarks finished in the latest run",
+                None,
+            ),
+            total: Metric::new(
+                "progress_total",
+                "Benchmarks selected in the latest run",
+                None,
+            ),
+            running: Metric::new(
+                "running",
+                "1 while a run of the bench target is in flight, 0 once it finished or its process died",
+                None,
+            ),
+            updated: Metric::new(
+                "progress_updated_timestamp",
+                "Last progress update of the latest run, unix time",
+                Some(Unit::Seconds),
+            ),
+        }
+    }
+
+    /// The series of one bench target's latest progress.
+    fn add(&mut self, p: &RunProgress) {
+        let target = || vec![("bench_target", p.progress.bench_target.clone())];
+        let mut l = target();
+        if let Some(current) = p.progress.current.as_ref().filter(|_| p.running) {
+            l.push(("current", current.clone()));
+        }
+        self.ratio.set(l, p.progress.ratio());
+        self.done.set(target(), p.progress.done as f64);
+        self.total.set(target(), p.progress.total as f64);
+        self.running.set(target(), f64::from(p.running));
+        if let Some(t) = unix_seconds(&p.progress.updated_at) {
+            self.updated.set(target(), t);
+        }
+    }
+
+    fn into_metrics(self) -> [Metric; 5] {
+        [
+            self.ratio,
+            self.done,
+            self.total,
+            self.running,
+            self.updated,
+        ]
+    }
 }
 
 /// An RFC 3339 time as unix seconds.

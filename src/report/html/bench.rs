@@ -17,6 +17,23 @@ const NO_TREND: &str = "the history was not read for this page; `qudag-bench rep
 
 /// The section of `r`; `anchor` is its element id, `trend` its history (oldest first).
 pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[TrendPoint]>) {
+    heading(out, anchor, r);
+    figures(out, r);
+    out.push_str(r#"<div class="charts">"#);
+    samples_charts(out, r);
+    resource_charts(out, r);
+    match trend {
+        Some(points) if points.len() >= 2 => {
+            chart(out, "Trend over the history", charts::trend(points), "");
+        }
+        Some(_) => absent(out, "Trend", "fewer than two runs of it in the history"),
+        None => absent(out, "Trend", NO_TREND),
+    }
+    out.push_str("</div></section>");
+}
+
+/// The section's opening: the id, suite, tags and source location, and a failure's message.
+fn heading(out: &mut String, anchor: &str, r: &BenchResult) {
     let _ = write!(
         out,
         r#"<section class="bench" id="{anchor}"><h3>{}</h3><p class="meta">suite <b>{}</b>{} · {}:{}</p>"#,
@@ -39,48 +56,40 @@ pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[
             html(r.error.as_deref().unwrap_or("no message"))
         );
     }
-    if let Some(t) = &r.time_ns {
+}
+
+/// The time estimates and percentiles, when measured.
+fn figures(out: &mut String, r: &BenchResult) {
+    let Some(t) = &r.time_ns else { return };
+    let _ = write!(
+        out,
+        "<p>median <b>{}</b> (95% CI {} to {}) · mean {} · MAD {} · min {} · max {}{}</p>",
+        time(t.median),
+        time(t.median_ci.lower),
+        time(t.median_ci.upper),
+        time(t.mean),
+        time(t.mad),
+        time(t.min),
+        time(t.max),
+        match r.samples_ns.len() {
+            0 => String::new(), // a report kept by the history
+            n => format!(" · {n} samples"),
+        }
+    );
+    if let Some(p) = &r.percentiles_ns {
         let _ = write!(
             out,
-            "<p>median <b>{}</b> (95% CI {} to {}) · mean {} · MAD {} · min {} · max {}{}</p>",
-            time(t.median),
-            time(t.median_ci.lower),
-            time(t.median_ci.upper),
-            time(t.mean),
-            time(t.mad),
-            time(t.min),
-            time(t.max),
-            match r.samples_ns.len() {
-                0 => String::new(), // a report kept by the history
-                n => format!(" · {n} samples"),
+            "<p>p50 {} · p90 {} · p99 {} · p99.9 {} ({})</p>",
+            time(p.p50),
+            time(p.p90),
+            time(p.p99),
+            time(p.p999),
+            match p.granularity {
+                Granularity::Iteration => "each iteration timed alone",
+                Granularity::Sample => "of per-sample means",
             }
         );
-        if let Some(p) = &r.percentiles_ns {
-            let _ = write!(
-                out,
-                "<p>p50 {} · p90 {} · p99 {} · p99.9 {} ({})</p>",
-                time(p.p50),
-                time(p.p90),
-                time(p.p99),
-                time(p.p999),
-                match p.granularity {
-                    Granularity::Iteration => "each iteration timed alone",
-                    Granularity::Sample => "of per-sample means",
-                }
-            );
-        }
     }
-    out.push_str(r#"<div class="charts">"#);
-    samples_charts(out, r);
-    resource_charts(out, r);
-    match trend {
-        Some(points) if points.len() >= 2 => {
-            chart(out, "Trend over the history", charts::trend(points), "");
-        }
-        Some(_) => absent(out, "Trend", "fewer than two runs of it in the history"),
-        None => absent(out, "Trend", NO_TREND),
-    }
-    out.push_str("</div></section>");
 }
 
 fn samples_charts(out: &mut String, r: &BenchResult) {

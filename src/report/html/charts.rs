@@ -17,26 +17,25 @@ fn pct(v: f64, step: f64) -> String {
     }
 }
 
-/// Histogram of per-iteration times, with the median and its interval marked. Values beyond
-/// Tukey's severe-outlier fences (Q1 - 3 IQR, Q3 + 3 IQR) are counted in the caption, not
-/// drawn, so a few preemptions do not squash the distribution into one bar; when the
-/// quartiles coincide, the range is the minimum to the 99th percentile. `None` without values.
-pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(String, usize)> {
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if sorted.is_empty() || !median.is_finite() {
-        return None;
-    }
-    sorted.sort_by(f64::total_cmp);
-    let (q1, q3) = (
-        quantile_sorted(&sorted, 0.25),
-        quantile_sorted(&sorted, 0.75),
-    );
+/// The bins of a histogram: the first bin's lower edge, the bins' width, their counts, and
+/// how many values lie beyond the drawn range.
+struct Histogram {
+    lo: f64,
+    width: f64,
+    counts: Vec<u64>,
+    beyond: usize,
+}
+
+/// The bins for `sorted` (finite, ascending, not empty): Tukey's severe-outlier fences, or
+/// the minimum to the 99th percentile when the quartiles coincide; √n bins, 5 to 60.
+fn histogram(sorted: &[f64]) -> Histogram {
+    let (q1, q3) = (quantile_sorted(sorted, 0.25), quantile_sorted(sorted, 0.75));
     let iqr = q3 - q1;
     let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
     let (lo, cut) = if iqr > 0.0 {
         ((q1 - 3.0 * iqr).max(min), (q3 + 3.0 * iqr).min(max))
     } else {
-        (min, quantile_sorted(&sorted, 0.99))
+        (min, quantile_sorted(sorted, 0.99))
     };
     let drawn: Vec<f64> = sorted
         .iter()
@@ -55,6 +54,31 @@ pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(Stri
         let i = (((v - lo) / width) as usize).min(bins - 1);
         counts[i] += 1;
     }
+    Histogram {
+        lo,
+        width,
+        counts,
+        beyond,
+    }
+}
+
+/// Histogram of per-iteration times, with the median and its interval marked. Values beyond
+/// Tukey's severe-outlier fences (Q1 - 3 IQR, Q3 + 3 IQR) are counted in the caption, not
+/// drawn, so a few preemptions do not squash the distribution into one bar; when the
+/// quartiles coincide, the range is the minimum to the 99th percentile. `None` without values.
+pub fn distribution(values: &[f64], median: f64, ci: (f64, f64)) -> Option<(String, usize)> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() || !median.is_finite() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let Histogram {
+        lo,
+        width,
+        counts,
+        beyond,
+    } = histogram(&sorted);
+    let bins = counts.len();
     let top = *counts.iter().max().unwrap_or(&1) as f64;
     let x_axis = AxisSpec::time("time per iteration");
     let y_axis = AxisSpec::count("samples");
@@ -219,7 +243,7 @@ pub fn trend(points: &[TrendPoint]) -> Option<String> {
 pub struct ChangeRow<'a> {
     /// Benchmark id.
     pub id: &'a str,
-    /// Relative change of the median.
+    /// Relative change of the fastest samples (of the median for reports older than them).
     pub change: f64,
     /// Its 95% interval.
     pub ci: (f64, f64),
@@ -254,7 +278,7 @@ pub fn changes(rows: &[ChangeRow]) -> Option<String> {
         )
     });
     let x_axis = AxisSpec {
-        title: "change of the median against the baseline",
+        title: "change against the baseline (fastest samples)",
         format: &pct,
         integer: false,
     };
@@ -287,33 +311,37 @@ pub fn changes(rows: &[ChangeRow]) -> Option<String> {
     ));
     let step = (bottom - top) / rows.len() as f64;
     for (i, r) in rows.iter().enumerate() {
-        let y = top + step * (i as f64 + 0.5);
-        let class = verdict_class(r.verdict);
-        // The id goes right of the interval, or left of it when it does not fit on the right
-        // and the left has more room (about 6 px per character at the label's 11 px).
-        let (x0, x1) = (f.px(100.0 * r.ci.0), f.px(100.0 * r.ci.1));
-        let width = 6.0 * r.id.chars().count() as f64;
-        let (right_room, left_room) = (WIDTH - x1 - 6.0, x0 - 6.0);
-        let (label_x, anchor) = if width <= right_room || right_room >= left_room {
-            (x1 + 6.0, "start")
-        } else {
-            (x0 - 6.0, "end")
-        };
-        f.push(&format!(
-            r#"<g class="{class}"><title>{}: {:+.2}% [{:+.2}%, {:+.2}%] {class}</title><line class="whisker" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><circle class="point" cx="{:.1}" cy="{y:.1}" r="4"/><text class="rowlabel" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text></g>"#,
-            html(r.id),
-            100.0 * r.change,
-            100.0 * r.ci.0,
-            100.0 * r.ci.1,
-            x0,
-            x1,
-            f.px(100.0 * r.change),
-            label_x,
-            y + 4.0,
-            html(r.id)
-        ));
+        change_row(&mut f, r, top + step * (i as f64 + 0.5));
     }
     Some(f.finish())
+}
+
+/// Row `r` of the change chart at height `y`: the interval, the point, and the id beside them.
+fn change_row(f: &mut Frame, r: &ChangeRow, y: f64) {
+    let class = verdict_class(r.verdict);
+    // The id goes right of the interval, or left of it when it does not fit on the right
+    // and the left has more room (about 6 px per character at the label's 11 px).
+    let (x0, x1) = (f.px(100.0 * r.ci.0), f.px(100.0 * r.ci.1));
+    let width = 6.0 * r.id.chars().count() as f64;
+    let (right_room, left_room) = (WIDTH - x1 - 6.0, x0 - 6.0);
+    let (label_x, anchor) = if width <= right_room || right_room >= left_room {
+        (x1 + 6.0, "start")
+    } else {
+        (x0 - 6.0, "end")
+    };
+    f.push(&format!(
+        r#"<g class="{class}"><title>{}: {:+.2}% [{:+.2}%, {:+.2}%] {class}</title><line class="whisker" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}"/><circle class="point" cx="{:.1}" cy="{y:.1}" r="4"/><text class="rowlabel" x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text></g>"#,
+        html(r.id),
+        100.0 * r.change,
+        100.0 * r.ci.0,
+        100.0 * r.ci.1,
+        x0,
+        x1,
+        f.px(100.0 * r.change),
+        label_x,
+        y + 4.0,
+        html(r.id)
+    ));
 }
 
 #[cfg(test)]

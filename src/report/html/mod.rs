@@ -10,7 +10,7 @@ mod svg;
 use crate::escape::html;
 use crate::report::trend::Trends;
 use crate::report::units::time;
-use crate::schema::RunReport;
+use crate::schema::{BenchResult, RunReport};
 use charts::{ChangeRow, verdict_class};
 use std::fmt::Write;
 
@@ -169,60 +169,66 @@ fn summary_table(out: &mut String, t: usize, report: &RunReport) {
     }
     out.push_str("<th>target</th></tr>");
     for (i, r) in report.benchmarks.iter().enumerate() {
-        let _ = write!(
-            out,
-            r##"<tr><td class="id"><a href="#{}">{}</a></td><td class="{}">{}</td>"##,
-            anchor(t, i),
-            html(&r.id),
-            bench::status_class(r.status),
-            crate::report::units::status(r.status)
-        );
-        match &r.time_ns {
-            Some(s) => {
-                let mad = if s.median > 0.0 {
-                    format!("{:.1}%", 100.0 * s.mad / s.median)
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    out,
-                    "<td>{}</td><td>{} – {}</td><td>{mad}</td>",
-                    time(s.median),
-                    time(s.median_ci.lower),
-                    time(s.median_ci.upper)
-                );
-            }
-            None => out.push_str("<td></td><td></td><td></td>"),
-        }
-        let tp = crate::report::units::throughput(r.throughput).unwrap_or_default();
-        let _ = write!(out, "<td>{}</td>", html(&tp));
-        if baseline.is_some() {
-            match &r.comparison {
-                Some(c) => {
-                    let change = c
-                        .change
-                        .map_or(String::new(), |v| format!(" {:+.2}%", 100.0 * v));
-                    let _ = write!(
-                        out,
-                        r#"<td class="{0}">{0}{1}</td>"#,
-                        verdict_class(c.verdict),
-                        change
-                    );
-                }
-                None => out.push_str("<td></td>"),
-            }
-        }
-        let target = r.target.as_ref().map_or(String::new(), |t| {
-            let state = match t.met {
-                Some(true) => "met",
-                Some(false) => "missed",
-                None => "not checked",
-            };
-            format!("{} {state}", t.expression)
-        });
-        let _ = write!(out, "<td>{}</td></tr>", html(&target));
+        summary_row(out, &anchor(t, i), r, baseline.is_some());
     }
     out.push_str("</table>");
+}
+
+/// The summary row of `r`, linking to its section `anchor`; `compared`: whether the table
+/// has the baseline's column.
+fn summary_row(out: &mut String, anchor: &str, r: &BenchResult, compared: bool) {
+    let _ = write!(
+        out,
+        r##"<tr><td class="id"><a href="#{}">{}</a></td><td class="{}">{}</td>"##,
+        anchor,
+        html(&r.id),
+        bench::status_class(r.status),
+        crate::report::units::status(r.status)
+    );
+    match &r.time_ns {
+        Some(s) => {
+            let mad = if s.median > 0.0 {
+                format!("{:.1}%", 100.0 * s.mad / s.median)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "<td>{}</td><td>{} – {}</td><td>{mad}</td>",
+                time(s.median),
+                time(s.median_ci.lower),
+                time(s.median_ci.upper)
+            );
+        }
+        None => out.push_str("<td></td><td></td><td></td>"),
+    }
+    let tp = crate::report::units::throughput(r.throughput).unwrap_or_default();
+    let _ = write!(out, "<td>{}</td>", html(&tp));
+    if compared {
+        match &r.comparison {
+            Some(c) => {
+                let change = c
+                    .change
+                    .map_or(String::new(), |v| format!(" {:+.2}%", 100.0 * v));
+                let _ = write!(
+                    out,
+                    r#"<td class="{0}">{0}{1}</td>"#,
+                    verdict_class(c.verdict),
+                    change
+                );
+            }
+            None => out.push_str("<td></td>"),
+        }
+    }
+    let target = r.target.as_ref().map_or(String::new(), |t| {
+        let state = match t.met {
+            Some(true) => "met",
+            Some(false) => "missed",
+            None => "not checked",
+        };
+        format!("{} {state}", t.expression)
+    });
+    let _ = write!(out, "<td>{}</td></tr>", html(&target));
 }
 
 fn comparison(out: &mut String, report: &RunReport) {
@@ -231,16 +237,11 @@ fn comparison(out: &mut String, report: &RunReport) {
     };
     let _ = write!(
         out,
-        "<h3>Against baseline {}</h3><p class=\"meta\">baseline run {} of {}; {} compared, \
-         Mann-Whitney U with Holm's correction at alpha {}; a verdict needs significance, the \
-         whole 95% interval of the fastest samples' change beyond the noise threshold (shaded), \
-         the median moved the same way, and, where the benchmark was measured again, that \
-         second measurement agreeing.</p>",
+        "<h3>Against baseline {}</h3><p class=\"meta\">baseline run {} of {}; {}.</p>",
         html(&info.name),
         html(&info.run_id),
         html(&info.started_at),
-        info.compared,
-        info.alpha
+        html(&crate::report::rule::verdict_rule(info).sentence)
     );
     for d in &info.environment_differences {
         let _ = write!(
@@ -249,6 +250,19 @@ fn comparison(out: &mut String, report: &RunReport) {
             html(d)
         );
     }
+    change_chart(out, report);
+    change_matrix(out, report);
+    if !info.missing.is_empty() {
+        let _ = write!(
+            out,
+            "<p>In the baseline, not in this run: {}</p>",
+            html(&info.missing.join(", "))
+        );
+    }
+}
+
+/// The chart of each compared benchmark's change with the interval its verdict is decided on.
+fn change_chart(out: &mut String, report: &RunReport) {
     let rows: Vec<ChangeRow> = report
         .benchmarks
         .iter()
@@ -273,9 +287,13 @@ fn comparison(out: &mut String, report: &RunReport) {
         let _ = write!(
             out,
             "<figure><figcaption>Change of the fastest samples per benchmark, with the 95% \
-             interval the verdict is decided on</figcaption>{svg}</figure>"
+             interval the verdict is decided on and the noise threshold shaded</figcaption>{svg}</figure>"
         );
     }
+}
+
+/// The table of each compared benchmark's figures against the baseline, coloured by verdict.
+fn change_matrix(out: &mut String, report: &RunReport) {
     out.push_str(
         r#"<table class="matrix"><tr><th class="id">benchmark</th><th>baseline median</th><th>median</th><th>change</th><th>95% CI</th><th>fastest samples</th><th>p (Holm)</th><th>verdict</th></tr>"#,
     );
@@ -303,13 +321,6 @@ fn comparison(out: &mut String, report: &RunReport) {
         );
     }
     out.push_str("</table>");
-    if !info.missing.is_empty() {
-        let _ = write!(
-            out,
-            "<p>In the baseline, not in this run: {}</p>",
-            html(&info.missing.join(", "))
-        );
-    }
 }
 
 #[cfg(test)]

@@ -124,10 +124,23 @@ pub fn ab_verdict_word(verdict: &str) -> &'static str {
     }
 }
 
-/// What a text stating the verdict rule (Markdown comment, HTML report, terminal) must say
-/// for `report`'s baseline: the test, its correction, the number compared and alpha.
+/// Asserts that `text` (Markdown comment, HTML report, terminal) states the verdict rule of
+/// `report`'s baseline in the words of [`verdict_rule`](crate::report::rule::verdict_rule):
+/// the whole sentence, escaped for HTML or not, or on the terminal its significance test; and
+/// that those words carry the test, its correction, the number compared and alpha.
+#[track_caller]
 pub fn assert_states_the_rule(text: &str, report: &RunReport) {
     let b = report.baseline.as_ref().expect("compared");
+    let rule = crate::report::rule::verdict_rule(b);
+    let stated = [
+        rule.sentence.clone(),
+        crate::escape::html(&rule.sentence),
+        rule.significance.clone(),
+    ];
+    assert!(
+        stated.iter().any(|s| text.contains(s.as_str())),
+        "the rule is not stated in the words of verdict_rule in:\n{text}"
+    );
     for part in [
         "Holm".to_string(),
         format!("{} ", b.compared),
