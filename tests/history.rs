@@ -176,8 +176,8 @@ fn a_run_whose_process_died_is_listed_as_interrupted_with_its_results() {
     let pid = child.id();
     child.wait().unwrap();
     // As the bench binary left it, while running `tunable`.
-    let doc = spool::Spooled {
-        schema: spool::SCHEMA_ID.into(),
+    let doc = qudag_bench::schema::Spooled {
+        schema: qudag_bench::schema::ids::SPOOL.into(),
         pid: i64::from(pid),
         pid_started: None,
         running: Some("tunable".into()),

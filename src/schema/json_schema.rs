@@ -10,7 +10,7 @@
 
 mod constraints;
 
-use super::{AbReport, GroupDocument, InstrReport, Progress, RunReport, ids};
+use super::{AbReport, GroupDocument, InstrReport, Progress, RunReport, Spooled, ids};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
@@ -40,6 +40,7 @@ pub fn files() -> Result<Vec<SchemaFile>, String> {
         generate::<InstrReport>(AB_INSTRUCTIONS, &mut used)?,
         generate::<GroupDocument>(GROUP, &mut used)?,
         generate::<Progress>(PROGRESS, &mut used)?,
+        generate::<Spooled>(SPOOL, &mut used)?,
     ];
     match used.iter().position(|u| !u) {
         Some(i) => Err(format!("constraint {i} names a type no document has")),
@@ -89,6 +90,14 @@ const PROGRESS: Head = Head {
     title: "qudag-bench progress, version 1",
     description: "$QUDAG_BENCH_HOME/progress/<bench-target>.json, rewritten as a bench target \
         runs: how many of its benchmarks are done and which one is running.",
+};
+
+const SPOOL: Head = Head {
+    file: "spool-v1.schema.json",
+    id: ids::SPOOL,
+    title: "qudag-bench spooled run, version 1",
+    description: "$QUDAG_BENCH_HOME/history-spool/<run_id>.json: a bench-mode run on its way \
+        to history.sqlite, rewritten as the run goes and imported by the qudag-bench command.",
 };
 
 /// The schema of `T` with the file's head, the constraints and closed objects; marks the

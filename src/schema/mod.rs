@@ -15,6 +15,7 @@ mod environment;
 mod group;
 mod progress;
 mod run;
+mod spool;
 mod stats;
 mod system;
 
@@ -28,6 +29,7 @@ pub use environment::*;
 pub use group::*;
 pub use progress::*;
 pub use run::*;
+pub use spool::*;
 pub use stats::*;
 pub use system::*;
 
@@ -44,4 +46,6 @@ pub mod ids {
     pub const GROUP: &str = "qudag-bench/group/v1";
     /// The progress file of a bench target run ([`Progress`](super::Progress)).
     pub const PROGRESS: &str = "qudag-bench/progress/v1";
+    /// A run spooled for the history ([`Spooled`](super::Spooled)).
+    pub const SPOOL: &str = "qudag-bench/spool/v1";
 }

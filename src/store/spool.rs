@@ -9,36 +9,13 @@
 //! build short; see docs/build-time.md.
 
 use super::process::Process;
-use crate::schema::RunReport;
-use serde::{Deserialize, Serialize};
+use crate::schema::ids::SPOOL as SCHEMA_ID;
+use crate::schema::{RunReport, Spooled};
 use std::path::{Path, PathBuf};
-
-/// The `schema` of a spool file.
-pub const SCHEMA_ID: &str = "qudag-bench/spool/v1";
 
 /// SQLite `application_id` of a qudag-bench history (`history.sqlite`): the bytes `QDBH`,
 /// big-endian as SQLite stores it at offset 68 of the file's header.
 pub const HISTORY_APPLICATION_ID: i32 = 0x5144_4248;
-
-/// One spooled run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Spooled {
-    /// [`SCHEMA_ID`].
-    pub schema: String,
-    /// The bench binary's process id.
-    pub pid: i64,
-    /// Its start time in clock ticks after boot (Linux), which tells it from a later process
-    /// that got the same pid.
-    pub pid_started: Option<i64>,
-    /// The benchmark running now; `None` between benchmarks.
-    pub running: Option<String>,
-    /// A later run has already said that this one was interrupted.
-    #[serde(default)]
-    pub noted: bool,
-    /// The run's report without raw samples or metric series ([`lean`]), with every finished
-    /// benchmark; `incomplete` is set until the run ends.
-    pub report: RunReport,
-}
 
 impl Spooled {
     /// The process that writes this run.

@@ -6,7 +6,8 @@
 use super::recorder::{self, State};
 use super::{needs_upgrade, open, path};
 use qudag_bench::escape::TermLines;
-use qudag_bench::store::spool::{self, Spooled};
+use qudag_bench::schema::Spooled;
+use qudag_bench::store::spool;
 use std::path::Path;
 
 /// Imports every spool file under `home` into the history there (creating or migrating it);

@@ -3,9 +3,10 @@
 //! flight is replaced when it is imported again, a complete run is kept as it is.
 
 use super::open::describe;
+use qudag_bench::schema::Spooled;
 use qudag_bench::schema::{BenchResult, RunReport};
 use qudag_bench::store::process::Process;
-use qudag_bench::store::spool::{Spooled, lean};
+use qudag_bench::store::spool::lean;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 
@@ -88,7 +89,7 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
     let mut conn = super::open(path)?;
     let me = Process::this();
     let doc = Spooled {
-        schema: qudag_bench::store::spool::SCHEMA_ID.to_string(),
+        schema: qudag_bench::schema::ids::SPOOL.to_string(),
         pid: me.pid,
         pid_started: me.started,
         running: None,

@@ -3,7 +3,8 @@
 use super::super::*;
 use super::report;
 use qudag_bench::schema::Incomplete;
-use qudag_bench::store::spool::{self, Spooled};
+use qudag_bench::schema::Spooled;
+use qudag_bench::store::spool;
 use std::time::SystemTime;
 
 /// The pid of a process that has ended (and been reaped).
@@ -41,7 +42,7 @@ fn stored(p: &Path, run_id: &str) -> Stored {
 /// Spools `report` under `home` as a bench binary with process `pid` would, running `running`.
 fn spool_run(home: &Path, report: &RunReport, pid: i64, running: Option<&str>) {
     let doc = Spooled {
-        schema: spool::SCHEMA_ID.to_string(),
+        schema: qudag_bench::schema::ids::SPOOL.to_string(),
         pid,
         pid_started: None,
         running: running.map(str::to_string),
