@@ -28,6 +28,7 @@ use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::exit::ExitStatus;
 use qudag_bench::gate::{self, verdict};
 use qudag_bench::report::{comparison, files};
+use qudag_bench::schema::RunReport;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -149,6 +150,8 @@ fn import_spool_at(home: &std::path::Path, needed: bool) -> Result<(), String> {
     }
 }
 
+/// `qudag-bench compare OLD NEW`: compares every bench target the two have in common, prints
+/// the comparisons in `format` and, with `--gate`, fails on a confirmed regression.
 fn run_compare(
     home: &home::Home,
     old: &str,
@@ -158,9 +161,38 @@ fn run_compare(
     gate_on: bool,
 ) -> Result<ExitCode, String> {
     let (olds, _) = sources::load(home, old, false)?;
-    let (mut news, _) = sources::load(home, new, false)?;
+    let (news, _) = sources::load(home, new, false)?;
+    let compared = compare_all(old, &olds, news, noise_threshold, gate_on);
+    if compared.is_empty() {
+        return Err(format!(
+            "`{old}` and `{new}` have no bench target in common"
+        ));
+    }
+    if gate_on {
+        check_gate_inputs(old, new, &compared)?;
+    }
+    print_compared(&compared, format)?;
+    let failed = compared
+        .iter()
+        .any(|r| r.gate.as_ref().is_some_and(|g| g.failed));
+    Ok(if failed {
+        ExitStatus::GateFailed.into()
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Each report of `news` compared with the report of its bench target in `olds` (named
+/// `old`), and gated when `gate_on`; targets `old` lacks are skipped with a note.
+fn compare_all(
+    old: &str,
+    olds: &[RunReport],
+    news: Vec<RunReport>,
+    noise_threshold: Option<NoiseThreshold>,
+    gate_on: bool,
+) -> Vec<RunReport> {
     let mut compared = Vec::new();
-    for report in news.iter_mut() {
+    for mut report in news {
         let Some(base) = olds.iter().find(|o| o.bench_target == report.bench_target) else {
             eprintln!(
                 "qudag-bench: `{}` has no report for bench target `{}`; skipped",
@@ -174,22 +206,19 @@ fn run_compare(
                 .unwrap_or(NoiseThreshold::recorded(r.config.noise_threshold_pct))
                 .fraction()
         };
-        verdict::compare_run(report, old, base, &threshold);
+        verdict::compare_run(&mut report, old, base, &threshold);
         // The gate is this command's decision: a loaded report's own (from its run's `--gate`)
         // says nothing about this comparison.
-        report.gate = gate_on.then(|| gate::decide(report));
-        compared.push(report.clone());
+        report.gate = gate_on.then(|| gate::decide(&report));
+        compared.push(report);
     }
-    if compared.is_empty() {
-        return Err(format!(
-            "`{old}` and `{new}` have no bench target in common"
-        ));
-    }
-    if let Some(partial) = compared
-        .iter()
-        .find(|r| r.incomplete.is_some())
-        .filter(|_| gate_on)
-    {
+    compared
+}
+
+/// A gate must have judged something: refuses a run that did not finish, or a comparison in
+/// which no measured benchmark was in both.
+fn check_gate_inputs(old: &str, new: &str, compared: &[RunReport]) -> Result<(), String> {
+    if let Some(partial) = compared.iter().find(|r| r.incomplete.is_some()) {
         return Err(format!(
             "--gate: {}; a gate on a run that did not finish would pass what it never measured",
             qudag_bench::report::unfinished::note(partial).unwrap_or_default()
@@ -199,7 +228,7 @@ fn run_compare(
         .iter()
         .filter_map(|r| r.baseline.as_ref().map(|b| b.compared))
         .sum();
-    if gate_on && benchmarks_compared == 0 {
+    if benchmarks_compared == 0 {
         return Err(format!(
             "--gate: `{}` and `{}` have no measured benchmark in common, so the gate would \
              compare nothing",
@@ -207,16 +236,21 @@ fn run_compare(
             Term(new)
         ));
     }
+    Ok(())
+}
+
+/// Prints the comparisons as a table, Markdown or JSON.
+fn print_compared(compared: &[RunReport], format: Format) -> Result<(), String> {
     match format {
         Format::Table => {
             let mut out = std::io::stdout().lock();
-            for r in &compared {
+            for r in compared {
                 println!("\n{}:", Term(&r.bench_target));
                 comparison::print(&mut out, r);
             }
         }
         Format::Markdown => {
-            for r in &compared {
+            for r in compared {
                 println!("{}", comparison::markdown(r));
             }
         }
@@ -241,12 +275,5 @@ fn run_compare(
                 .map_err(|e| format!("cannot write to stdout: {e}"))?;
         }
     }
-    let failed = compared
-        .iter()
-        .any(|r| r.gate.as_ref().is_some_and(|g| g.failed));
-    Ok(if failed {
-        ExitStatus::GateFailed.into()
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(())
 }

@@ -126,96 +126,31 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
 pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
     let started_at = SystemTime::now();
     let start = Instant::now();
-    let measure = !args.test;
-    let mut jobs = usize::from(args.jobs);
-    if measure && jobs > 1 {
-        eprintln!(
-            "note: --jobs {jobs} ignored: measured runs go one bench target at a time, because \
-             benchmarks running at once share the CPUs and disturb each other's timings \
-             (--jobs applies with --test)"
-        );
-        jobs = 1;
-    }
     let (group, no_history) = match check_harness_args(&args.harness) {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
-    // Like the harness's own report flags: a destination that cannot take the document is
-    // refused before anything is built or measured.
-    if let Some(dest) = args.json.as_deref().filter(|d| *d != "-") {
-        atomic::check(Path::new(dest)).map_err(|e| format!("--json {}: {e}", Term(dest)))?;
+    let measure = !args.test;
+    if measure && args.jobs > 1 {
+        eprintln!(
+            "note: --jobs {} ignored: measured runs go one bench target at a time, because \
+             benchmarks running at once share the CPUs and disturb each other's timings \
+             (--jobs applies with --test)",
+            args.jobs
+        );
     }
-    let ws = plan::workspace(args.manifest_path.as_deref())?;
-    plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = paths::resolve_home(home.as_deref(), paths::Fallback::TargetDir(&ws.target_dir))
-        .map_err(|e| e.to_string())?;
-    let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
-
-    let build = plan::Build {
-        test: args.test,
-        packages: &args.package,
-        benches: &args.bench,
-        manifest_path: args.manifest_path.as_deref(),
-        profile: args.profile.as_deref(),
-    };
-    let mut targets = match plan::build(&build, &ws)? {
-        Ok(t) => t,
+    let Prepared { home, targets } = match prepare(&args, home.as_deref())? {
+        Ok(prepared) => prepared,
         Err(code) => {
             eprintln!(
-                "error: the build failed (cargo exited with {code}); nothing ran\nexit code 101: \
-                 a benchmark failed (cargo bench's code for a failed build)"
+                "error: the build failed (cargo exited with {code}); nothing ran\nexit code \
+                 101: a benchmark failed (cargo bench's code for a failed build)"
             );
             return Ok(ExitStatus::BenchFailed.into());
         }
     };
-    if targets.is_empty() {
-        return Err("no bench targets to run in the selected packages".into());
-    }
-    plan::check_distinct(&targets)?;
-    crate::import_spool_at(&home, false)?;
-    if jobs > 1 {
-        match history::latest_durations(&history::path(&home)) {
-            Ok(durations) => plan::longest_first(&mut targets, &durations),
-            Err(e) => eprintln!("warning: {}; targets run in manifest order", TermLines(&e)),
-        }
-    }
-
     let to_stdout = args.json.as_deref() == Some("-");
-    let status_dir =
-        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let settings = exec::Settings {
-        measure,
-        harness_args: args.harness.clone(),
-        home: home.clone(),
-        group: group.clone(),
-        stdout_to_stderr: to_stdout,
-        status_dir: status_dir.path().to_path_buf(),
-    };
-    let finished: Vec<exec::Finished> = if jobs > 1 {
-        exec::run_concurrently(&targets, &settings, jobs)
-    } else {
-        targets
-            .iter()
-            .map(|t| exec::run_streamed(t, &settings))
-            .collect()
-    };
-    let outcomes: Vec<TargetOutcome> = targets
-        .iter()
-        .zip(&finished)
-        .map(|(t, f)| TargetOutcome {
-            bench_target: t.name.clone(),
-            package: t.package.name.clone(),
-            exit_code: f.code,
-            wall_time_s: f.wall.as_secs_f64(),
-            tests: (!measure)
-                .then(|| summary::test_counts(&f.stdout))
-                .flatten(),
-            report: measure
-                .then(|| report_of(&home, &t.crate_name(), &group))
-                .flatten(),
-        })
-        .collect();
-
+    let outcomes = execute(&args, &home, &group, &targets)?;
     let mut status = ExitStatus::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
         let doc = GroupDocument {
@@ -232,30 +167,20 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             exit_code: status.code(),
             targets: outcomes.clone(),
         };
-        let mut bytes = serde_json::to_vec_pretty(&doc).expect("the document serializes");
-        bytes.push(b'\n');
-        let written = if dest == "-" {
-            std::io::stdout()
-                .lock()
-                .write_all(&bytes)
-                .map_err(|e| format!("cannot write to stdout: {e}"))
-        } else {
-            atomic::write(Path::new(dest), &bytes)
-        };
-        if let Err(e) = written {
+        if let Err(e) = write_document(&doc, dest) {
             eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
             status = status.max(ExitStatus::Usage);
         }
+    }
+    // The targets' runs go into the history now, so that `history --group` shows them.
+    if measure && !no_history {
+        crate::import_spool_at(&home, false)?;
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {
         Box::new(std::io::stderr())
     } else {
         Box::new(std::io::stdout())
     };
-    // The targets' runs go into the history now, so that `history --group` shows them.
-    if measure && !no_history {
-        crate::import_spool_at(&home, false)?;
-    }
     summary::print(
         &mut *out,
         &group,
@@ -270,13 +195,117 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
         } else {
             format!("; in the history: qudag-bench history --group {group}")
         };
-        let _ = writeln!(
-            out,
-            "reports in {}{recorded}",
-            Term(&home.join("results").display().to_string())
-        );
+        let home = home.join("results").display().to_string();
+        let _ = writeln!(out, "reports in {}{recorded}", Term(&home));
     }
     Ok(status.into())
+}
+
+/// What `run` found before running anything.
+struct Prepared {
+    home: PathBuf,
+    targets: Vec<plan::Target>,
+}
+
+/// Checks the destination of `--json`, the workspace and the selection, builds the bench
+/// targets and orders them; `Err(code)` inside when the build failed with cargo's `code`.
+fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>, String> {
+    // Like the harness's own report flags: a destination that cannot take the document is
+    // refused before anything is built or measured.
+    if let Some(dest) = args.json.as_deref().filter(|d| *d != "-") {
+        atomic::check(Path::new(dest)).map_err(|e| format!("--json {}: {e}", Term(dest)))?;
+    }
+    let ws = plan::workspace(args.manifest_path.as_deref())?;
+    plan::check_selection(&ws, &args.package, &args.bench)?;
+    let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))
+        .map_err(|e| e.to_string())?;
+    let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
+    let build = plan::Build {
+        test: args.test,
+        packages: &args.package,
+        benches: &args.bench,
+        manifest_path: args.manifest_path.as_deref(),
+        profile: args.profile.as_deref(),
+    };
+    let mut targets = match plan::build(&build, &ws)? {
+        Ok(t) => t,
+        Err(code) => return Ok(Err(code)),
+    };
+    if targets.is_empty() {
+        return Err("no bench targets to run in the selected packages".into());
+    }
+    plan::check_distinct(&targets)?;
+    crate::import_spool_at(&home, false)?;
+    if jobs(args) > 1 {
+        match history::latest_durations(&history::path(&home)) {
+            Ok(durations) => plan::longest_first(&mut targets, &durations),
+            Err(e) => eprintln!("warning: {}; targets run in manifest order", TermLines(&e)),
+        }
+    }
+    Ok(Ok(Prepared { home, targets }))
+}
+
+/// The targets run at once: `--jobs` in test mode, one at a time when measuring.
+fn jobs(args: &RunArgs) -> usize {
+    if args.test { usize::from(args.jobs) } else { 1 }
+}
+
+/// Runs every target and collects what each left.
+fn execute(
+    args: &RunArgs,
+    home: &Path,
+    group: &str,
+    targets: &[plan::Target],
+) -> Result<Vec<TargetOutcome>, String> {
+    let measure = !args.test;
+    let status_dir =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let settings = exec::Settings {
+        measure,
+        harness_args: args.harness.clone(),
+        home: home.to_path_buf(),
+        group: group.to_string(),
+        stdout_to_stderr: args.json.as_deref() == Some("-"),
+        status_dir: status_dir.path().to_path_buf(),
+    };
+    let finished: Vec<exec::Finished> = if jobs(args) > 1 {
+        exec::run_concurrently(targets, &settings, jobs(args))
+    } else {
+        targets
+            .iter()
+            .map(|t| exec::run_streamed(t, &settings))
+            .collect()
+    };
+    Ok(targets
+        .iter()
+        .zip(&finished)
+        .map(|(t, f)| TargetOutcome {
+            bench_target: t.name.clone(),
+            package: t.package.name.clone(),
+            exit_code: f.code,
+            wall_time_s: f.wall.as_secs_f64(),
+            tests: (!measure)
+                .then(|| summary::test_counts(&f.stdout))
+                .flatten(),
+            report: measure
+                .then(|| report_of(home, &t.crate_name(), group))
+                .flatten(),
+        })
+        .collect())
+}
+
+/// Writes the group document to `dest` (a file, atomically, or `-` for stdout).
+fn write_document(doc: &GroupDocument, dest: &str) -> Result<(), String> {
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("the document serializes");
+    bytes.push(b'\n');
+    if dest == "-" {
+        std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .map_err(|e| format!("cannot write to stdout: {e}"))
+    } else {
+        atomic::write(Path::new(dest), &bytes)
+    }
 }
 
 /// The target's report of this run group, if it wrote one.

@@ -2,7 +2,7 @@
 //! document (`--json`, schema `qudag-bench/group/v1`).
 
 use qudag_bench::exit::ExitStatus;
-use qudag_bench::schema::{TargetOutcome, TestCounts};
+use qudag_bench::schema::{RunReport, TargetOutcome, TestCounts};
 use std::io::Write;
 use std::time::Duration;
 
@@ -48,55 +48,59 @@ pub fn print(
         .max()
         .unwrap_or(0)
         .max(6);
+    let noun = if targets.len() == 1 {
+        "target"
+    } else {
+        "targets"
+    };
     let _ = writeln!(
         out,
-        "\nsummary of {} bench {} (run group {group}):",
-        targets.len(),
-        if targets.len() == 1 {
-            "target"
-        } else {
-            "targets"
-        }
+        "\nsummary of {} bench {noun} (run group {group}):",
+        targets.len()
     );
-    let (mut ok, mut failed, mut timeout, mut ignored) = (0, 0, 0, 0);
-    let (mut gated, mut gates) = (0, 0);
+    let mut totals = Totals::default();
     for t in targets {
-        let counts = match (&t.report, &t.tests) {
-            (Some(r), _) => {
-                let s = &r.summary;
-                ok += s.ok;
-                failed += s.failed;
-                timeout += s.timeout;
-                gated += usize::from(r.gate.is_some());
-                let gate = match &r.gate {
-                    None => "-".to_string(),
-                    Some(g) if g.failed => {
-                        gates += 1;
-                        format!("FAILED ({} reasons)", g.reasons.len())
-                    }
-                    Some(_) => "passed".to_string(),
-                };
-                // A run that ended early: the benchmarks it never finished count as failed.
-                let lost = r
-                    .incomplete
-                    .as_ref()
-                    .map_or(0, |i| i.selected.saturating_sub(r.benchmarks.len() as u64));
-                failed += lost;
-                let interrupted = match lost {
-                    0 => String::new(),
-                    n => format!("  (interrupted: {n} not finished)"),
-                };
-                format!(
-                    "{:>4} ok {:>3} failed {:>3} timed out  gate {gate}{interrupted}",
-                    s.ok,
-                    s.failed + lost,
-                    s.timeout
-                )
-            }
+        let counts = totals.add(t, measure);
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:<11} {counts}  {:.1}s",
+            t.bench_target,
+            status_word(t),
+            t.wall_time_s
+        );
+    }
+    let _ = writeln!(
+        out,
+        "total: {}; wall time {:.1}s\nexit code {}: {}",
+        totals.line(measure),
+        wall.as_secs_f64(),
+        status.code(),
+        status.meaning()
+    );
+    let _ = out.flush();
+}
+
+/// The counts over all targets.
+#[derive(Default)]
+struct Totals {
+    ok: u64,
+    failed: u64,
+    timeout: u64,
+    ignored: u64,
+    /// Targets run with a gate, and those whose gate failed.
+    gated: usize,
+    gates_failed: usize,
+}
+
+impl Totals {
+    /// Adds target `t` and returns its counts column.
+    fn add(&mut self, t: &TargetOutcome, measure: bool) -> String {
+        match (&t.report, &t.tests) {
+            (Some(r), _) => self.add_report(r),
             (None, Some(c)) => {
-                ok += c.passed;
-                failed += c.failed;
-                ignored += c.ignored;
+                self.ok += c.passed;
+                self.failed += c.failed;
+                self.ignored += c.ignored;
                 format!(
                     "{:>4} passed {:>3} failed {:>3} ignored",
                     c.passed, c.failed, c.ignored
@@ -106,32 +110,62 @@ pub fn print(
                 "no report (nothing selected)".to_string()
             }
             (None, None) => "no report".to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "  {:<width$}  {:<11} {counts}  {:.1}s",
-            t.bench_target,
-            status_word(t),
-            t.wall_time_s
-        );
+        }
     }
-    let totals = if measure {
-        let gate = match gated {
-            0 => String::new(),
-            _ => format!(", gate failed in {gates} of {gated} targets"),
+
+    /// Adds a measured target's report and returns its counts column.
+    fn add_report(&mut self, r: &RunReport) -> String {
+        let s = &r.summary;
+        self.ok += s.ok;
+        self.failed += s.failed;
+        self.timeout += s.timeout;
+        self.gated += usize::from(r.gate.is_some());
+        let gate = match &r.gate {
+            None => "-".to_string(),
+            Some(g) if g.failed => {
+                self.gates_failed += 1;
+                format!("FAILED ({} reasons)", g.reasons.len())
+            }
+            Some(_) => "passed".to_string(),
         };
-        format!("{ok} ok, {failed} failed, {timeout} timed out{gate}")
-    } else {
-        format!("{ok} passed, {failed} failed, {ignored} ignored")
-    };
-    let _ = writeln!(
-        out,
-        "total: {totals}; wall time {:.1}s\nexit code {}: {}",
-        wall.as_secs_f64(),
-        status.code(),
-        status.meaning()
-    );
-    let _ = out.flush();
+        // A run that ended early: the benchmarks it never finished count as failed.
+        let lost = r
+            .incomplete
+            .as_ref()
+            .map_or(0, |i| i.selected.saturating_sub(r.benchmarks.len() as u64));
+        self.failed += lost;
+        let interrupted = match lost {
+            0 => String::new(),
+            n => format!("  (interrupted: {n} not finished)"),
+        };
+        format!(
+            "{:>4} ok {:>3} failed {:>3} timed out  gate {gate}{interrupted}",
+            s.ok,
+            s.failed + lost,
+            s.timeout
+        )
+    }
+
+    /// The `total:` line's figures.
+    fn line(&self, measure: bool) -> String {
+        let Totals {
+            ok,
+            failed,
+            timeout,
+            ignored,
+            gated,
+            gates_failed,
+        } = self;
+        if measure {
+            let gate = match gated {
+                0 => String::new(),
+                _ => format!(", gate failed in {gates_failed} of {gated} targets"),
+            };
+            format!("{ok} ok, {failed} failed, {timeout} timed out{gate}")
+        } else {
+            format!("{ok} passed, {failed} failed, {ignored} ignored")
+        }
+    }
 }
 
 #[cfg(test)]
