@@ -1,10 +1,10 @@
 //! `qudag-bench ab`: the paired A/B gate of two bench binaries, or with `--instructions` the
 //! instruction-count gate.
 
+use crate::paired as ab;
+use crate::paired::child::Arm;
+use crate::paired::instructions;
 use clap::Args;
-use qudag_bench::ab;
-use qudag_bench::ab::child::Arm;
-use qudag_bench::ab::instructions;
 use qudag_bench::config::limits;
 use qudag_bench::escape::Term;
 use qudag_bench::exit::ExitStatus;

@@ -18,6 +18,7 @@ mod history;
 mod history_command;
 mod home;
 mod monitor;
+mod paired;
 mod report;
 mod run;
 mod sources;

@@ -10,6 +10,9 @@
 
 use crate::schema::Combined;
 use crate::schema::{AbReport, AbVerdict, InstrVerdict, Thresholds};
+use crate::schema::{Measurement, Plan};
+use crate::stats::paired::combine_rounds;
+use std::time::Duration;
 
 impl Default for Thresholds {
     /// The defaults picked by the study in `docs/gating.md`.
@@ -76,6 +79,95 @@ impl Thresholds {
             ));
         }
         Ok(())
+    }
+}
+
+/// What the comparison as a whole says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateOutcome {
+    /// Every compared benchmark was decided and none regressed.
+    Passed,
+    /// A regression, or with `--strict` an inconclusive benchmark (exit 3).
+    Failed,
+    /// No regression, but a benchmark failed to run, so the gate could not judge it (exit 101).
+    NotPassed,
+}
+
+impl AbReport {
+    /// Benchmarks with this verdict.
+    pub fn count(&self, v: AbVerdict) -> usize {
+        self.benchmarks.iter().filter(|b| b.verdict == v).count()
+    }
+
+    /// The gate's decision; `strict` makes an inconclusive benchmark fail it.
+    pub fn gate(&self, strict: bool) -> GateOutcome {
+        let inconclusive = strict && self.count(AbVerdict::Inconclusive) > 0;
+        if self.count(AbVerdict::Regressed) > 0 || inconclusive {
+            GateOutcome::Failed
+        } else if self.count(AbVerdict::Failed) > 0 {
+            // A benchmark that did not run may hide a regression: never say "passed".
+            GateOutcome::NotPassed
+        } else {
+            GateOutcome::Passed
+        }
+    }
+}
+
+/// Relative increase in instructions that fails the gate (1%).
+pub const REGRESSION: f64 = 0.01;
+/// Relative increase in instructions that is reported as a warning (0.2%).
+pub const WARNING: f64 = 0.002;
+/// Half a unit of the shown precision (0.005 percentage points), so that the verdict agrees
+/// with the rounded change in the table.
+const ROUNDING: f64 = 0.000_05;
+
+/// The instruction-count verdict for a relative change of instructions per iteration.
+pub fn verdict_of(change: f64) -> InstrVerdict {
+    if change >= REGRESSION - ROUNDING {
+        InstrVerdict::Regressed
+    } else if change >= WARNING - ROUNDING {
+        InstrVerdict::Warning
+    } else {
+        InstrVerdict::Ok
+    }
+}
+
+impl Default for Plan {
+    /// The defaults picked by the study in `docs/gating.md`.
+    fn default() -> Plan {
+        Plan {
+            sample_target: Duration::from_micros(500),
+            warmup: Duration::from_millis(20),
+            pairs_time: Duration::from_millis(100),
+            min_pairs: 3,
+            min_rounds: 3,
+            budget: Duration::from_secs(3),
+            timeout: Duration::from_secs(60),
+            seed: 0x0ab0_ab0a,
+        }
+    }
+}
+
+impl Measurement {
+    /// A benchmark not yet measured; `iters` carries the count over from an earlier pass.
+    pub fn new(id: &str, iters: Option<u64>) -> Measurement {
+        Measurement {
+            id: id.to_string(),
+            iters_per_sample: iters,
+            round_estimates: Vec::new(),
+            round_pairs: Vec::new(),
+            round_se: Vec::new(),
+            short_rounds: false,
+            wall_s: 0.0,
+            round_wall_s: Vec::new(),
+            error: None,
+            budget_exhausted: false,
+        }
+    }
+
+    /// The rounds combined.
+    pub fn combined(&self, t: &Thresholds) -> Combined {
+        combine_rounds(&self.round_estimates, t.confidence)
     }
 }
 
@@ -179,55 +271,5 @@ mod tests {
             ..Thresholds::default()
         };
         assert!(t.validate().unwrap_err().contains("--margin"));
-    }
-}
-
-/// What the comparison as a whole says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GateOutcome {
-    /// Every compared benchmark was decided and none regressed.
-    Passed,
-    /// A regression, or with `--strict` an inconclusive benchmark (exit 3).
-    Failed,
-    /// No regression, but a benchmark failed to run, so the gate could not judge it (exit 101).
-    NotPassed,
-}
-
-impl AbReport {
-    /// Benchmarks with this verdict.
-    pub fn count(&self, v: AbVerdict) -> usize {
-        self.benchmarks.iter().filter(|b| b.verdict == v).count()
-    }
-
-    /// The gate's decision; `strict` makes an inconclusive benchmark fail it.
-    pub fn gate(&self, strict: bool) -> GateOutcome {
-        let inconclusive = strict && self.count(AbVerdict::Inconclusive) > 0;
-        if self.count(AbVerdict::Regressed) > 0 || inconclusive {
-            GateOutcome::Failed
-        } else if self.count(AbVerdict::Failed) > 0 {
-            // A benchmark that did not run may hide a regression: never say "passed".
-            GateOutcome::NotPassed
-        } else {
-            GateOutcome::Passed
-        }
-    }
-}
-
-/// Relative increase in instructions that fails the gate (1%).
-pub const REGRESSION: f64 = 0.01;
-/// Relative increase in instructions that is reported as a warning (0.2%).
-pub const WARNING: f64 = 0.002;
-/// Half a unit of the shown precision (0.005 percentage points), so that the verdict agrees
-/// with the rounded change in the table.
-const ROUNDING: f64 = 0.000_05;
-
-/// The instruction-count verdict for a relative change of instructions per iteration.
-pub fn verdict_of(change: f64) -> InstrVerdict {
-    if change >= REGRESSION - ROUNDING {
-        InstrVerdict::Regressed
-    } else if change >= WARNING - ROUNDING {
-        InstrVerdict::Warning
-    } else {
-        InstrVerdict::Ok
     }
 }

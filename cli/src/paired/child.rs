@@ -1,7 +1,7 @@
 //! The controller's side of one worker process: a bench binary started in A/B worker mode,
 //! with a reader thread so that every reply can be waited for with a timeout.
 
-use super::protocol::{CPU_ENV, Command, Reply, VERSION, WORKER_FLAG};
+use qudag_bench::ab::protocol::{CPU_ENV, Command, Reply, VERSION, WORKER_FLAG};
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;

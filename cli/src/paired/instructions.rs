@@ -6,9 +6,9 @@
 
 use super::child::{Arm, Worker, WorkerError};
 use super::runner;
-use crate::gate::ab::verdict_of;
-use crate::measure::callgrind;
-use crate::schema::{InstrResult, InstrVerdict};
+use qudag_bench::gate::ab::verdict_of;
+use qudag_bench::measure::callgrind;
+use qudag_bench::schema::{InstrResult, InstrVerdict};
 use std::time::Duration;
 
 /// Counts every benchmark both binaries have, with the same iteration count on both sides

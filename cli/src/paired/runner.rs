@@ -2,54 +2,14 @@
 //! round and for each benchmark still measuring, a short warmup of both, then pairs of one
 //! sample on each side in random order, all with the same iteration count. Each round gives
 //! the median of its pairs' log ratios; a benchmark stops when the rounds' interval is precise
-//! enough to decide (see [`crate::gate::ab`]) or its time budget is spent.
+//! enough to decide (see [`qudag_bench::gate::ab`]) or its time budget is spent.
 
 use super::child::{Arm, Worker, WorkerError};
-use crate::schema::Combined;
-use crate::schema::Thresholds;
-use crate::schema::{Measurement, Plan};
-use crate::stats::paired::{combine_rounds, log_ratios, round_estimate};
-use crate::stats::summarize;
+use qudag_bench::schema::Thresholds;
+use qudag_bench::schema::{Measurement, Plan};
+use qudag_bench::stats::paired::{log_ratios, round_estimate};
+use qudag_bench::stats::summarize;
 use std::time::{Duration, Instant};
-
-impl Default for Plan {
-    /// The defaults picked by the study in `docs/gating.md`.
-    fn default() -> Plan {
-        Plan {
-            sample_target: Duration::from_micros(500),
-            warmup: Duration::from_millis(20),
-            pairs_time: Duration::from_millis(100),
-            min_pairs: 3,
-            min_rounds: 3,
-            budget: Duration::from_secs(3),
-            timeout: Duration::from_secs(60),
-            seed: 0x0ab0_ab0a,
-        }
-    }
-}
-
-impl Measurement {
-    /// A benchmark not yet measured; `iters` carries the count over from an earlier pass.
-    pub fn new(id: &str, iters: Option<u64>) -> Measurement {
-        Measurement {
-            id: id.to_string(),
-            iters_per_sample: iters,
-            round_estimates: Vec::new(),
-            round_pairs: Vec::new(),
-            round_se: Vec::new(),
-            short_rounds: false,
-            wall_s: 0.0,
-            round_wall_s: Vec::new(),
-            error: None,
-            budget_exhausted: false,
-        }
-    }
-
-    /// The rounds combined.
-    pub fn combined(&self, t: &Thresholds) -> Combined {
-        combine_rounds(&self.round_estimates, t.confidence)
-    }
-}
 
 /// Measures `benches` until each is decided or out of budget; `progress` hears about each
 /// finished round. An error is returned only when a worker cannot be started at all.
@@ -62,7 +22,7 @@ pub fn measure(
     progress: &mut dyn FnMut(&Measurement),
 ) -> Result<(), String> {
     let mut rng = fastrand::Rng::with_seed(plan.seed);
-    let cpus = crate::measure::affinity::allowed_cpus().unwrap_or_default();
+    let cpus = qudag_bench::measure::affinity::allowed_cpus().unwrap_or_default();
     let mut round = 0usize;
     // Whether each benchmark is decided, failed or out of budget.
     let mut done = vec![false; benches.len()];
