@@ -155,28 +155,12 @@ mod tests {
         assert_eq!(figures(&v), (51, 90));
     }
 
-    use crate::report::tests::{Buffer, RunReport, assert_no_controls, run};
+    use crate::report::tests::{Buffer, RunReport, assert_no_controls, drive, run};
 
     fn libtest(report: &RunReport) -> String {
         let out = Buffer::default();
         let mut reporter = LibtestReporter::new(out.writer());
-        let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
-        let ignored = ["skipped_one".to_string()];
-        reporter.start(&StartInfo {
-            ids: &ids,
-            ignored: &ignored,
-            precision_ns: 20.0,
-            overhead_ns: 23.0,
-        });
-        for r in &report.benchmarks {
-            reporter.bench_started(&r.id);
-            reporter.bench_finished(r);
-        }
-        reporter.finish(
-            &report.benchmarks,
-            &report.summary,
-            Duration::from_millis(2250),
-        );
+        drive(&mut reporter, report, 23.0, Duration::from_millis(2250));
         out.text()
     }
 

@@ -213,29 +213,13 @@ mod tests {
         );
     }
 
-    use crate::report::tests::{Buffer, RunReport, assert_no_controls, run};
+    use crate::report::tests::{Buffer, RunReport, assert_no_controls, drive, run};
 
     /// The whole pretty output of a run of `report`'s benchmarks.
     fn pretty(report: &RunReport, verbose: bool) -> String {
         let out = Buffer::default();
         let mut reporter = PrettyReporter::new(out.writer(), verbose);
-        let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
-        let ignored = ["skipped_one".to_string()];
-        reporter.start(&StartInfo {
-            ids: &ids,
-            ignored: &ignored,
-            precision_ns: 20.0,
-            overhead_ns: 23.5,
-        });
-        for r in &report.benchmarks {
-            reporter.bench_started(&r.id);
-            reporter.bench_finished(r);
-        }
-        reporter.finish(
-            &report.benchmarks,
-            &report.summary,
-            Duration::from_millis(1500),
-        );
+        drive(&mut reporter, report, 23.5, Duration::from_millis(1500));
         out.text()
     }
 

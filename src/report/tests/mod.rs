@@ -234,3 +234,26 @@ pub fn markdown_row(md: &str, first: &str) -> Vec<String> {
         .find(|r| r[0] == first)
         .unwrap_or_else(|| panic!("no row {first} in:\n{md}"))
 }
+
+/// Drives `reporter` through a run of `report`'s benchmarks the way bench mode does (one
+/// ignored benchmark, a 20 ns timer), ending after `wall`.
+pub fn drive(
+    reporter: &mut dyn crate::report::Reporter,
+    report: &RunReport,
+    overhead_ns: f64,
+    wall: std::time::Duration,
+) {
+    let ids: Vec<String> = report.benchmarks.iter().map(|r| r.id.clone()).collect();
+    let ignored = ["skipped_one".to_string()];
+    reporter.start(&crate::report::StartInfo {
+        ids: &ids,
+        ignored: &ignored,
+        precision_ns: 20.0,
+        overhead_ns,
+    });
+    for r in &report.benchmarks {
+        reporter.bench_started(&r.id);
+        reporter.bench_finished(r);
+    }
+    reporter.finish(&report.benchmarks, &report.summary, wall);
+}
