@@ -85,36 +85,26 @@ impl Error {
         }
     }
 
-    /// The same error with `context` (e.g. `baseline `main``) in front of its text.
-    pub fn context(self, context: &str) -> Error {
-        let prefix = |message: String| format!("{context}: {message}");
+    /// The same error with `context` (e.g. `baseline `main``) in front of its text. A
+    /// missing baseline and a config error keep their own texts, which already say where.
+    pub fn context(mut self, context: &str) -> Error {
+        if let Some(message) = self.message_mut() {
+            *message = format!("{context}: {message}");
+        }
+        self
+    }
+
+    /// The text of the variants that carry one.
+    fn message_mut(&mut self) -> Option<&mut String> {
         match self {
-            Error::Unreadable { path, message } => Error::Unreadable {
-                path,
-                message: prefix(message),
-            },
-            Error::Corrupt { path, message } => Error::Corrupt {
-                path,
-                message: prefix(message),
-            },
-            Error::Write { path, message } => Error::Write {
-                path,
-                message: prefix(message),
-            },
-            Error::History { path, message } => Error::History {
-                path,
-                message: prefix(message),
-            },
-            Error::Setting { message } => Error::Setting {
-                message: prefix(message),
-            },
-            Error::Tool { message } => Error::Tool {
-                message: prefix(message),
-            },
-            Error::Worker { message } => Error::Worker {
-                message: prefix(message),
-            },
-            other => other,
+            Error::Unreadable { message, .. }
+            | Error::Corrupt { message, .. }
+            | Error::Write { message, .. }
+            | Error::History { message, .. }
+            | Error::Setting { message }
+            | Error::Tool { message }
+            | Error::Worker { message } => Some(message),
+            Error::MissingBaseline { .. } | Error::Config(_) => None,
         }
     }
 
