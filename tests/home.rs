@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -157,19 +157,7 @@ fn scrape(dir: &Path, target_dir: Option<&Path>) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = String::new();
-    let addr = loop {
-        let Some(line) = lines.next() else {
-            let _ = child.wait();
-            panic!("the monitor exited before serving:\n{seen}");
-        };
-        let line = line.unwrap();
-        seen.push_str(&line);
-        if let Some(rest) = line.split("serving http://").nth(1) {
-            break rest.split("/metrics").next().unwrap().to_string();
-        }
-    };
+    let (addr, _, _) = monitor_address(&mut child);
     let mut stream = TcpStream::connect(&addr).unwrap();
     // A bound against a hang, not a speed claim.
     stream

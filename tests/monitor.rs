@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -27,19 +27,7 @@ impl Monitor {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let mut seen = String::new();
-        let addr = loop {
-            let line = lines
-                .next()
-                .unwrap_or_else(|| panic!("the monitor exited before serving:\n{seen}"))
-                .unwrap();
-            seen.push_str(&line);
-            seen.push('\n');
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                break rest.split("/metrics").next().unwrap().to_string();
-            }
-        };
+        let (addr, seen, lines) = monitor_address(&mut child);
         let stderr = Arc::new(Mutex::new(seen));
         let sink = stderr.clone();
         std::thread::spawn(move || {

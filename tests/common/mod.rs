@@ -215,3 +215,31 @@ pub fn bench<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Val
         .find(|b| b["id"] == id)
         .unwrap_or_else(|| panic!("no {id} in {:?}", ids(report)))
 }
+
+/// Reads the stderr of a `qudag-bench monitor` just started by the caller until it says where
+/// it serves; returns that `host:port`, the lines read so far, and the rest of its stderr.
+pub fn monitor_address(
+    child: &mut std::process::Child,
+) -> (
+    String,
+    String,
+    std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+) {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("the monitor's stderr is piped");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut seen = String::new();
+    loop {
+        let Some(line) = lines.next() else {
+            let _ = child.wait();
+            panic!("the monitor exited before serving:\n{seen}");
+        };
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if let Some(rest) = line.split("serving http://").nth(1) {
+            let addr = rest.split("/metrics").next().unwrap().to_string();
+            return (addr, seen, lines);
+        }
+    }
+}
