@@ -137,7 +137,7 @@ impl Reply {
                 let (version, ids) = rest.split_once(' ').ok_or_else(bad)?;
                 Ok(Reply::Hello {
                     version: version.parse().map_err(|_| bad())?,
-                    ids: serde_json::from_str(ids).map_err(|_| bad())?,
+                    ids: serde_json::from_slice(ids.as_bytes()).map_err(|_| bad())?,
                 })
             }
             "opened" => {

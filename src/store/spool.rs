@@ -79,12 +79,13 @@ pub fn files(home: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Reads the spool file at `path`. `Ok(None)`: it is gone (another importer took it).
 pub fn read(path: &Path) -> Result<Option<Spooled>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    let doc: Spooled = serde_json::from_str(&text)
+    // From bytes, like every document this crate reads: see store::progress::parse.
+    let doc: Spooled = serde_json::from_slice(&bytes)
         .map_err(|e| format!("{} is not a qudag-bench spool file: {e}", path.display()))?;
     if doc.schema != SCHEMA_ID {
         return Err(format!(
@@ -199,7 +200,9 @@ pub fn take_interrupted(home: &Path, this_host: Option<&str>) -> Vec<Interrupted
 }
 
 fn write(path: &Path, doc: &Spooled) -> Result<(), String> {
-    let mut bytes = serde_json::to_vec(doc).expect("a spool document serializes");
+    // Pretty like every other document: one serializer type compiles the derived serializers
+    // once (docs/build-time.md).
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("a spool document serializes");
     bytes.push(b'\n');
     super::atomic::write(path, &bytes)
 }
