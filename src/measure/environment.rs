@@ -1,5 +1,6 @@
 //! The environment fingerprint of a run: host, OS, CPU, memory, toolchain, build, git.
 
+use super::procfs;
 use crate::schema::Calibration;
 use crate::schema::CounterAvailability;
 use crate::schema::Stability;
@@ -17,33 +18,7 @@ pub fn collect(
     stability: Stability,
 ) -> Environment {
     let mut unavailable = BTreeMap::new();
-    let mut note = |field: &str, value: Result<String, String>| match value {
-        Ok(v) => Some(v),
-        Err(reason) => {
-            unavailable.insert(field.to_string(), reason);
-            None
-        }
-    };
-    let sys_err = |e: sysinfo::Error| e.to_string();
-    let host = note("host", sysinfo::System::host_name().map_err(sys_err));
-    let os = note("os", sysinfo::System::long_os_version().map_err(sys_err));
-    let kernel = note("kernel", sysinfo::System::kernel_version().map_err(sys_err));
-    let cores_physical = note(
-        "cores_physical",
-        sysinfo::System::physical_core_count()
-            .map(|n| n.to_string())
-            .map_err(sys_err),
-    )
-    .and_then(|s| s.parse().ok());
-    let (cpu_model, cores_logical, memory_bytes) = match cpu_and_memory() {
-        Ok(v) => v,
-        Err(reason) => {
-            for field in ["cpu_model", "cores_logical", "memory_bytes"] {
-                unavailable.insert(field.to_string(), reason.clone());
-            }
-            (None, None, None)
-        }
-    };
+    let host = Host::read(&mut unavailable);
     let rustc = option_env!("QUDAG_BENCH_RUSTC_VERSION").map(str::to_string);
     if rustc.is_none() {
         unavailable.insert(
@@ -51,22 +26,16 @@ pub fn collect(
             "`rustc -V` failed when qudag-bench was built".into(),
         );
     }
-    let git = match git_state(package_dir) {
-        Ok(g) => Some(g),
-        Err(reason) => {
-            unavailable.insert("git".into(), reason);
-            None
-        }
-    };
+    let git = known(&mut unavailable, "git", git_state(package_dir));
     Environment {
         qudag_bench_version: env!("CARGO_PKG_VERSION").to_string(),
-        host,
-        os,
-        kernel,
-        cpu_model,
-        cores_logical,
-        cores_physical,
-        memory_bytes,
+        host: host.name,
+        os: Some(host.os),
+        kernel: host.kernel,
+        cpu_model: host.cpu_model,
+        cores_logical: host.cores_logical,
+        cores_physical: host.cores_physical,
+        memory_bytes: host.memory_bytes,
         rustc,
         profile: Profile {
             name: env!("QUDAG_BENCH_PROFILE").to_string(),
@@ -81,22 +50,58 @@ pub fn collect(
     }
 }
 
-type CpuMemory = (Option<String>, Option<u64>, Option<u64>);
+/// `value`, or `None` with its reason recorded under `field`.
+fn known<T>(
+    unavailable: &mut BTreeMap<String, String>,
+    field: &str,
+    value: Result<T, String>,
+) -> Option<T> {
+    value
+        .map_err(|reason| unavailable.insert(field.to_string(), reason))
+        .ok()
+}
 
-fn cpu_and_memory() -> Result<CpuMemory, String> {
-    use sysinfo::{CpuRefreshKind, MemoryRefreshKind, RefreshKind, System};
-    let kind = RefreshKind::nothing()
-        .with_cpu(CpuRefreshKind::nothing())
-        .with_memory(MemoryRefreshKind::nothing().with_ram());
-    let sys = System::new_with_specifics(kind).map_err(|e| e.to_string())?;
-    let cpus = sys.cpus();
-    let model = cpus
-        .first()
-        .map(|c| c.brand().trim().to_string())
-        .filter(|s| !s.is_empty());
-    let logical = (!cpus.is_empty()).then_some(cpus.len() as u64);
-    let memory = Some(sys.total_memory()).filter(|&m| m > 0);
-    Ok((model, logical, memory))
+/// What the kernel says about the machine.
+struct Host {
+    name: Option<String>,
+    os: String,
+    kernel: Option<String>,
+    cpu_model: Option<String>,
+    cores_logical: Option<u64>,
+    cores_physical: Option<u64>,
+    memory_bytes: Option<u64>,
+}
+
+impl Host {
+    /// Reads the host's facts; each one that cannot be read is recorded in `unavailable`.
+    fn read(unavailable: &mut BTreeMap<String, String>) -> Host {
+        let uname = procfs::uname();
+        let cpuinfo = procfs::read("/proc/cpuinfo").map(|text| procfs::cpuinfo(&text));
+        let (model, physical) = match cpuinfo {
+            Ok((model, physical)) => (
+                model.ok_or_else(|| "no `model name` in /proc/cpuinfo".to_string()),
+                physical.ok_or_else(|| "no processors in /proc/cpuinfo".to_string()),
+            ),
+            Err(reason) => (Err(reason.clone()), Err(reason)),
+        };
+        let logical = procfs::read("/proc/stat").and_then(|text| {
+            procfs::logical_cpus(&text).ok_or_else(|| "no `cpuN` lines in /proc/stat".to_string())
+        });
+        let memory = procfs::read("/proc/meminfo").and_then(|text| {
+            procfs::kib_field(&text, "MemTotal:")
+                .ok_or_else(|| "no `MemTotal` in /proc/meminfo".to_string())
+        });
+        let os_release = procfs::read("/etc/os-release").ok();
+        Host {
+            name: known(unavailable, "host", uname.clone().map(|(host, _)| host)),
+            os: procfs::os_name(os_release.as_deref()),
+            kernel: known(unavailable, "kernel", uname.map(|(_, release)| release)),
+            cpu_model: known(unavailable, "cpu_model", model),
+            cores_logical: known(unavailable, "cores_logical", logical),
+            cores_physical: known(unavailable, "cores_physical", physical),
+            memory_bytes: known(unavailable, "memory_bytes", memory),
+        }
+    }
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {

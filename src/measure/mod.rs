@@ -10,6 +10,7 @@ pub mod loops;
 pub mod noise;
 pub mod parallel;
 pub mod probe;
+pub mod procfs;
 pub mod sampler;
 mod settings;
 pub mod stability;

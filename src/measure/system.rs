@@ -1,17 +1,18 @@
 //! The system metrics sampler: a background thread that reads, at a fixed rate (default
 //! 10 Hz), the process's resident memory and CPU time, the system's CPU use and load, and
-//! network and disk I/O, for the duration of one benchmark. Process CPU % comes from deltas of
-//! accumulated CPU time (sysinfo's per-process `cpu_usage` reads 0 until a third refresh).
+//! network and disk I/O, for the duration of one benchmark, from `/proc` (see
+//! [`procfs`](super::procfs)). Rates are the change between two readings, so the first point
+//! of a series has none.
 //! Peak RSS is exact where Linux lets the high-water mark be reset (`/proc/self/clear_refs`),
 //! otherwise the largest sampled value.
 
 use super::alloc::exclude_current_thread;
+use super::procfs;
 use crate::schema::{PeakSource, Point, Summary, SystemMetrics};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use sysinfo::{Networks, Pid, ProcessRefreshKind, ProcessesToUpdate, System};
 
 /// A running sampler; [`Sampler::stop`] ends it.
 pub struct Sampler {
@@ -61,9 +62,7 @@ impl Sampler {
 }
 
 fn run(interval: Duration, stop: &AtomicBool) -> Vec<Point> {
-    let Ok(mut reader) = Reader::new() else {
-        return Vec::new();
-    };
+    let mut reader = Reader::new();
     let start = Instant::now();
     let mut series = vec![reader.read(start)];
     let mut next = start + interval;
@@ -81,76 +80,77 @@ fn run(interval: Duration, stop: &AtomicBool) -> Vec<Point> {
     }
 }
 
+/// One reading of the counters the rates are computed from.
+#[derive(Clone, Copy)]
+struct Counters {
+    at: Instant,
+    process_cpu_ticks: Option<u64>,
+    system_cpu: Option<(u64, u64)>,
+    io: Option<(u64, u64)>,
+    net: Option<(u64, u64)>,
+}
+
+impl Counters {
+    fn read() -> Counters {
+        let stat = |path| procfs::read(path).ok();
+        Counters {
+            at: Instant::now(),
+            process_cpu_ticks: stat("/proc/self/stat").and_then(|t| procfs::process_cpu_ticks(&t)),
+            system_cpu: stat("/proc/stat").and_then(|t| procfs::cpu_times(&t)),
+            io: stat("/proc/self/io").and_then(|t| procfs::process_io(&t)),
+            net: stat("/proc/net/dev").and_then(|t| procfs::network_bytes(&t)),
+        }
+    }
+}
+
+/// Reads one point at a time; rates are the change since the previous point.
 struct Reader {
-    sys: System,
-    networks: Option<Networks>,
-    pid: Pid,
-    last: Option<(Instant, u64)>,
-    cpu_primed: bool,
+    page_size: u64,
+    ticks_per_second: u64,
+    last: Option<Counters>,
 }
 
 impl Reader {
-    fn new() -> Result<Reader, sysinfo::Error> {
-        let pid = sysinfo::get_current_pid().map_err(|_| sysinfo::Error::Unsupported)?;
-        Ok(Reader {
-            sys: System::new()?,
-            networks: Networks::new_with_refreshed_list().ok(),
-            pid,
+    fn new() -> Reader {
+        let (page_size, ticks_per_second) = procfs::page_size_and_ticks();
+        Reader {
+            page_size,
+            ticks_per_second,
             last: None,
-            cpu_primed: false,
-        })
+        }
     }
 
     fn read(&mut self, start: Instant) -> Point {
-        let now = Instant::now();
-        let kind = ProcessRefreshKind::nothing()
-            .with_memory()
-            .with_cpu()
-            .with_disk_usage();
-        self.sys
-            .refresh_processes_specifics(ProcessesToUpdate::Some(&[self.pid]), false, kind);
-        self.sys.refresh_cpu_usage();
-        let elapsed = self.last.map(|(t, _)| now.duration_since(t).as_secs_f64());
-        let per_second = |bytes: u64| elapsed.filter(|&e| e > 0.0).map(|e| bytes as f64 / e);
-        let process = self.sys.process(self.pid);
-        let cpu_ms = process.map(|p| p.accumulated_cpu_time());
-        let process_cpu_pct = match (self.last, cpu_ms, elapsed) {
-            (Some((_, before)), Some(after), Some(e)) if e > 0.0 => {
-                Some(after.saturating_sub(before) as f64 / 1e3 / e * 100.0)
+        let now = Counters::read();
+        let rss_pages = procfs::read("/proc/self/statm")
+            .ok()
+            .and_then(|t| procfs::resident_pages(&t));
+        let load1 = procfs::read("/proc/loadavg")
+            .ok()
+            .and_then(|t| procfs::load1(&t));
+        let before = self.last.replace(now);
+        let elapsed = before.map(|b| now.at.duration_since(b.at).as_secs_f64());
+        let rate = |pick: fn(&Counters) -> Option<u64>| {
+            let (from, to, secs) = (pick(&before?)?, pick(&now)?, elapsed.filter(|&e| e > 0.0)?);
+            Some(to.saturating_sub(from) as f64 / secs)
+        };
+        let cpu_seconds = rate(|c| c.process_cpu_ticks).map(|t| t / self.ticks_per_second as f64);
+        let system_cpu_pct = match (before.and_then(|b| b.system_cpu), now.system_cpu) {
+            (Some((busy0, total0)), Some((busy1, total1))) if total1 > total0 => {
+                Some(busy1.saturating_sub(busy0) as f64 / (total1 - total0) as f64 * 100.0)
             }
             _ => None,
         };
-        let (disk_read_bps, disk_write_bps) = match process.map(|p| p.disk_usage()) {
-            Some(d) => (per_second(d.read_bytes), per_second(d.written_bytes)),
-            None => (None, None),
-        };
-        let (net_rx_bps, net_tx_bps) = match &mut self.networks {
-            Some(n) => {
-                n.refresh(false);
-                let rx: u64 = n.values().map(|d| d.received()).sum();
-                let tx: u64 = n.values().map(|d| d.transmitted()).sum();
-                (per_second(rx), per_second(tx))
-            }
-            None => (None, None),
-        };
-        // The first refresh has no earlier reading to compare with.
-        let system_cpu_pct = self
-            .cpu_primed
-            .then(|| f64::from(self.sys.global_cpu_usage()));
-        self.cpu_primed = true;
-        if let Some(ms) = cpu_ms {
-            self.last = Some((now, ms));
-        }
         Point {
-            t_s: now.duration_since(start).as_secs_f64(),
-            rss_bytes: process.map_or(0, |p| p.memory()),
-            process_cpu_pct,
+            t_s: now.at.duration_since(start).as_secs_f64(),
+            rss_bytes: rss_pages.map_or(0, |p| p * self.page_size),
+            process_cpu_pct: cpu_seconds.map(|s| s * 100.0),
             system_cpu_pct,
-            load1: System::load_average().ok().map(|l| l.one),
-            net_rx_bps,
-            net_tx_bps,
-            disk_read_bps,
-            disk_write_bps,
+            load1,
+            net_rx_bps: rate(|c| Some(c.net?.0)),
+            net_tx_bps: rate(|c| Some(c.net?.1)),
+            disk_read_bps: rate(|c| Some(c.io?.0)),
+            disk_write_bps: rate(|c| Some(c.io?.1)),
         }
     }
 }
@@ -186,14 +186,8 @@ fn reset_peak_rss() -> bool {
 
 /// `VmHWM` from `/proc/self/status`, in bytes.
 fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_hwm(&status)
-}
-
-fn parse_vm_hwm(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    let status = procfs::read("/proc/self/status").ok()?;
+    procfs::kib_field(&status, "VmHWM:")
 }
 
 #[cfg(test)]
@@ -241,8 +235,8 @@ mod tests {
     #[test]
     fn parses_vm_hwm() {
         let status = "Name:\tx\nVmPeak:\t  2000 kB\nVmHWM:\t    1536 kB\nVmRSS:\t 1000 kB\n";
-        assert_eq!(parse_vm_hwm(status), Some(1536 * 1024));
-        assert_eq!(parse_vm_hwm("Name: x\n"), None);
+        assert_eq!(procfs::kib_field(status, "VmHWM:"), Some(1536 * 1024));
+        assert_eq!(procfs::kib_field("Name: x\n", "VmHWM:"), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn import(home: &Path) -> Result<(), String> {
         return Ok(());
     }
     let mut conn = open(&history)?;
-    let this_host = sysinfo::System::host_name().ok();
+    let this_host = qudag_bench::measure::procfs::host_name();
     for file in files {
         let Some((doc, state)) = settle(&file, this_host.as_deref()) else {
             continue;

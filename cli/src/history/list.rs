@@ -95,7 +95,7 @@ pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, String> {
     })?;
     let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
     let (sql, params) = query(filter);
-    let this_host = sysinfo::System::host_name().ok();
+    let this_host = qudag_bench::measure::procfs::host_name();
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params.iter()), |r| {

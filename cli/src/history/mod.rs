@@ -84,7 +84,7 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
         ));
     };
     let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
-    let this_host = sysinfo::System::host_name().ok();
+    let this_host = qudag_bench::measure::procfs::host_name();
     let mut stmt = conn
         .prepare(
             "SELECT r.run_id, p.json, r.state, r.host, r.pid, r.pid_started, r.current_bench \

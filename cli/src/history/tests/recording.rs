@@ -78,7 +78,7 @@ fn a_spooled_run_whose_process_died_is_imported_interrupted_with_what_it_recorde
     let (home, p) = (dir.path(), path(dir.path()));
     let mut full = report();
     // This host's: the import then tells whether the run's process is gone.
-    full.environment.host = sysinfo::System::host_name().ok();
+    full.environment.host = qudag_bench::measure::procfs::host_name();
     spool_run(home, &after_two(&full), dead_pid(), Some("tunable"));
     import(home).unwrap();
     let recorded = vec![
@@ -125,7 +125,7 @@ fn a_run_in_flight_is_imported_running_then_replaced_by_its_final_report() {
     let dir = tempfile::tempdir().unwrap();
     let (home, p) = (dir.path(), path(dir.path()));
     let mut full = report();
-    full.environment.host = sysinfo::System::host_name().ok();
+    full.environment.host = qudag_bench::measure::procfs::host_name();
     // This process is alive: its run is in flight.
     let me = i64::from(std::process::id());
     spool_run(home, &after_two(&full), me, Some("tunable"));
