@@ -5,6 +5,7 @@
 
 use super::limits::{self, DurationRange};
 use super::target;
+use super::toml_value::{Table, TomlValue as Value};
 use super::{Layer, NoiseThreshold, SAMPLES_RANGE, duration};
 use crate::schema::PerfTarget;
 use std::collections::BTreeMap;
@@ -75,9 +76,8 @@ impl FileConfig {
             key: key.to_string(),
             message,
         };
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            err("", format!("invalid TOML: {}", e.message().trim()))
-        })?;
+        let table: Table = basic_toml::from_str(text)
+            .map_err(|e| err("", format!("invalid TOML: {}", e.to_string().trim())))?;
         let mut out = FileConfig {
             path: Some(path.to_path_buf()),
             ..FileConfig::default()
@@ -153,7 +153,7 @@ fn quote_key(name: &str) -> String {
 }
 
 fn layer(
-    value: &toml::Value,
+    value: &Value,
     section: &str,
     err: &dyn Fn(&str, String) -> ConfigError,
 ) -> Result<Layer, ConfigError> {
@@ -207,15 +207,15 @@ fn layer(
 
 /// A duration key: seconds as a number, or a string with a unit, within `range`.
 fn duration_value(
-    value: &toml::Value,
+    value: &Value,
     key: &str,
     range: DurationRange,
     err: &dyn Fn(&str, String) -> ConfigError,
 ) -> Result<std::time::Duration, ConfigError> {
     let parsed = match value {
-        toml::Value::Integer(n) => range.from_secs(*n as f64),
-        toml::Value::Float(x) => range.from_secs(*x),
-        toml::Value::String(s) => range.parse(s),
+        Value::Integer(n) => range.from_secs(*n as f64),
+        Value::Float(x) => range.from_secs(*x),
+        Value::String(s) => range.parse(s),
         _ => Err(format!("expected {}", duration::EXPECTED)),
     };
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
@@ -223,14 +223,14 @@ fn duration_value(
 
 /// `noise_threshold`: percent, as `--noise-threshold` takes it (`2`, `0.5`, `"2%"`).
 fn noise_threshold(
-    value: &toml::Value,
+    value: &Value,
     key: &str,
     err: &dyn Fn(&str, String) -> ConfigError,
 ) -> Result<NoiseThreshold, ConfigError> {
     let parsed = match value {
-        toml::Value::Integer(n) => NoiseThreshold::from_percent(*n as f64),
-        toml::Value::Float(x) => NoiseThreshold::from_percent(*x),
-        toml::Value::String(s) => NoiseThreshold::parse(s),
+        Value::Integer(n) => NoiseThreshold::from_percent(*n as f64),
+        Value::Float(x) => NoiseThreshold::from_percent(*x),
+        Value::String(s) => NoiseThreshold::parse(s),
         _ => NoiseThreshold::parse(""),
     };
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))

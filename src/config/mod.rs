@@ -6,6 +6,7 @@ pub mod duration;
 pub mod file;
 pub mod limits;
 pub mod target;
+pub mod toml_value;
 
 use crate::registry::{AttrOptions, Benchmark};
 use std::path::Path;
