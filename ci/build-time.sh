@@ -5,10 +5,12 @@
 # timed. Prints wall time, CPU time (user + system of cargo and the compilers), the number of
 # crates compiled and the ratios to criterion.
 #
-# Usage: ci/build-time.sh [--before REV|DIR] [--only NAMES] [--keep]
+# Usage: ci/build-time.sh [--before REV|DIR] [--only NAMES] [--repeat N] [--keep]
 #   --before REV|DIR  also build qudag-bench from DIR, or from commit REV of this repo (checked
 #                     out as a temporary git worktree), labelled "qudag-bench (before)".
 #   --only NAMES      comma-separated subset of: qudag,before,criterion,divan.
+#   --repeat N        build each crate N times (default 1), rotating the order each round, and
+#                     report medians: one build's time moves by 10-20% on a shared machine.
 #   --keep            keep the temp dir (target dirs hold cargo's --timings reports).
 # Takes about 3 minutes on 2 idle cores (about 5 with --before). Run it on a quiet machine:
 # it prints the load and the number of other rustc processes before each build.
@@ -18,12 +20,14 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 before=""
 only="qudag,before,criterion,divan"
 keep=0
+repeat=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --before) before="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
+        --repeat) repeat="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
-        *) echo "build-time.sh: unknown argument '$1' (expected --before, --only or --keep)" >&2; exit 2 ;;
+        *) echo "build-time.sh: unknown argument '$1' (expected --before, --only, --repeat or --keep)" >&2; exit 2 ;;
     esac
 done
 
@@ -121,22 +125,39 @@ for n in "${names[@]}"; do
     (cd "$tmp/$n" && cargo fetch --quiet)
 done
 
-declare -A secs cpu crates
+# Each round builds every crate once, in a rotated order, so that a slow minute of the machine
+# does not always fall on the same crate; the table gives each crate's median over the rounds.
+declare -A walls cpus crates
 TIMEFORMAT='%R %U %S'
-for n in "${names[@]}"; do
-    echo "== $(label "$n"): load $(cut -d' ' -f1-3 /proc/loadavg), other rustc: $(pgrep -c rustc || true)" >&2
+build() {
+    local n=$1 round=$2
+    rm -rf "$tmp/target-$n"
+    echo "== round $round, $(label "$n"): load $(cut -d' ' -f1-3 /proc/loadavg), other rustc: $(pgrep -c rustc || true)" >&2
     # bash's `time` reports wall time and the CPU time of cargo and every rustc it waited for.
     { time (cd "$tmp/$n" && CARGO_TARGET_DIR="$tmp/target-$n" cargo bench --no-run --offline \
         --locked --timings 2>"$tmp/$n.log"); } 2>"$tmp/$n.time" ||
         { cat "$tmp/$n.log" >&2; exit 1; }
     read -r wall user sys <"$tmp/$n.time"
-    secs[$n]=$wall
-    cpu[$n]=$(echo "$user + $sys" | bc)
+    walls[$n]+="$wall "
+    cpus[$n]+="$(echo "$user + $sys" | bc) "
     crates[$n]=$(grep -c '^ *Compiling ' "$tmp/$n.log" || true)
+    echo "   wall $wall s, CPU $(echo "$user + $sys" | bc) s" >&2
+}
+for ((round = 1; round <= repeat; round++)); do
+    count=${#names[@]}
+    for ((i = 0; i < count; i++)); do
+        build "${names[$(((i + round - 1) % count))]}" "$round"
+    done
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+declare -A secs cpu
+for n in "${names[@]}"; do
+    secs[$n]=$(echo "${walls[$n]}" | median)
+    cpu[$n]=$(echo "${cpus[$n]}" | median)
 done
 
 echo
-echo "rustc: $(rustc -V); cores: $(nproc); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "rustc: $(rustc -V); cores: $(nproc); $(date -u +%Y-%m-%dT%H:%MZ); rounds: $repeat"
 printf '%-22s %9s %8s %8s %11s %11s\n' "user crate" "wall (s)" "CPU (s)" "crates" \
     "wall ratio" "CPU ratio"
 ratio() { printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; }
@@ -148,6 +169,7 @@ for n in "${names[@]}"; do
     fi
     printf '%-22s %9.1f %8.1f %8s %11s %11s\n' "$(label "$n")" "${secs[$n]}" "${cpu[$n]}" \
         "${crates[$n]}" "$wr" "$cr"
+    [ "$repeat" -gt 1 ] && echo "    rounds, wall: ${walls[$n]}" && echo "    rounds, CPU:  ${cpus[$n]}"
 done
-echo "(ratios to criterion; CPU time is cargo's and every rustc's, user + system: it moves"
-echo " less than wall time when other processes share the cores)"
+echo "(medians over the rounds; ratios to criterion; CPU time is cargo's and every rustc's,"
+echo " user + system: it moves less than wall time when other processes share the cores)"
