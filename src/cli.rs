@@ -132,6 +132,8 @@ pub struct HarnessArgs {
     #[arg(long = "qudag-bench-ab-worker", hide = true)]
     pub ab_worker: bool,
     /// Save this run as baseline NAME ($QUDAG_BENCH_HOME/baselines/NAME/<target>.json).
+    // The doc comment is the flag's --help text, where `<target>` is a placeholder, not HTML.
+    #[allow(rustdoc::invalid_html_tags)]
     #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_SAVE_BASELINE", value_parser = baseline_name)]
     pub save_baseline: Option<String>,
     /// Compare this run with baseline NAME.

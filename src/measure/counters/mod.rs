@@ -1,4 +1,4 @@
-//! Performance counters through `perf_event_open` ([`sys`]): a hardware group
+//! Performance counters through `perf_event_open` (the `sys` submodule): a hardware group
 //! (instructions, cycles, branches, branch misses, cache misses) where the kernel exposes a
 //! PMU, and a software group (task clock, page faults, context switches, CPU migrations)
 //! everywhere. The counters observe the benchmark's own thread and are switched on only around
