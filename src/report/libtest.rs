@@ -1,15 +1,20 @@
-//! `--output-format bencher`: exactly libtest's bench lines,
-//! `test NAME ... bench:          1,234 ns/iter (+/- 56)` (plus ` = N MB/s` with a byte
-//! throughput), and libtest's summary line, so tools that parse `cargo bench` keep working.
+//! `--output-format bencher`: libtest's bench lines,
+//! `test NAME ... bench:       1,234.50 ns/iter (+/- 56.25)`, and libtest's summary line, so
+//! the tools that parse `cargo bench` (github-action-benchmark's `tool: cargo`, Bencher's
+//! `rust_bench` adapter) read every benchmark.
 //!
-//! As in libtest, the figure is the median rounded to whole nanoseconds and the `+/-` is the
-//! range (max - min) of the per-iteration times after winsorizing them at 5% / 95%.
+//! As in current libtest (rust-lang/rust PR 124774), the figure is the median in nanoseconds
+//! with two decimals and the `+/-` is the range (max - min) of the per-iteration times after
+//! winsorizing them at 5% / 95%. Two things differ from libtest on purpose:
+//! - no ` = N MB/s` after a byte throughput: both parsers read a line only if it ends right
+//!   after `(+/- M)`, so libtest's suffix hides the benchmark from them. The throughput stays
+//!   in the JSON, CSV and BMF reports.
+//! - each line is written whole when its benchmark ends, not `test NAME ... ` first: whatever
+//!   the benchmark prints to stderr while it runs (with `2>&1`) would otherwise split it.
 
-use super::units::thousands;
 use super::{Reporter, StartInfo};
 use crate::escape::{Term, TermLines};
 use crate::schema::RunSummary;
-use crate::schema::Throughput;
 use crate::schema::{BenchResult, Status};
 use crate::stats::{per_iteration, quantile_sorted};
 use std::io::Write;
@@ -28,27 +33,42 @@ impl LibtestReporter {
 }
 
 /// libtest's figures for one result: (median ns, deviation ns), from the per-iteration times.
-pub fn figures(per_iter_ns: &[f64]) -> (u64, u64) {
+pub fn figures(per_iter_ns: &[f64]) -> (f64, f64) {
     let mut sorted = per_iter_ns.to_vec();
     sorted.sort_by(f64::total_cmp);
     let median = quantile_sorted(&sorted, 0.5);
     let dev = quantile_sorted(&sorted, 0.95) - quantile_sorted(&sorted, 0.05);
-    (median.round() as u64, dev.round() as u64)
+    (median, dev)
 }
 
 /// The text after `bench:` for one result.
-pub fn bench_text(median_ns: u64, dev_ns: u64, throughput: Option<Throughput>) -> String {
-    let mut text = format!(
+pub fn bench_text(median_ns: f64, dev_ns: f64) -> String {
+    format!(
         "{:>14} ns/iter (+/- {})",
-        thousands(median_ns),
-        thousands(dev_ns)
-    );
-    if let Some(Throughput::Bytes(bytes)) = throughput {
-        // libtest: MB/s = bytes * 1000 / ns_iter, with ns_iter at least 1.
-        let mb_s = bytes.saturating_mul(1000) / median_ns.max(1);
-        text.push_str(&format!(" = {mb_s} MB/s"));
+        nanoseconds(median_ns),
+        nanoseconds(dev_ns)
+    )
+}
+
+/// `ns` with two decimals and a comma between thousands, as libtest prints it (`1,234.50`).
+/// Rounded once, before the digits are grouped (libtest rounds only the last group, so that
+/// 1,999.999 comes out as `1,1000.00` there).
+fn nanoseconds(ns: f64) -> String {
+    let fixed = format!("{:.2}", ns.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
     }
-    text
+    let sign = if ns < 0.0 && fixed.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{grouped}.{fraction}")
 }
 
 impl Reporter for LibtestReporter {
@@ -64,9 +84,8 @@ impl Reporter for LibtestReporter {
         }
     }
 
-    fn bench_started(&mut self, id: &str) {
-        let _ = write!(self.out, "test {} ... ", Term(id));
-        let _ = self.out.flush();
+    fn bench_started(&mut self, _id: &str) {
+        // Nothing yet: the whole line is written when the benchmark ends (see the module docs).
     }
 
     fn bench_finished(&mut self, r: &BenchResult) {
@@ -74,14 +93,15 @@ impl Reporter for LibtestReporter {
             (Status::Ok, true) => {
                 let per_iter = per_iter(r);
                 let (median, dev) = figures(&per_iter);
-                format!(
-                    "bench: {}",
-                    bench_text(median, dev, r.throughput.map(|t| t.per_iter))
-                )
+                format!("bench: {}", bench_text(median, dev))
             }
             _ => "FAILED".to_string(),
         };
-        let _ = writeln!(self.out, "{line}");
+        // One write of the whole line, flushed, so that nothing the process prints between
+        // two benchmarks lands inside it.
+        let line = format!("test {} ... {line}\n", Term(&r.id));
+        let _ = self.out.write_all(line.as_bytes());
+        let _ = self.out.flush();
     }
 
     fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
@@ -129,30 +149,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_matches_libtest_layout() {
+    fn line_matches_current_libtest_layout() {
         assert_eq!(
-            bench_text(1234, 56, None),
-            "         1,234 ns/iter (+/- 56)"
+            bench_text(1234.5, 56.25),
+            "      1,234.50 ns/iter (+/- 56.25)"
         );
         assert_eq!(
-            bench_text(2_000, 10, Some(Throughput::Bytes(1024))),
-            "         2,000 ns/iter (+/- 10) = 512 MB/s"
+            bench_text(51.8249, 0.004),
+            "         51.82 ns/iter (+/- 0.00)"
         );
         assert_eq!(
-            bench_text(0, 0, Some(Throughput::Bytes(64))),
-            "             0 ns/iter (+/- 0) = 64000 MB/s"
+            bench_text(1_234_567_890.125, 1_000.0),
+            "1,234,567,890.12 ns/iter (+/- 1,000.00)"
         );
-        assert_eq!(
-            bench_text(5, 1, Some(Throughput::Elements(3))),
-            "             5 ns/iter (+/- 1)"
-        );
+        assert_eq!(bench_text(0.0, 0.0), "          0.00 ns/iter (+/- 0.00)");
+    }
+
+    #[test]
+    fn digits_are_grouped_after_rounding() {
+        assert_eq!(nanoseconds(999.999), "1,000.00");
+        assert_eq!(nanoseconds(1_999.999), "2,000.00");
+        assert_eq!(nanoseconds(100_000.0), "100,000.00");
+        assert_eq!(nanoseconds(-1_500.5), "-1,500.50");
+        assert_eq!(nanoseconds(-0.001), "0.00");
     }
 
     #[test]
     fn figures_are_median_and_winsorized_range() {
         // 1..=101: median 51; 5th and 95th percentiles (type 7) are 6 and 96.
         let v: Vec<f64> = (1..=101).map(f64::from).collect();
-        assert_eq!(figures(&v), (51, 90));
+        assert_eq!(figures(&v), (51.0, 90.0));
     }
 
     use crate::report::tests::{Buffer, RunReport, assert_no_controls, drive, run};
@@ -177,20 +203,16 @@ mod tests {
         );
         for r in &report.benchmarks {
             let (median, dev) = figures(&per_iter(r));
-            let expected = format!(
-                "test {} ... bench: {}\n",
-                r.id,
-                bench_text(median, dev, r.throughput.map(|t| t.per_iter))
-            );
+            let expected = format!("test {} ... bench: {}\n", r.id, bench_text(median, dev));
             assert!(text.contains(&expected), "{expected} in:\n{text}");
         }
-        // Bytes get libtest's MB/s; elements nothing.
+        // No throughput suffix, bytes or elements: the line ends at `(+/- M)`.
         let line = |id: &str| {
             text.lines()
                 .find(|l| l.starts_with(&format!("test {id} ")))
                 .unwrap()
         };
-        assert!(line("sum_bytes/1024").ends_with(" MB/s"), "{text}");
+        assert!(line("sum_bytes/1024").ends_with(')'), "{text}");
         assert!(line("strings/abcd").ends_with(')'), "{text}");
         assert!(
             text.ends_with(&format!(
