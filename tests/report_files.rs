@@ -211,10 +211,17 @@ fn bmf_throughput_bounds_follow_the_median_interval() {
         let id = bench["id"].as_str().unwrap();
         let Some(units) = bench["throughput"]["per_iter"].as_f64() else {
             assert!(bmf[id].get("throughput").is_none(), "{id}");
+            assert!(bmf[id].get("bytes-per-second").is_none(), "{id}");
             continue;
         };
         with_throughput += 1;
-        let t = &bmf[id]["throughput"];
+        // Bencher's `throughput` is operations per second: elements; bytes have their own.
+        let measure = match bench["throughput"]["kind"].as_str() {
+            Some("elements") => "throughput",
+            Some("bytes") => "bytes-per-second",
+            other => panic!("{id}: throughput kind {other:?}"),
+        };
+        let t = &bmf[id][measure];
         let ci = &bench["time_ns"]["median_ci"];
         assert_eq!(t["value"], bench["throughput"]["per_second"], "{id}");
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();

@@ -1,10 +1,17 @@
 //! Bencher Metric Format (BMF) JSON, for continuous-benchmarking services such as Bencher:
 //! `{ "<benchmark>": { "latency": { "value", "lower_value", "upper_value" }, ... } }`.
 //!
+//! Bencher's built-in measures are used as its documentation defines them (Bencher, "How to
+//! track custom benchmarks": every project has Latency in nanoseconds and Throughput in
+//! operations per second); other figures go under custom measures, which Bencher creates on
+//! first sight of their slug:
 //! - `latency`: the median time per iteration (ns) and its 95% bootstrap interval.
-//! - `throughput`: the declared units (elements, or bytes) per second at the median, with the
-//!   interval that the median's interval implies.
-//! - `instructions`: per iteration, from callgrind (`--instructions`) or the hardware counter.
+//! - `throughput`: declared elements per second at the median (an element is one operation),
+//!   with the interval that the median's interval implies.
+//! - `bytes-per-second` (custom): the same for a byte throughput, which is not operations.
+//! - `instructions` (custom): per iteration, from callgrind (`--instructions`) or the hardware
+//!   counter.
+//! - `allocations` (custom): heap allocations per iteration, with a `CountingAlloc`.
 //!
 //! Benchmarks that did not measure (failed, timed out) are left out: BMF has no status. A
 //! benchmark id that occurs in more than one bench target is written as `<target>::<id>`.
@@ -51,8 +58,9 @@ fn measures(r: &BenchResult) -> Option<Map<String, Value>> {
     if let Some(tp) = r.throughput
         && let Some(per_second) = tp.per_second
     {
-        let units = match tp.per_iter {
-            Throughput::Bytes(n) | Throughput::Elements(n) => n as f64,
+        let (measure, units) = match tp.per_iter {
+            Throughput::Elements(n) => ("throughput", n as f64),
+            Throughput::Bytes(n) => ("bytes-per-second", n as f64),
         };
         let mut metric = Map::new();
         metric.insert("value".into(), json!(per_second));
@@ -63,11 +71,16 @@ fn measures(r: &BenchResult) -> Option<Map<String, Value>> {
         if t.median_ci.lower > 0.0 {
             metric.insert("upper_value".into(), json!(units / t.median_ci.lower * 1e9));
         }
-        m.insert("throughput".into(), Value::Object(metric));
+        m.insert(measure.into(), Value::Object(metric));
     }
-    let instructions = r.instructions_per_iter();
-    if let Some(v) = instructions {
+    if let Some(v) = r.instructions_per_iter() {
         m.insert("instructions".into(), json!({"value": v}));
+    }
+    if let Some(alloc) = &r.alloc {
+        m.insert(
+            "allocations".into(),
+            json!({"value": alloc.allocs_per_iter}),
+        );
     }
     Some(m)
 }
@@ -165,13 +178,21 @@ mod tests {
     fn throughput_bounds_come_from_the_median_interval_swapped() {
         let report = run("run-forms");
         let doc = doc(std::slice::from_ref(&report));
-        for id in ["sum_bytes/1024", "strings/abcd"] {
+        // Elements are Bencher's throughput (operations per second); bytes are not.
+        for (id, measure) in [
+            ("sum_bytes/1024", "bytes-per-second"),
+            ("strings/abcd", "throughput"),
+        ] {
             let r = report.benchmarks.iter().find(|r| r.id == id).unwrap();
             let t = r.time_ns.as_ref().unwrap();
             let units = match r.throughput.unwrap().per_iter {
                 Throughput::Bytes(n) | Throughput::Elements(n) => n as f64,
             };
-            let tp = &doc[id]["throughput"];
+            let other = ["throughput", "bytes-per-second"]
+                .into_iter()
+                .find(|m| *m != measure);
+            assert!(doc[id].get(other.unwrap()).is_none(), "{id}");
+            let tp = &doc[id][measure];
             assert_eq!(tp["value"], r.throughput.unwrap().per_second.unwrap());
             assert_eq!(tp["lower_value"], units / t.median_ci.upper * 1e9, "{id}");
             assert_eq!(tp["upper_value"], units / t.median_ci.lower * 1e9, "{id}");
@@ -193,6 +214,24 @@ mod tests {
             serde_json::json!({"value": 4012.5})
         );
         assert!(doc["batched_work"].get("instructions").is_none());
+    }
+
+    #[test]
+    fn allocations_are_per_iteration_where_counted() {
+        let report = run("run-alloc");
+        let doc = doc(std::slice::from_ref(&report));
+        let mut counted = 0;
+        for r in report.benchmarks.iter().filter(|r| r.time_ns.is_some()) {
+            match &r.alloc {
+                Some(a) => {
+                    counted += 1;
+                    let value = serde_json::json!({ "value": a.allocs_per_iter });
+                    assert_eq!(doc[&r.id]["allocations"], value, "{}", r.id);
+                }
+                None => assert!(doc[&r.id].get("allocations").is_none(), "{}", r.id),
+            }
+        }
+        assert!(counted > 0, "the fixture counts allocations");
     }
 
     #[test]
