@@ -1,6 +1,7 @@
 //! The CI tools people already run read qudag-bench's output, checked with the tools' own
 //! code: github-action-benchmark's parser (`extract.js` in the tool library's
-//! `shared/clients`, run on Node.js) on the bencher lines of every QuDAG suite target.
+//! `shared/clients`, run on Node.js) on the bencher lines of every QuDAG suite target and on
+//! `qudag-bench report --format github-action-benchmark`.
 //!
 //! Without Node.js or the parser the tests say why and pass, unless
 //! `QUDAG_BENCH_REQUIRE_CLIENTS=1` (set by `.ci/run`, which installs Node.js) makes that a
@@ -88,7 +89,7 @@ fn suite_exes() -> Vec<(String, PathBuf)> {
 }
 
 #[test]
-fn github_action_benchmark_reads_every_suite_benchmark_at_the_reports_median() {
+fn github_action_benchmark_reads_every_suite_benchmark_at_the_reports_median_both_ways() {
     let Some(parser) = client() else { return };
     let dir = tempfile::tempdir().unwrap();
     let exes = suite_exes();
@@ -121,17 +122,43 @@ fn github_action_benchmark_reads_every_suite_benchmark_at_the_reports_median() {
             measured.len(),
             std::fs::read_to_string(&text).unwrap()
         );
-        for (seen, bench) in parsed.iter().zip(measured) {
-            assert_eq!(seen["name"], bench["id"], "{target}");
-            assert_eq!(seen["unit"], "ns/iter", "{target}");
-            let median = bench["time_ns"]["median"].as_f64().unwrap();
-            let value = seen["value"].as_f64().unwrap();
-            // Printed with two decimals.
-            assert!(
-                (value - median).abs() <= 0.005 + median * 1e-12,
-                "{target} {}: the action read {value}, the report says {median}",
-                bench["id"]
-            );
-        }
+        // Printed with two decimals.
+        assert_read_at_medians(&target, &parsed, measured, 0.005);
+        // The same report as the action's custom JSON, read as `customSmallerIsBetter`.
+        let custom = dir.path().join(format!("{target}.action.json"));
+        let (code, _, err) = common::qudag_bench([
+            "report".as_ref(),
+            json.as_os_str(),
+            "--format".as_ref(),
+            "github-action-benchmark".as_ref(),
+            "--out".as_ref(),
+            custom.as_os_str(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let parsed = parse_with_action(&parser, "customSmallerIsBetter", &custom);
+        assert_eq!(parsed.len(), measured.len(), "{target}");
+        assert_read_at_medians(&target, &parsed, measured, 0.0);
+    }
+}
+
+/// The action's benchmarks are the report's, in order, in ns/iter, at the medians within
+/// `precision`.
+#[track_caller]
+fn assert_read_at_medians(
+    target: &str,
+    parsed: &[serde_json::Value],
+    measured: &[serde_json::Value],
+    precision: f64,
+) {
+    for (seen, bench) in parsed.iter().zip(measured) {
+        assert_eq!(seen["name"], bench["id"], "{target}");
+        assert_eq!(seen["unit"], "ns/iter", "{target}");
+        let median = bench["time_ns"]["median"].as_f64().unwrap();
+        let value = seen["value"].as_f64().unwrap();
+        assert!(
+            (value - median).abs() <= precision + median * 1e-12,
+            "{target} {}: the action read {value}, the report says {median}",
+            bench["id"]
+        );
     }
 }

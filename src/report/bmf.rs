@@ -19,27 +19,12 @@
 use crate::schema::Throughput;
 use crate::schema::{BenchResult, RunReport};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 /// The BMF document for `reports`.
 pub fn render(reports: &[RunReport]) -> Vec<u8> {
-    let mut targets_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for report in reports {
-        for r in &report.benchmarks {
-            *targets_of.entry(r.id.as_str()).or_default() += 1;
-        }
-    }
     let mut doc = Map::new();
-    for report in reports {
-        for r in &report.benchmarks {
-            let Some(measures) = measures(r) else {
-                continue;
-            };
-            let name = if targets_of[r.id.as_str()] > 1 {
-                format!("{}::{}", report.bench_target, r.id)
-            } else {
-                r.id.clone()
-            };
+    for (name, _, r) in super::qualified::names(reports) {
+        if let Some(measures) = measures(r) {
             doc.insert(name, Value::Object(measures));
         }
     }

@@ -1,7 +1,7 @@
 //! The file formats of finished runs behind one entry point, for the harness flags
 //! (`--html`, `--csv`, ...) and `qudag-bench report`.
 
-use super::{bmf, csv, html, json, markdown};
+use super::{action, bmf, csv, html, json, markdown};
 use crate::report::trend::Trends;
 use crate::schema::RunReport;
 use crate::store::atomic;
@@ -35,6 +35,8 @@ pub enum FileFormat {
     Json,
     /// Bencher Metric Format JSON.
     Bmf,
+    /// github-action-benchmark's JSON for `tool: customSmallerIsBetter`.
+    GithubActionBenchmark,
 }
 
 impl FileFormat {
@@ -47,6 +49,7 @@ impl FileFormat {
             FileFormat::Markdown => "markdown",
             FileFormat::Json => "json",
             FileFormat::Bmf => "bmf",
+            FileFormat::GithubActionBenchmark => "github-action-benchmark",
         }
     }
 }
@@ -67,6 +70,7 @@ pub fn render(format: FileFormat, reports: &[RunReport], trends: Option<&Trends>
             }
         },
         FileFormat::Bmf => bmf::render(reports),
+        FileFormat::GithubActionBenchmark => action::render(reports),
     }
 }
 
@@ -127,6 +131,10 @@ mod tests {
             render(FileFormat::Bmf, &reports, None),
             bmf::render(&reports)
         );
+        assert_eq!(
+            render(FileFormat::GithubActionBenchmark, &reports, None),
+            action::render(&reports)
+        );
         let page = html::Page {
             reports: &reports,
             trends: None,
@@ -150,13 +158,22 @@ mod tests {
             FileFormat::Markdown,
             FileFormat::Json,
             FileFormat::Bmf,
+            FileFormat::GithubActionBenchmark,
         ]
         .into_iter()
         .map(FileFormat::name)
         .collect();
         assert_eq!(
             names,
-            ["html", "csv", "csv-samples", "markdown", "json", "bmf"]
+            [
+                "html",
+                "csv",
+                "csv-samples",
+                "markdown",
+                "json",
+                "bmf",
+                "github-action-benchmark"
+            ]
         );
     }
 

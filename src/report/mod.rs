@@ -2,6 +2,7 @@
 //! formats render a finished [`RunReport`](crate::schema::RunReport). Report code never measures.
 
 pub mod ab;
+pub mod action;
 pub mod bmf;
 pub mod comparison;
 pub mod csv;
@@ -11,6 +12,7 @@ pub mod json;
 pub mod libtest;
 pub mod markdown;
 pub mod progress_line;
+pub mod qualified;
 pub mod rule;
 pub mod terminal;
 pub mod trend;
