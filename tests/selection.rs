@@ -16,31 +16,36 @@ fn measured_ids(args: &[&str], env: &[(&str, &str)]) -> Vec<String> {
 }
 
 #[test]
-fn list_prints_every_benchmark_with_its_kind() {
+fn list_prints_every_benchmark_as_libtest_lists_a_bench_function() {
     let home = tempfile::tempdir().unwrap();
     let run = run_bench("forms", &["--list"], home.path(), &[]);
     assert_eq!(run.code, 0);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert!(lines.contains(&"sum_bytes/64: test"), "{}", run.stdout);
-    assert!(lines.contains(&"nested::inner: test"));
-    assert!(lines.contains(&"ignored_one: test"));
+    assert!(lines.contains(&"sum_bytes/64: benchmark"), "{}", run.stdout);
+    assert!(lines.contains(&"nested::inner: benchmark"));
+    assert!(lines.contains(&"ignored_one: benchmark"));
     assert!(
-        lines.contains(&"sort_batched: test"),
+        lines.contains(&"sort_batched: benchmark"),
         "the name option renames"
     );
-    assert_eq!(lines.iter().filter(|l| l.ends_with(": test")).count(), 13);
-
-    let run = run_bench("forms", &["--list", "--bench"], home.path(), &[]);
+    let listed = lines.iter().filter(|l| l.ends_with(": benchmark")).count();
+    assert_eq!(listed, 13);
+    // libtest's count line ends the pretty list.
     assert!(
-        run.stdout.lines().any(|l| l == "plain: bench"),
+        run.stdout.ends_with("\n\n0 tests, 13 benchmarks\n"),
         "{}",
         run.stdout
     );
 
-    // nextest's form: only `name: test` lines on stdout.
+    // The same with --bench: nextest's benchmark mode lists without it, cargo may add it.
+    let with_bench = run_bench("forms", &["--list", "--bench"], home.path(), &[]);
+    assert_eq!(with_bench.stdout, run.stdout);
+
+    // nextest's form: only `name: benchmark` lines on stdout.
     let run = run_bench("forms", &["--list", "--format", "terse"], home.path(), &[]);
+    assert_eq!(run.stdout.lines().count(), 13, "{}", run.stdout);
     assert!(
-        run.stdout.lines().all(|l| l.ends_with(": test")),
+        run.stdout.lines().all(|l| l.ends_with(": benchmark")),
         "{}",
         run.stdout
     );
@@ -50,7 +55,14 @@ fn list_prints_every_benchmark_with_its_kind() {
         home.path(),
         &[],
     );
-    assert_eq!(run.stdout.trim(), "ignored_one: test");
+    assert_eq!(run.stdout.trim(), "ignored_one: benchmark");
+    let run = run_bench(
+        "forms",
+        &["--list", "--format", "terse", "--exact", "plain"],
+        home.path(),
+        &[],
+    );
+    assert_eq!(run.stdout, "plain: benchmark\n");
 }
 
 #[test]

@@ -106,7 +106,7 @@ fn listed_names_are_escaped_and_select_as_shown() {
     let list = run_bench("hostile", &["--list"], home.path(), &[]);
     assert_eq!(list.code, 0);
     assert_clean("--list", &list.stdout, &list.stderr);
-    assert_contains(&list.stdout, "escapes/\\u{1b}[2J: test\n");
+    assert_contains(&list.stdout, "escapes/\\u{1b}[2J: benchmark\n");
 
     // The listed name selects the benchmark, in test mode and in bench mode alike.
     let shown = "escapes/\\u{1b}[2J";

@@ -8,6 +8,7 @@ mod exec;
 pub mod exit_guard;
 mod gating;
 mod journal;
+mod list;
 mod outputs;
 mod panic_hook;
 mod preflight;
@@ -112,7 +113,10 @@ pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> Exi
             &resolver,
         );
     }
-    if cli.libtest.list || !cli.libtest.bench {
+    if cli.libtest.list {
+        return list::run(&cli, selection);
+    }
+    if !cli.libtest.bench {
         return test_mode::run(&cli, &resolver, selection);
     }
     if let Err(e) = resolver.check(&selection.to_run(&cli)) {

@@ -1,4 +1,4 @@
-//! `--list`, and test mode (`cargo test --benches`, nextest): libtest-mimic runs each selected
+//! Test mode (`cargo test --benches`, `cargo nextest run`): libtest-mimic runs each selected
 //! benchmark once as a smoke test, in parallel like libtest, with the benchmark's timeout.
 
 use super::exec;
@@ -12,19 +12,14 @@ use crate::exit::ExitStatus;
 use libtest_mimic::Failed;
 use std::sync::Arc;
 
-/// Lists or smoke-tests the selection; returns libtest's exit code (0 or 101).
+/// Smoke-tests the selection; returns libtest's exit code (0 or 101).
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
     let resolver = Arc::new(resolver.clone());
-    let is_bench = cli.libtest.bench;
     let trials = selection
         .benches
         .into_iter()
         .map(|bench| {
             let name = listed_name(cli, &bench);
-            if is_bench {
-                // Only reached with --list: bench trials print as `id: bench`, like libtest.
-                return trial_of(&bench, name, true, None);
-            }
             let resolver = resolver.clone();
             let b = bench.clone();
             trial_of(
