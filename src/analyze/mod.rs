@@ -108,5 +108,6 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         comparison: None,
         system: ctx.system,
         wall_time_s: ctx.wall_time_s,
+        measured_in: None,
     }
 }

@@ -108,6 +108,22 @@ pub struct BenchResult {
     pub system: Option<SystemMetrics>,
     /// Wall time of the whole benchmark (setup to teardown), seconds.
     pub wall_time_s: f64,
+    /// The earlier run that measured this result, when the report carries it over: a run that
+    /// measured only some benchmarks (a filter, `--exact`, nextest's process per benchmark)
+    /// keeps the latest result of the others in `results/<target>.json` and in a baseline.
+    /// `null`: measured by this report's run. Absent in reports written before it existed.
+    #[serde(default)]
+    pub measured_in: Option<MeasuredIn>,
+}
+
+/// The run a carried-over result comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct MeasuredIn {
+    /// That run's id.
+    pub run_id: String,
+    /// That run's RFC 3339 start time (UTC).
+    pub started_at: String,
 }
 
 impl BenchResult {

@@ -114,6 +114,8 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("BenchResult", "threads", r#"{"minimum":1}"#),
     ("BaselineInfo", "correction", r#"{"const":"holm"}"#),
     ("RunReport", "run_group", r#"{"minLength":1}"#),
+    ("MeasuredIn", "run_id", r#"{"minLength":1}"#),
+    ("MeasuredIn", "started_at", r#"{"format":"date-time"}"#),
     ("Plan", "sample_target", r#"{"exclusiveMinimum":0}"#),
     ("Plan", "warmup", r#"{"minimum":0}"#),
     ("Plan", "pairs_time", r#"{"minimum":0}"#),
@@ -162,6 +164,7 @@ const ADDED_WITHIN_V1: &[(&str, &str)] = &[
     ("Comparison", "fastest_change"),
     ("Comparison", "fastest_change_ci"),
     ("Comparison", "confirmation"),
+    ("BenchResult", "measured_in"),
 ];
 
 /// The index of each constraint used while generating one file.
