@@ -195,7 +195,7 @@ fn bmf_has_latency_for_every_measured_benchmark() {
 }
 
 #[test]
-fn bmf_throughput_bounds_follow_the_median_interval() {
+fn bmf_is_valid_for_bencher_and_throughput_bounds_follow_the_median_interval() {
     let dir = tempfile::tempdir().unwrap();
     let bmf = dir.path().join("forms.bmf.json");
     let mut args = vec!["--bench"];
@@ -205,6 +205,15 @@ fn bmf_throughput_bounds_follow_the_median_interval() {
     let r = run_bench("forms", &args, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let bmf = read_json(&bmf);
+    // Bencher's published schema for BMF (https://bencher.dev/bmf.json, kept in
+    // tests/reference/bencher-bmf.schema.json).
+    let schema = read_json(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/reference/bencher-bmf.schema.json"),
+    );
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&bmf).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let report = read_json(&dir.path().join("results/forms.json"));
     let mut with_throughput = 0;
     for bench in report["benchmarks"].as_array().unwrap() {

@@ -97,7 +97,7 @@ fn start<'a>(
     });
     report.summary.ignored = ignored.len() as u64;
     report.summary.filtered_out = filtered_out;
-    let journal = Journal::start(&setup.home, &report, setup.history)?;
+    let journal = Journal::start(&setup.home, &report, setup.history, &registered)?;
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
     reporter.start(&StartInfo {
@@ -260,9 +260,16 @@ fn header(
         summary: RunSummary::default(),
         baseline: None,
         gate: None,
-        run_group: cli.harness.run_group.clone(),
+        run_group: cli.harness.run_group.clone().or_else(nextest_run),
         incomplete: None,
     }
+}
+
+/// Under `cargo nextest bench`, which starts one process per benchmark, the id nextest gives
+/// the whole invocation (`NEXTEST_RUN_ID`), so that the history holds its runs as one group.
+fn nextest_run() -> Option<String> {
+    let id = std::env::var("NEXTEST_RUN_ID").ok()?;
+    crate::cli::run_group(&format!("nextest-{id}")).ok()
 }
 
 /// Measures the benchmarks one at a time into the report, keeping the journal and the

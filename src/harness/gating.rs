@@ -11,7 +11,7 @@ use crate::gate::verdict;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
 use crate::schema::{BenchResult, RunReport, Status};
-use crate::store::baseline;
+use crate::store::{baseline, merge};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -188,7 +188,7 @@ pub fn save(
             let previous = baseline::load(home, name, &report.bench_target).map_err(|e| {
                 format!("not saving baseline `{name}`: {e}; it is left as it is (remove it, or save under another name)")
             })?;
-            Some(baseline::merge(&previous, report, registered))
+            Some(merge::merge(&previous, report, registered))
         }
     };
     let to_save = merged.as_ref().map_or(report, |m| &m.report);

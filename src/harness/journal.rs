@@ -4,13 +4,18 @@
 //! until the end) and the history spool, rewritten benchmark by benchmark (`qudag-bench`
 //! imports it into the history). At start it also says
 //! whether the previous run of the target ended that way.
+//!
+//! `results/<target>.json` holds the latest result of every benchmark the target registers:
+//! a run that measures only some of them keeps the others' from the file it replaces, each
+//! marked with the run that measured it (see [`merge`]).
 
 use super::exit_guard;
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::schema::RunReport;
+use crate::store::merge::{self, merge};
 use crate::store::spool::{self, InterruptedRun, Spool};
-use crate::store::{paths, progress};
+use crate::store::{baseline, paths, progress};
 use std::path::{Path, PathBuf};
 
 /// The on-disk trail of one bench-mode run.
@@ -18,6 +23,10 @@ pub struct Journal {
     /// Where the finished benchmarks are kept, for the crash message.
     kept_in: String,
     results_file: PathBuf,
+    /// The results the previous runs left, to keep those this run does not replace.
+    earlier: Option<RunReport>,
+    /// Every benchmark the target registers, selected or not.
+    registered: Vec<String>,
     progress: progress::Publisher,
     history: Option<Spool>,
     /// Benchmarks finished so far.
@@ -30,8 +39,13 @@ pub struct Journal {
 impl Journal {
     /// Starts the trail of `header` (the report of the run, no benchmarks yet, `incomplete`
     /// set) under `home`, spooling it for the history if `history`. Reports earlier runs that
-    /// never finished.
-    pub fn start(home: &Path, header: &RunReport, history: bool) -> Result<Journal, Error> {
+    /// never finished. `registered` lists every benchmark of the target.
+    pub fn start(
+        home: &Path,
+        header: &RunReport,
+        history: bool,
+        registered: &[String],
+    ) -> Result<Journal, Error> {
         let target = header.bench_target.as_str();
         let selected = header
             .incomplete
@@ -56,9 +70,12 @@ impl Journal {
         if recorder.is_some() {
             kept_in.push_str(" and the history");
         }
+        let results_file = paths::results_file(home, target);
         Ok(Journal {
             kept_in,
-            results_file: paths::results_file(home, target),
+            earlier: earlier_results(&results_file, target),
+            registered: registered.to_vec(),
+            results_file,
             progress: progress::Publisher::start(home, target, &header.run_id, selected),
             history: recorder,
             done: 0,
@@ -94,8 +111,10 @@ impl Journal {
         exit_guard::running(None, self.done, &self.kept_in);
         self.progress.bench_finished();
         if !self.results_failed
-            && let Err(e) =
-                crate::report::json::write(so_far, &self.results_file.display().to_string())
+            && let Err(e) = crate::report::json::write(
+                &self.latest(so_far).report,
+                &self.results_file.display().to_string(),
+            )
         {
             eprintln!("warning: cannot keep the partial results ({e}); retrying at the end");
             self.results_failed = true;
@@ -111,11 +130,22 @@ impl Journal {
     /// the history. Returns the errors, each naming its file.
     pub fn finish(mut self, report: &RunReport) -> Vec<String> {
         let mut errors = Vec::new();
-        if !report.benchmarks.is_empty()
-            && let Err(e) =
-                crate::report::json::write(report, &self.results_file.display().to_string())
-        {
-            errors.push(e);
+        if !report.benchmarks.is_empty() {
+            let latest = self.latest(report);
+            match crate::report::json::write(
+                &latest.report,
+                &self.results_file.display().to_string(),
+            ) {
+                Ok(()) if !latest.kept.is_empty() => eprintln!(
+                    "qudag-bench: {}: {} benchmark(s) measured now, the latest results of {} \
+                     more kept from earlier runs (`measured_in` says which)",
+                    Term(&self.results_file.display().to_string()),
+                    report.benchmarks.len(),
+                    latest.kept.len()
+                ),
+                Ok(()) => {}
+                Err(e) => errors.push(e),
+            }
         }
         if let Some(recorder) = self.history.take()
             && let Err(e) = recorder.finish(report)
@@ -124,6 +154,39 @@ impl Journal {
         }
         self.progress.finish();
         errors
+    }
+}
+
+impl Journal {
+    /// `report` with the earlier results it does not replace.
+    fn latest(&self, report: &RunReport) -> merge::Merged {
+        match &self.earlier {
+            Some(earlier) => merge(earlier, report, &self.registered),
+            None => merge::Merged {
+                report: report.clone(),
+                kept: Vec::new(),
+                dropped: Vec::new(),
+            },
+        }
+    }
+}
+
+/// The report at `path` that the run will replace, if there is one to keep results from. One
+/// that cannot be read is said once and replaced: it holds nothing the run could keep.
+fn earlier_results(path: &Path, bench_target: &str) -> Option<RunReport> {
+    if !path.exists() {
+        return None;
+    }
+    match baseline::read_report(path) {
+        Ok(report) if report.bench_target == bench_target => Some(report),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!(
+                "warning: {}; the earlier results in it are not kept",
+                TermLines(&e.to_string())
+            );
+            None
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::atomic;
 use crate::error::Error;
-use crate::schema::{RunReport, Status};
+use crate::schema::RunReport;
 use std::path::{Path, PathBuf};
 
 /// Checks a baseline name: 1-100 characters of letters, digits, `-`, `_` and `.`, not starting
@@ -55,51 +55,6 @@ fn fits(name: &str, size: usize, limit: u64) -> Result<(), String> {
         limit >> 20,
         super::validate::MAX_REPORT_ENV
     ))
-}
-
-/// A baseline to save: the run's report with the previous baseline's benchmarks that the run
-/// did not measure.
-#[derive(Debug)]
-pub struct Merged {
-    /// The report to save.
-    pub report: RunReport,
-    /// Benchmarks kept from the previous baseline (registered, but not run this time).
-    pub kept: Vec<String>,
-    /// Benchmarks of the previous baseline that the bench target no longer has.
-    pub dropped: Vec<String>,
-}
-
-/// Merges `run` into `previous`: every benchmark measured now replaces its old entry; an old
-/// entry that the run did not measure is kept if the bench target still registers its id
-/// (it was filtered out, skipped or ignored this time), and dropped otherwise. Benchmarks come
-/// in registration order, then any others in run order.
-pub fn merge(previous: &RunReport, run: &RunReport, registered: &[String]) -> Merged {
-    let measured = |id: &str| run.benchmarks.iter().any(|b| b.id == id);
-    let (mut kept, mut dropped) = (Vec::new(), Vec::new());
-    let mut benchmarks = run.benchmarks.clone();
-    for old in previous.benchmarks.iter().filter(|b| !measured(&b.id)) {
-        if registered.contains(&old.id) {
-            kept.push(old.id.clone());
-            benchmarks.push(old.clone());
-        } else {
-            dropped.push(old.id.clone());
-        }
-    }
-    let rank = |id: &str| {
-        registered
-            .iter()
-            .position(|r| r == id)
-            .unwrap_or(usize::MAX)
-    };
-    benchmarks.sort_by_key(|b| rank(&b.id)); // stable: unregistered ones keep the run's order
-    let mut report = run.clone();
-    report.summary.ok = benchmarks.iter().filter(|b| b.status == Status::Ok).count() as u64;
-    report.benchmarks = benchmarks;
-    Merged {
-        report,
-        kept,
-        dropped,
-    }
 }
 
 /// Loads baseline `name` of `bench_target`.
@@ -171,34 +126,6 @@ mod tests {
                 && e.contains("QUDAG_BENCH_MAX_REPORT_MIB"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn a_merge_replaces_measured_keeps_registered_and_drops_gone() {
-        let previous: RunReport =
-            serde_json::from_str(include_str!("../report/testdata/run-work.json")).unwrap();
-        let old_ids: Vec<String> = previous.benchmarks.iter().map(|b| b.id.clone()).collect();
-        assert!(old_ids.len() >= 3, "{old_ids:?}");
-        // The new run measured the second benchmark only; the binary no longer has the last.
-        let mut run = previous.clone();
-        run.run_id = "new-run".into();
-        run.benchmarks = vec![previous.benchmarks[1].clone()];
-        run.benchmarks[0].samples_ns = vec![1, 2];
-        let registered = &old_ids[..old_ids.len() - 1];
-        let m = merge(&previous, &run, registered);
-        let ids: Vec<&str> = m.report.benchmarks.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(ids, registered);
-        assert_eq!(m.report.benchmarks[1].samples_ns, [1, 2]);
-        assert_eq!(m.report.benchmarks[0], previous.benchmarks[0]);
-        assert_eq!(m.report.run_id, "new-run");
-        assert_eq!(m.dropped, [old_ids.last().unwrap().clone()]);
-        assert_eq!(m.kept.len(), registered.len() - 1);
-        let ok = m
-            .report
-            .benchmarks
-            .iter()
-            .filter(|b| b.status == Status::Ok);
-        assert_eq!(m.report.summary.ok, ok.count() as u64);
     }
 
     #[test]

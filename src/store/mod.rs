@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod baseline;
+pub mod merge;
 pub mod paths;
 pub mod process;
 pub mod progress;
