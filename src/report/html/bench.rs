@@ -47,6 +47,14 @@ fn heading(out: &mut String, anchor: &str, r: &BenchResult) {
         html(&r.location.file),
         r.location.line
     );
+    if let Some(from) = &r.measured_in {
+        let _ = write!(
+            out,
+            r#"<p class="meta carried">measured by an earlier run, <code>{}</code> started {}: this run did not select it</p>"#,
+            html(&from.run_id),
+            html(&from.started_at)
+        );
+    }
     if r.status != Status::Ok {
         let _ = write!(
             out,

@@ -249,3 +249,22 @@ fn several_reports_get_a_section_each_with_distinct_anchors() {
 fn the_structure_check_catches_an_unclosed_element() {
     assert_well_formed("<p><b>x</p>");
 }
+
+#[test]
+fn a_result_carried_over_from_an_earlier_run_says_which_run_measured_it() {
+    let report = run_with("run-work", |v| {
+        bench(v, "tunable")["measured_in"] = serde_json::json!({
+            "run_id": "earlier<run>", "started_at": "2026-12-01T10:00:00Z"
+        });
+    });
+    let html = page(std::slice::from_ref(&report));
+    assert_well_formed(&html);
+    assert!(
+        html.contains(
+            "measured by an earlier run, <code>earlier&lt;run&gt;</code> started \
+             2026-12-01T10:00:00Z"
+        ),
+        "{html}"
+    );
+    assert_eq!(html.matches("measured by an earlier run").count(), 1);
+}
