@@ -145,6 +145,39 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A value that does not parse or is out of range (a duration, a percentage, a target, a
+/// name): what was wrong and what was expected. Where the value came from is its caller's to
+/// say: a flag's parser hands it to clap, a key of the configuration file wraps it in a
+/// [`ConfigError`], anything else becomes [`Error::Setting`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue(String);
+
+impl BadValue {
+    /// A bad value, from what is wrong with it.
+    pub fn new(message: impl Into<String>) -> BadValue {
+        BadValue(message.into())
+    }
+
+    /// The same error with `context` (e.g. the option's name) in front of its text.
+    pub fn context(self, context: &str) -> BadValue {
+        BadValue(format!("{context}: {}", self.0))
+    }
+}
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadValue {}
+
+impl From<BadValue> for Error {
+    fn from(e: BadValue) -> Self {
+        Error::Setting { message: e.0 }
+    }
+}
+
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(e)

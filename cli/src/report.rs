@@ -51,7 +51,7 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
     let dest = args.out.as_deref().unwrap_or("-");
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
         |e| match dest {
-            "-" => e,
+            "-" => e.to_string(),
             _ => format!("--out {dest}: {e}"),
         },
     )?;

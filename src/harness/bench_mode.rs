@@ -189,7 +189,7 @@ fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup
     let history = !cli.harness.no_history;
     if history {
         let path = spool::history_file(&home);
-        spool::check_history(&path).map_err(|message| Error::History { path, message })?;
+        spool::check_history(&path)?;
     }
     Ok(Setup {
         home,
@@ -357,7 +357,7 @@ fn write_all(
         errors.extend(super::outputs::write(&cli.harness, report));
     }
     for e in &errors {
-        eprintln!("error: {}", TermLines(e));
+        eprintln!("error: {}", TermLines(&e.to_string()));
     }
     !errors.is_empty()
 }

@@ -51,7 +51,10 @@ fn settle(file: &Path, this_host: Option<&str>) -> Option<(Spooled, State)> {
     let read = |file: &Path| match spool::read(file) {
         Ok(doc) => doc,
         Err(e) => {
-            eprintln!("warning: the history spool: {}; skipped", TermLines(&e));
+            eprintln!(
+                "warning: the history spool: {}; skipped",
+                TermLines(&e.to_string())
+            );
             None
         }
     };

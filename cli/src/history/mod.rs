@@ -127,7 +127,7 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
                 &report,
                 qudag_bench::store::validate::Kept::Estimates,
             )
-            .map_err(bad)?;
+            .map_err(|e| bad(e.to_string()))?;
             Ok((report, state))
         })
         .collect()

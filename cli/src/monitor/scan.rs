@@ -45,7 +45,8 @@ pub fn scan(home: &Path) -> Scan {
         }
     }
     for path in json_files(&home.join("progress"), &mut scan.skipped) {
-        let read = read_regular(&path).and_then(|text| progress::parse(&path, &text));
+        let read = read_regular(&path)
+            .and_then(|text| progress::parse(&path, &text).map_err(String::from));
         match read.and_then(|p| {
             let expected = progress::path(home, &p.bench_target);
             own_file(&path, &expected, "progress", &p.bench_target).map(|()| p)

@@ -304,7 +304,7 @@ fn write_document(doc: &GroupDocument, dest: &str) -> Result<(), String> {
             .write_all(&bytes)
             .map_err(|e| format!("cannot write to stdout: {e}"))
     } else {
-        atomic::write(Path::new(dest), &bytes)
+        atomic::write(Path::new(dest), &bytes).map_err(String::from)
     }
 }
 
