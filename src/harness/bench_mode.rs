@@ -175,11 +175,7 @@ fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
-        Some(Err(e)) => {
-            return Err(Error::Tool {
-                message: format!("--instructions: {e}"),
-            });
-        }
+        Some(Err(e)) => return Err(e.context("--instructions")),
     };
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();

@@ -1,7 +1,7 @@
 //! The controller's side of one worker process: a bench binary started in A/B worker mode,
 //! with a reader thread so that every reply can be waited for with a timeout.
 
-use qudag_bench::ab::protocol::{CPU_ENV, Command, Reply, VERSION, WORKER_FLAG};
+use qudag_bench::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION, WORKER_FLAG};
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ pub struct Worker {
     label: &'static str,
     child: Child,
     stdin: ChildStdin,
-    replies: Receiver<Result<Reply, String>>,
+    replies: Receiver<Result<Reply, ProtocolError>>,
     stderr: Arc<Mutex<String>>,
     timeout: Duration,
 }
@@ -233,7 +233,7 @@ impl Worker {
     fn receive(&mut self) -> Result<Reply, WorkerError> {
         match self.replies.recv_timeout(self.timeout) {
             Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(malformed)) => Err(WorkerError::Dead(self.died(&malformed))),
+            Ok(Err(malformed)) => Err(WorkerError::Dead(self.died(&malformed.to_string()))),
             Err(RecvTimeoutError::Timeout) => Err(WorkerError::Dead(
                 self.died(&format!("no reply within {:?} (timed out)", self.timeout)),
             )),
