@@ -70,8 +70,8 @@ pub fn run(
     };
     let ended = measure_all(&mut session);
     judge(&mut session, &ended);
-    let (report, write_failed) = finish(session);
-    exit_status(&report, write_failed)
+    let (report, write_error) = finish(session);
+    exit_status(&report, write_error)
 }
 
 /// Checks everything that can be checked before measuring, then starts the report, the
@@ -152,8 +152,8 @@ fn judge(s: &mut Session<'_>, ended: &[Instant]) {
 }
 
 /// Ends the report, prints the comparison and writes every output; returns the report and
-/// whether a write failed.
-fn finish(mut s: Session<'_>) -> (RunReport, bool) {
+/// the status of the failed writes, if any.
+fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
     s.report.incomplete = None;
     s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     crate::report::comparison::print(&mut *console(s.cli), &s.report);
@@ -332,7 +332,8 @@ fn count(report: &mut RunReport) {
 }
 
 /// Writes the final report to `results/`, the history and `--json`, saves the baseline and
-/// writes the other report files; returns whether any write failed (each error printed).
+/// writes the other report files; returns the most important status of the writes that
+/// failed (each error printed), `None` when none did.
 fn write_all(
     cli: &Cli,
     target: BenchTarget,
@@ -340,7 +341,7 @@ fn write_all(
     report: &RunReport,
     journal: Journal,
     registered: &[String],
-) -> bool {
+) -> Option<ExitStatus> {
     let mut errors = journal.finish(report);
     // `--json` always describes this run, even an empty one: it says what was selected.
     if let Some(dest) = cli.harness.json.as_deref() {
@@ -355,15 +356,16 @@ fn write_all(
     for e in &errors {
         eprintln!("error: {}", TermLines(&e.to_string()));
     }
-    !errors.is_empty()
+    errors.iter().map(Error::status).reduce(ExitStatus::max)
 }
 
-/// The exit code: a failed benchmark first, then a failed write, then the gate.
-fn exit_status(report: &RunReport, write_failed: bool) -> ExitStatus {
+/// The exit code: a failed benchmark first, then a failed write (its error's status), then
+/// the gate.
+fn exit_status(report: &RunReport, write_error: Option<ExitStatus>) -> ExitStatus {
     if report.summary.failed + report.summary.timeout > 0 {
         ExitStatus::BenchFailed
-    } else if write_failed {
-        ExitStatus::Usage
+    } else if let Some(status) = write_error {
+        status
     } else if report.gate.as_ref().is_some_and(|g| g.failed) {
         ExitStatus::GateFailed
     } else {
