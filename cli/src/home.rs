@@ -34,6 +34,6 @@ impl Home {
     /// [`Home::get`] for a command that cannot go on without a home: no home is a setting to
     /// give ([`Error::Setting`]: `--home` or the variable).
     pub fn dir(&self) -> Result<&Path, Error> {
-        self.get().map_err(|e| Error::setting(e.to_string()))
+        self.get().map_err(|e| e.clone().into())
     }
 }

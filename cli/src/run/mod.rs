@@ -222,8 +222,7 @@ fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>,
     }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))
-        .map_err(|e| Error::setting(e.to_string()))?;
+    let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))?;
     let home = std::path::absolute(&home)
         .map_err(|e| Error::setting(format!("--home {}: {e}", home.display())))?;
     let build = plan::Build {
