@@ -3,6 +3,7 @@
 //! beats its variable.
 
 use crate::config::{NoiseThreshold, SAMPLES_RANGE, limits};
+use crate::error::{BadValue, Error};
 use crate::exit::ExitStatus;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, ValueEnum};
@@ -221,7 +222,7 @@ pub fn env_note(err: &clap::Error, args: &[std::ffi::OsString]) -> Option<String
 }
 
 /// Checks a run group id: 1 to 64 ASCII letters, digits, `.`, `_` or `-`.
-pub fn run_group(text: &str) -> Result<String, String> {
+pub fn run_group(text: &str) -> Result<String, BadValue> {
     let ok = (1..=64).contains(&text.len())
         && text
             .bytes()
@@ -229,49 +230,50 @@ pub fn run_group(text: &str) -> Result<String, String> {
     if ok {
         Ok(text.to_string())
     } else {
-        Err("expected 1 to 64 ASCII letters, digits, `.`, `_` or `-`".into())
+        Err(BadValue::new(
+            "expected 1 to 64 ASCII letters, digits, `.`, `_` or `-`",
+        ))
     }
 }
 
-fn warmup(text: &str) -> Result<Duration, String> {
+fn warmup(text: &str) -> Result<Duration, BadValue> {
     limits::WARMUP_TIME.parse(text)
 }
 
-fn measure(text: &str) -> Result<Duration, String> {
+fn measure(text: &str) -> Result<Duration, BadValue> {
     limits::MEASURE_TIME.parse(text)
 }
 
-fn timeout(text: &str) -> Result<Duration, String> {
+fn timeout(text: &str) -> Result<Duration, BadValue> {
     limits::TIMEOUT.parse(text)
 }
 
-fn report_path(text: &str) -> Result<String, String> {
+fn report_path(text: &str) -> Result<String, BadValue> {
     match text {
-        "-" => Err(
+        "-" => Err(BadValue::new(
             "expected a file path: stdout carries the results (only --json takes `-`; \
-                    `qudag-bench report --format FORMAT` prints any format to stdout)"
-                .into(),
-        ),
-        "" => Err("expected a file path".into()),
+                    `qudag-bench report --format FORMAT` prints any format to stdout)",
+        )),
+        "" => Err(BadValue::new("expected a file path")),
         path => Ok(path.to_string()),
     }
 }
 
-fn baseline_name(text: &str) -> Result<String, String> {
+fn baseline_name(text: &str) -> Result<String, Error> {
     crate::store::baseline::validate_name(text).map(|()| text.to_string())
 }
 
-fn samples(text: &str) -> Result<u32, String> {
+fn samples(text: &str) -> Result<u32, BadValue> {
     text.trim()
         .parse::<u32>()
         .ok()
         .filter(|n| SAMPLES_RANGE.contains(n))
         .ok_or_else(|| {
-            format!(
+            BadValue::new(format!(
                 "expected an integer from {} to {}",
                 SAMPLES_RANGE.start(),
                 SAMPLES_RANGE.end()
-            )
+            ))
         })
 }
 

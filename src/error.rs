@@ -55,7 +55,7 @@ pub enum Error {
     },
     /// The configuration file is unreadable or has a bad key or value.
     Config(ConfigError),
-    /// A tool the run needs cannot be used (valgrind).
+    /// A tool the run needs cannot be used (valgrind, cargo).
     Tool {
         /// What happened.
         message: String,
@@ -63,6 +63,12 @@ pub enum Error {
     /// A bench binary started as an A/B worker could not be started, or broke the protocol.
     Worker {
         /// What happened, naming the binary.
+        message: String,
+    },
+    /// A system call that failed outside any file the user named (a socket, a temporary
+    /// directory).
+    Io {
+        /// What could not be done, and the system's error.
         message: String,
     },
 }
@@ -81,7 +87,8 @@ impl Error {
             | Error::Setting { .. }
             | Error::Config(_)
             | Error::Tool { .. }
-            | Error::Worker { .. } => ExitStatus::Usage,
+            | Error::Worker { .. }
+            | Error::Io { .. } => ExitStatus::Usage,
         }
     }
 
@@ -103,7 +110,8 @@ impl Error {
             | Error::History { message, .. }
             | Error::Setting { message }
             | Error::Tool { message }
-            | Error::Worker { message } => Some(message),
+            | Error::Worker { message }
+            | Error::Io { message } => Some(message),
             Error::MissingBaseline { .. } | Error::Config(_) => None,
         }
     }
@@ -132,7 +140,8 @@ impl fmt::Display for Error {
             | Error::History { message, .. }
             | Error::Setting { message }
             | Error::Tool { message }
-            | Error::Worker { message } => f.write_str(message),
+            | Error::Worker { message }
+            | Error::Io { message } => f.write_str(message),
             Error::MissingBaseline { name, path } => write!(
                 f,
                 "baseline `{name}`: {} does not exist (save one with --save-baseline)",
@@ -145,16 +154,42 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<ConfigError> for Error {
-    fn from(e: ConfigError) -> Self {
-        Error::Config(e)
+/// A value that does not parse or is out of range (a duration, a percentage, a target, a
+/// name): what was wrong and what was expected. Where the value came from is its caller's to
+/// say: a flag's parser hands it to clap, a key of the configuration file wraps it in a
+/// [`ConfigError`], anything else becomes [`Error::Setting`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue(String);
+
+impl BadValue {
+    /// A bad value, from what is wrong with it.
+    pub fn new(message: impl Into<String>) -> BadValue {
+        BadValue(message.into())
+    }
+
+    /// The same error with `context` (e.g. the option's name) in front of its text.
+    pub fn context(self, context: &str) -> BadValue {
+        BadValue(format!("{context}: {}", self.0))
     }
 }
 
-/// For the command's code that still reports errors as text (being moved to [`Error`]).
-impl From<Error> for String {
-    fn from(e: Error) -> Self {
-        e.to_string()
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadValue {}
+
+impl From<BadValue> for Error {
+    fn from(e: BadValue) -> Self {
+        Error::Setting { message: e.0 }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
     }
 }
 

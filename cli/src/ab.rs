@@ -6,6 +6,7 @@ use crate::paired::child::Arm;
 use crate::paired::instructions;
 use clap::Args;
 use qudag_bench::config::limits;
+use qudag_bench::error::Error;
 use qudag_bench::escape::Term;
 use qudag_bench::exit::ExitStatus;
 use qudag_bench::gate::ab::{GateOutcome, REGRESSION, WARNING};
@@ -80,13 +81,14 @@ pub struct AbArgs {
 }
 
 /// A duration flag's value, checked against `range` when it was parsed.
-fn seconds(flag: &str, value: f64, range: limits::DurationRange) -> Result<Duration, String> {
+fn seconds(flag: &str, value: f64, range: limits::DurationRange) -> Result<Duration, Error> {
     range
         .from_secs(value)
-        .map_err(|e| format!("{flag} {value}: {e}"))
+        .map_err(|e| e.context(&format!("{flag} {value}")).into())
 }
 
-fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
+/// The two sides from `--base` and `--head`, each a bench binary (an error names the flag).
+fn arms(args: &AbArgs) -> Result<(Arm, Arm), Error> {
     let mut selection: Vec<OsString> = Vec::new();
     if let Some(f) = &args.filter {
         selection.push(f.into());
@@ -103,7 +105,10 @@ fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
                 label,
                 // Absolute: a bare name like `bench-bin` would otherwise be looked up in PATH.
                 exe: std::path::absolute(path).map_err(|e| {
-                    format!("--{label} {}: cannot resolve the path: {e}", path.display())
+                    Error::setting(format!(
+                        "--{label} {}: cannot resolve the path: {e}",
+                        path.display()
+                    ))
                 })?,
                 args: selection.clone(),
             })
@@ -115,17 +120,21 @@ fn arms(args: &AbArgs) -> Result<(Arm, Arm), String> {
                 ),
                 Err(e) => e.to_string(),
             };
-            Err(format!(
-                "--{label} {}: {what} (expected a bench binary, e.g. from `cargo bench --no-run`)",
-                Term(&path.display().to_string())
-            ))
+            Err(Error::Unreadable {
+                path: path.to_path_buf(),
+                message: format!(
+                    "--{label} {}: {what} (expected a bench binary, e.g. from `cargo bench \
+                     --no-run`)",
+                    Term(&path.display().to_string())
+                ),
+            })
         }
     };
     Ok((arm("base", &args.base)?, arm("head", &args.head)?))
 }
 
 /// Runs the command; `Err` is a usage or input error (exit 2).
-pub fn run(args: AbArgs) -> Result<ExitCode, String> {
+pub fn run(args: AbArgs) -> Result<ExitCode, Error> {
     let thresholds = Thresholds {
         margin: args.margin / 100.0,
         must_catch: args.must_catch / 100.0,
@@ -178,13 +187,14 @@ pub fn run(args: AbArgs) -> Result<ExitCode, String> {
 
 /// Whether a report can be written at `path` (a regular file or /dev/null, in a directory that
 /// exists or can be created; see `atomic::check`).
-fn check_output(flag: &str, path: &Path) -> Result<(), String> {
-    atomic::check(path).map_err(|e| format!("{flag} {}: {e}", path.display()))
+fn check_output(flag: &str, path: &Path) -> Result<(), Error> {
+    atomic::check(path).map_err(|e| e.context(&format!("{flag} {}", path.display())))
 }
 
-fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), String> {
+/// Writes `--json` and `--markdown`, if asked for.
+fn write_outputs(args: &AbArgs, report: &AbReport) -> Result<(), Error> {
     if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(report).expect("an A/B report serializes");
         atomic::write(path, text.as_bytes())?;
     }
     if let Some(path) = &args.markdown {
@@ -207,7 +217,7 @@ fn run_instructions(
     base: &Arm,
     head: &Arm,
     timeout: Duration,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let live = std::io::stderr().is_terminal();
     let results = instructions::compare(base, head, timeout, &mut |r| {
         if live {
@@ -235,7 +245,7 @@ fn run_instructions(
             warning: WARNING,
             benchmarks: results.clone(),
         };
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&doc).expect("an instruction report serializes");
         atomic::write(path, text.as_bytes())?;
     }
     if let Some(path) = &args.markdown {

@@ -5,6 +5,7 @@
 use crate::history;
 use crate::home::Home;
 use clap::Args;
+use qudag_bench::error::{BadValue, Error};
 use qudag_bench::escape::Term;
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -37,7 +38,7 @@ pub struct HistoryArgs {
 }
 
 /// Lists the results the flags select.
-pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, String> {
+pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
     let filter = history::Filter {
         bench: args.bench,
         suite: args.suite,
@@ -51,15 +52,15 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, String> {
 }
 
 /// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.
-fn time_bound(value: &str) -> Result<SystemTime, String> {
+fn time_bound(value: &str) -> Result<SystemTime, BadValue> {
     history::parse_time(value, SystemTime::now())
-        .map_err(|_| format!("expected {}", history::TIME_FORMS))
+        .map_err(|_| BadValue::new(format!("expected {}", history::TIME_FORMS)))
 }
 
 /// Prints the recorded results `filter` selects, one line each; a run that did not finish
 /// says so on each of its lines (and has one line even without results).
-fn print(home: &Home, filter: &history::Filter) -> Result<(), String> {
-    let path = history::path(home.get().map_err(|e| e.to_string())?);
+fn print(home: &Home, filter: &history::Filter) -> Result<(), Error> {
+    let path = history::path(home.dir()?);
     let rows = history::list(&path, filter)?;
     let mut first: Option<f64> = None;
     for row in rows {

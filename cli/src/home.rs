@@ -2,6 +2,7 @@
 //! [`qudag_bench::store::paths::resolve_home`] when the command first needs it: `compare` of
 //! two report files or `ab` need none, so they work outside any cargo workspace.
 
+use qudag_bench::error::Error;
 use qudag_bench::store::paths::{self, Fallback, HomeError};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -28,5 +29,11 @@ impl Home {
             .get_or_init(|| paths::resolve_home(self.flag.as_deref(), Fallback::Workspace(None)))
             .as_ref()
             .map(PathBuf::as_path)
+    }
+
+    /// [`Home::get`] for a command that cannot go on without a home: no home is a setting to
+    /// give ([`Error::Setting`]: `--home` or the variable).
+    pub fn dir(&self) -> Result<&Path, Error> {
+        self.get().map_err(|e| e.clone().into())
     }
 }

@@ -25,6 +25,7 @@ mod sources;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use qudag_bench::config::NoiseThreshold;
+use qudag_bench::error::Error;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::exit::ExitStatus;
 use qudag_bench::gate::{self, verdict};
@@ -100,16 +101,14 @@ fn main() -> ExitCode {
         Command::Ab(_) | Command::Run(_) => Ok(()), // `run` imports into its own home
     };
     if let Err(e) = imported {
-        eprintln!("error: {}", TermLines(&e));
-        return ExitStatus::Usage.into();
+        return fail(&e);
     }
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
-        Command::Monitor(monitor_args) => home
-            .get()
-            .map_err(|e| e.to_string())
-            .and_then(|home| monitor::run(home, monitor_args)),
+        Command::Monitor(monitor_args) => {
+            home.dir().and_then(|home| monitor::run(home, monitor_args))
+        }
         Command::Compare {
             old,
             new,
@@ -120,17 +119,20 @@ fn main() -> ExitCode {
         Command::History(history_args) => history_command::run(&home, history_args),
         Command::Run(run_args) => run::run(run_args, args.home.clone()),
     };
-    result.unwrap_or_else(|e| {
-        eprintln!("error: {}", TermLines(&e));
-        ExitStatus::Usage.into()
-    })
+    result.unwrap_or_else(|e| fail(&e))
+}
+
+/// Says what stopped the command; its exit status comes from the kind of error.
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("error: {}", TermLines(&e.to_string()));
+    e.status().into()
 }
 
 /// Imports the runs bench binaries spooled under `home` into its history (see
 /// [`history::import`]). A failure is an error when the command reads the history (`needed`),
 /// else a warning. A home that cannot be resolved has nothing to import (the command says so
 /// if it needs one).
-fn import_spool(home: &home::Home, needed: bool) -> Result<(), String> {
+fn import_spool(home: &home::Home, needed: bool) -> Result<(), Error> {
     match home.get() {
         Ok(home) => import_spool_at(home, needed),
         Err(_) => Ok(()),
@@ -138,12 +140,12 @@ fn import_spool(home: &home::Home, needed: bool) -> Result<(), String> {
 }
 
 /// [`import_spool`] into the home directory `home`.
-fn import_spool_at(home: &std::path::Path, needed: bool) -> Result<(), String> {
+fn import_spool_at(home: &std::path::Path, needed: bool) -> Result<(), Error> {
     match history::import(home) {
         Err(e) if !needed => {
             eprintln!(
                 "warning: the history spool was not imported: {}",
-                TermLines(&e)
+                TermLines(&e.to_string())
             );
             Ok(())
         }
@@ -160,14 +162,14 @@ fn run_compare(
     format: Format,
     noise_threshold: Option<NoiseThreshold>,
     gate_on: bool,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     let (olds, _) = sources::load(home, old, false)?;
     let (news, _) = sources::load(home, new, false)?;
     let compared = compare_all(old, &olds, news, noise_threshold, gate_on);
     if compared.is_empty() {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "`{old}` and `{new}` have no bench target in common"
-        ));
+        )));
     }
     if gate_on {
         check_gate_inputs(old, new, &compared)?;
@@ -218,30 +220,30 @@ fn compare_all(
 
 /// A gate must have judged something: refuses a run that did not finish, or a comparison in
 /// which no measured benchmark was in both.
-fn check_gate_inputs(old: &str, new: &str, compared: &[RunReport]) -> Result<(), String> {
+fn check_gate_inputs(old: &str, new: &str, compared: &[RunReport]) -> Result<(), Error> {
     if let Some(partial) = compared.iter().find(|r| r.incomplete.is_some()) {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "--gate: {}; a gate on a run that did not finish would pass what it never measured",
             qudag_bench::report::unfinished::note(partial).unwrap_or_default()
-        ));
+        )));
     }
     let benchmarks_compared: u64 = compared
         .iter()
         .filter_map(|r| r.baseline.as_ref().map(|b| b.compared))
         .sum();
     if benchmarks_compared == 0 {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "--gate: `{}` and `{}` have no measured benchmark in common, so the gate would \
              compare nothing",
             Term(old),
             Term(new)
-        ));
+        )));
     }
     Ok(())
 }
 
 /// Prints the comparisons as a table, Markdown or JSON.
-fn print_compared(compared: &[RunReport], format: Format) -> Result<(), String> {
+fn print_compared(compared: &[RunReport], format: Format) -> Result<(), Error> {
     match format {
         Format::Table => {
             let mut out = std::io::stdout().lock();
@@ -272,9 +274,16 @@ fn print_compared(compared: &[RunReport], format: Format) -> Result<(), String> 
             let text = serde_json::to_string_pretty(&value).expect("serializes") + "\n";
             let mut out = std::io::stdout().lock();
             let shown = files::for_a_terminal(text.as_bytes(), out.is_terminal());
-            out.write_all(&shown)
-                .map_err(|e| format!("cannot write to stdout: {e}"))?;
+            out.write_all(&shown).map_err(|e| stdout_error(&e))?;
         }
     }
     Ok(())
+}
+
+/// A failed write of a command's output to stdout (`-`).
+fn stdout_error(e: &std::io::Error) -> Error {
+    Error::Write {
+        path: "-".into(),
+        message: format!("cannot write to stdout: {e}"),
+    }
 }

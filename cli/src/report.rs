@@ -5,6 +5,7 @@ use crate::history;
 use crate::home::Home;
 use crate::sources;
 use clap::Args;
+use qudag_bench::error::Error;
 use qudag_bench::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::report::trend::{TREND_RUNS, Trends};
@@ -28,12 +29,12 @@ pub struct ReportArgs {
 }
 
 /// Renders the report.
-pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
+pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, Error> {
     let (reports, origin) = sources::load(home, &args.source, true)?;
     if origin == sources::Origin::History
         && matches!(args.format, FileFormat::Json | FileFormat::CsvSamples)
     {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "--format {}: `{}` is a run kept by the history, which keeps estimates but no raw \
              samples; a {} needs them (use `latest`, a baseline or a saved report file)",
             args.format.name(),
@@ -43,7 +44,7 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
             } else {
                 "sample table"
             }
-        ));
+        )));
     }
     // A report file rendered outside any workspace has no history to chart trends from.
     let history = home.get().ok().map(history::path);
@@ -52,7 +53,7 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, String> {
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
         |e| match dest {
             "-" => e,
-            _ => format!("--out {dest}: {e}"),
+            _ => e.context(&format!("--out {dest}")),
         },
     )?;
     if dest != "-" {

@@ -3,6 +3,7 @@
 
 use crate::history;
 use crate::home::Home;
+use qudag_bench::error::Error;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::report::unfinished;
 use qudag_bench::schema::RunReport;
@@ -24,8 +25,8 @@ pub fn load(
     home: &Home,
     spec: &str,
     allow_run_id: bool,
-) -> Result<(Vec<RunReport>, Origin), String> {
-    let complete = |r: Result<Vec<RunReport>, String>| {
+) -> Result<(Vec<RunReport>, Origin), Error> {
+    let complete = |r: Result<Vec<RunReport>, Error>| {
         let reports = r?;
         for note in reports.iter().filter_map(unfinished::note) {
             eprintln!("note: {}", TermLines(&note));
@@ -34,15 +35,11 @@ pub fn load(
     };
     let path = Path::new(spec);
     if path.is_file() {
-        return complete(
-            baseline::read_report(path)
-                .map(|r| vec![r])
-                .map_err(String::from),
-        );
+        return complete(baseline::read_report(path).map(|r| vec![r]));
     }
     let home = home
         .get()
-        .map_err(|e| format!("`{spec}` is not a report file, and {e}"))?;
+        .map_err(|e| Error::setting(format!("`{spec}` is not a report file, and {e}")))?;
     if spec == "latest" {
         return complete(read_dir(spec, &home.join("results")));
     }
@@ -54,8 +51,9 @@ pub fn load(
     }
     let history = history::path(home);
     if allow_run_id && history.is_file() {
-        let runs = history::load_run_states(&history, spec).map_err(|e| {
-            format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}")
+        let runs = history::load_run_states(&history, spec).map_err(|e| Error::History {
+            path: history.clone(),
+            message: format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}"),
         })?;
         for (report, state) in &runs {
             if *state != history::RunState::Complete {
@@ -71,7 +69,7 @@ pub fn load(
         }
         return Ok((runs.into_iter().map(|(r, _)| r).collect(), Origin::History));
     }
-    Err(match named {
+    Err(Error::setting(match named {
         Err(e) => format!("`{spec}` is neither a report file nor a baseline: {e}"),
         Ok(dir) => format!(
             "`{spec}` is not a report file, `latest`{}, and there is no baseline {}",
@@ -82,22 +80,27 @@ pub fn load(
             },
             dir.display()
         ),
-    })
+    }))
 }
 
-fn read_dir(spec: &str, dir: &Path) -> Result<Vec<RunReport>, String> {
+/// The run reports in `dir`, which `spec` named.
+fn read_dir(spec: &str, dir: &Path) -> Result<Vec<RunReport>, Error> {
+    let unreadable = |message| Error::Unreadable {
+        path: dir.to_path_buf(),
+        message,
+    };
     let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("`{spec}`: cannot read {}: {e}", dir.display()))?;
+        .map_err(|e| unreadable(format!("`{spec}`: cannot read {}: {e}", dir.display())))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(format!("`{spec}`: no reports in {}", dir.display()));
+        return Err(unreadable(format!(
+            "`{spec}`: no reports in {}",
+            dir.display()
+        )));
     }
-    files
-        .iter()
-        .map(|f| baseline::read_report(f).map_err(String::from))
-        .collect()
+    files.iter().map(|f| baseline::read_report(f)).collect()
 }

@@ -26,6 +26,9 @@
 //! A command the worker cannot take is answered with `failed TEXT`; after a failure inside a
 //! benchmark the worker is ready for the next `open`.
 
+use crate::error::Error;
+use std::fmt;
+
 /// Protocol version, the second word of `hello`.
 pub const VERSION: u32 = 1;
 /// The hidden harness flag that starts worker mode.
@@ -73,6 +76,38 @@ pub enum Reply {
     Failed(String),
 }
 
+/// A line that breaks the protocol. The worker answers a bad command with `failed TEXT`; the
+/// controller stops a worker that sends a bad reply ([`Error::Worker`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// `sample` without a positive integer: what followed it.
+    BadSample(String),
+    /// A command line the worker does not know.
+    UnknownCommand(String),
+    /// A reply (after the marker) that does not parse.
+    MalformedReply(String),
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolError::BadSample(rest) => {
+                write!(f, "`sample` needs a positive integer, got `{rest}`")
+            }
+            ProtocolError::UnknownCommand(line) => write!(f, "unknown command `{line}`"),
+            ProtocolError::MalformedReply(body) => write!(f, "malformed worker reply `{body}`"),
+        }
+    }
+}
+
+impl std::error::Error for ProtocolError {}
+
+impl From<ProtocolError> for Error {
+    fn from(e: ProtocolError) -> Self {
+        Error::worker(e.to_string())
+    }
+}
+
 impl Command {
     /// The command as a line (without the newline).
     pub fn to_line(&self) -> String {
@@ -85,7 +120,7 @@ impl Command {
     }
 
     /// Parses a command line.
-    pub fn parse(line: &str) -> Result<Command, String> {
+    pub fn parse(line: &str) -> Result<Command, ProtocolError> {
         let line = line.trim_end_matches(['\r', '\n']);
         let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
         match word {
@@ -95,10 +130,10 @@ impl Command {
                 .ok()
                 .filter(|&n| n > 0)
                 .map(Command::Sample)
-                .ok_or_else(|| format!("`sample` needs a positive integer, got `{rest}`")),
+                .ok_or_else(|| ProtocolError::BadSample(rest.to_string())),
             "close" if rest.is_empty() => Ok(Command::Close),
             "quit" if rest.is_empty() => Ok(Command::Quit),
-            _ => Err(format!("unknown command `{line}`")),
+            _ => Err(ProtocolError::UnknownCommand(line.to_string())),
         }
     }
 }
@@ -122,16 +157,16 @@ impl Reply {
 
     /// Finds and parses the reply in an output line; `None` when the line holds no marker
     /// (output of the benchmark itself).
-    pub fn find(line: &str) -> Option<Result<Reply, String>> {
+    pub fn find(line: &str) -> Option<Result<Reply, ProtocolError>> {
         let at = line.find(MARKER)?;
         Some(Reply::parse_body(
             line[at + MARKER.len()..].trim_end_matches(['\r', '\n']),
         ))
     }
 
-    fn parse_body(body: &str) -> Result<Reply, String> {
+    fn parse_body(body: &str) -> Result<Reply, ProtocolError> {
         let (word, rest) = body.split_once(' ').unwrap_or((body, ""));
-        let bad = || format!("malformed worker reply `{body}`");
+        let bad = || ProtocolError::MalformedReply(body.to_string());
         match word {
             "hello" => {
                 let (version, ids) = rest.split_once(' ').ok_or_else(bad)?;

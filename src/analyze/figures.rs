@@ -33,7 +33,7 @@ pub fn counters(totals: &Totals, samples: u64, iterations: u64) -> CounterResult
                 }
             }
             Err(reason) => {
-                out.unavailable.insert(name.into(), reason.clone());
+                out.unavailable.insert(name.into(), reason.to_string());
             }
         }
     }
@@ -119,10 +119,10 @@ fn time_statistic(result: &BenchResult, statistic: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measure::counters::Event;
     use crate::measure::counters::arith::Reading;
+    use crate::measure::counters::{Event, EventTotal, Unavailable};
 
-    fn ok(value: u64, enabled: u64, running: u64, cost: f64) -> Result<(Reading, f64), String> {
+    fn ok(value: u64, enabled: u64, running: u64, cost: f64) -> EventTotal {
         Ok((
             Reading {
                 value,
@@ -143,7 +143,7 @@ mod tests {
                 (Event::Cycles, ok((20_000 + 800) / 2, 2, 1, 80.0)),
                 (Event::Branches, ok((5_000 + 200) / 2, 2, 1, 20.0)),
                 (Event::BranchMisses, ok((50 + 20) / 2, 2, 1, 2.0)),
-                (Event::CacheMisses, Err("no PMU".into())),
+                (Event::CacheMisses, Err(Unavailable::Open("no PMU".into()))),
                 (Event::TaskClock, ok(1_000_000, 5, 5, 0.0)),
             ],
             context_switches_kernel: true,
@@ -164,7 +164,7 @@ mod tests {
     fn without_hardware_ratios_are_null_with_reasons() {
         let totals = Totals {
             events: vec![
-                (Event::Instructions, Err("no PMU".into())),
+                (Event::Instructions, Err(Unavailable::Open("no PMU".into()))),
                 (Event::TaskClock, ok(500, 1, 1, 0.0)),
             ],
             context_switches_kernel: false,

@@ -1,26 +1,32 @@
 //! Durations as users write them: plain seconds (`0.5`) or a number with a unit
 //! (`500ms`, `20us`, `1.5s`, `100ns`).
 
+use crate::error::BadValue;
 use std::time::Duration;
 
 /// What a duration value should look like, for error messages.
 pub const EXPECTED: &str = "seconds as a number (0.5) or a number with a unit (500ms, 20us, 1.5s)";
 
 /// Parses `text` as a duration. Negative, non-finite and malformed values are errors.
-pub fn parse(text: &str) -> Result<Duration, String> {
-    from_secs(parse_secs(text)?)
-        .ok_or_else(|| format!("`{}` must be a finite duration of 0 or more", text.trim()))
+pub fn parse(text: &str) -> Result<Duration, BadValue> {
+    from_secs(parse_secs(text)?).ok_or_else(|| {
+        BadValue::new(format!(
+            "`{}` must be a finite duration of 0 or more",
+            text.trim()
+        ))
+    })
 }
 
 /// Parses `text` as a number of seconds (a plain number, or one with ns/us/ms/s), without
 /// checking its range: callers check it against theirs (see [`super::limits`]).
-pub fn parse_secs(text: &str) -> Result<f64, String> {
+pub fn parse_secs(text: &str) -> Result<f64, BadValue> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let not_a_duration = || format!("`{text}` is not a duration; expected {EXPECTED}");
+    let not_a_duration =
+        || BadValue::new(format!("`{text}` is not a duration; expected {EXPECTED}"));
     if number.is_empty() {
         return Err(not_a_duration());
     }
@@ -29,7 +35,11 @@ pub fn parse_secs(text: &str) -> Result<f64, String> {
         "ms" => 1e-3,
         "us" | "µs" => 1e-6,
         "ns" => 1e-9,
-        other => return Err(format!("unknown unit `{other}`; expected {EXPECTED}")),
+        other => {
+            return Err(BadValue::new(format!(
+                "unknown unit `{other}`; expected {EXPECTED}"
+            )));
+        }
     };
     let value: f64 = number.parse().map_err(|_| not_a_duration())?;
     Ok(value * scale)
@@ -59,9 +69,19 @@ mod tests {
     fn rejects_bad_values() {
         assert!(parse("-1").is_err());
         assert!(parse("abc").is_err());
-        assert!(parse("5min").unwrap_err().contains("unknown unit"));
+        assert!(
+            parse("5min")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown unit")
+        );
         assert!(parse("").is_err());
-        assert!(parse("inf").unwrap_err().contains("is not a duration"));
-        assert!(parse("1e400").unwrap_err().contains("finite"));
+        assert!(
+            parse("inf")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a duration")
+        );
+        assert!(parse("1e400").unwrap_err().to_string().contains("finite"));
     }
 }

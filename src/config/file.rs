@@ -7,6 +7,7 @@ use super::limits::{self, DurationRange};
 use super::target;
 use super::toml_value::{Table, TomlValue as Value};
 use super::{Layer, NoiseThreshold, SAMPLES_RANGE, duration};
+use crate::error::BadValue;
 use crate::schema::PerfTarget;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -100,7 +101,8 @@ impl FileConfig {
                                 format!("expected a string such as {}", target::EXPECTED),
                             ));
                         };
-                        let parsed = target::parse(text).map_err(|e| err(&dotted, e))?;
+                        let parsed =
+                            target::parse(text).map_err(|e| err(&dotted, e.to_string()))?;
                         out.targets.insert(id.clone(), (text.to_string(), parsed));
                     }
                 }
@@ -216,7 +218,7 @@ fn duration_value(
         Value::Integer(n) => range.from_secs(*n as f64),
         Value::Float(x) => range.from_secs(*x),
         Value::String(s) => range.parse(s),
-        _ => Err(format!("expected {}", duration::EXPECTED)),
+        _ => Err(BadValue::new(format!("expected {}", duration::EXPECTED))),
     };
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }

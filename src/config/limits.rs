@@ -6,6 +6,7 @@
 //! cannot depend on this one); the harness checks the registered values again at start-up.
 
 use super::duration;
+use crate::error::BadValue;
 use std::time::Duration;
 
 /// The accepted values of one duration setting, both ends included.
@@ -46,19 +47,24 @@ pub const AB_TIMEOUT: DurationRange = TIMEOUT;
 impl DurationRange {
     /// `secs` as a `Duration` if it lies in the range; NaN, infinities, negative and huge
     /// values are errors saying the range.
-    pub fn from_secs(&self, secs: f64) -> Result<Duration, String> {
+    pub fn from_secs(&self, secs: f64) -> Result<Duration, BadValue> {
         let in_range = secs >= self.min.as_secs_f64() && secs <= self.max.as_secs_f64();
         match duration::from_secs(secs) {
             Some(d) if in_range && d >= self.min => Ok(d),
-            _ => Err(self.expected()),
+            _ => Err(BadValue::new(self.expected())),
         }
     }
 
     /// Parses `text` (seconds, or a number with ns/us/ms/s) and checks the range; a malformed
     /// value's error says the range too.
-    pub fn parse(&self, text: &str) -> Result<Duration, String> {
-        let secs = duration::parse_secs(text)
-            .map_err(|e| format!("{e}, from {} to {}", show(self.min), show(self.max)))?;
+    pub fn parse(&self, text: &str) -> Result<Duration, BadValue> {
+        let secs = duration::parse_secs(text).map_err(|e| {
+            BadValue::new(format!(
+                "{e}, from {} to {}",
+                show(self.min),
+                show(self.max)
+            ))
+        })?;
         self.from_secs(secs)
     }
 
@@ -104,7 +110,7 @@ mod tests {
                 f64::MAX,
                 range.max.as_secs_f64() * 1.0001,
             ] {
-                let err = range.from_secs(secs).unwrap_err();
+                let err = range.from_secs(secs).unwrap_err().to_string();
                 assert!(
                     err.starts_with("expected a duration from "),
                     "{secs}: {err}"
@@ -118,29 +124,29 @@ mod tests {
     #[test]
     fn the_error_says_the_bounds() {
         assert_eq!(
-            TIMEOUT.parse("1e19").unwrap_err(),
+            TIMEOUT.parse("1e19").unwrap_err().to_string(),
             "expected a duration from 1ms to 86400s (24 h)"
         );
         assert_eq!(
-            WARMUP_TIME.parse("2h").unwrap_err(),
+            WARMUP_TIME.parse("2h").unwrap_err().to_string(),
             "unknown unit `h`; expected seconds as a number (0.5) or a number with a unit \
              (500ms, 20us, 1.5s), from 0 to 3600s (1 h)"
         );
         assert_eq!(
-            TIMEOUT.parse("nan").unwrap_err(),
+            TIMEOUT.parse("nan").unwrap_err().to_string(),
             "`nan` is not a duration; expected seconds as a number (0.5) or a number with a \
              unit (500ms, 20us, 1.5s), from 1ms to 86400s (24 h)"
         );
         assert_eq!(
-            WARMUP_TIME.parse("3601").unwrap_err(),
+            WARMUP_TIME.parse("3601").unwrap_err().to_string(),
             "expected a duration from 0 to 3600s (1 h)"
         );
         assert_eq!(
-            MEASURE_TIME.parse("1e-300").unwrap_err(),
+            MEASURE_TIME.parse("1e-300").unwrap_err().to_string(),
             "expected a duration from 1ms to 3600s (1 h)"
         );
         assert_eq!(
-            MEASURE_TIME.parse("999us").unwrap_err(),
+            MEASURE_TIME.parse("999us").unwrap_err().to_string(),
             "expected a duration from 1ms to 3600s (1 h)"
         );
     }

@@ -8,6 +8,7 @@ pub mod limits;
 pub mod target;
 pub mod toml_value;
 
+use crate::error::{BadValue, Error};
 use crate::registry::{AttrOptions, Benchmark};
 use std::path::Path;
 use std::time::Duration;
@@ -90,7 +91,7 @@ pub fn default_timeout(warmup_time: Duration, measure_time: Duration) -> Duratio
 /// Checks the attribute's time options against [`limits`] (the macro checks them at compile
 /// time too; this catches entries registered some other way, and a drift between the macro's
 /// copy of the bounds and these). Errors name the option.
-pub fn check_attr(opts: &AttrOptions) -> Result<(), String> {
+pub fn check_attr(opts: &AttrOptions) -> Result<(), BadValue> {
     let ranges = [
         ("warmup_time", opts.warmup_time, limits::WARMUP_TIME),
         ("measure_time", opts.measure_time, limits::MEASURE_TIME),
@@ -100,7 +101,7 @@ pub fn check_attr(opts: &AttrOptions) -> Result<(), String> {
         if let Some(secs) = value {
             range
                 .from_secs(secs)
-                .map_err(|e| format!("attribute option `{key} = {secs}`: {e}"))?;
+                .map_err(|e| e.context(&format!("attribute option `{key} = {secs}`")))?;
         }
     }
     Ok(())
@@ -186,13 +187,13 @@ impl Resolved {
     /// Checks that the settings work together: warmup and measurement must end before a
     /// timeout someone set, or the benchmark would always, or usually, time out. (Measurement
     /// may stop earlier, at the sample target, but the warmup always runs in full.)
-    pub fn check(&self, file: Option<&Path>) -> Result<(), String> {
+    pub fn check(&self, file: Option<&Path>) -> Result<(), BadValue> {
         let s = &self.settings;
         let busy = s.warmup_time.saturating_add(s.measure_time);
         if self.timeout == Source::Default || busy < s.timeout {
             return Ok(());
         }
-        Err(format!(
+        Err(BadValue::new(format!(
             "warmup_time {:?} ({}) plus measure_time {:?} ({}) is {busy:?}, not below timeout \
              {:?} ({}): the benchmark would be stopped before it finished measuring; raise the \
              timeout or shorten the warmup or measurement",
@@ -202,7 +203,7 @@ impl Resolved {
             self.measure_time.describe("measure_time", file),
             s.timeout,
             self.timeout.describe("timeout", file),
-        ))
+        )))
     }
 }
 
@@ -244,7 +245,7 @@ impl Resolver {
 
     /// Checks the settings of each benchmark in `benches` ([`Resolved::check`]); the error
     /// names the first benchmark whose settings conflict and counts the others.
-    pub fn check(&self, benches: &[Benchmark]) -> Result<(), String> {
+    pub fn check(&self, benches: &[Benchmark]) -> Result<(), Error> {
         let file = self.file.path.as_deref();
         let mut errors = benches
             .iter()
@@ -256,7 +257,10 @@ impl Resolver {
             0 => String::new(),
             n => format!(" ({n} more benchmarks have the same problem)"),
         };
-        Err(format!("benchmark `{}`: {error}{more}", first.id))
+        Err(Error::setting(format!(
+            "benchmark `{}`: {error}{more}",
+            first.id
+        )))
     }
 
     /// Adds `--quick` and the flags above `layers` and folds them.

@@ -13,6 +13,7 @@
 //! number).
 
 use super::duration;
+use crate::error::BadValue;
 use crate::schema::PerfTarget;
 use std::time::Duration;
 
@@ -23,14 +24,18 @@ pub const EXPECTED: &str = "\"< 1ms\", \"p99 < 1s\" or \"> 10000 msg/s\" (statis
                             mean, p50, p90, p99, p999, max)";
 
 /// Parses a target expression.
-pub fn parse(text: &str) -> Result<PerfTarget, String> {
+pub fn parse(text: &str) -> Result<PerfTarget, BadValue> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix('>') {
         return parse_throughput(rest.trim());
     }
     let (statistic, rest) = match text.split_once('<') {
         Some((stat, rest)) => (stat.trim(), rest.trim()),
-        None => return Err(format!("`{text}` is not a target; expected {EXPECTED}")),
+        None => {
+            return Err(BadValue::new(format!(
+                "`{text}` is not a target; expected {EXPECTED}"
+            )));
+        }
     };
     let statistic = if statistic.is_empty() {
         "median"
@@ -38,13 +43,13 @@ pub fn parse(text: &str) -> Result<PerfTarget, String> {
         statistic
     };
     if !STATISTICS.contains(&statistic) {
-        return Err(format!(
+        return Err(BadValue::new(format!(
             "unknown statistic `{statistic}`; expected {EXPECTED}"
-        ));
+        )));
     }
     let bound: Duration = duration::parse(rest)?;
     if bound.is_zero() {
-        return Err("a time target must be greater than 0".into());
+        return Err(BadValue::new("a time target must be greater than 0"));
     }
     Ok(PerfTarget::Time {
         statistic: statistic.to_string(),
@@ -52,12 +57,14 @@ pub fn parse(text: &str) -> Result<PerfTarget, String> {
     })
 }
 
-fn parse_throughput(text: &str) -> Result<PerfTarget, String> {
+fn parse_throughput(text: &str) -> Result<PerfTarget, BadValue> {
     let (number, unit) = text
         .split_once(char::is_whitespace)
         .map(|(n, u)| (n.trim(), u.trim()))
         .ok_or_else(|| {
-            format!("`> {text}`: expected a number and a unit per second, e.g. \"> 10000 msg/s\"")
+            BadValue::new(format!(
+                "`> {text}`: expected a number and a unit per second, e.g. \"> 10000 msg/s\""
+            ))
         })?;
     let (digits, scale) = match number.char_indices().last() {
         Some((i, 'k')) => (&number[..i], 1e3),
@@ -67,11 +74,11 @@ fn parse_throughput(text: &str) -> Result<PerfTarget, String> {
     };
     let value: f64 = digits
         .parse()
-        .map_err(|_| format!("`{number}` is not a number; expected {EXPECTED}"))?;
+        .map_err(|_| BadValue::new(format!("`{number}` is not a number; expected {EXPECTED}")))?;
     let Some(per) = unit.strip_suffix("/s") else {
-        return Err(format!(
+        return Err(BadValue::new(format!(
             "`{unit}` is not a rate; expected a unit per second such as msg/s or MB/s"
-        ));
+        )));
     };
     let (kind, factor) = match per {
         "B" => ("bytes", 1.0),
@@ -81,12 +88,12 @@ fn parse_throughput(text: &str) -> Result<PerfTarget, String> {
         "KiB" => ("bytes", 1024.0),
         "MiB" => ("bytes", 1024.0 * 1024.0),
         "GiB" => ("bytes", 1024.0 * 1024.0 * 1024.0),
-        "" => return Err(format!("`{unit}`: missing unit before /s")),
+        "" => return Err(BadValue::new(format!("`{unit}`: missing unit before /s"))),
         _ => ("elements", 1.0),
     };
     let above = value * scale * factor;
     if !(above.is_finite() && above > 0.0) {
-        return Err("a throughput target must be greater than 0".into());
+        return Err(BadValue::new("a throughput target must be greater than 0"));
     }
     Ok(PerfTarget::Throughput {
         unit: kind.to_string(),
@@ -121,7 +128,12 @@ mod tests {
                 below_ns: 5e5
             }
         );
-        assert!(parse("p98 < 1s").unwrap_err().contains("unknown statistic"));
+        assert!(
+            parse("p98 < 1s")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown statistic")
+        );
         assert!(parse("< 0s").is_err());
         assert!(parse("fast").is_err());
     }

@@ -8,6 +8,7 @@
 //! Sampling stops once the interval is narrower than `must_catch - margin`; at that width one
 //! of the first two always holds, so precision, not the p-value, ends the measurement.
 
+use crate::error::Error;
 use crate::schema::Combined;
 use crate::schema::{AbReport, AbVerdict, InstrVerdict, Thresholds};
 use crate::schema::{Measurement, Plan};
@@ -57,26 +58,26 @@ impl Thresholds {
         c.upper - c.lower < self.must_catch.ln_1p() - self.margin.ln_1p()
     }
 
-    /// Checks the values; the error names the flag.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the values; the error ([`Error::Setting`]) names the flag.
+    pub fn validate(&self) -> Result<(), Error> {
         if !(self.margin >= 0.0 && self.margin < 1.0) {
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "--margin must be a percentage in [0, 100), got {}",
                 100.0 * self.margin
-            ));
+            )));
         }
         if !(self.must_catch > self.margin && self.must_catch < 10.0) {
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "--must-catch must be a percentage above --margin ({}) and below 1000, got {}",
                 100.0 * self.margin,
                 100.0 * self.must_catch
-            ));
+            )));
         }
         if !(self.confidence > 0.5 && self.confidence < 1.0) {
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "--confidence must be in (0.5, 1), got {}",
                 self.confidence
-            ));
+            )));
         }
         Ok(())
     }
@@ -265,11 +266,16 @@ mod tests {
             must_catch: 0.005,
             ..Thresholds::default()
         };
-        assert!(t.validate().unwrap_err().contains("--must-catch"));
+        assert!(
+            t.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("--must-catch")
+        );
         let t = Thresholds {
             margin: -0.1,
             ..Thresholds::default()
         };
-        assert!(t.validate().unwrap_err().contains("--margin"));
+        assert!(t.validate().unwrap_err().to_string().contains("--margin"));
     }
 }

@@ -5,7 +5,7 @@
 
 use super::exec::panic_message;
 use super::select::Selection;
-use crate::ab::protocol::{CPU_ENV, Command, Reply, VERSION};
+use crate::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION};
 use crate::analyze::NO_TIMING_CALL;
 use crate::bencher::{Bencher, Mode};
 use crate::cli::Cli;
@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
         let command = match next_command() {
             Some(Ok(c)) => c,
             Some(Err(e)) => {
-                send(&Reply::Failed(e));
+                send(&Reply::Failed(e.to_string()));
                 continue;
             }
             None => return ExitStatus::Success,
@@ -128,14 +128,14 @@ impl ExternalDriver for StdioDriver {
                 Some(Ok(Command::Open(_))) => {
                     send(&Reply::Failed("a benchmark is already open".into()))
                 }
-                Some(Err(e)) => send(&Reply::Failed(e)),
+                Some(Err(e)) => send(&Reply::Failed(e.to_string())),
             }
         }
     }
 }
 
 /// The next command on stdin; `None` at end of input.
-fn next_command() -> Option<Result<Command, String>> {
+fn next_command() -> Option<Result<Command, ProtocolError>> {
     let mut line = String::new();
     match std::io::stdin().lock().read_line(&mut line) {
         Ok(0) | Err(_) => None,

@@ -70,8 +70,8 @@ pub fn run(
     };
     let ended = measure_all(&mut session);
     judge(&mut session, &ended);
-    let (report, write_failed) = finish(session);
-    exit_status(&report, write_failed)
+    let (report, write_error) = finish(session);
+    exit_status(&report, write_error)
 }
 
 /// Checks everything that can be checked before measuring, then starts the report, the
@@ -152,8 +152,8 @@ fn judge(s: &mut Session<'_>, ended: &[Instant]) {
 }
 
 /// Ends the report, prints the comparison and writes every output; returns the report and
-/// whether a write failed.
-fn finish(mut s: Session<'_>) -> (RunReport, bool) {
+/// the status of the failed writes, if any.
+fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
     s.report.incomplete = None;
     s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     crate::report::comparison::print(&mut *console(s.cli), &s.report);
@@ -175,11 +175,7 @@ fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup
     let valgrind = match cli.harness.instructions.then(callgrind::valgrind_version) {
         None => None,
         Some(Ok(version)) => Some(version),
-        Some(Err(e)) => {
-            return Err(Error::Tool {
-                message: format!("--instructions: {e}"),
-            });
-        }
+        Some(Err(e)) => return Err(e.context("--instructions")),
     };
     super::outputs::check(&cli.harness, target.crate_name)?;
     let home = paths::home();
@@ -189,7 +185,7 @@ fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup
     let history = !cli.harness.no_history;
     if history {
         let path = spool::history_file(&home);
-        spool::check_history(&path).map_err(|message| Error::History { path, message })?;
+        spool::check_history(&path)?;
     }
     Ok(Setup {
         home,
@@ -343,7 +339,8 @@ fn count(report: &mut RunReport) {
 }
 
 /// Writes the final report to `results/`, the history and `--json`, saves the baseline and
-/// writes the other report files; returns whether any write failed (each error printed).
+/// writes the other report files; returns the most important status of the writes that
+/// failed (each error printed), `None` when none did.
 fn write_all(
     cli: &Cli,
     target: BenchTarget,
@@ -351,7 +348,7 @@ fn write_all(
     report: &RunReport,
     journal: Journal,
     registered: &[String],
-) -> bool {
+) -> Option<ExitStatus> {
     let mut errors = journal.finish(report);
     // `--json` always describes this run, even an empty one: it says what was selected.
     if let Some(dest) = cli.harness.json.as_deref() {
@@ -364,17 +361,18 @@ fn write_all(
         errors.extend(super::outputs::write(&cli.harness, report));
     }
     for e in &errors {
-        eprintln!("error: {}", TermLines(e));
+        eprintln!("error: {}", TermLines(&e.to_string()));
     }
-    !errors.is_empty()
+    errors.iter().map(Error::status).reduce(ExitStatus::max)
 }
 
-/// The exit code: a failed benchmark first, then a failed write, then the gate.
-fn exit_status(report: &RunReport, write_failed: bool) -> ExitStatus {
+/// The exit code: a failed benchmark first, then a failed write (its error's status), then
+/// the gate.
+fn exit_status(report: &RunReport, write_error: Option<ExitStatus>) -> ExitStatus {
     if report.summary.failed + report.summary.timeout > 0 {
         ExitStatus::BenchFailed
-    } else if write_failed {
-        ExitStatus::Usage
+    } else if let Some(status) = write_error {
+        status
     } else if report.gate.as_ref().is_some_and(|g| g.failed) {
         ExitStatus::GateFailed
     } else {

@@ -154,7 +154,7 @@ pub fn save(
     home: &Path,
     report: &RunReport,
     registered: &[String],
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
     };
@@ -173,9 +173,10 @@ pub fn save(
         false => "there is none yet",
     };
     if report.benchmarks.iter().any(|r| r.status != Status::Ok) {
-        return Err(format!(
-            "not saving baseline `{name}`: some benchmarks failed; {kept}"
-        ));
+        return Err(Error::Write {
+            message: format!("not saving baseline `{name}`: some benchmarks failed; {kept}"),
+            path: previous_path,
+        });
     }
     // A regression must not become the reference: re-running a red job would pass.
     if report.gate.as_ref().is_some_and(|g| g.failed) {
@@ -185,9 +186,14 @@ pub fn save(
     let merged = match previous_path.exists() {
         false => None,
         true => {
-            let previous = baseline::load(home, name, &report.bench_target).map_err(|e| {
-                format!("not saving baseline `{name}`: {e}; it is left as it is (remove it, or save under another name)")
-            })?;
+            let previous =
+                baseline::load(home, name, &report.bench_target).map_err(|e| Error::Corrupt {
+                    message: format!(
+                        "not saving baseline `{name}`: {e}; it is left as it is (remove it, or \
+                         save under another name)"
+                    ),
+                    path: previous_path.clone(),
+                })?;
             Some(merge::merge(&previous, report, registered))
         }
     };
@@ -225,7 +231,7 @@ pub fn check_save(cli: &Cli, home: &Path, target: &str) -> Result<(), Error> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
     };
-    baseline::validate_name(name).map_err(Error::setting)?;
+    baseline::validate_name(name)?;
     if baseline::path(home, name, target).exists() {
         baseline::load(home, name, target).map_err(|e| {
             let path = baseline::path(home, name, target);

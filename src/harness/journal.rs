@@ -55,10 +55,7 @@ impl Journal {
             true => {
                 let host = header.environment.host.as_deref();
                 let interrupted = spool::take_interrupted(home, host);
-                let spool = Spool::start(home, header).map_err(|message| Error::History {
-                    path: spool::dir(home),
-                    message,
-                })?;
+                let spool = Spool::start(home, header)?;
                 (Some(spool), interrupted)
             }
             false => (None, Vec::new()),
@@ -90,7 +87,7 @@ impl Journal {
         if let Some(recorder) = &mut self.history
             && let Err(e) = recorder.running(Some(id))
         {
-            eprintln!("warning: {}", TermLines(&e));
+            eprintln!("warning: {}", TermLines(&e.to_string()));
         }
     }
 
@@ -101,7 +98,7 @@ impl Journal {
         if let (Some(recorder), Some(id)) = (&mut self.history, id)
             && let Err(e) = recorder.running(Some(id))
         {
-            eprintln!("warning: {}", TermLines(&e));
+            eprintln!("warning: {}", TermLines(&e.to_string()));
         }
     }
 
@@ -122,13 +119,13 @@ impl Journal {
         if let Some(recorder) = &mut self.history
             && let Err(e) = recorder.record_partial(so_far)
         {
-            eprintln!("warning: {}", TermLines(&e));
+            eprintln!("warning: {}", TermLines(&e.to_string()));
         }
     }
 
     /// The run ended: writes the final report to `results/` (unless nothing was selected) and
     /// the history. Returns the errors, each naming its file.
-    pub fn finish(mut self, report: &RunReport) -> Vec<String> {
+    pub fn finish(mut self, report: &RunReport) -> Vec<Error> {
         let mut errors = Vec::new();
         if !report.benchmarks.is_empty() {
             let latest = self.latest(report);

@@ -120,8 +120,8 @@ pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> Exi
         return test_mode::run(&cli, &resolver, selection);
     }
     if let Err(e) = resolver.check(&selection.to_run(&cli)) {
-        eprintln!("error: {}", TermLines(&e));
-        return ExitStatus::Usage;
+        eprintln!("error: {}", TermLines(&e.to_string()));
+        return e.status();
     }
     bench_mode::run(&cli, &resolver, selection, target)
 }

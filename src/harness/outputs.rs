@@ -39,8 +39,8 @@ pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), Error> {
 
 /// Writes the requested files for `report`. The HTML has no trend charts: the bench binary
 /// does not read the history (`qudag-bench report` draws them). Returns the errors, each
-/// naming its file.
-pub fn write(args: &HarnessArgs, report: &RunReport) -> Vec<String> {
+/// naming its flag and file.
+pub fn write(args: &HarnessArgs, report: &RunReport) -> Vec<Error> {
     let requested = [
         (FileFormat::Html, &args.html),
         (FileFormat::Csv, &args.csv),
@@ -54,7 +54,7 @@ pub fn write(args: &HarnessArgs, report: &RunReport) -> Vec<String> {
         let dest = expand(dest, &report.bench_target);
         let bytes = files::render(format, std::slice::from_ref(report), None);
         if let Err(e) = files::emit(&bytes, &dest, format.name()) {
-            errors.push(format!("--{} {dest}: {e}", format.name()));
+            errors.push(e.context(&format!("--{} {dest}", format.name())));
         }
     }
     errors

@@ -32,9 +32,9 @@ pub fn run(cli: &Cli, debug_assertions: bool) -> Preflight {
         CounterAvailability {
             enabled: true,
             hardware: a.hardware.is_ok(),
-            hardware_reason: a.hardware.err(),
+            hardware_reason: a.hardware.err().map(|e| e.to_string()),
             software: a.software.is_ok(),
-            software_reason: a.software.err(),
+            software_reason: a.software.err().map(|e| e.to_string()),
             context_switches_kernel: a.context_switches_kernel,
         }
     } else {

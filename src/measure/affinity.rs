@@ -3,10 +3,34 @@
 //! moment, and two unpinned processes landing on different vCPUs gave round estimates off by
 //! up to 16% on an A/A comparison (docs/gating.md).
 
+use std::fmt;
 use std::mem::{size_of, zeroed};
 
+/// Why the affinity could not be read or set.
+#[derive(Debug)]
+pub enum AffinityError {
+    /// A CPU number at or above `CPU_SETSIZE`.
+    OutOfRange(usize),
+    /// `sched_setaffinity` to these CPUs failed.
+    Set(Vec<usize>, std::io::Error),
+    /// `sched_getaffinity` failed.
+    Get(std::io::Error),
+}
+
+impl fmt::Display for AffinityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AffinityError::OutOfRange(cpu) => write!(f, "CPU {cpu} is out of range"),
+            AffinityError::Set(cpus, e) => write!(f, "sched_setaffinity({cpus:?}): {e}"),
+            AffinityError::Get(e) => write!(f, "sched_getaffinity: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for AffinityError {}
+
 /// The CPUs the calling thread may run on (ascending).
-pub fn allowed_cpus() -> Result<Vec<usize>, String> {
+pub fn allowed_cpus() -> Result<Vec<usize>, AffinityError> {
     let set = get()?;
     Ok((0..libc::CPU_SETSIZE as usize)
         // SAFETY: `set` is a valid cpu_set_t and the index is below CPU_SETSIZE.
@@ -15,12 +39,12 @@ pub fn allowed_cpus() -> Result<Vec<usize>, String> {
 }
 
 /// Restricts the calling thread to `cpus`.
-pub fn set_allowed(cpus: &[usize]) -> Result<(), String> {
+pub fn set_allowed(cpus: &[usize]) -> Result<(), AffinityError> {
     // SAFETY: an all-zero cpu_set_t is the empty set.
     let mut set: libc::cpu_set_t = unsafe { zeroed() };
     for &cpu in cpus {
         if cpu >= libc::CPU_SETSIZE as usize {
-            return Err(format!("CPU {cpu} is out of range"));
+            return Err(AffinityError::OutOfRange(cpu));
         }
         // SAFETY: the index is below CPU_SETSIZE.
         unsafe { libc::CPU_SET(cpu, &mut set) };
@@ -30,14 +54,14 @@ pub fn set_allowed(cpus: &[usize]) -> Result<(), String> {
     if rc == 0 {
         Ok(())
     } else {
-        Err(format!(
-            "sched_setaffinity({cpus:?}): {}",
-            std::io::Error::last_os_error()
+        Err(AffinityError::Set(
+            cpus.to_vec(),
+            std::io::Error::last_os_error(),
         ))
     }
 }
 
-fn get() -> Result<libc::cpu_set_t, String> {
+fn get() -> Result<libc::cpu_set_t, AffinityError> {
     // SAFETY: an all-zero cpu_set_t is valid; the kernel fills it.
     let mut set: libc::cpu_set_t = unsafe { zeroed() };
     // SAFETY: pid 0 is the calling thread; the buffer is a whole cpu_set_t.
@@ -45,10 +69,7 @@ fn get() -> Result<libc::cpu_set_t, String> {
     if rc == 0 {
         Ok(set)
     } else {
-        Err(format!(
-            "sched_getaffinity: {}",
-            std::io::Error::last_os_error()
-        ))
+        Err(AffinityError::Get(std::io::Error::last_os_error()))
     }
 }
 

@@ -4,6 +4,7 @@
 //! with N and 2N iterations are differenced, which removes the fixed cost of the set-up and of
 //! entering the loop: what remains is the instructions of N iterations.
 
+use crate::error::Error;
 use crate::schema::InstructionCount;
 use std::path::Path;
 use std::process::Command;
@@ -14,20 +15,26 @@ pub const WORKER_FLAG: &str = "--qudag-bench-worker-iters";
 /// Callgrind collects only inside functions matching this pattern.
 pub const TOGGLE: &str = "--toggle-collect=*qudag_bench::measure::loops::timed_loop_*";
 
-/// `valgrind --version`, or why valgrind cannot be run.
-pub fn valgrind_version() -> Result<String, String> {
+/// `valgrind --version`, or why valgrind cannot be run ([`Error::Tool`]).
+pub fn valgrind_version() -> Result<String, Error> {
     match Command::new("valgrind").arg("--version").output() {
         Ok(out) if out.status.success() => {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         }
-        Ok(out) => Err(format!(
+        Ok(out) => Err(tool(format!(
             "`valgrind --version` failed: {}",
             String::from_utf8_lossy(&out.stderr).trim()
-        )),
-        Err(e) => Err(format!(
-            "valgrind is not installed or not on PATH ({e}); install it, e.g. `apt-get install valgrind`"
-        )),
+        ))),
+        Err(e) => Err(tool(format!(
+            "valgrind is not installed or not on PATH ({e}); install it, e.g. `apt-get install \
+             valgrind`"
+        ))),
     }
+}
+
+/// A valgrind failure.
+fn tool(message: String) -> Error {
+    Error::Tool { message }
 }
 
 /// Iterations for the first run: about 1 ms of native work (callgrind runs 50-100 times
@@ -53,7 +60,7 @@ pub fn count(exe: &Path, id: &str, iterations: u64, valgrind: &str) -> Instructi
         match run_once(exe, id, n) {
             Ok(total) => out.totals.push(total),
             Err(e) => {
-                out.error = Some(e);
+                out.error = Some(e.to_string());
                 return out;
             }
         }
@@ -73,8 +80,11 @@ pub fn per_iteration(once: u64, twice: u64, iterations: u64) -> Option<f64> {
     (twice >= once && iterations > 0).then(|| (twice - once) as f64 / iterations as f64)
 }
 
-fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, String> {
-    let dir = ScratchDir::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+/// The instructions callgrind counted in `iterations` iterations of benchmark `id`; errors are
+/// [`Error::Tool`], recorded in the report rather than stopping the run.
+fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, Error> {
+    let dir =
+        ScratchDir::new().map_err(|e| tool(format!("cannot create a temporary directory: {e}")))?;
     let out_file = dir.0.join("callgrind.out");
     let output = Command::new("valgrind")
         .arg("--tool=callgrind")
@@ -93,19 +103,19 @@ fn run_once(exe: &Path, id: &str, iterations: u64) -> Result<u64, String> {
             &iterations.to_string(),
         ])
         .output()
-        .map_err(|e| format!("cannot run valgrind: {e}"))?;
+        .map_err(|e| tool(format!("cannot run valgrind: {e}")))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        return Err(format!(
+        return Err(tool(format!(
             "callgrind run with {iterations} iterations failed ({}): {}",
             output.status,
             tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
-        ));
+        )));
     }
     let text = std::fs::read_to_string(&out_file)
-        .map_err(|e| format!("cannot read {}: {e}", out_file.display()))?;
-    parse_total(&text).ok_or_else(|| format!("no `totals:` line in {}", out_file.display()))
+        .map_err(|e| tool(format!("cannot read {}: {e}", out_file.display())))?;
+    parse_total(&text).ok_or_else(|| tool(format!("no `totals:` line in {}", out_file.display())))
 }
 
 /// A new directory under the system's temporary directory, removed with what it holds on drop.

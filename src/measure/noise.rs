@@ -5,6 +5,7 @@
 //! unit: the comparison reads [`NoiseThreshold::fraction`], the run report records
 //! [`NoiseThreshold::percent`], and nobody multiplies or divides by 100 by hand.
 
+use crate::error::BadValue;
 use std::fmt;
 
 /// The accepted range, percent: from 0 up to, not including, 100.
@@ -21,7 +22,7 @@ impl NoiseThreshold {
     pub const DEFAULT: NoiseThreshold = NoiseThreshold { pct: 2.0 };
 
     /// Parses percent as users write it: `2`, `0.5`, `2%` (blanks around are ignored).
-    pub fn parse(text: &str) -> Result<NoiseThreshold, String> {
+    pub fn parse(text: &str) -> Result<NoiseThreshold, BadValue> {
         let number = text.trim().trim_end_matches('%').trim();
         match number.parse::<f64>() {
             Ok(pct) => NoiseThreshold::from_percent(pct),
@@ -30,7 +31,7 @@ impl NoiseThreshold {
     }
 
     /// `pct` percent, if it lies in [`RANGE_PCT`] (NaN does not).
-    pub fn from_percent(pct: f64) -> Result<NoiseThreshold, String> {
+    pub fn from_percent(pct: f64) -> Result<NoiseThreshold, BadValue> {
         match RANGE_PCT.contains(&pct) {
             true => Ok(NoiseThreshold { pct }),
             false => Err(expected()),
@@ -60,11 +61,11 @@ impl fmt::Display for NoiseThreshold {
     }
 }
 
-fn expected() -> String {
-    format!(
+fn expected() -> BadValue {
+    BadValue::new(format!(
         "expected a percentage from {} up to (not including) {}, e.g. 2 or 0.5",
         RANGE_PCT.start, RANGE_PCT.end
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -97,7 +98,7 @@ mod tests {
     fn out_of_range_or_not_a_number_is_refused_saying_what_is_expected() {
         for bad in ["100", "250", "-1", "NaN", "inf", "1e300", "x", "", "%"] {
             assert_eq!(
-                NoiseThreshold::parse(bad).unwrap_err(),
+                NoiseThreshold::parse(bad).unwrap_err().to_string(),
                 "expected a percentage from 0 up to (not including) 100, e.g. 2 or 0.5",
                 "{bad}"
             );

@@ -2,6 +2,7 @@
 //! (`--html`, `--csv`, ...) and `qudag-bench report`.
 
 use super::{action, bmf, csv, html, json, markdown};
+use crate::error::Error;
 use crate::report::trend::Trends;
 use crate::schema::RunReport;
 use crate::store::atomic;
@@ -89,8 +90,8 @@ pub fn for_a_terminal(bytes: &[u8], terminal: bool) -> std::borrow::Cow<'_, [u8]
 /// Writes `bytes` to `dest`: `-` is stdout (the one kept by [`keep_stdout_for_documents`], if
 /// any), anything else a file written atomically (an existing file is replaced only by a
 /// complete new one). `what` names the content in errors about stdout; errors about a file
-/// name the file.
-pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
+/// name the file. Errors are [`Error::Write`] (the path of stdout is `-`).
+pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), Error> {
     if dest == "-" {
         let written = match DOCUMENT_STDOUT.get() {
             Some(mut kept) => kept.write_all(bytes).and_then(|_| kept.flush()),
@@ -100,7 +101,10 @@ pub fn emit(bytes: &[u8], dest: &str, what: &str) -> Result<(), String> {
                     .and_then(|_| out.flush())
             }
         };
-        written.map_err(|e| format!("cannot write the {what} to stdout: {e}"))
+        written.map_err(|e| Error::Write {
+            path: dest.into(),
+            message: format!("cannot write the {what} to stdout: {e}"),
+        })
     } else {
         atomic::write(Path::new(dest), bytes)
     }

@@ -10,7 +10,7 @@ pub fn render(report: &RunReport) -> Vec<u8> {
 }
 
 /// Writes `report` to `dest`: `-` is stdout, anything else a file written atomically.
-pub fn write(report: &RunReport, dest: &str) -> Result<(), String> {
+pub fn write(report: &RunReport, dest: &str) -> Result<(), crate::error::Error> {
     super::files::emit(&render(report), dest, "JSON report")
 }
 

@@ -11,6 +11,7 @@
 //! process is removed by the next write into the same directory, once its writer is dead and
 //! it is [`DEAD_WRITER_AGE`] old, or in any case once it is [`STALE_AGE`] old.
 
+use crate::error::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -33,14 +34,17 @@ enum Destination {
     File(PathBuf),
 }
 
-/// Writes `bytes` to `path` atomically, creating parent directories. Errors name the path.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Writes `bytes` to `path` atomically, creating parent directories. Errors are
+/// [`Error::Write`], naming the path.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let path = match destination(path)? {
         Destination::Discard => return Ok(()),
         Destination::File(path) => path,
     };
     let dir = parent(&path);
-    let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
+    let fail = |what: &str, e: std::io::Error| {
+        refused(&path, format!("cannot {what} {}: {e}", path.display()))
+    };
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
     remove_stale(dir);
     replace(dir, &path, bytes)
@@ -48,8 +52,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// Checks, without writing `path`, that [`write`](fn@write) can write it: it is not a directory or a
 /// special file (see the module doc), and its directory exists and is writable or can be
-/// created. A temporary file is created and removed to prove it.
-pub fn check(path: &Path) -> Result<(), String> {
+/// created. A temporary file is created and removed to prove it. Errors are
+/// [`Error::Write`], naming the path.
+pub fn check(path: &Path) -> Result<(), Error> {
     let path = match destination(path)? {
         Destination::Discard => return Ok(()),
         Destination::File(path) => path,
@@ -65,7 +70,7 @@ pub fn check(path: &Path) -> Result<(), String> {
             }
         }
     }
-    let fail = |e: String| format!("cannot write {}: {e}", path.display());
+    let fail = |e: String| refused(&path, format!("cannot write {}: {e}", path.display()));
     if !dir.is_dir() {
         return Err(fail(format!("{} is not a directory", dir.display())));
     }
@@ -75,7 +80,7 @@ pub fn check(path: &Path) -> Result<(), String> {
 }
 
 /// Classifies `path`: a file to replace (links resolved), `/dev/null`, or an error.
-fn destination(path: &Path) -> Result<Destination, String> {
+fn destination(path: &Path) -> Result<Destination, Error> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let Ok(meta) = std::fs::metadata(path) else {
         // Missing (or a dangling link, which would be replaced by the file): a new file.
@@ -85,8 +90,12 @@ fn destination(path: &Path) -> Result<Destination, String> {
     if kind.is_file() {
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         return Ok(Destination::File(if is_link {
-            std::fs::canonicalize(path)
-                .map_err(|e| format!("cannot resolve the link {}: {e}", path.display()))?
+            std::fs::canonicalize(path).map_err(|e| {
+                refused(
+                    path,
+                    format!("cannot resolve the link {}: {e}", path.display()),
+                )
+            })?
         } else {
             path.to_path_buf()
         }));
@@ -96,11 +105,22 @@ fn destination(path: &Path) -> Result<Destination, String> {
         return Ok(Destination::Discard);
     }
     let what = file_kind(kind);
-    Err(format!(
-        "cannot write {}: it is {what}; reports are written as regular files (or /dev/null \
-         to discard)",
-        path.display()
+    Err(refused(
+        path,
+        format!(
+            "cannot write {}: it is {what}; reports are written as regular files (or \
+             /dev/null to discard)",
+            path.display()
+        ),
     ))
+}
+
+/// The error of a write to `path` that cannot be done.
+fn refused(path: &Path, message: String) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        message,
+    }
 }
 
 /// The directory of `path` (`.` for a bare file name).
@@ -170,9 +190,11 @@ impl Drop for TempFile {
 
 /// Writes `bytes` to a temporary file in `dir` and renames it over `path`. On every error the
 /// temporary file is removed (dropping it deletes it).
-fn replace(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn replace(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
-    let fail = |what: &str, e: std::io::Error| format!("cannot {what} {}: {e}", path.display());
+    let fail = |what: &str, e: std::io::Error| {
+        refused(path, format!("cannot {what} {}: {e}", path.display()))
+    };
     // A report is an ordinary file: keep the mode of the file it replaces, else rw-r--r--
     // (a temporary file would be created rw-------); the umask applies as to any new file.
     let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);

@@ -9,16 +9,16 @@ use crate::schema::RunReport;
 use std::path::{Path, PathBuf};
 
 /// Checks a baseline name: 1-100 characters of letters, digits, `-`, `_` and `.`, not starting
-/// with `.`.
-pub fn validate_name(name: &str) -> Result<(), String> {
+/// with `.`. A bad name is [`Error::Setting`].
+pub fn validate_name(name: &str) -> Result<(), Error> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if name.is_empty() || name.len() > 100 || !ok_chars || name.starts_with('.') {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "invalid baseline name `{name}`: use 1-100 letters, digits, `-`, `_` or `.`, not \
              starting with `.` (no path separators)"
-        ));
+        )));
     }
     Ok(())
 }
@@ -31,35 +31,45 @@ pub fn path(home: &Path, name: &str, bench_target: &str) -> PathBuf {
 }
 
 /// Saves `report` as baseline `name` (atomically).
-pub fn save(home: &Path, name: &str, report: &RunReport) -> Result<PathBuf, String> {
+pub fn save(home: &Path, name: &str, report: &RunReport) -> Result<PathBuf, Error> {
     validate_name(name)?;
     let path = path(home, name, &report.bench_target);
     let mut bytes = serde_json::to_vec_pretty(report).expect("a run report always serializes");
     bytes.push(b'\n');
     // A baseline that `--baseline` would refuse to read is not saved (the old one stays).
-    fits(name, bytes.len(), super::validate::max_report_bytes()?)?;
+    fits(
+        &path,
+        name,
+        bytes.len(),
+        super::validate::max_report_bytes()?,
+    )?;
     atomic::write(&path, &bytes)?;
     Ok(path)
 }
 
-/// Refuses a baseline of `size` bytes over `limit`, the size a run report may have when read.
-fn fits(name: &str, size: usize, limit: u64) -> Result<(), String> {
+/// Refuses a baseline of `size` bytes over `limit`, the size a run report may have when read,
+/// as a write to `path` that is not done.
+fn fits(path: &Path, name: &str, size: usize, limit: u64) -> Result<(), Error> {
     if size as u64 <= limit {
         return Ok(());
     }
-    Err(format!(
+    let message = format!(
         "not saving baseline `{name}`: it would be {:.1} MiB, larger than the {} MiB a run \
          report may have to be read back (set {} to raise the limit); the previous baseline \
          is kept",
         size as f64 / (1 << 20) as f64,
         limit >> 20,
         super::validate::MAX_REPORT_ENV
-    ))
+    );
+    Err(Error::Write {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 /// Loads baseline `name` of `bench_target`.
 pub fn load(home: &Path, name: &str, bench_target: &str) -> Result<RunReport, Error> {
-    validate_name(name).map_err(Error::setting)?;
+    validate_name(name)?;
     let path = path(home, name, bench_target);
     if !path.exists() && path.symlink_metadata().is_err() {
         return Err(Error::MissingBaseline {
@@ -119,8 +129,11 @@ mod tests {
 
     #[test]
     fn a_baseline_too_large_to_read_back_is_not_saved() {
-        assert!(fits("main", 1 << 20, 1 << 20).is_ok());
-        let e = fits("main", (1 << 20) + 1, 1 << 20).unwrap_err();
+        let p = Path::new("main.json");
+        assert!(fits(p, "main", 1 << 20, 1 << 20).is_ok());
+        let e = fits(p, "main", (1 << 20) + 1, 1 << 20).unwrap_err();
+        assert!(matches!(e, Error::Write { .. }), "{e:?}");
+        let e = e.to_string();
         assert!(
             e.contains("not saving baseline `main`: it would be 1.0 MiB, larger than the 1 MiB")
                 && e.contains("QUDAG_BENCH_MAX_REPORT_MIB"),

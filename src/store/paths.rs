@@ -2,6 +2,7 @@
 //! `<cargo target dir>/qudag-bench`. One rule, [`resolve_home`], for the bench harness and
 //! every `qudag-bench` command, so that both land in the same directory.
 
+use crate::error::Error;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -25,8 +26,8 @@ pub enum Fallback<'a> {
     TargetDir(&'a Path),
 }
 
-/// Why the home could not be found; the command exits with status 2.
-#[derive(Debug)]
+/// Why the home could not be found: a setting to give ([`Error::Setting`]).
+#[derive(Debug, Clone)]
 pub enum HomeError {
     /// No flag, no [`HOME_ENV`], and `cargo metadata` gave no target directory.
     NoWorkspace {
@@ -52,6 +53,12 @@ impl fmt::Display for HomeError {
 }
 
 impl std::error::Error for HomeError {}
+
+impl From<HomeError> for Error {
+    fn from(e: HomeError) -> Self {
+        Error::setting(e.to_string())
+    }
+}
 
 /// The home directory: `flag` if given, else `$QUDAG_BENCH_HOME`, else
 /// `<target dir of fallback>/qudag-bench`. Empty values count as not given.

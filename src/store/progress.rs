@@ -6,6 +6,7 @@
 //! turns publishing off for the rest of the run, which goes on as if nothing happened.
 
 use super::atomic;
+use crate::error::Error;
 use crate::schema::{Progress, ids};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -15,41 +16,54 @@ pub fn path(home: &Path, bench_target: &str) -> PathBuf {
     home.join("progress").join(format!("{bench_target}.json"))
 }
 
-/// Reads a progress file, checking its schema.
-pub fn read(path: &Path) -> Result<Progress, String> {
+/// Reads a progress file, checking its schema: [`Error::Unreadable`] or [`Error::Corrupt`].
+pub fn read(path: &Path) -> Result<Progress, Error> {
+    let unreadable = |message| Error::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    };
+    let cannot_read =
+        |e: std::io::Error| unreadable(format!("cannot read {}: {e}", path.display()));
     // Opening a FIFO would block until a writer comes: look at the type first.
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if !meta.is_file() {
-        return Err(format!(
+        return Err(unreadable(format!(
             "{} is not a regular file; a progress file is JSON",
             path.display()
-        ));
+        )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(cannot_read)?;
     parse(path, &text)
 }
 
 /// Parses `text`, read from `path` by the caller, as a progress file, checking its schema;
-/// errors name `path`.
-pub fn parse(path: &Path, text: &str) -> Result<Progress, String> {
+/// errors are [`Error::Corrupt`], naming `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Progress, Error> {
+    let corrupt = |message| Error::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    };
     // Every document is parsed from bytes (`from_slice`): one deserializer type means the
     // derived deserializers are compiled once (docs/build-time.md).
     let value: serde_json::Value = serde_json::from_slice(text.as_bytes())
-        .map_err(|e| format!("{} is corrupt or truncated: {e}", path.display()))?;
+        .map_err(|e| corrupt(format!("{} is corrupt or truncated: {e}", path.display())))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(ids::PROGRESS) => {}
         other => {
-            return Err(format!(
+            return Err(corrupt(format!(
                 "{} has schema {other:?}; this qudag-bench reads `{}`",
                 path.display(),
                 ids::PROGRESS
-            ));
+            )));
         }
     }
-    let progress = serde_json::from_slice(text.as_bytes())
-        .map_err(|e| format!("{} does not match `{}`: {e}", path.display(), ids::PROGRESS))?;
+    let progress = serde_json::from_slice(text.as_bytes()).map_err(|e| {
+        corrupt(format!(
+            "{} does not match `{}`: {e}",
+            path.display(),
+            ids::PROGRESS
+        ))
+    })?;
     Ok(progress)
 }
 
@@ -120,7 +134,7 @@ impl Publisher {
         if let Err(e) = atomic::write(&self.path, &bytes) {
             eprintln!(
                 "warning: cannot publish progress ({}); the run goes on without it",
-                crate::escape::TermLines(&e)
+                crate::escape::TermLines(&e.to_string())
             );
             self.enabled = false;
         }
@@ -197,7 +211,7 @@ mod tests {
             .status()
             .unwrap();
         assert!(made.success());
-        let e = read(&fifo).unwrap_err();
+        let e = read(&fifo).unwrap_err().to_string();
         assert!(e.contains("p.json is not a regular file"), "{e}");
     }
 
@@ -206,7 +220,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x.json");
         std::fs::write(&file, b"{ not json").unwrap();
-        let e = read(&file).unwrap_err();
+        let e = read(&file).unwrap_err().to_string();
         assert!(
             e.contains("x.json") && e.contains("corrupt or truncated"),
             "{e}"
@@ -214,7 +228,7 @@ mod tests {
         let mut p = Publisher::start(dir.path(), "x", "r", 1);
         p.state.schema = "qudag-bench/progress/v9".into();
         p.publish();
-        let e = read(&path(dir.path(), "x")).unwrap_err();
+        let e = read(&path(dir.path(), "x")).unwrap_err().to_string();
         assert!(e.contains("progress/v9"), "{e}");
     }
 }

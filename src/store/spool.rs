@@ -9,6 +9,7 @@
 //! build short; see docs/build-time.md.
 
 use super::process::Process;
+use crate::error::Error;
 use crate::schema::ids::SPOOL as SCHEMA_ID;
 use crate::schema::{RunReport, Spooled};
 use std::path::{Path, PathBuf};
@@ -61,12 +62,17 @@ pub fn lean(report: &RunReport) -> RunReport {
 }
 
 /// The spool files under `home`, oldest name first. None when there is no spool directory.
-pub fn files(home: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn files(home: &Path) -> Result<Vec<PathBuf>, Error> {
     let dir = dir(home);
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+        Err(e) => {
+            return Err(Error::Unreadable {
+                message: format!("cannot read {}: {e}", dir.display()),
+                path: dir,
+            });
+        }
     };
     let mut out: Vec<PathBuf> = entries
         .filter_map(Result::ok)
@@ -78,41 +84,65 @@ pub fn files(home: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Reads the spool file at `path`. `Ok(None)`: it is gone (another importer took it).
-pub fn read(path: &Path) -> Result<Option<Spooled>, String> {
+/// Errors are [`Error::Unreadable`] or [`Error::Corrupt`].
+pub fn read(path: &Path) -> Result<Option<Spooled>, Error> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => {
+            return Err(Error::Unreadable {
+                path: path.to_path_buf(),
+                message: format!("cannot read {}: {e}", path.display()),
+            });
+        }
+    };
+    let corrupt = |message| Error::Corrupt {
+        path: path.to_path_buf(),
+        message,
     };
     // From bytes, like every document this crate reads: see store::progress::parse.
-    let doc: Spooled = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} is not a qudag-bench spool file: {e}", path.display()))?;
+    let doc: Spooled = serde_json::from_slice(&bytes).map_err(|e| {
+        corrupt(format!(
+            "{} is not a qudag-bench spool file: {e}",
+            path.display()
+        ))
+    })?;
     if doc.schema != SCHEMA_ID {
-        return Err(format!(
+        return Err(corrupt(format!(
             "{} has schema `{}`; this qudag-bench reads `{SCHEMA_ID}`",
             path.display(),
             doc.schema
-        ));
+        )));
     }
     Ok(Some(doc))
 }
 
 /// Checks, before a run measures, that the history at `path` can take it: absent, empty, or a
 /// qudag-bench history by its `application_id`. Reads the SQLite header only (the bench binary
-/// does not link SQLite); the `qudag-bench` command checks the rest when it imports.
-pub fn check_history(path: &Path) -> Result<(), String> {
+/// does not link SQLite); the `qudag-bench` command checks the rest when it imports. Errors
+/// are [`Error::History`].
+pub fn check_history(path: &Path) -> Result<(), Error> {
+    let history = |message| Error::History {
+        path: path.to_path_buf(),
+        message,
+    };
     let not_ours = |why: &str| {
-        format!(
+        history(format!(
             "{} is not a qudag-bench history: {why}; it is left as it is (a history of a \
              qudag-bench older than its application_id is upgraded by `qudag-bench history`)",
             path.display()
-        )
+        ))
     };
     let bytes = match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => return Err(not_ours("it is not a regular file")),
         Ok(_) => read_header(path)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot use the history {}: {e}", path.display())),
+        Err(e) => {
+            return Err(history(format!(
+                "cannot use the history {}: {e}",
+                path.display()
+            )));
+        }
     };
     // A new history whose first writes are still in its write-ahead log looks empty or blank.
     let wal = path.with_extension("sqlite-wal");
@@ -132,12 +162,15 @@ pub fn check_history(path: &Path) -> Result<(), String> {
 }
 
 /// The first 100 bytes of `path` (fewer if it is shorter).
-fn read_header(path: &Path) -> Result<Vec<u8>, String> {
+fn read_header(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(100);
     std::fs::File::open(path)
         .and_then(|f| f.take(100).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read the history {}: {e}", path.display()))?;
+        .map_err(|e| Error::History {
+            path: path.to_path_buf(),
+            message: format!("cannot read the history {}: {e}", path.display()),
+        })?;
     Ok(bytes)
 }
 
@@ -199,7 +232,7 @@ pub fn take_interrupted(home: &Path, this_host: Option<&str>) -> Vec<Interrupted
     out
 }
 
-fn write(path: &Path, doc: &Spooled) -> Result<(), String> {
+fn write(path: &Path, doc: &Spooled) -> Result<(), Error> {
     // Pretty like every other document: one serializer type compiles the derived serializers
     // once (docs/build-time.md).
     let mut bytes = serde_json::to_vec_pretty(doc).expect("a spool document serializes");
@@ -215,7 +248,7 @@ pub struct Spool {
 
 impl Spool {
     /// Starts spooling the run `header` (no benchmarks yet, `incomplete` set) under `home`.
-    pub fn start(home: &Path, header: &RunReport) -> Result<Spool, String> {
+    pub fn start(home: &Path, header: &RunReport) -> Result<Spool, Error> {
         let me = Process::this();
         let spool = Spool {
             path: dir(home).join(format!("{}.json", header.run_id)),
@@ -233,13 +266,13 @@ impl Spool {
     }
 
     /// Benchmark `id` is about to run (`None`: none is).
-    pub fn running(&mut self, id: Option<&str>) -> Result<(), String> {
+    pub fn running(&mut self, id: Option<&str>) -> Result<(), Error> {
         self.doc.running = id.map(str::to_string);
         self.save()
     }
 
     /// `so_far` holds every finished benchmark; the benchmark that was running is done.
-    pub fn record_partial(&mut self, so_far: &RunReport) -> Result<(), String> {
+    pub fn record_partial(&mut self, so_far: &RunReport) -> Result<(), Error> {
         let done = |id: &String| so_far.benchmarks.iter().any(|b| &b.id == id);
         if self.doc.running.as_ref().is_some_and(done) {
             self.doc.running = None;
@@ -249,13 +282,13 @@ impl Spool {
     }
 
     /// The run ended with `report` (`incomplete` unset).
-    pub fn finish(mut self, report: &RunReport) -> Result<(), String> {
+    pub fn finish(mut self, report: &RunReport) -> Result<(), Error> {
         self.doc.running = None;
         self.doc.report = lean(report);
         self.save()
     }
 
-    fn save(&self) -> Result<(), String> {
-        write(&self.path, &self.doc).map_err(|e| format!("the history spool: {e}"))
+    fn save(&self) -> Result<(), Error> {
+        write(&self.path, &self.doc).map_err(|e| e.context("the history spool"))
     }
 }

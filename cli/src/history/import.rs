@@ -5,6 +5,7 @@
 
 use super::recorder::{self, State};
 use super::{needs_upgrade, open, path};
+use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
 use qudag_bench::schema::Spooled;
 use qudag_bench::store::spool;
@@ -14,7 +15,7 @@ use std::path::Path;
 /// also migrates a history of an older qudag-bench when there is nothing to import. A spool
 /// file that cannot be read is skipped with a warning naming it. Errors (the history cannot be
 /// written, or is not a qudag-bench history) name the file.
-pub fn import(home: &Path) -> Result<(), String> {
+pub fn import(home: &Path) -> Result<(), Error> {
     let files = spool::files(home)?;
     let history = path(home);
     if files.is_empty() && !needs_upgrade(&history)? {
@@ -51,7 +52,10 @@ fn settle(file: &Path, this_host: Option<&str>) -> Option<(Spooled, State)> {
     let read = |file: &Path| match spool::read(file) {
         Ok(doc) => doc,
         Err(e) => {
-            eprintln!("warning: the history spool: {}; skipped", TermLines(&e));
+            eprintln!(
+                "warning: the history spool: {}; skipped",
+                TermLines(&e.to_string())
+            );
             None
         }
     };

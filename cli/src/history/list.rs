@@ -1,7 +1,9 @@
 //! Listing recorded runs for `qudag-bench history`: filters, each run's state, and the time
 //! bounds of `--since` and `--until`.
 
-use super::open::{describe, open_read};
+use super::open::{describe, history, open_read};
+use qudag_bench::error::BadValue;
+use qudag_bench::error::Error;
 use qudag_bench::store::process::Process;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -86,11 +88,14 @@ pub struct Row {
 
 /// The results in the history at `path` that `filter` selects, oldest run first. The file is
 /// only read; a `running` run whose process on this host is gone is shown `interrupted`.
-pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, String> {
+pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, Error> {
     let conn = open_read(path)?.ok_or_else(|| {
-        format!(
-            "no history at {} (bench-mode runs create it)",
-            path.display()
+        history(
+            path,
+            format!(
+                "no history at {} (bench-mode runs create it)",
+                path.display()
+            ),
         )
     })?;
     let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
@@ -201,8 +206,8 @@ pub const TIME_FORMS: &str = "an RFC 3339 time (2026-11-01T09:30:00Z, or with an
 
 /// Parses a time bound: an RFC 3339 time, a date `YYYY-MM-DD` (its midnight UTC), or a
 /// duration meaning that long before `now`.
-pub fn parse_time(value: &str, now: SystemTime) -> Result<SystemTime, String> {
-    let wrong = || format!("`{value}` is not a time: expected {TIME_FORMS}");
+pub fn parse_time(value: &str, now: SystemTime) -> Result<SystemTime, BadValue> {
+    let wrong = || BadValue::new(format!("`{value}` is not a time: expected {TIME_FORMS}"));
     let v = value.trim();
     if !v.is_ascii() {
         return Err(wrong());

@@ -23,7 +23,8 @@ pub use open::{open, open_read};
 #[cfg(test)]
 pub use recorder::record;
 
-use open::describe;
+use open::{describe, history};
+use qudag_bench::error::Error;
 use qudag_bench::report::trend::{TrendPoint, Trends};
 use qudag_bench::schema::RunReport;
 use qudag_bench::store::spool;
@@ -38,7 +39,7 @@ pub fn path(home: &Path) -> PathBuf {
 
 /// Wall time in seconds of each bench target's latest complete run, keyed by bench target
 /// (its crate name). Empty when there is no history at `path`. Reads the file only.
-pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, String> {
+pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, Error> {
     let Some(conn) = open_read(path)? else {
         return Ok(BTreeMap::new());
     };
@@ -68,7 +69,7 @@ pub fn latest_durations(path: &Path) -> Result<BTreeMap<String, f64>, String> {
 /// recorded by the history keep estimates but no raw samples or metric series; those of a run
 /// that did not finish hold the benchmarks it recorded. Reads the file only.
 #[cfg(test)]
-pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
+pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, Error> {
     Ok(load_run_states(path, run_id)?
         .into_iter()
         .map(|(report, _)| report)
@@ -76,11 +77,11 @@ pub fn load_run(path: &Path, run_id: &str) -> Result<Vec<RunReport>, String> {
 }
 
 /// [`load_run`] with the state of each report's run: whether it finished or was interrupted.
-pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunState)>, String> {
+pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunState)>, Error> {
     let Some(conn) = open_read(path)? else {
-        return Err(format!(
-            "no run `{run_id}` in {} (it is empty)",
-            path.display()
+        return Err(history(
+            path,
+            format!("no run `{run_id}` in {} (it is empty)", path.display()),
         ));
     };
     let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
@@ -103,31 +104,45 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
         .map_err(fail)?;
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     match ids.len() {
-        0 => return Err(format!("no run `{run_id}` in {}", path.display())),
+        0 => {
+            return Err(history(
+                path,
+                format!("no run `{run_id}` in {}", path.display()),
+            ));
+        }
         1 => {}
         n => {
-            return Err(format!(
-                "`{run_id}` matches {n} runs in {}; give more of the run id",
-                path.display()
+            return Err(history(
+                path,
+                format!(
+                    "`{run_id}` matches {n} runs in {}; give more of the run id",
+                    path.display()
+                ),
             ));
         }
     }
     rows.into_iter()
         .map(|(id, json, state)| {
             let json = json.ok_or_else(|| {
-                format!(
-                    "run `{id}` in {} was recorded before the history kept reports",
-                    path.display()
+                history(
+                    path,
+                    format!(
+                        "run `{id}` in {} was recorded before the history kept reports",
+                        path.display()
+                    ),
                 )
             })?;
-            let bad =
-                |e: String| format!("history {}: the report of run `{id}`: {e}", path.display());
-            let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;
+            // A stored report that does not read is a damaged history, not a bad file.
+            let bad = |e: &dyn std::fmt::Display| Error::Corrupt {
+                path: path.to_path_buf(),
+                message: format!("history {}: the report of run `{id}`: {e}", path.display()),
+            };
+            let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(&e))?;
             qudag_bench::store::validate::report(
                 &report,
                 qudag_bench::store::validate::Kept::Estimates,
             )
-            .map_err(bad)?;
+            .map_err(|e| bad(&e))?;
             Ok((report, state))
         })
         .collect()
@@ -135,7 +150,7 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
 
 /// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history
 /// at `path`. Reads the file only.
-pub fn trends(path: &Path, reports: &[RunReport], limit: usize) -> Result<Trends, String> {
+pub fn trends(path: &Path, reports: &[RunReport], limit: usize) -> Result<Trends, Error> {
     let mut out = Trends::new();
     let Some(conn) = open_read(path)? else {
         return Ok(out);

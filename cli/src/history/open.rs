@@ -1,9 +1,10 @@
 //! Opening the history: read-only first, so that a file that is not a qudag-bench history is
 //! never written to; then, for writers only, created or migrated under the write lock and
 //! switched to WAL. Errors name the file and the real cause (permissions, a read-only file
-//! system, a full disk, a lock, another program's file).
+//! system, a full disk, a lock, another program's file); every one is [`Error::History`].
 
 use super::schema::{self, Found, LATEST, Refusal};
+use qudag_bench::error::Error;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -14,15 +15,18 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Opens the history at `path` for writing: creates it if needed (and its directory), migrates
 /// it to the latest schema, WAL mode. A file that is not a qudag-bench history, or one of a
 /// newer qudag-bench, is an error naming it, and is left byte for byte as it was.
-pub fn open(path: &Path) -> Result<Connection, String> {
+pub fn open(path: &Path) -> Result<Connection, Error> {
     let deadline = Instant::now() + BUSY_TIMEOUT;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "cannot create {}, the directory of the history {}: {}",
-                dir.display(),
-                path.display(),
-                io_words(&e)
+            history(
+                path,
+                format!(
+                    "cannot create {}, the directory of the history {}: {}",
+                    dir.display(),
+                    path.display(),
+                    io_words(&e)
+                ),
             )
         })?;
     }
@@ -51,7 +55,7 @@ pub fn open(path: &Path) -> Result<Connection, String> {
 /// Opens the history at `path` read-only, for queries: `None` when there is none (no file, or
 /// an empty one). Nothing is created, migrated or written; a history of an older version is
 /// read through temporary views with the latest schema's columns.
-pub fn open_read(path: &Path) -> Result<Option<Connection>, String> {
+pub fn open_read(path: &Path) -> Result<Option<Connection>, Error> {
     if !exists(path)? {
         return Ok(None);
     }
@@ -73,7 +77,7 @@ pub fn open_read(path: &Path) -> Result<Option<Connection>, String> {
 /// Whether the history at `path` is one of an older qudag-bench, which a writer migrates
 /// (bench binaries refuse a history without qudag-bench's application_id until then). Reads
 /// only; another program's file is an error naming it.
-pub fn needs_upgrade(path: &Path) -> Result<bool, String> {
+pub fn needs_upgrade(path: &Path) -> Result<bool, Error> {
     if !exists(path)? || !dir_writable(path) {
         return Ok(false);
     }
@@ -83,24 +87,30 @@ pub fn needs_upgrade(path: &Path) -> Result<bool, String> {
 
 /// Whether there is a file at `path`; anything there that is not a regular file (a directory,
 /// a FIFO, which opening would block on, a device) is an error naming it.
-fn exists(path: &Path) -> Result<bool, String> {
+fn exists(path: &Path) -> Result<bool, Error> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(true),
-        Ok(_) => Err(format!(
-            "{} is not a qudag-bench history: it is not a regular file; it is left as it is",
-            path.display()
+        Ok(_) => Err(history(
+            path,
+            format!(
+                "{} is not a qudag-bench history: it is not a regular file; it is left as it is",
+                path.display()
+            ),
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(format!(
-            "cannot use the history {}: {}",
-            path.display(),
-            io_words(&e)
+        Err(e) => Err(history(
+            path,
+            format!(
+                "cannot use the history {}: {}",
+                path.display(),
+                io_words(&e)
+            ),
         )),
     }
 }
 
 /// A connection with the busy timeout set. Read-only connections also never checkpoint.
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, String> {
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection, Error> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| describe(path, &e, None))?;
     conn.busy_timeout(BUSY_TIMEOUT)
@@ -125,7 +135,7 @@ fn dir_writable(path: &Path) -> bool {
 
 /// A read-only connection that takes the file as unchanging: no lock, no `-shm` or `-wal`
 /// file. What a run left in a write-ahead log (none after a clean end) is not seen.
-fn connect_immutable(path: &Path) -> Result<Connection, String> {
+fn connect_immutable(path: &Path) -> Result<Connection, Error> {
     let mut uri = String::from("file:");
     for c in path.to_string_lossy().chars() {
         match c {
@@ -142,13 +152,13 @@ fn connect_immutable(path: &Path) -> Result<Connection, String> {
 }
 
 /// [`schema::identify`] with its refusals in words.
-fn identify(path: &Path, conn: &Connection) -> Result<Found, String> {
+fn identify(path: &Path, conn: &Connection) -> Result<Found, Error> {
     schema::identify(conn, false).map_err(|r| refusal(path, r, conn))
 }
 
-fn refusal(path: &Path, r: Refusal, conn: &Connection) -> String {
-    match r {
-        Refusal::Sql(e) => describe(path, &e, Some(conn)),
+fn refusal(path: &Path, r: Refusal, conn: &Connection) -> Error {
+    let message = match r {
+        Refusal::Sql(e) => return describe(path, &e, Some(conn)),
         Refusal::Foreign(why) => format!(
             "{} is not a qudag-bench history: {why}; it is left as it is (move it away, or \
              choose another home with --home or QUDAG_BENCH_HOME)",
@@ -159,13 +169,22 @@ fn refusal(path: &Path, r: Refusal, conn: &Connection) -> String {
              newer qudag-bench wrote it?)",
             path.display()
         ),
+    };
+    history(path, message)
+}
+
+/// The error `message` about the history at `path`.
+pub(super) fn history(path: &Path, message: String) -> Error {
+    Error::History {
+        path: path.to_path_buf(),
+        message,
     }
 }
 
 /// Creates the schema in a new file, or migrates an older history, under the write lock. The
 /// file is recognised again once the lock is held: a concurrent first run may have created it
 /// meanwhile, and then there is nothing left to do.
-fn create_or_migrate(path: &Path, conn: &mut Connection) -> Result<(), String> {
+fn create_or_migrate(path: &Path, conn: &mut Connection) -> Result<(), Error> {
     let fail = |e: rusqlite::Error, conn: &Connection| describe(path, &e, Some(conn));
     // BEGIN IMMEDIATE waits for the lock with the busy handler; nothing is written yet.
     let tx = conn
@@ -215,11 +234,11 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// The error `e` on the history at `path` in words that say the cause. `conn` is the
 /// connection it happened on, if it was open: SQLite keeps the operating system's error of
 /// its last failed call there.
-pub(super) fn describe(path: &Path, e: &rusqlite::Error, conn: Option<&Connection>) -> String {
+pub(super) fn describe(path: &Path, e: &rusqlite::Error, conn: Option<&Connection>) -> Error {
     use rusqlite::ErrorCode as C;
     let p = path.display();
     let os = conn.and_then(os_error);
-    match e.sqlite_error_code() {
+    let message = match e.sqlite_error_code() {
         Some(C::NotADatabase) => format!(
             "{p} is not a qudag-bench history: it is not an SQLite database (corrupt, or another \
              program's file); it is left as it is"
@@ -230,7 +249,7 @@ pub(super) fn describe(path: &Path, e: &rusqlite::Error, conn: Option<&Connectio
             "the history {p} stayed locked by another process for {} s: {e}",
             BUSY_TIMEOUT.as_secs()
         ),
-        Some(C::ReadOnly) => cannot_write(path, os),
+        Some(C::ReadOnly) => return cannot_write(path, os),
         // Opening fails for want of a file SQLite could not create (the history, its `-shm`)
         // and saves the errno of its last attempt, often a fallback's ENOENT: trying the
         // writes ourselves tells more. A failed read or write keeps its own errno (ENOSPC,
@@ -244,16 +263,20 @@ pub(super) fn describe(path: &Path, e: &rusqlite::Error, conn: Option<&Connectio
             None => format!("cannot use the history {p}: {e}"),
         },
         _ => format!("history {p}: {e}"),
-    }
+    };
+    history(path, message)
 }
 
 /// Why `path` cannot be written: what opening the file (or its WAL files, or a new file in its
 /// directory) for writing says, else the operating system's error if SQLite kept one.
-fn cannot_write(path: &Path, os: Option<std::io::Error>) -> String {
+fn cannot_write(path: &Path, os: Option<std::io::Error>) -> Error {
     let why = probe(path)
         .or(os)
         .map_or("it is read-only".to_string(), |e| io_words(&e));
-    format!("cannot write the history {}: {why}", path.display())
+    history(
+        path,
+        format!("cannot write the history {}: {why}", path.display()),
+    )
 }
 
 /// The operating system's error of the last failed call on `conn`, if there was one.

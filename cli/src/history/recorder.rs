@@ -3,6 +3,7 @@
 //! flight is replaced when it is imported again, a complete run is kept as it is.
 
 use super::open::describe;
+use qudag_bench::error::Error;
 use qudag_bench::schema::Spooled;
 use qudag_bench::schema::{BenchResult, RunReport};
 use qudag_bench::store::process::Process;
@@ -39,7 +40,7 @@ pub fn store(
     path: &Path,
     doc: &Spooled,
     state: State,
-) -> Result<bool, String> {
+) -> Result<bool, Error> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| describe(path, &e, None))?;
@@ -85,7 +86,7 @@ pub fn store(
 
 /// Records the finished run `report` in the history at `path`, creating or migrating it.
 #[cfg(test)]
-pub fn record(path: &Path, report: &RunReport) -> Result<(), String> {
+pub fn record(path: &Path, report: &RunReport) -> Result<(), Error> {
     let mut conn = super::open(path)?;
     let me = Process::this();
     let doc = Spooled {

@@ -16,6 +16,7 @@ mod scan;
 
 use clap::Args;
 use http::Slots;
+use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
 use scan::ErrorLog;
 use std::io::ErrorKind;
@@ -46,15 +47,15 @@ extern "C" fn on_signal(_: libc::c_int) {
 }
 
 /// Serves until SIGINT or SIGTERM. Errors (bad address, port in use) are exit 2 in `main`.
-pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
+pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, Error> {
     let addr = parse_listen(&args.listen)?;
     if !addr.ip().is_loopback() && !args.allow_remote {
-        return Err(format!(
+        return Err(Error::setting(format!(
             "--listen {}: {} is not a loopback address, so other machines could read the \
              metrics; pass --allow-remote to serve them anyway",
             args.listen,
             addr.ip()
-        ));
+        )));
     }
     let listener = TcpListener::bind(addr).map_err(|e| {
         let hint = if e.kind() == ErrorKind::AddrInUse {
@@ -62,17 +63,17 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
         } else {
             ""
         };
-        format!(
+        Error::setting(format!(
             "--listen {}: cannot listen on {addr}: {e}{hint}",
             args.listen
-        )
+        ))
     })?;
     let local = listener
         .local_addr()
-        .map_err(|e| format!("--listen {}: {e}", args.listen))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| format!("cannot set up the listener: {e}"))?;
+        .map_err(|e| Error::setting(format!("--listen {}: {e}", args.listen)))?;
+    listener.set_nonblocking(true).map_err(|e| Error::Io {
+        message: format!("cannot set up the listener: {e}"),
+    })?;
     install_signal_handlers();
     if !addr.ip().is_loopback() {
         eprintln!("warning: serving metrics beyond loopback on {local} (--allow-remote)");
@@ -124,18 +125,24 @@ pub fn run(home: &Path, args: MonitorArgs) -> Result<ExitCode, String> {
 }
 
 /// `HOST:PORT` as a socket address (a name resolves to its first address).
-fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+fn parse_listen(text: &str) -> Result<SocketAddr, Error> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Ok(addr);
     }
     let expected = "expected HOST:PORT such as 127.0.0.1:9091, [::1]:9091 or localhost:0";
     if !text.contains(':') {
-        return Err(format!("--listen `{text}`: no port; {expected}"));
+        return Err(Error::setting(format!(
+            "--listen `{text}`: no port; {expected}"
+        )));
     }
     text.to_socket_addrs()
-        .map_err(|e| format!("--listen `{text}`: {e}; {expected}"))?
+        .map_err(|e| Error::setting(format!("--listen `{text}`: {e}; {expected}")))?
         .next()
-        .ok_or_else(|| format!("--listen `{text}`: resolves to no address; {expected}"))
+        .ok_or_else(|| {
+            Error::setting(format!(
+                "--listen `{text}`: resolves to no address; {expected}"
+            ))
+        })
 }
 
 fn install_signal_handlers() {

@@ -6,6 +6,7 @@
 //! such as `results/work-backup.json` would repeat every series of `work`).
 
 use super::prometheus::RunProgress;
+use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
 use qudag_bench::schema::RunReport;
 use qudag_bench::store::{baseline, paths, progress};
@@ -34,14 +35,13 @@ pub struct Scan {
 pub fn scan(home: &Path) -> Scan {
     let mut scan = Scan::default();
     for path in json_files(&home.join("results"), &mut scan.skipped) {
-        let report = read_regular(&path)
-            .and_then(|text| baseline::parse_report(&path, &text).map_err(String::from));
+        let report = read_regular(&path).and_then(|text| baseline::parse_report(&path, &text));
         match report.and_then(|r| {
             let expected = paths::results_file(home, &r.bench_target);
             own_file(&path, &expected, "report", &r.bench_target).map(|()| r)
         }) {
             Ok(r) => scan.reports.push(r),
-            Err(e) => scan.skipped.push((path, e)),
+            Err(e) => scan.skipped.push((path, e.to_string())),
         }
     }
     for path in json_files(&home.join("progress"), &mut scan.skipped) {
@@ -54,7 +54,7 @@ pub fn scan(home: &Path) -> Scan {
                 running: !p.finished && !qudag_bench::store::process::gone(p.pid),
                 progress: p,
             }),
-            Err(e) => scan.skipped.push((path, e)),
+            Err(e) => scan.skipped.push((path, e.to_string())),
         }
     }
     scan
@@ -62,16 +62,21 @@ pub fn scan(home: &Path) -> Scan {
 
 /// Only the file the harness writes for a bench target speaks for it: two files holding the
 /// same target would give the same label sets twice, which Prometheus rejects.
-fn own_file(path: &Path, expected: &Path, what: &str, target: &str) -> Result<(), String> {
+fn own_file(path: &Path, expected: &Path, what: &str, target: &str) -> Result<(), Error> {
     if path == expected {
         return Ok(());
     }
-    Err(format!(
+    let message = format!(
         "{} holds the {what} of bench target `{target}`, which is read from {} only (a copy or \
          backup? keep it outside the home's results/ and progress/)",
         path.display(),
         expected.display()
-    ))
+    );
+    // A valid document in the wrong place: not the file it claims to be.
+    Err(Error::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 /// The `*.json` files of `dir`, sorted; none if `dir` does not exist yet.
@@ -99,22 +104,26 @@ fn json_files(dir: &Path, skipped: &mut Vec<(PathBuf, String)>) -> Vec<PathBuf> 
 /// [`MAX_FILE_BYTES`]. The type is checked before opening, so a FIFO or device is never
 /// opened, and again on the open file, which may have been swapped in between; the open is
 /// non-blocking for that case.
-fn read_regular(path: &Path) -> Result<String, String> {
-    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+fn read_regular(path: &Path) -> Result<String, Error> {
+    let unreadable = |message| Error::Unreadable {
+        path: path.to_path_buf(),
+        message,
+    };
+    let cannot = |e: std::io::Error| unreadable(format!("cannot read {}: {e}", path.display()));
     let check = |file_type: FileType, len: u64| {
         if !file_type.is_file() {
-            return Err(format!(
+            return Err(unreadable(format!(
                 "{} is not a regular file ({}); only regular files are read",
                 path.display(),
                 qudag_bench::store::atomic::file_kind(file_type)
-            ));
+            )));
         }
         if len > MAX_FILE_BYTES {
-            return Err(format!(
+            return Err(unreadable(format!(
                 "{} is larger than {} MiB ({len} bytes); such a file is not read",
                 path.display(),
                 MAX_FILE_BYTES >> 20
-            ));
+            )));
         }
         Ok(())
     };
@@ -133,7 +142,10 @@ fn read_regular(path: &Path) -> Result<String, String> {
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     check(meta.file_type(), bytes.len() as u64)?;
-    String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 text: {e}", path.display()))
+    String::from_utf8(bytes).map_err(|e| Error::Corrupt {
+        path: path.to_path_buf(),
+        message: format!("{} is not UTF-8 text: {e}", path.display()),
+    })
 }
 
 /// Skipped files: each reason is printed once (again only if it changes, or comes back after

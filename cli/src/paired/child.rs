@@ -1,7 +1,8 @@
 //! The controller's side of one worker process: a bench binary started in A/B worker mode,
 //! with a reader thread so that every reply can be waited for with a timeout.
 
-use qudag_bench::ab::protocol::{CPU_ENV, Command, Reply, VERSION, WORKER_FLAG};
+use qudag_bench::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION, WORKER_FLAG};
+use qudag_bench::error::Error;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
@@ -35,7 +36,7 @@ pub struct Worker {
     label: &'static str,
     child: Child,
     stdin: ChildStdin,
-    replies: Receiver<Result<Reply, String>>,
+    replies: Receiver<Result<Reply, ProtocolError>>,
     stderr: Arc<Mutex<String>>,
     timeout: Duration,
 }
@@ -53,7 +54,7 @@ impl Worker {
         arm: &Arm,
         timeout: Duration,
         cpu: Option<usize>,
-    ) -> Result<(Worker, Vec<String>), String> {
+    ) -> Result<(Worker, Vec<String>), Error> {
         Worker::start(arm, timeout, cpu)?.hello()
     }
 
@@ -63,14 +64,14 @@ impl Worker {
         head: &Arm,
         timeout: Duration,
         cpu: Option<usize>,
-    ) -> Result<(Worker, Worker), String> {
+    ) -> Result<(Worker, Worker), Error> {
         let b = Worker::start(base, timeout, cpu)?;
         let h = Worker::start(head, timeout, cpu)?;
         Ok((b.hello()?.0, h.hello()?.0))
     }
 
     /// A worker process started, its `hello` not yet read.
-    fn start(arm: &Arm, timeout: Duration, cpu: Option<usize>) -> Result<Starting, String> {
+    fn start(arm: &Arm, timeout: Duration, cpu: Option<usize>) -> Result<Starting, Error> {
         let mut process = Process::new(&arm.exe);
         if let Some(cpu) = cpu {
             process.env(CPU_ENV, cpu.to_string());
@@ -84,11 +85,11 @@ impl Worker {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| {
-                format!(
+                Error::worker(format!(
                     "{} binary {}: cannot start it: {e}",
                     arm.label,
                     arm.exe.display()
-                )
+                ))
             })?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -150,13 +151,14 @@ struct Starting {
 
 impl Starting {
     /// Waits for the worker's `hello`; returns it with its benchmark ids.
-    fn hello(mut self) -> Result<(Worker, Vec<String>), String> {
+    fn hello(mut self) -> Result<(Worker, Vec<String>), Error> {
         let label = self.worker.label;
         let exe = self.exe.display().to_string();
         let not_worker = |why: String| {
-            format!(
-                "{label} binary {exe} is not a qudag-bench bench binary speaking A/B protocol {VERSION} ({why})"
-            )
+            Error::worker(format!(
+                "{label} binary {exe} is not a qudag-bench bench binary speaking A/B protocol \
+                 {VERSION} ({why})"
+            ))
         };
         // A binary that is not a worker may say nothing at all: do not wait for the (long)
         // reply timeout, which is there for benchmarks' setups.
@@ -233,7 +235,7 @@ impl Worker {
     fn receive(&mut self) -> Result<Reply, WorkerError> {
         match self.replies.recv_timeout(self.timeout) {
             Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(malformed)) => Err(WorkerError::Dead(self.died(&malformed))),
+            Ok(Err(malformed)) => Err(WorkerError::Dead(self.died(&malformed.to_string()))),
             Err(RecvTimeoutError::Timeout) => Err(WorkerError::Dead(
                 self.died(&format!("no reply within {:?} (timed out)", self.timeout)),
             )),

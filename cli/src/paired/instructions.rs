@@ -6,6 +6,7 @@
 
 use super::child::{Arm, Worker, WorkerError};
 use super::runner;
+use qudag_bench::error::Error;
 use qudag_bench::gate::ab::verdict_of;
 use qudag_bench::measure::callgrind;
 use qudag_bench::schema::{InstrResult, InstrVerdict};
@@ -19,8 +20,8 @@ pub fn compare(
     head: &Arm,
     timeout: Duration,
     progress: &mut dyn FnMut(&InstrResult),
-) -> Result<Vec<InstrResult>, String> {
-    let valgrind = callgrind::valgrind_version().map_err(|e| format!("--instructions: {e}"))?;
+) -> Result<Vec<InstrResult>, Error> {
+    let valgrind = callgrind::valgrind_version().map_err(|e| e.context("--instructions"))?;
     let (mut worker, base_ids) = Worker::spawn(base, timeout, None)?;
     let (_, head_ids) = Worker::spawn(head, timeout, None)?;
     let mut out = Vec::new();

@@ -68,15 +68,15 @@ pub fn run(
 ) -> Result<AbReport, Error> {
     let started = Instant::now();
     let (base_ids, head_ids) = {
-        let (_, b) = Worker::spawn(base, plan.timeout, None).map_err(Error::worker)?;
-        let (_, h) = Worker::spawn(head, plan.timeout, None).map_err(Error::worker)?;
+        let (_, b) = Worker::spawn(base, plan.timeout, None)?;
+        let (_, h) = Worker::spawn(head, plan.timeout, None)?;
         (b, h)
     };
     let mut first: Vec<Measurement> = common_ids(base, &base_ids, &head_ids)?
         .iter()
         .map(|id| Measurement::new(id, None))
         .collect();
-    runner::measure(base, head, &mut first, plan, thresholds, progress).map_err(Error::worker)?;
+    runner::measure(base, head, &mut first, plan, thresholds, progress)?;
 
     let mut results = Vec::new();
     let mut to_confirm = Vec::new();
@@ -100,8 +100,7 @@ pub fn run(
             .collect();
         let mut confirm_plan = *plan;
         confirm_plan.seed = plan.seed.wrapping_add(1);
-        runner::measure(base, head, &mut again, &confirm_plan, thresholds, progress)
-            .map_err(Error::worker)?;
+        runner::measure(base, head, &mut again, &confirm_plan, thresholds, progress)?;
         for (&i, m) in to_confirm.iter().zip(again) {
             let first_pass = results[i].measurement.take();
             let first_change = results[i].change;

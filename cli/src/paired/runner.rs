@@ -5,6 +5,7 @@
 //! enough to decide (see [`qudag_bench::gate::ab`]) or its time budget is spent.
 
 use super::child::{Arm, Worker, WorkerError};
+use qudag_bench::error::Error;
 use qudag_bench::schema::Thresholds;
 use qudag_bench::schema::{Measurement, Plan};
 use qudag_bench::stats::paired::{log_ratios, round_estimate};
@@ -20,7 +21,7 @@ pub fn measure(
     plan: &Plan,
     thresholds: &Thresholds,
     progress: &mut dyn FnMut(&Measurement),
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let mut rng = fastrand::Rng::with_seed(plan.seed);
     let cpus = qudag_bench::measure::affinity::allowed_cpus().unwrap_or_default();
     let mut round = 0usize;
@@ -43,7 +44,7 @@ pub fn measure(
                     // The binaries started at first: whatever stops them now is a failure
                     // of this benchmark, not bad input.
                     Err(e) => {
-                        *done = fail(bench, e);
+                        *done = fail(bench, e.to_string());
                         progress(bench);
                         continue;
                     }
@@ -81,7 +82,7 @@ fn spawn_round(
     plan: &Plan,
     cpu: Option<usize>,
     rng: &mut fastrand::Rng,
-) -> Result<(Worker, Worker), String> {
+) -> Result<(Worker, Worker), Error> {
     if rng.bool() {
         Worker::spawn_pair(base, head, plan.timeout, cpu)
     } else {

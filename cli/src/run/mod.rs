@@ -10,6 +10,7 @@ mod summary;
 use crate::history;
 use clap::Args;
 use qudag_bench::cli::Cli;
+use qudag_bench::error::Error;
 use qudag_bench::escape::{Term, TermLines};
 use qudag_bench::exit::ExitStatus;
 use qudag_bench::schema::{GroupDocument, GroupMode, TargetOutcome, ids};
@@ -123,7 +124,7 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
 }
 
 /// Runs `qudag-bench run`; `home` is `--home` if given.
-pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
+pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let (group, no_history) = match check_harness_args(&args.harness) {
@@ -168,8 +169,12 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, String> {
             targets: outcomes.clone(),
         };
         if let Err(e) = write_document(&doc, dest) {
-            eprintln!("error: --json {}: {}", Term(dest), TermLines(&e));
-            status = status.max(ExitStatus::Usage);
+            eprintln!(
+                "error: --json {}: {}",
+                Term(dest),
+                TermLines(&e.to_string())
+            );
+            status = status.max(e.status());
         }
     }
     // The targets' runs go into the history now, so that `history --group` shows them.
@@ -209,17 +214,17 @@ struct Prepared {
 
 /// Checks the destination of `--json`, the workspace and the selection, builds the bench
 /// targets and orders them; `Err(code)` inside when the build failed with cargo's `code`.
-fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>, String> {
+fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>, Error> {
     // Like the harness's own report flags: a destination that cannot take the document is
     // refused before anything is built or measured.
     if let Some(dest) = args.json.as_deref().filter(|d| *d != "-") {
-        atomic::check(Path::new(dest)).map_err(|e| format!("--json {}: {e}", Term(dest)))?;
+        atomic::check(Path::new(dest)).map_err(|e| e.context(&format!("--json {}", Term(dest))))?;
     }
     let ws = plan::workspace(args.manifest_path.as_deref())?;
     plan::check_selection(&ws, &args.package, &args.bench)?;
-    let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))
-        .map_err(|e| e.to_string())?;
-    let home = std::path::absolute(&home).map_err(|e| format!("--home {}: {e}", home.display()))?;
+    let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))?;
+    let home = std::path::absolute(&home)
+        .map_err(|e| Error::setting(format!("--home {}: {e}", home.display())))?;
     let build = plan::Build {
         test: args.test,
         packages: &args.package,
@@ -232,14 +237,19 @@ fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>,
         Err(code) => return Ok(Err(code)),
     };
     if targets.is_empty() {
-        return Err("no bench targets to run in the selected packages".into());
+        return Err(Error::setting(
+            "no bench targets to run in the selected packages",
+        ));
     }
     plan::check_distinct(&targets)?;
     crate::import_spool_at(&home, false)?;
     if jobs(args) > 1 {
         match history::latest_durations(&history::path(&home)) {
             Ok(durations) => plan::longest_first(&mut targets, &durations),
-            Err(e) => eprintln!("warning: {}; targets run in manifest order", TermLines(&e)),
+            Err(e) => eprintln!(
+                "warning: {}; targets run in manifest order",
+                TermLines(&e.to_string())
+            ),
         }
     }
     Ok(Ok(Prepared { home, targets }))
@@ -256,10 +266,11 @@ fn execute(
     home: &Path,
     group: &str,
     targets: &[plan::Target],
-) -> Result<Vec<TargetOutcome>, String> {
+) -> Result<Vec<TargetOutcome>, Error> {
     let measure = !args.test;
-    let status_dir =
-        tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let status_dir = tempfile::tempdir().map_err(|e| Error::Io {
+        message: format!("cannot create a temporary directory: {e}"),
+    })?;
     let settings = exec::Settings {
         measure,
         harness_args: args.harness.clone(),
@@ -295,14 +306,14 @@ fn execute(
 }
 
 /// Writes the group document to `dest` (a file, atomically, or `-` for stdout).
-fn write_document(doc: &GroupDocument, dest: &str) -> Result<(), String> {
+fn write_document(doc: &GroupDocument, dest: &str) -> Result<(), Error> {
     let mut bytes = serde_json::to_vec_pretty(doc).expect("the document serializes");
     bytes.push(b'\n');
     if dest == "-" {
         std::io::stdout()
             .lock()
             .write_all(&bytes)
-            .map_err(|e| format!("cannot write to stdout: {e}"))
+            .map_err(|e| crate::stdout_error(&e))
     } else {
         atomic::write(Path::new(dest), &bytes)
     }

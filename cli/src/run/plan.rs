@@ -2,6 +2,7 @@
 //! against it, the bench executables from `cargo bench|test --no-run --message-format=json`,
 //! and the order in which they run.
 
+use qudag_bench::error::Error;
 use qudag_bench::exit::ExitStatus;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -61,21 +62,23 @@ impl Target {
 pub use qudag_bench::store::paths::cargo;
 
 /// Reads the workspace with `cargo metadata --no-deps`.
-pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, String> {
+pub fn workspace(manifest_path: Option<&Path>) -> Result<Workspace, Error> {
     let mut cmd = Command::new(cargo());
     cmd.args(["metadata", "--no-deps", "--format-version", "1"]);
     if let Some(p) = manifest_path {
         cmd.arg("--manifest-path").arg(p);
     }
-    let out = cmd
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", cargo().to_string_lossy()))?;
+    let out = cmd.stderr(Stdio::inherit()).output().map_err(cannot_run)?;
     if !out.status.success() {
-        return Err("`cargo metadata` failed (see above): is this a cargo package?".into());
+        return Err(tool(
+            "`cargo metadata` failed (see above): is this a cargo package?".into(),
+        ));
     }
-    let meta: Value = serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("`cargo metadata` printed something else than JSON: {e}"))?;
+    let meta: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        tool(format!(
+            "`cargo metadata` printed something else than JSON: {e}"
+        ))
+    })?;
     let str_of = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let packages = meta["packages"]
         .as_array()
@@ -109,14 +112,14 @@ pub fn check_selection(
     ws: &Workspace,
     packages: &[String],
     benches: &[String],
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
     for p in packages {
         if !ws.packages.iter().any(|k| &k.name == p) {
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "--package {p}: no such package in the workspace (packages: {})",
                 names(&mut ws.packages.iter().map(|k| k.name.as_str()))
-            ));
+            )));
         }
     }
     let scope: Vec<&Package> = ws
@@ -131,13 +134,23 @@ pub fn check_selection(
                     .iter()
                     .flat_map(|k| k.benches.iter().map(|(n, _)| n.as_str())),
             );
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "--bench {b}: no bench target named `{b}` (bench targets: {})",
                 if known.is_empty() { "none" } else { &known }
-            ));
+            )));
         }
     }
     Ok(())
+}
+
+/// Cargo that cannot be used.
+fn tool(message: String) -> Error {
+    Error::Tool { message }
+}
+
+/// Cargo that cannot be started.
+fn cannot_run(e: std::io::Error) -> Error {
+    tool(format!("cannot run {}: {e}", cargo().to_string_lossy()))
 }
 
 /// How the targets are built.
@@ -179,11 +192,11 @@ pub fn build_command(b: &Build) -> Command {
 
 /// Builds; returns the bench targets (sorted by package, then name, as cargo runs them), or
 /// cargo's exit code when the build failed. Diagnostics go to stderr as cargo renders them.
-pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, String> {
+pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Error> {
     let out = build_command(b)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", cargo().to_string_lossy()))?;
+        .map_err(cannot_run)?;
     if !out.status.success() {
         return Ok(Err(out
             .status
@@ -236,13 +249,13 @@ pub fn build(b: &Build, ws: &Workspace) -> Result<Result<Vec<Target>, i32>, Stri
 
 /// Refuses two selected bench targets with one report name in different packages: they would
 /// share `results/<target>.json`, their baselines and their history.
-pub fn check_distinct(targets: &[Target]) -> Result<(), String> {
+pub fn check_distinct(targets: &[Target]) -> Result<(), Error> {
     for (i, a) in targets.iter().enumerate() {
         if let Some(b) = targets[i + 1..]
             .iter()
             .find(|b| b.crate_name() == a.crate_name())
         {
-            return Err(format!(
+            return Err(Error::setting(format!(
                 "bench target `{}` of package `{}` and `{}` of package `{}` would share the \
                  reports, baselines and history of `{}`; select one with --package",
                 a.name,
@@ -250,7 +263,7 @@ pub fn check_distinct(targets: &[Target]) -> Result<(), String> {
                 b.name,
                 b.package.name,
                 a.crate_name()
-            ));
+            )));
         }
     }
     Ok(())
@@ -293,7 +306,9 @@ mod tests {
     fn same_report_name_in_two_packages_is_refused() {
         let mut other = target("crypto");
         other.package.name = "q".into();
-        let e = check_distinct(&[target("crypto"), target("dag"), other]).unwrap_err();
+        let e = check_distinct(&[target("crypto"), target("dag"), other])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("package `p`") && e.contains("package `q`"),
             "{e}"
@@ -322,9 +337,13 @@ mod tests {
             target_dir: PathBuf::new(),
         };
         assert!(check_selection(&ws, &["p".into()], &["work".into()]).is_ok());
-        let e = check_selection(&ws, &[], &["nope".into()]).unwrap_err();
+        let e = check_selection(&ws, &[], &["nope".into()])
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("--bench nope:") && e.contains("work"), "{e}");
-        let e = check_selection(&ws, &["q".into()], &[]).unwrap_err();
+        let e = check_selection(&ws, &["q".into()], &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("--package q:") && e.contains("p"), "{e}");
     }
 }

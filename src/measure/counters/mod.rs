@@ -83,13 +83,33 @@ impl Event {
     }
 }
 
+/// Why a counter has no value, worded for the report (`counters.unavailable`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unavailable {
+    /// Its group could not be opened: what the error means (see [`explain`]).
+    Open(String),
+    /// Its group was open but could not be read: the system's error.
+    Read(String),
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unavailable::Open(reason) => f.write_str(reason),
+            Unavailable::Read(e) => write!(f, "read failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Unavailable {}
+
 /// What could be opened on this machine, with reasons for what could not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Availability {
     /// `Err(reason)` when the hardware group cannot be opened.
-    pub hardware: Result<(), String>,
+    pub hardware: Result<(), Unavailable>,
     /// `Err(reason)` when the software group cannot be opened.
-    pub software: Result<(), String>,
+    pub software: Result<(), Unavailable>,
     /// Whether context switches are counted including the kernel side (where they happen);
     /// when refused, they are counted user-side only and read mostly 0.
     pub context_switches_kernel: bool,
@@ -147,8 +167,8 @@ impl OpenGroup {
 
 /// The counters of one benchmark thread.
 pub struct CounterSet {
-    hardware: Result<OpenGroup, String>,
-    software: Result<OpenGroup, String>,
+    hardware: Result<OpenGroup, Unavailable>,
+    software: Result<OpenGroup, Unavailable>,
     context_switches_kernel: bool,
     /// Calibrated counts of one start/stop pair, per event.
     switch_cost: Vec<(Event, f64)>,
@@ -156,7 +176,7 @@ pub struct CounterSet {
 
 /// One event's accumulated reading with the calibrated cost of a start/stop pair, or why the
 /// event could not be counted.
-pub type EventTotal = Result<(Reading, f64), String>;
+pub type EventTotal = Result<(Reading, f64), Unavailable>;
 
 /// Totals of a measurement, ready for per-iteration arithmetic.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,13 +190,11 @@ pub struct Totals {
 impl CounterSet {
     /// Opens the counters for the calling thread; failures are kept as reasons.
     pub fn open() -> CounterSet {
-        let hardware = OpenGroup::open(&HARDWARE, false).map_err(|e| explain(&e));
+        let unopened = |e: io::Error| Unavailable::Open(explain(&e));
+        let hardware = OpenGroup::open(&HARDWARE, false).map_err(unopened);
         let (software, context_switches_kernel) = match OpenGroup::open(&SOFTWARE, true) {
             Ok(g) => (Ok(g), true),
-            Err(_) => (
-                OpenGroup::open(&SOFTWARE, false).map_err(|e| explain(&e)),
-                false,
-            ),
+            Err(_) => (OpenGroup::open(&SOFTWARE, false).map_err(unopened), false),
         };
         CounterSet {
             hardware,
@@ -222,7 +240,7 @@ impl CounterSet {
         }
     }
 
-    fn read_all(&mut self) -> Vec<(Event, Result<Reading, String>)> {
+    fn read_all(&mut self) -> Vec<(Event, Result<Reading, Unavailable>)> {
         let mut out = Vec::new();
         for (group, events) in [
             (&mut self.hardware, &HARDWARE[..]),
@@ -234,7 +252,7 @@ impl CounterSet {
                     Err(e) => out.extend(
                         events
                             .iter()
-                            .map(|&ev| (ev, Err(format!("read failed: {e}")))),
+                            .map(|&ev| (ev, Err(Unavailable::Read(e.to_string())))),
                     ),
                 },
                 Err(reason) => out.extend(events.iter().map(|&ev| (ev, Err(reason.clone())))),
@@ -343,7 +361,7 @@ mod tests {
         let mut set = CounterSet::open();
         if set.software.is_err() {
             // Counters refused entirely (e.g. seccomp): the reason must say so.
-            assert!(!set.software.as_ref().err().unwrap().is_empty());
+            assert!(!set.software.as_ref().err().unwrap().to_string().is_empty());
             return;
         }
         set.calibrate();
@@ -365,7 +383,7 @@ mod tests {
             if HARDWARE.contains(event)
                 && let Err(reason) = result
             {
-                assert!(!reason.is_empty());
+                assert!(!reason.to_string().is_empty());
             }
         }
     }

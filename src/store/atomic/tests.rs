@@ -56,7 +56,7 @@ fn a_fifo_is_refused_at_once_and_left_a_fifo() {
     let fifo = dir.path().join("pipe");
     mkfifo(&fifo);
     for result in [write(&fifo, b"x"), check(&fifo)] {
-        let err = result.unwrap_err();
+        let err = result.unwrap_err().to_string();
         assert_eq!(
             err,
             format!(
@@ -74,7 +74,7 @@ fn a_fifo_is_refused_at_once_and_left_a_fifo() {
 fn a_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     for result in [write(dir.path(), b"x"), check(dir.path())] {
-        let err = result.unwrap_err();
+        let err = result.unwrap_err().to_string();
         assert!(err.contains("it is a directory"), "{err}");
         assert!(err.contains(&dir.path().display().to_string()), "{err}");
     }
@@ -87,7 +87,7 @@ fn dev_null_is_accepted_and_not_written() {
     let meta = std::fs::metadata("/dev/null").unwrap();
     assert!(meta.file_type().is_char_device(), "still the device");
     // Any other device is refused: /dev/full would fail the write only after measuring.
-    let err = check(Path::new("/dev/full")).unwrap_err();
+    let err = check(Path::new("/dev/full")).unwrap_err().to_string();
     assert!(err.contains("/dev/full: it is a device"), "{err}");
 }
 
@@ -96,7 +96,9 @@ fn check_refuses_a_parent_that_is_a_file_or_cannot_hold_files_and_writes_nothing
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, b"x").unwrap();
-    let err = check(&blocker.join("deeper/report.json")).unwrap_err();
+    let err = check(&blocker.join("deeper/report.json"))
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         format!(
@@ -106,7 +108,9 @@ fn check_refuses_a_parent_that_is_a_file_or_cannot_hold_files_and_writes_nothing
         )
     );
     // /proc takes no new files, even from root (file permissions would not stop root).
-    let err = check(Path::new("/proc/qudag-bench-missing/x.html")).unwrap_err();
+    let err = check(Path::new("/proc/qudag-bench-missing/x.html"))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.starts_with(
             "cannot write /proc/qudag-bench-missing/x.html: cannot create a file in /proc: "
@@ -140,7 +144,9 @@ fn error_names_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, b"x").unwrap();
-    let err = write(&blocker.join("report.json"), b"y").unwrap_err();
+    let err = write(&blocker.join("report.json"), b"y")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("report.json"), "{err}");
 }
 
@@ -151,7 +157,9 @@ fn a_failed_replace_removes_its_temporary_file() {
     let target = dir.path().join("busy");
     std::fs::create_dir(&target).unwrap();
     std::fs::write(target.join("inside"), b"x").unwrap();
-    let err = replace(dir.path(), &target, b"data").unwrap_err();
+    let err = replace(dir.path(), &target, b"data")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("cannot replace "), "{err}");
     assert_eq!(names(dir.path()), ["busy"]);
 }

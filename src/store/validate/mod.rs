@@ -21,6 +21,33 @@ use crate::schema::{AllocResult, CounterResult};
 use crate::schema::{BenchResult, EffectiveSettings, RunReport, Status};
 use crate::schema::{Interval, Percentiles, TimeStats};
 
+/// The first bad value of a report: the field, by its path in the JSON document, and what is
+/// wrong with it. The reader of a file turns it into [`Error::Corrupt`](crate::error::Error)
+/// naming the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The field (`benchmarks[3] (`ml_kem::keygen`).time_ns.median`).
+    pub field: String,
+    /// What is wrong, following the field (`is -5.2; expected ...`).
+    pub problem: String,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// An [`Invalid`] value of `field`.
+fn invalid(field: impl Into<String>, problem: String) -> Invalid {
+    Invalid {
+        field: field.into(),
+        problem,
+    }
+}
+
 /// Which data a stored report is expected to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kept {
@@ -36,11 +63,14 @@ pub const MAX_SAMPLES: usize = *crate::config::SAMPLES_RANGE.end() as usize;
 
 /// Checks the values of `report`; the error names the first bad field by its path in the
 /// JSON document (the caller adds the file).
-pub fn report(report: &RunReport, kept: Kept) -> Result<(), String> {
+pub fn report(report: &RunReport, kept: Kept) -> Result<(), Invalid> {
     if report.schema != SCHEMA_ID {
-        return Err(format!(
-            "schema is `{}`; this qudag-bench reads `{SCHEMA_ID}` (a newer qudag-bench wrote it?)",
-            report.schema.escape_debug()
+        return Err(invalid(
+            "schema",
+            format!(
+                "is `{}`; this qudag-bench reads `{SCHEMA_ID}` (a newer qudag-bench wrote it?)",
+                report.schema.escape_debug()
+            ),
         ));
     }
     settings("config.defaults", &report.config.defaults)?;
@@ -65,21 +95,24 @@ fn join(at: &str, field: &str) -> String {
 }
 
 /// Checks that `value` is finite and at least `min`; `what` completes "expected ...".
-fn at_least(at: &str, field: &str, value: f64, min: f64, what: &str) -> Result<(), String> {
+fn at_least(at: &str, field: &str, value: f64, min: f64, what: &str) -> Result<(), Invalid> {
     if value.is_finite() && value >= min {
         Ok(())
     } else {
-        Err(format!("{} is {value}; expected {what}", join(at, field)))
+        Err(invalid(
+            join(at, field),
+            format!("is {value}; expected {what}"),
+        ))
     }
 }
 
 /// A duration in ns: finite and not negative (the harness clamps times at 0).
-fn ns(at: &str, field: &str, value: f64) -> Result<(), String> {
+fn ns(at: &str, field: &str, value: f64) -> Result<(), Invalid> {
     at_least(at, field, value, 0.0, "a non-negative finite number of ns")
 }
 
 /// A count, rate or other quantity that cannot be negative.
-fn non_negative(at: &str, field: &str, value: f64) -> Result<(), String> {
+fn non_negative(at: &str, field: &str, value: f64) -> Result<(), Invalid> {
     at_least(at, field, value, 0.0, "a non-negative finite number")
 }
 
@@ -89,16 +122,18 @@ fn ordered(low: f64, high: f64) -> bool {
 }
 
 /// Checks that the fields named in `chain` are in non-decreasing order.
-fn in_order(at: &str, chain: &[(&str, f64)]) -> Result<(), String> {
+fn in_order(at: &str, chain: &[(&str, f64)]) -> Result<(), Invalid> {
     for pair in chain.windows(2) {
         let ((a, x), (b, y)) = (pair[0], pair[1]);
         if !ordered(x, y) {
             let names: Vec<&str> = chain.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "{} is {x} but {} is {y}; expected {}",
+            return Err(invalid(
                 join(at, a),
-                join(at, b),
-                names.join(" <= ")
+                format!(
+                    "is {x} but {} is {y}; expected {}",
+                    join(at, b),
+                    names.join(" <= ")
+                ),
             ));
         }
     }
@@ -107,29 +142,31 @@ fn in_order(at: &str, chain: &[(&str, f64)]) -> Result<(), String> {
 
 /// An interval whose bounds are at least `min` (`min_what` says what they are), with
 /// `lower <= upper` and a level between 0 and 1.
-fn interval(at: &str, iv: &Interval, min: f64, min_what: &str) -> Result<(), String> {
+fn interval(at: &str, iv: &Interval, min: f64, min_what: &str) -> Result<(), Invalid> {
     at_least(at, "lower", iv.lower, min, min_what)?;
     at_least(at, "upper", iv.upper, min, min_what)?;
     in_order(at, &[("lower", iv.lower), ("upper", iv.upper)])?;
     if iv.level > 0.0 && iv.level < 1.0 {
         Ok(())
     } else {
-        Err(format!(
-            "{} is {}; expected a confidence level between 0 and 1",
+        Err(invalid(
             join(at, "level"),
-            iv.level
+            format!(
+                "is {}; expected a confidence level between 0 and 1",
+                iv.level
+            ),
         ))
     }
 }
 
-fn settings(at: &str, s: &EffectiveSettings) -> Result<(), String> {
+fn settings(at: &str, s: &EffectiveSettings) -> Result<(), Invalid> {
     non_negative(at, "warmup_time_s", s.warmup_time_s)?;
     non_negative(at, "measure_time_s", s.measure_time_s)?;
     non_negative(at, "timeout_s", s.timeout_s)?;
     non_negative(at, "noise_threshold_pct", s.noise_threshold_pct)
 }
 
-fn calibration(at: &str, c: &Calibration) -> Result<(), String> {
+fn calibration(at: &str, c: &Calibration) -> Result<(), Invalid> {
     ns(at, "precision_ns", c.precision_ns)?;
     ns(at, "overhead_ns", c.overhead_ns)?;
     ns(at, "iter_loop_ns", c.iter_loop_ns)?;
@@ -138,11 +175,12 @@ fn calibration(at: &str, c: &Calibration) -> Result<(), String> {
     ns(at, "batched_recorded_ns", c.batched_recorded_ns)
 }
 
-fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
+fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), Invalid> {
     samples(at, b, kept)?;
     if b.status == Status::Ok && b.time_ns.is_none() {
-        return Err(format!(
-            "{at}.time_ns is null but status is `ok`; a measured benchmark has its time statistics"
+        return Err(invalid(
+            join(at, "time_ns"),
+            "is null but status is `ok`; a measured benchmark has its time statistics".into(),
         ));
     }
     if let Some(t) = &b.time_ns {
@@ -189,7 +227,7 @@ fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
 /// edited or damaged file, and a comparison would trust the wrong figure (a median of 0 read
 /// as "no change"). The range, not the exact median, so that a report whose samples were
 /// trimmed still reads; 0.01 ns of slack for rounding.
-fn median_agrees_with_samples(at: &str, b: &BenchResult, median: f64) -> Result<(), String> {
+fn median_agrees_with_samples(at: &str, b: &BenchResult, median: f64) -> Result<(), Invalid> {
     let (Some(o), false) = (&b.overhead, b.samples_ns.is_empty()) else {
         return Ok(());
     };
@@ -204,47 +242,57 @@ fn median_agrees_with_samples(at: &str, b: &BenchResult, median: f64) -> Result<
     if median >= lowest - 0.01 && median <= highest + 0.01 {
         return Ok(());
     }
-    Err(format!(
-        "{at}.time_ns.median is {median} ns, outside the {lowest} to {highest} ns per iteration \
-         of its raw samples; the statistics do not belong to these samples (an edited or \
-         damaged file)"
+    Err(invalid(
+        join(at, "time_ns.median"),
+        format!(
+            "is {median} ns, outside the {lowest} to {highest} ns per iteration of its raw \
+             samples; the statistics do not belong to these samples (an edited or damaged file)"
+        ),
     ))
 }
 
 /// Raw samples: one iteration count (at least 1) per sample, at most [`MAX_SAMPLES`], and
 /// present for a measured benchmark of a complete report.
-fn samples(at: &str, b: &BenchResult, kept: Kept) -> Result<(), String> {
+fn samples(at: &str, b: &BenchResult, kept: Kept) -> Result<(), Invalid> {
     let (iters, times) = (&b.iters_per_sample, &b.samples_ns);
     if iters.len() != times.len() {
-        return Err(format!(
-            "{at}.iters_per_sample has {} entries but {at}.samples_ns has {}; expected one \
-             iteration count per sample",
-            iters.len(),
-            times.len()
+        return Err(invalid(
+            join(at, "iters_per_sample"),
+            format!(
+                "has {} entries but {at}.samples_ns has {}; expected one iteration count per \
+                 sample",
+                iters.len(),
+                times.len()
+            ),
         ));
     }
     if times.len() > MAX_SAMPLES {
-        return Err(format!(
-            "{at}.samples_ns has {} samples; a benchmark has at most {MAX_SAMPLES} (the largest \
-             `--samples`)",
-            times.len()
+        return Err(invalid(
+            join(at, "samples_ns"),
+            format!(
+                "has {} samples; a benchmark has at most {MAX_SAMPLES} (the largest `--samples`)",
+                times.len()
+            ),
         ));
     }
     if let Some(j) = iters.iter().position(|&n| n == 0) {
-        return Err(format!(
-            "{at}.iters_per_sample[{j}] is 0; expected at least 1 iteration per sample"
+        return Err(invalid(
+            join(at, &format!("iters_per_sample[{j}]")),
+            "is 0; expected at least 1 iteration per sample".into(),
         ));
     }
     if kept == Kept::Samples && b.status == Status::Ok && times.is_empty() {
-        return Err(format!(
-            "{at}.samples_ns is empty but status is `ok`; a measured benchmark keeps its raw \
-             samples (only the history's copy of a report drops them)"
+        return Err(invalid(
+            join(at, "samples_ns"),
+            "is empty but status is `ok`; a measured benchmark keeps its raw samples (only the \
+             history's copy of a report drops them)"
+                .into(),
         ));
     }
     Ok(())
 }
 
-fn time_stats(at: &str, t: &TimeStats) -> Result<(), String> {
+fn time_stats(at: &str, t: &TimeStats) -> Result<(), Invalid> {
     for (field, value) in [
         ("mean", t.mean),
         ("median", t.median),
@@ -262,7 +310,7 @@ fn time_stats(at: &str, t: &TimeStats) -> Result<(), String> {
     interval(&join(at, "median_ci"), &t.median_ci, 0.0, ci_ns)
 }
 
-fn percentiles(at: &str, p: &Percentiles) -> Result<(), String> {
+fn percentiles(at: &str, p: &Percentiles) -> Result<(), Invalid> {
     let chain = [
         ("p50", p.p50),
         ("p90", p.p90),
@@ -276,7 +324,7 @@ fn percentiles(at: &str, p: &Percentiles) -> Result<(), String> {
     in_order(at, &chain)
 }
 
-fn counters(at: &str, c: &CounterResult) -> Result<(), String> {
+fn counters(at: &str, c: &CounterResult) -> Result<(), Invalid> {
     for (field, value) in [
         ("instructions", c.instructions),
         ("cycles", c.cycles),
@@ -299,7 +347,7 @@ fn counters(at: &str, c: &CounterResult) -> Result<(), String> {
     Ok(())
 }
 
-fn alloc(at: &str, a: &AllocResult) -> Result<(), String> {
+fn alloc(at: &str, a: &AllocResult) -> Result<(), Invalid> {
     non_negative(at, "allocs_per_iter", a.allocs_per_iter)?;
     non_negative(at, "deallocs_per_iter", a.deallocs_per_iter)?;
     non_negative(at, "reallocs_per_iter", a.reallocs_per_iter)?;
@@ -308,7 +356,7 @@ fn alloc(at: &str, a: &AllocResult) -> Result<(), String> {
 }
 
 /// A relative change: a ratio of non-negative times minus 1, so at least -1.
-fn change(at: &str, field: &str, value: Option<f64>) -> Result<(), String> {
+fn change(at: &str, field: &str, value: Option<f64>) -> Result<(), Invalid> {
     match value {
         Some(v) => at_least(at, field, v, -1.0, CHANGE),
         None => Ok(()),
@@ -317,24 +365,24 @@ fn change(at: &str, field: &str, value: Option<f64>) -> Result<(), String> {
 
 const CHANGE: &str = "a finite relative change of at least -1 (-100%)";
 
-fn change_interval(at: &str, field: &str, iv: &Option<Interval>) -> Result<(), String> {
+fn change_interval(at: &str, field: &str, iv: &Option<Interval>) -> Result<(), Invalid> {
     match iv {
         Some(iv) => interval(&join(at, field), iv, -1.0, CHANGE),
         None => Ok(()),
     }
 }
 
-fn p_value(at: &str, value: Option<f64>) -> Result<(), String> {
+fn p_value(at: &str, value: Option<f64>) -> Result<(), Invalid> {
     match value {
-        Some(p) if !(0.0..=1.0).contains(&p) => Err(format!(
-            "{} is {p}; expected a probability from 0 to 1",
-            join(at, "p_value")
+        Some(p) if !(0.0..=1.0).contains(&p) => Err(invalid(
+            join(at, "p_value"),
+            format!("is {p}; expected a probability from 0 to 1"),
         )),
         _ => Ok(()),
     }
 }
 
-fn comparison(at: &str, c: &Comparison) -> Result<(), String> {
+fn comparison(at: &str, c: &Comparison) -> Result<(), Invalid> {
     if let Some(median) = c.baseline_median_ns {
         ns(at, "baseline_median_ns", median)?;
     }

@@ -11,7 +11,9 @@ fn real() -> RunReport {
 fn error_after(kept: Kept, edit: impl FnOnce(&mut RunReport)) -> String {
     let mut r = real();
     edit(&mut r);
-    report(&r, kept).expect_err("the edit makes the report invalid")
+    report(&r, kept)
+        .expect_err("the edit makes the report invalid")
+        .to_string()
 }
 
 #[test]
@@ -44,7 +46,7 @@ fn what_the_harness_writes_is_valid() {
     let mut edited = r;
     let t = edited.benchmarks[0].time_ns.as_mut().unwrap();
     (t.min, t.median, t.median_ci.lower) = (0.0, 0.0, 0.0);
-    let e = report(&edited, Kept::Samples).unwrap_err();
+    let e = report(&edited, Kept::Samples).unwrap_err().to_string();
     assert!(
         e.starts_with("benchmarks[0] (`batched_work`).time_ns.median is 0 ns, outside the 35.")
             && e.contains("the statistics do not belong to these samples"),
@@ -300,7 +302,9 @@ fn files_name_themselves_and_the_field() {
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "file untouched");
     // One parse: a report of the right shape and another schema names the schema.
     r.schema = "qudag-bench/run/v2".into();
-    let e = parse(&path, &serde_json::to_vec(&r).unwrap()).unwrap_err();
+    let e = parse(&path, &serde_json::to_vec(&r).unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("crypto.json has schema `qudag-bench/run/v2`"),
         "{e}"
@@ -310,7 +314,7 @@ fn files_name_themselves_and_the_field() {
         (b"[1, 2]", "is not a qudag-bench run report (no `schema`)"),
         (b"{\"schema\": \"qudag-bench/run/v1\"}", "does not match"),
     ] {
-        let e = parse(&path, bytes).unwrap_err();
+        let e = parse(&path, bytes).unwrap_err().to_string();
         assert!(e.contains(needle) && e.contains("crypto.json"), "{e}");
     }
 }
@@ -320,7 +324,7 @@ fn large_files_and_non_files_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.json");
     std::fs::write(&path, vec![b' '; (1 << 20) + 1]).unwrap();
-    let e = read_limited(&path, 1 << 20).unwrap_err();
+    let e = read_limited(&path, 1 << 20).unwrap_err().to_string();
     assert_eq!(
         e,
         format!(
@@ -330,7 +334,7 @@ fn large_files_and_non_files_are_refused_before_reading() {
         )
     );
     assert_eq!(read_limited(&path, 2 << 20).unwrap().len(), (1 << 20) + 1);
-    let e = read_limited(dir.path(), 1 << 20).unwrap_err();
+    let e = read_limited(dir.path(), 1 << 20).unwrap_err().to_string();
     assert!(
         e.ends_with("is not a regular file; a run report is a JSON file"),
         "{e}"
@@ -339,17 +343,17 @@ fn large_files_and_non_files_are_refused_before_reading() {
     let fifo = dir.path().join("fifo.json");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if made.is_ok_and(|s| s.success()) {
-        let e = read_limited(&fifo, 1 << 20).unwrap_err();
+        let e = read_limited(&fifo, 1 << 20).unwrap_err().to_string();
         assert!(e.contains("is not a regular file"), "{e}");
     }
 }
 
 #[test]
 fn the_size_limit_is_64_mib_unless_set() {
-    assert_eq!(limit_from(None), Ok(64 << 20));
-    assert_eq!(limit_from(Some("200".as_ref())), Ok(200 << 20));
+    assert_eq!(limit_from(None).unwrap(), 64 << 20);
+    assert_eq!(limit_from(Some("200".as_ref())).unwrap(), 200 << 20);
     for bad in ["0", "-1", "1.5", "big", ""] {
-        let e = limit_from(Some(bad.as_ref())).unwrap_err();
+        let e = limit_from(Some(bad.as_ref())).unwrap_err().to_string();
         assert!(
             e.starts_with(&format!("QUDAG_BENCH_MAX_REPORT_MIB={bad}: expected")),
             "{e}"

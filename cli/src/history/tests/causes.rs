@@ -22,7 +22,8 @@ fn child() {
     let outcome = match std::env::var(ACCESS_ENV).as_deref() {
         Ok("read") => list(path, &Filter::default()).map(drop),
         _ => open(path).map(drop),
-    };
+    }
+    .map_err(|e| e.to_string());
     println!("outcome: {outcome:?}");
 }
 

@@ -3,6 +3,7 @@
 use super::super::schema::{APPLICATION_ID, LATEST};
 use super::super::*;
 use super::{bytes, foreign, legacy, pragma, report};
+use qudag_bench::error::Error;
 
 #[test]
 fn a_new_history_has_the_latest_schema_and_qudag_benchs_application_id() {
@@ -28,7 +29,7 @@ fn a_new_history_has_the_latest_schema_and_qudag_benchs_application_id() {
 /// Every way into a file, each of which must refuse `path` without changing a byte of it.
 fn assert_refused_untouched(path: &Path, before: &[u8], needle: &str) {
     let r = report();
-    let attempts: Vec<(&str, Result<(), String>)> = vec![
+    let attempts: Vec<(&str, Result<(), Error>)> = vec![
         ("open", open(path).map(drop)),
         ("open_read", open_read(path).map(drop)),
         ("record", record(path, &r)),
@@ -41,7 +42,7 @@ fn assert_refused_untouched(path: &Path, before: &[u8], needle: &str) {
         ),
     ];
     for (what, result) in attempts {
-        let e = result.expect_err(what);
+        let e = result.expect_err(what).to_string();
         assert!(e.contains(&path.display().to_string()), "{what}: {e}");
         assert!(e.contains(needle), "{what}: {e}");
         if path.is_file() {
@@ -134,7 +135,7 @@ fn an_older_history_is_read_without_a_write_and_migrated_by_writers() {
         assert_eq!(rows[0].state, RunState::Complete);
         let durations = latest_durations(&p).unwrap();
         assert!((durations["crypto"] - 2.5).abs() < 1e-3, "{durations:?}");
-        let e = load_run(&p, "ol").unwrap_err();
+        let e = load_run(&p, "ol").unwrap_err().to_string();
         assert!(
             e.contains("before the history kept reports"),
             "v{version}: {e}"
@@ -161,14 +162,14 @@ fn readers_of_a_missing_history_create_nothing() {
     assert!(latest_durations(&p).unwrap().is_empty());
     assert!(trends(&p, &[report()], 5).unwrap().is_empty());
     assert!(open_read(&p).unwrap().is_none());
-    let e = list(&p, &Filter::default()).unwrap_err();
+    let e = list(&p, &Filter::default()).unwrap_err().to_string();
     assert!(e.contains("no history at"), "{e}");
     assert!(!dir.path().join("none").exists());
 }
 
 /// Runs `each` on `path` from `n` threads released at once, each with its own connection as a
 /// process has; panics naming every failure.
-fn at_once(path: &Path, n: usize, each: fn(&Path, usize) -> Result<(), String>) {
+fn at_once(path: &Path, n: usize, each: fn(&Path, usize) -> Result<(), Error>) {
     let start = std::sync::Arc::new(std::sync::Barrier::new(n));
     let threads: Vec<_> = (0..n)
         .map(|i| {
@@ -181,7 +182,7 @@ fn at_once(path: &Path, n: usize, each: fn(&Path, usize) -> Result<(), String>) 
         .collect();
     let failures: Vec<String> = threads
         .into_iter()
-        .filter_map(|t| t.join().unwrap().err())
+        .filter_map(|t| t.join().unwrap().err().map(|e| e.to_string()))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -245,7 +246,7 @@ fn the_histories_reports_are_checked_without_needing_samples() {
             [serde_json::to_string(&bad).unwrap()],
         )
         .unwrap();
-    let e = load_run(&path, &r.run_id).unwrap_err();
+    let e = load_run(&path, &r.run_id).unwrap_err().to_string();
     assert_eq!(
         e,
         format!(
