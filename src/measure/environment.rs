@@ -1,11 +1,12 @@
 //! The environment fingerprint of a run: host, OS, CPU, memory, toolchain, build, git.
 
-use super::procfs;
+use super::procfs::{self, Missing};
 use crate::schema::Calibration;
 use crate::schema::CounterAvailability;
 use crate::schema::Stability;
 use crate::schema::{Environment, Git, Profile};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
@@ -50,15 +51,20 @@ pub fn collect(
     }
 }
 
-/// `value`, or `None` with its reason recorded under `field`.
-fn known<T>(
+/// `value`, or `None` with its reason's text recorded under `field`.
+fn known<T, E: fmt::Display>(
     unavailable: &mut BTreeMap<String, String>,
     field: &str,
-    value: Result<T, String>,
+    value: Result<T, E>,
 ) -> Option<T> {
     value
-        .map_err(|reason| unavailable.insert(field.to_string(), reason))
+        .map_err(|reason| unavailable.insert(field.to_string(), reason.to_string()))
         .ok()
+}
+
+/// `entry` of `path`, which the parser did not find there.
+fn no(path: &'static str, entry: &'static str) -> Missing {
+    Missing::NoEntry { path, entry }
 }
 
 /// What the kernel says about the machine.
@@ -79,17 +85,15 @@ impl Host {
         let cpuinfo = procfs::read("/proc/cpuinfo").map(|text| procfs::cpuinfo(&text));
         let (model, physical) = match cpuinfo {
             Ok((model, physical)) => (
-                model.ok_or_else(|| "no `model name` in /proc/cpuinfo".to_string()),
-                physical.ok_or_else(|| "no processors in /proc/cpuinfo".to_string()),
+                model.ok_or(no("/proc/cpuinfo", "`model name`")),
+                physical.ok_or(no("/proc/cpuinfo", "processors")),
             ),
             Err(reason) => (Err(reason.clone()), Err(reason)),
         };
-        let logical = procfs::read("/proc/stat").and_then(|text| {
-            procfs::logical_cpus(&text).ok_or_else(|| "no `cpuN` lines in /proc/stat".to_string())
-        });
+        let logical = procfs::read("/proc/stat")
+            .and_then(|text| procfs::logical_cpus(&text).ok_or(no("/proc/stat", "`cpuN` lines")));
         let memory = procfs::read("/proc/meminfo").and_then(|text| {
-            procfs::kib_field(&text, "MemTotal:")
-                .ok_or_else(|| "no `MemTotal` in /proc/meminfo".to_string())
+            procfs::kib_field(&text, "MemTotal:").ok_or(no("/proc/meminfo", "`MemTotal`"))
         });
         let os_release = procfs::read("/etc/os-release").ok();
         Host {
@@ -104,21 +108,41 @@ impl Host {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+/// Why the git state is absent from the environment.
+#[derive(Debug)]
+enum GitUnknown {
+    /// `git` could not be started.
+    NotRun(std::io::Error),
+    /// `git ARGS` failed; the first line it printed.
+    Failed { args: String, first_line: String },
+}
+
+impl fmt::Display for GitUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GitUnknown::NotRun(e) => write!(f, "cannot run git: {e}"),
+            GitUnknown::Failed { args, first_line } => write!(f, "git {args}: {first_line}"),
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, GitUnknown> {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(GitUnknown::NotRun)?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().next().unwrap_or("").trim();
-        return Err(format!("git {}: {first}", args.join(" ")));
+        return Err(GitUnknown::Failed {
+            args: args.join(" "),
+            first_line: err.lines().next().unwrap_or("").trim().to_string(),
+        });
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn git_state(dir: &Path) -> Result<Git, String> {
+fn git_state(dir: &Path) -> Result<Git, GitUnknown> {
     let commit = git(dir, &["rev-parse", "HEAD"])?;
     let branch = git(dir, &["rev-parse", "--abbrev-ref", "HEAD"])?;
     let status = git(dir, &["status", "--porcelain", "--untracked-files=no"])?;

@@ -7,10 +7,52 @@
 //! tested on samples; the readers add the paths.
 
 use std::collections::BTreeSet;
+use std::fmt;
+use std::io::ErrorKind;
 
-/// The text of `path`, or why it cannot be read, naming it.
-pub fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+/// Why a figure of the kernel's is absent; its text is what the report records (the
+/// environment's `unavailable`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Missing {
+    /// A file could not be read.
+    Unreadable {
+        /// The file.
+        path: &'static str,
+        /// What the system said.
+        kind: ErrorKind,
+    },
+    /// The file has no such entry.
+    NoEntry {
+        /// The file.
+        path: &'static str,
+        /// The entry looked for.
+        entry: &'static str,
+    },
+    /// A system call failed.
+    Call {
+        /// The call.
+        name: &'static str,
+        /// What the system said.
+        kind: ErrorKind,
+    },
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Missing::Unreadable { path, kind } => write!(f, "cannot read {path}: {kind}"),
+            Missing::NoEntry { path, entry } => write!(f, "no {entry} in {path}"),
+            Missing::Call { name, kind } => write!(f, "{name} failed: {kind}"),
+        }
+    }
+}
+
+/// The text of `path`, or why it cannot be read.
+pub fn read(path: &'static str) -> Result<String, Missing> {
+    std::fs::read_to_string(path).map_err(|e| Missing::Unreadable {
+        path,
+        kind: e.kind(),
+    })
 }
 
 /// The value after `key` on its line of a `Key: value kB` file (meminfo, status), in bytes.
@@ -146,11 +188,15 @@ pub fn os_name(os_release: Option<&str>) -> String {
 }
 
 /// The host name and kernel release from `uname(2)`.
-pub fn uname() -> Result<(String, String), String> {
+pub fn uname() -> Result<(String, String), Missing> {
     let mut raw = std::mem::MaybeUninit::<libc::utsname>::zeroed();
     // SAFETY: uname fills the struct it is given; on failure it is not read.
     if unsafe { libc::uname(raw.as_mut_ptr()) } != 0 {
-        return Err(format!("uname failed: {}", std::io::Error::last_os_error()));
+        let kind = std::io::Error::last_os_error().kind();
+        return Err(Missing::Call {
+            name: "uname",
+            kind,
+        });
     }
     // SAFETY: uname returned 0, so the struct is filled.
     let info = unsafe { raw.assume_init() };

@@ -90,5 +90,17 @@ fn this_machine_answers() {
     let (page, ticks) = page_size_and_ticks();
     assert!(page >= 4096 && ticks > 0);
     let err = read("/proc/no-such-file").unwrap_err();
-    assert!(err.contains("/proc/no-such-file"), "{err}");
+    let kind = std::io::ErrorKind::NotFound;
+    assert_eq!(
+        err,
+        Missing::Unreadable {
+            path: "/proc/no-such-file",
+            kind
+        }
+    );
+    assert!(
+        err.to_string()
+            .starts_with("cannot read /proc/no-such-file: "),
+        "{err}"
+    );
 }
