@@ -65,26 +65,10 @@ fn parse_with_action(parser: &Path, tool: &str, file: &Path) -> Vec<serde_json::
 /// profile: the output format does not depend on the optimizer, and `cargo test --benches`
 /// builds the same ones.
 fn suite_exes() -> Vec<(String, PathBuf)> {
-    let out = Command::new(env!("CARGO"))
-        .args(["test", "--benches", "--no-run"])
-        .args(["--message-format=json-render-diagnostics"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "building the suites failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["kind"][0] == "bench")
-        .filter_map(|msg| {
-            let name = msg["target"]["name"].as_str()?.to_string();
-            Some((name, PathBuf::from(msg["executable"].as_str()?)))
-        })
+    common::built_executables(&["test", "--benches", "--no-run"])
+        .into_iter()
+        .filter(|(_, kind, _)| kind == "bench")
+        .map(|(name, _, path)| (name, path))
         .collect()
 }
 

@@ -13,7 +13,7 @@ use super::exit_guard;
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::schema::RunReport;
-use crate::store::merge::{self, merge};
+use crate::store::merge::merge;
 use crate::store::spool::{self, InterruptedRun, Spool};
 use crate::store::{baseline, paths, progress};
 use std::path::{Path, PathBuf};
@@ -108,10 +108,7 @@ impl Journal {
         exit_guard::running(None, self.done, &self.kept_in);
         self.progress.bench_finished();
         if !self.results_failed
-            && let Err(e) = crate::report::json::write(
-                &self.latest(so_far).report,
-                &self.results_file.display().to_string(),
-            )
+            && let Err(e) = self.write_results(so_far)
         {
             eprintln!("warning: cannot keep the partial results ({e}); retrying at the end");
             self.results_failed = true;
@@ -128,19 +125,14 @@ impl Journal {
     pub fn finish(mut self, report: &RunReport) -> Vec<Error> {
         let mut errors = Vec::new();
         if !report.benchmarks.is_empty() {
-            let latest = self.latest(report);
-            match crate::report::json::write(
-                &latest.report,
-                &self.results_file.display().to_string(),
-            ) {
-                Ok(()) if !latest.kept.is_empty() => eprintln!(
-                    "qudag-bench: {}: {} benchmark(s) measured now, the latest results of {} \
+            match self.write_results(report) {
+                Ok(0) => {}
+                Ok(kept) => eprintln!(
+                    "qudag-bench: {}: {} benchmark(s) measured now, the latest results of {kept} \
                      more kept from earlier runs (`measured_in` says which)",
                     Term(&self.results_file.display().to_string()),
                     report.benchmarks.len(),
-                    latest.kept.len()
                 ),
-                Ok(()) => {}
                 Err(e) => errors.push(e),
             }
         }
@@ -155,15 +147,16 @@ impl Journal {
 }
 
 impl Journal {
-    /// `report` with the earlier results it does not replace.
-    fn latest(&self, report: &RunReport) -> merge::Merged {
+    /// Writes `report` to `results/` with the earlier results it does not replace (merged
+    /// only when there are any, so a first run copies nothing); returns how many it kept.
+    fn write_results(&self, report: &RunReport) -> Result<usize, Error> {
+        let dest = self.results_file.display().to_string();
         match &self.earlier {
-            Some(earlier) => merge(earlier, report, &self.registered),
-            None => merge::Merged {
-                report: report.clone(),
-                kept: Vec::new(),
-                dropped: Vec::new(),
-            },
+            Some(earlier) => {
+                let merged = merge(earlier, report, &self.registered);
+                crate::report::json::write(&merged.report, &dest).map(|()| merged.kept.len())
+            }
+            None => crate::report::json::write(report, &dest).map(|()| 0),
         }
     }
 }

@@ -141,31 +141,43 @@ pub fn assert_valid_against(report: &serde_json::Value, schema_file: &str) {
     );
 }
 
+/// Runs `cargo ARGS --message-format=json-render-diagnostics` in the workspace (with the
+/// cargo running the tests, in the workspace's target dir) and returns the executables it
+/// built: (target name, target kind, path).
+pub fn built_executables(args: &[&str]) -> Vec<(String, String, PathBuf)> {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .arg("--message-format=json-render-diagnostics")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo {} failed:\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|msg| msg["reason"] == "compiler-artifact")
+        .filter_map(|msg| {
+            let name = msg["target"]["name"].as_str()?.to_string();
+            let kind = msg["target"]["kind"][0].as_str()?.to_string();
+            Some((name, kind, PathBuf::from(msg["executable"].as_str()?)))
+        })
+        .collect()
+}
+
 /// The `qudag-bench` command (package `qudag-bench-cli`, a workspace member), built once per
-/// test binary with the cargo running the tests, in the workspace's target dir.
+/// test binary.
 pub fn cli_exe() -> PathBuf {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
     EXE.get_or_init(|| {
-        let out = Command::new(env!("CARGO"))
-            .args(["build", "-p", "qudag-bench-cli", "--bin", "qudag-bench"])
-            .args(["--message-format=json-render-diagnostics"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "building the qudag-bench command failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find_map(|msg| {
-                (msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "qudag-bench")
-                    .then(|| msg["executable"].as_str().map(PathBuf::from))
-                    .flatten()
-            })
+        built_executables(&["build", "-p", "qudag-bench-cli", "--bin", "qudag-bench"])
+            .into_iter()
+            .find_map(|(name, _, path)| (name == "qudag-bench").then_some(path))
             .expect("cargo names the qudag-bench executable")
     })
     .clone()
