@@ -63,6 +63,7 @@ pub mod measure;
 pub mod registry;
 #[doc(hidden)]
 pub mod report;
+pub mod runtime;
 #[doc(hidden)]
 pub mod stats;
 #[doc(hidden)]

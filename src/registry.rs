@@ -37,6 +37,9 @@ pub enum BenchFn {
         /// Runs the benchmark with the argument at `index`.
         run: fn(&mut Bencher, usize),
     },
+    /// A benchmark offered at run time ([`crate::runtime`]): its closure lives in the code
+    /// that offers it and is run there.
+    Dynamic,
 }
 
 /// One `#[qudag_bench]` function as registered.
@@ -82,11 +85,17 @@ pub struct Benchmark {
 }
 
 impl Benchmark {
+    /// Whether it was offered at run time ([`crate::runtime`]).
+    pub fn is_dynamic(&self) -> bool {
+        matches!(self.entry.bench, BenchFn::Dynamic)
+    }
+
     /// Calls the benchmark function with `b`.
     pub fn call(&self, b: &mut Bencher) {
         match self.entry.bench {
             BenchFn::Single(f) => f(b),
             BenchFn::WithArgs { run, .. } => run(b, self.arg_index),
+            BenchFn::Dynamic => crate::runtime::call(&self.id, b),
         }
     }
 }
@@ -114,7 +123,7 @@ pub fn collect(
         let base = base_id(entry.module_path, entry.name);
         let suite = entry.suite.unwrap_or(target).to_string();
         let args: Vec<(usize, Option<String>)> = match entry.bench {
-            BenchFn::Single(_) => vec![(0, None)],
+            BenchFn::Single(_) | BenchFn::Dynamic => vec![(0, None)],
             BenchFn::WithArgs { names, .. } => names()
                 .into_iter()
                 .enumerate()

@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
 use crate::registry::{self, BENCHMARKS};
+use crate::runtime::{self, Group};
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -39,13 +40,32 @@ pub struct BenchTarget {
 
 /// Runs the harness with the process's arguments and exits with its code.
 pub fn main(target: BenchTarget) -> ! {
+    main_with(target, &[], std::env::args_os())
+}
+
+/// Runs the harness on the registered benchmarks and those `groups` offer at run time
+/// ([`crate::runtime`]), with `args` (the first is the program name), and exits with its code.
+pub fn main_with(
+    target: BenchTarget,
+    groups: &[Group],
+    args: impl IntoIterator<Item = OsString>,
+) -> ! {
     exit_guard::install();
-    let code = run(target, std::env::args_os());
+    let code = run_with(target, groups, args);
     exit_guard::exit(code)
 }
 
 /// Runs the harness with `args` (the first is the program name) and returns the exit code.
 pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> ExitStatus {
+    run_with(target, &[], args)
+}
+
+/// [`run`], with benchmarks offered at run time by `groups` too.
+pub fn run_with(
+    target: BenchTarget,
+    groups: &[Group],
+    args: impl IntoIterator<Item = OsString>,
+) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     let cli = match Cli::try_parse_from(&args) {
@@ -65,7 +85,7 @@ pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> Exi
             return e.status();
         }
     };
-    if BENCHMARKS.is_empty() {
+    if BENCHMARKS.is_empty() && groups.is_empty() {
         eprintln!(
             "qudag-bench: no benchmarks are registered in this binary. If it has #[qudag_bench] \
              functions, the linker dropped them: linkme needs the section start/stop symbols kept \
@@ -78,7 +98,9 @@ pub fn run(target: BenchTarget, args: impl IntoIterator<Item = OsString>) -> Exi
         eprintln!("error: {e}");
         return e.status();
     }
-    let benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
+    let mut benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
+    // After the registered ones, in the order offered: serving passes go in that order.
+    benches.extend(runtime::list(groups, target.crate_name));
     let dups = registry::duplicate_ids(&benches);
     if !dups.is_empty() {
         eprintln!(

@@ -15,6 +15,12 @@ use std::sync::Arc;
 /// Smoke-tests the selection; returns libtest's exit code (0 or 101).
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
     let resolver = Arc::new(resolver.clone());
+    let mut args = cli.libtest.clone();
+    if selection.benches.iter().any(|b| b.is_dynamic()) {
+        // One thread runs the closures of benchmarks offered at run time, in the order
+        // offered (crate::runtime): parallel trials would only wait for it, out of order.
+        args.test_threads = Some(1);
+    }
     let trials = selection
         .benches
         .into_iter()
@@ -46,7 +52,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
             )
         })
         .collect();
-    let conclusion = libtest_mimic::run(&cli.libtest, trials);
+    let conclusion = libtest_mimic::run(&args, trials);
     if conclusion.has_failed() {
         ExitStatus::BenchFailed
     } else {
