@@ -7,6 +7,7 @@
 //! qudag-bench ab --base BIN --head BIN [FILTER] [--instructions] [--json P] [--markdown P]
 //! qudag-bench report [RUN|latest|FILE] [--format html|csv|csv-samples|markdown|json|bmf] [--out P]
 //! qudag-bench monitor [--listen 127.0.0.1:9091] [--allow-remote]
+//! qudag-bench import criterion [DIR] [--baseline SET] [--save-baseline NAME] [--target NAME]
 //! qudag-bench run [--package P] [--bench B] [--test [--jobs N]] [--json P] [-- HARNESS ARGS]
 //! ```
 //! OLD and NEW are each a run report file, a baseline name (every bench target saved under it)
@@ -17,6 +18,7 @@ mod ab;
 mod history;
 mod history_command;
 mod home;
+mod import;
 mod monitor;
 mod paired;
 mod report;
@@ -71,6 +73,9 @@ enum Command {
         #[arg(long)]
         gate: bool,
     },
+    /// Import results of another harness: `import criterion [DIR]` makes criterion's results
+    /// a baseline and a run in the history.
+    Import(import::ImportArgs),
     /// Render runs as HTML with charts, CSV, Markdown, JSON or Bencher Metric Format.
     Report(report::ReportArgs),
     /// Serve the latest results and the progress of runs in flight as Prometheus metrics.
@@ -97,7 +102,9 @@ fn main() -> ExitCode {
     let home = home::Home::new(args.home.clone());
     let imported = match &args.command {
         Command::History(_) | Command::Report(_) => import_spool(&home, true),
-        Command::Compare { .. } | Command::Monitor(_) => import_spool(&home, false),
+        Command::Compare { .. } | Command::Monitor(_) | Command::Import(_) => {
+            import_spool(&home, false)
+        }
         Command::Ab(_) | Command::Run(_) => Ok(()), // `run` imports into its own home
     };
     if let Err(e) = imported {
@@ -106,6 +113,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Ab(ab_args) => ab::run(ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
+        Command::Import(import_args) => import::run(&home, import_args),
         Command::Monitor(monitor_args) => {
             home.dir().and_then(|home| monitor::run(home, monitor_args))
         }

@@ -3,6 +3,7 @@
 //! benchmark.
 
 pub mod figures;
+pub mod imported;
 mod timing;
 
 #[cfg(test)]

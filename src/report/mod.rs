@@ -5,6 +5,7 @@ pub mod ab;
 pub mod action;
 pub mod bmf;
 pub mod comparison;
+pub mod criterion_tree;
 pub mod csv;
 pub mod files;
 pub mod html;

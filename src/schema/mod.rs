@@ -11,6 +11,7 @@
 mod ab;
 mod bench;
 mod comparison;
+pub mod criterion;
 mod environment;
 mod group;
 mod progress;

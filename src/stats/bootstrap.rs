@@ -5,7 +5,7 @@ use super::summary::quantile_sorted;
 use crate::schema::Interval;
 
 /// Seed of every bootstrap: results depend on the data only.
-const SEED: u64 = 0x0b00_75ed;
+pub(super) const SEED: u64 = 0x0b00_75ed;
 
 /// Number of resamples for `n` values: 5,000 for small samples, fewer for large ones so that
 /// the analysis stays around 2-3 million draws (well under 50 ms on the project's machines).
@@ -37,7 +37,8 @@ pub fn bootstrap_mean_median(values: &[f64], level: f64) -> (Interval, Interval)
     )
 }
 
-fn percentile_interval(stats: &mut [f64], level: f64) -> Interval {
+/// The percentile interval at `level` of bootstrap replicates `stats` (sorts them).
+pub(super) fn percentile_interval(stats: &mut [f64], level: f64) -> Interval {
     stats.sort_by(f64::total_cmp);
     let alpha = (1.0 - level) / 2.0;
     Interval {

@@ -3,6 +3,7 @@
 
 pub mod bootstrap;
 pub mod distributions;
+pub mod estimates;
 pub mod outliers;
 pub mod paired;
 pub mod percentiles;

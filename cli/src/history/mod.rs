@@ -20,7 +20,6 @@ pub use import::import;
 pub use list::{Filter, RunState, TIME_FORMS, list, parse_time};
 use open::needs_upgrade;
 pub use open::{open, open_read};
-#[cfg(test)]
 pub use recorder::record;
 
 use open::{describe, history};

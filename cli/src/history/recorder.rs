@@ -84,9 +84,9 @@ pub fn store(
     Ok(written)
 }
 
-/// Records the finished run `report` in the history at `path`, creating or migrating it.
-#[cfg(test)]
-pub fn record(path: &Path, report: &RunReport) -> Result<(), Error> {
+/// Records the finished run `report` in the history at `path` (creating or migrating it), in
+/// one transaction; false when the history holds the run already (nothing is written).
+pub fn record(path: &Path, report: &RunReport) -> Result<bool, Error> {
     let mut conn = super::open(path)?;
     let me = Process::this();
     let doc = Spooled {
@@ -97,7 +97,7 @@ pub fn record(path: &Path, report: &RunReport) -> Result<(), Error> {
         noted: false,
         report: report.clone(),
     };
-    store(&mut conn, path, &doc, State::Complete).map(drop)
+    store(&mut conn, path, &doc, State::Complete)
 }
 
 /// The host fingerprint stored with each run.

@@ -32,7 +32,7 @@ fn assert_refused_untouched(path: &Path, before: &[u8], needle: &str) {
     let attempts: Vec<(&str, Result<(), Error>)> = vec![
         ("open", open(path).map(drop)),
         ("open_read", open_read(path).map(drop)),
-        ("record", record(path, &r)),
+        ("record", record(path, &r).map(drop)),
         ("list", list(path, &Filter::default()).map(drop)),
         ("load_run", load_run(path, "1a2").map(drop)),
         ("latest_durations", latest_durations(path).map(drop)),
@@ -203,7 +203,7 @@ fn first_runs_creating_a_history_at_once_all_succeed() {
         at_once(&p, 4, |p, i| {
             let mut r = report();
             r.run_id = format!("run-{i}");
-            record(p, &r)
+            record(p, &r).map(drop)
         });
         let conn = open_read(&p).unwrap().unwrap();
         let complete: i64 = conn
