@@ -157,6 +157,11 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_NO_CONFIRM", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_confirm: bool,
+    /// Criterion-style binaries: do not write criterion's results tree
+    /// (`target/criterion/<id>/new/*.json`, read by critcmp).
+    #[arg(long, env = "QUDAG_BENCH_NO_CRITERION_FILES", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_criterion_files: bool,
     /// Do not record this run in $QUDAG_BENCH_HOME/history.sqlite.
     #[arg(long, env = "QUDAG_BENCH_NO_HISTORY", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]

@@ -220,3 +220,65 @@ fn cargo_nextest_runs_criterion_style_benchmarks_as_tests() {
         &format!("{} tests run: {} passed", IDS.len(), IDS.len()),
     );
 }
+
+#[test]
+fn a_run_leaves_criterion_files_that_critcmp_reads() {
+    let home = tempfile::tempdir().unwrap();
+    let crit = home.path().join("target/criterion");
+    let crit_env = [("CRITERION_HOME", crit.to_str().unwrap())];
+    let mut args = vec!["--bench", "sizes", "--save-baseline", "before"];
+    args.extend_from_slice(FAST);
+    let run = run_bench(TARGET, &args, home.path(), &crit_env);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.stdout);
+    // criterion's own layout: the id's parts, set `new` and the saved set.
+    for set in ["new", "before"] {
+        let bench = read_json(
+            &crit
+                .join("sizes/elements/16")
+                .join(set)
+                .join("benchmark.json"),
+        );
+        assert_eq!(bench["full_id"], "sizes/elements/16");
+        assert_eq!(bench["group_id"], "sizes");
+        assert_eq!(bench["function_id"], "elements");
+        assert_eq!(bench["value_str"], "16");
+    }
+    let estimates = read_json(&crit.join("sizes/16/new/estimates.json"));
+    assert!(estimates["median"]["point_estimate"].as_f64().unwrap() > 0.0);
+
+    // Turned off, nothing is written.
+    let quiet = home.path().join("quiet");
+    let mut args = vec!["--bench", "--no-criterion-files", "sizes/decimal"];
+    args.extend_from_slice(FAST);
+    let run = run_bench(
+        TARGET,
+        &args,
+        home.path(),
+        &[("CRITERION_HOME", quiet.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!quiet.exists());
+
+    // critcmp compares the two sets (CI installs it; tests/criterion_files.rs says how).
+    let Ok(out) = std::process::Command::new("critcmp")
+        .args(["--color", "never", "--target-dir"])
+        .arg(home.path().join("target"))
+        .args(["before", "new"])
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install critcmp");
+        eprintln!("critcmp is not installed: skipping its part");
+        return;
+    };
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{listed}");
+    for id in ["sizes/16", "sizes/elements/256", "sizes/decimal"] {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(id)),
+            "critcmp lists no {id}:\n{listed}"
+        );
+    }
+}

@@ -157,7 +157,8 @@ fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
     s.report.incomplete = None;
     s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     crate::report::comparison::print(&mut *console(s.cli), &s.report);
-    let failed = write_all(
+    let criterion_style = s.to_run.iter().any(Benchmark::is_dynamic);
+    let mut failed = write_all(
         s.cli,
         s.target,
         &s.setup,
@@ -165,6 +166,17 @@ fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
         s.journal,
         &s.registered,
     );
+    if criterion_style && !s.report.benchmarks.is_empty() {
+        let errors = super::outputs::write_criterion_tree(&s.cli.harness, &s.report);
+        for e in &errors {
+            eprintln!("error: {}", TermLines(&e.to_string()));
+        }
+        failed = errors
+            .iter()
+            .map(Error::status)
+            .chain(failed)
+            .reduce(ExitStatus::max);
+    }
     (s.report, failed)
 }
 

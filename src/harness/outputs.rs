@@ -65,6 +65,33 @@ pub fn expand(dest: &str, bench_target: &str) -> String {
     dest.replace("{target}", bench_target)
 }
 
+/// Where criterion-style binaries leave criterion's results tree: `$CRITERION_HOME`, as
+/// criterion reads it, else `criterion/` in the cargo target directory of this executable.
+pub fn criterion_dir() -> std::path::PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME").filter(|h| !h.is_empty()) {
+        return home.into();
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    crate::store::paths::target_dir_of(&exe).join("criterion")
+}
+
+/// Writes `report` as criterion's set `new`, and as set `NAME` with `--save-baseline NAME`
+/// (what critcmp compares), unless `--no-criterion-files`.
+pub fn write_criterion_tree(args: &HarnessArgs, report: &RunReport) -> Vec<Error> {
+    if args.no_criterion_files {
+        return Vec::new();
+    }
+    let dir = criterion_dir();
+    let split = crate::report::criterion_tree::split_id;
+    let sets = std::iter::once("new").chain(args.save_baseline.as_deref());
+    sets.filter_map(|set| {
+        crate::report::criterion_tree::write_set(report, &dir, set, &split)
+            .err()
+            .map(|e| e.context("criterion's results tree (--no-criterion-files turns it off)"))
+    })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::cli::HarnessArgs;

@@ -169,7 +169,8 @@ pub fn write_set(
 }
 
 fn save(path: &Path, doc: &impl serde::Serialize) -> Result<(), Error> {
-    let bytes = serde_json::to_vec(doc).expect("criterion's documents serialize");
+    // Pretty, as every other document: one serializer compiled for all (docs/build-time.md).
+    let bytes = serde_json::to_vec_pretty(doc).expect("criterion's documents serialize");
     atomic::write(path, &bytes)
 }
 
