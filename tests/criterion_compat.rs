@@ -22,6 +22,7 @@ const IDS: &[&str] = &[
     "sizes/elements/256",
     "sizes/decimal",
     "forms/iter_custom",
+    "forms/hangs",
     "forms/iter_batched",
     "forms/iter_batched_ref",
     "forms/iter_with_setup",
@@ -103,7 +104,7 @@ fn a_panic_fails_that_benchmark_and_the_others_run() {
         .iter()
         .filter(|b| b["status"] == "ok")
         .count();
-    assert_eq!(ok, 5, "the other forms/ benchmarks, before and after it");
+    assert_eq!(ok, 6, "the other forms/ benchmarks, before and after it");
 
     // Test mode (`cargo test --benches`): each runs once; the panic fails that one test.
     let run = run_bench(TARGET, &[], home.path(), &[("FIXTURE_PANIC", "1")]);
@@ -112,6 +113,41 @@ fn a_panic_fails_that_benchmark_and_the_others_run() {
     assert_contains(&run.stdout, &format!("{} passed; 1 failed", IDS.len() - 1));
     let run = run_bench(TARGET, &[], home.path(), &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_hang_times_out_and_the_benchmarks_after_it_still_run() {
+    let home = tempfile::tempdir().unwrap();
+    let json = home.path().join("out.json");
+    let mut args = vec![
+        "--bench",
+        "--json",
+        json.to_str().unwrap(),
+        "--timeout",
+        "0.3",
+    ];
+    args.extend_from_slice(&[FAST, &["forms"]].concat());
+    let run = run_bench(TARGET, &args, home.path(), &[("FIXTURE_HANG", "1")]);
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    assert_eq!(bench(&report, "forms/hangs")["status"], "timeout");
+    // Offered after it in the same group: served by a fresh driver thread.
+    for id in [
+        "forms/iter_batched",
+        "forms/iter_with_large_drop",
+        "forms/panics",
+    ] {
+        assert_eq!(bench(&report, id)["status"], "ok", "{id}");
+    }
+    // Test mode too.
+    let run = run_bench(
+        TARGET,
+        &["--timeout", "0.3", "forms"],
+        home.path(),
+        &[("FIXTURE_HANG", "1")],
+    );
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    assert_contains(&run.stdout, "6 passed; 1 failed");
 }
 
 #[test]

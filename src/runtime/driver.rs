@@ -3,8 +3,10 @@
 //!
 //! Requests come one at a time (bench mode, the gate's re-measurement, the A/B and callgrind
 //! workers, and test mode, which runs these benchmarks on one thread). A request that finds
-//! the one before it unfinished knows that one is past its timeout and holding the thread,
-//! and fails at once instead of waiting behind it.
+//! the one before it unfinished knows that one is past its timeout (the harness abandoned it,
+//! as it abandons a hung `#[qudag_bench]` thread) and starts a fresh driver thread, whose
+//! first pass runs the groups again from the start: the benchmarks after a hung one still
+//! run, sharing the CPU with it.
 
 use super::{Group, Pass, run_pass};
 use crate::bencher::{Bencher, Mode};
@@ -13,14 +15,21 @@ use crate::measure::affinity;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// The groups, set by the listing pass.
 static GROUPS: OnceLock<Vec<Group>> = OnceLock::new();
-/// The driver thread's inbox, started with the first request.
-static INBOX: OnceLock<Sender<Request>> = OnceLock::new();
-/// The id of the request in flight, from its sending until its reply.
-static IN_FLIGHT: Mutex<Option<String>> = Mutex::new(None);
+/// The driver thread serving requests, started with the first one.
+static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
+
+/// A driver thread as the callers see it.
+struct Driver {
+    inbox: Sender<Request>,
+    /// The id of its request in flight, from the sending until the reply.
+    in_flight: InFlight,
+}
+
+type InFlight = Arc<Mutex<Option<String>>>;
 
 /// Name of the driver thread (shown by the panic hook when a closure panics).
 const THREAD_NAME: &str = "qudag-bench: benchmarks offered at run time";
@@ -28,6 +37,8 @@ const THREAD_NAME: &str = "qudag-bench: benchmarks offered at run time";
 /// Run one benchmark's closure with `bencher`.
 struct Request {
     id: String,
+    /// The driver's in-flight mark, cleared with the reply.
+    in_flight: InFlight,
     // Boxed: it is large, and moves through two channels and a thread-local per request.
     bencher: Box<Bencher>,
     /// The caller's allowed CPUs, applied to the driver thread before the closure runs (the
@@ -68,25 +79,16 @@ pub(super) fn set_groups(groups: &[Group]) {
 /// Runs the benchmark `id` with `b` on the driver thread; a panic of its closure is resumed
 /// here, so that the caller's `catch_unwind` sees it as the benchmark's own.
 pub(crate) fn call(id: &str, b: &mut Bencher) {
-    {
-        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(before) = in_flight.as_deref() {
-            panic!(
-                "not run: `{}`, run before it, has not finished (past its timeout) and holds \
-                 the thread that runs benchmarks offered at run time",
-                Term(before)
-            );
-        }
-        *in_flight = Some(id.to_string());
-    }
+    let (inbox, in_flight) = driver_for(id);
     let (reply, replies) = mpsc::channel();
     let request = Request {
         id: id.to_string(),
+        in_flight,
         bencher: Box::new(std::mem::replace(b, Bencher::new(Mode::Smoke, 1))),
         cpus: affinity::allowed_cpus().ok(),
         reply,
     };
-    if inbox().send(request).is_err() {
+    if inbox.send(request).is_err() {
         panic!("the thread that runs benchmarks offered at run time has ended");
     }
     match replies.recv() {
@@ -105,19 +107,40 @@ pub(crate) fn call(id: &str, b: &mut Bencher) {
     }
 }
 
-/// The inbox, starting the driver thread on first use.
-fn inbox() -> &'static Sender<Request> {
-    INBOX.get_or_init(|| {
-        let (tx, rx) = mpsc::channel();
-        let groups = GROUPS.get().cloned().unwrap_or_default();
-        std::thread::Builder::new()
-            .name(THREAD_NAME.into())
-            // The main thread's size: criterion runs these closures on the main thread.
-            .stack_size(8 << 20)
-            .spawn(move || drive(&groups, rx))
-            .expect("cannot start the thread that runs benchmarks offered at run time");
-        tx
-    })
+/// The driver to send `id` to, marked in flight: the current one, or a new one when there is
+/// none yet or the current one still holds an earlier request (abandoned past its timeout).
+fn driver_for(id: &str) -> (Sender<Request>, InFlight) {
+    let mut driver = lock(&DRIVER);
+    let busy = driver
+        .as_ref()
+        .is_some_and(|d| lock(&d.in_flight).is_some());
+    if driver.is_none() || busy {
+        *driver = Some(start());
+    }
+    let d = driver.as_ref().expect("a driver was just started");
+    *lock(&d.in_flight) = Some(id.to_string());
+    (d.inbox.clone(), d.in_flight.clone())
+}
+
+/// Locks `m`, ignoring poisoning (the data is a plain mark or handle).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Starts a driver thread.
+fn start() -> Driver {
+    let (tx, rx) = mpsc::channel();
+    let groups = GROUPS.get().cloned().unwrap_or_default();
+    std::thread::Builder::new()
+        .name(THREAD_NAME.into())
+        // The main thread's size: criterion runs these closures on the main thread.
+        .stack_size(8 << 20)
+        .spawn(move || drive(&groups, rx))
+        .expect("cannot start the thread that runs benchmarks offered at run time");
+    Driver {
+        inbox: tx,
+        in_flight: Arc::default(),
+    }
 }
 
 /// The driver thread: a serving pass for each request that the pass before could not serve.
@@ -186,6 +209,7 @@ fn run(request: Request, routine: &mut dyn FnMut(&mut Bencher)) {
         mut bencher,
         cpus,
         reply,
+        in_flight,
         ..
     } = request;
     if let Some(cpus) = &cpus {
@@ -193,16 +217,17 @@ fn run(request: Request, routine: &mut dyn FnMut(&mut Bencher)) {
     }
     let outcome = catch_unwind(AssertUnwindSafe(|| routine(&mut bencher)));
     let panic = outcome.err();
-    reply_to(reply, Reply::Ran { bencher, panic });
+    reply_to(&in_flight, reply, Reply::Ran { bencher, panic });
 }
 
 /// Ends the request in flight with `reply`.
 fn finish(request: Request, reply: Reply) {
-    reply_to(request.reply, reply);
+    reply_to(&request.in_flight, request.reply, reply);
 }
 
-/// Clears the request in flight, then sends `reply` (the caller may have stopped waiting).
-fn reply_to(to: Sender<Reply>, reply: Reply) {
-    *IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()) = None;
+/// Clears the driver's in-flight mark, then sends `reply` (the caller may have stopped
+/// waiting).
+fn reply_to(in_flight: &InFlight, to: Sender<Reply>, reply: Reply) {
+    *lock(in_flight) = None;
     let _ = to.send(reply);
 }
