@@ -313,3 +313,93 @@ fn a_written_tree_imports_back_with_the_reports_medians() {
         assert!((got - want).abs() <= slack, "{}: {got} vs {want}", b.id);
     }
 }
+
+/// The same crate after the switch: the dependency renamed to the drop-in, the bench file
+/// unchanged.
+fn switched_crate() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("criterion-crate-switched");
+    let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("criterion-compat");
+    let manifest = MANIFEST.replace(
+        r#"criterion = { version = "0.5", default-features = false }"#,
+        &format!(
+            "criterion = {{ package = \"qudag-bench-criterion\", path = {:?} }}",
+            compat.display().to_string()
+        ),
+    );
+    for (path, text) in [
+        ("Cargo.toml", manifest.as_str()),
+        ("src/lib.rs", ""),
+        ("benches/crit.rs", BENCH),
+    ] {
+        let path = dir.join(path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn the_first_run_after_the_switch_is_compared_with_the_last_criterion_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (crit, home) = (tmp.path().join("criterion"), tmp.path().join("home"));
+    // The last run under criterion, kept as a criterion baseline (its own target dir is
+    // shared with the other test; CRITERION_HOME keeps the results apart).
+    let dir = criterion_crate();
+    let out = Command::new(env!("CARGO"))
+        .args(["bench", "--bench", "crit", "--", "--warm-up-time", "0.1"])
+        .args(["--measurement-time", "0.3", "--sample-size", "10"])
+        .args(["--save-baseline", "before"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CRITERION_HOME", &crit)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, err) = common::qudag_bench([
+        "--home",
+        home.to_str().unwrap(),
+        "import",
+        "criterion",
+        crit.to_str().unwrap(),
+        "--baseline",
+        "before",
+        "--target",
+        "crit",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The first run on qudag-bench, the same bench file, against that baseline.
+    let dir = switched_crate();
+    let json = tmp.path().join("out.json");
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "bench",
+            "--bench",
+            "crit",
+            "--",
+            "--baseline",
+            "before",
+            "--json",
+        ])
+        .arg(&json)
+        .args(["--warmup-time", "5ms", "--measure-time", "20ms"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("QUDAG_BENCH_HOME", &home)
+        .env("CRITERION_HOME", tmp.path().join("criterion-after"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report = read_json(&json);
+    assert_eq!(report["baseline"]["name"], "before", "{stderr}");
+    assert_eq!(report["baseline"]["compared"], 4, "{}", report["baseline"]);
+    for b in report["benchmarks"].as_array().unwrap() {
+        assert!(b["comparison"].is_object(), "{} has no comparison", b["id"]);
+    }
+}
