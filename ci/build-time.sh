@@ -8,7 +8,8 @@
 # Usage: ci/build-time.sh [--before REV|DIR] [--only NAMES] [--repeat N] [--keep]
 #   --before REV|DIR  also build qudag-bench from DIR, or from commit REV of this repo (checked
 #                     out as a temporary git worktree), labelled "qudag-bench (before)".
-#   --only NAMES      comma-separated subset of: qudag,before,criterion,divan.
+#   --only NAMES      comma-separated subset of: qudag,before,compat,criterion,divan (compat:
+#                     the criterion crate's bench file on qudag-bench-criterion, renamed).
 #   --repeat N        build each crate N times (default 1), rotating the order each round, and
 #                     report medians: one build's time moves by 10-20% on a shared machine.
 #   --keep            keep the temp dir (target dirs hold cargo's --timings reports).
@@ -18,7 +19,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 before=""
-only="qudag,before,criterion,divan"
+only="qudag,before,compat,criterion,divan"
 keep=0
 repeat=1
 while [ $# -gt 0 ]; do
@@ -100,6 +101,20 @@ criterion_group!(benches, sum);
 criterion_main!(benches);'
     names+=(criterion)
 fi
+if want compat; then
+    # The criterion file below, unchanged, with the dependency renamed to the drop-in.
+    write_crate compat "criterion = { package = \"qudag-bench-criterion\", path = \"$repo/criterion-compat\", default-features = false }" \
+'use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn sum(c: &mut Criterion) {
+    c.bench_function("sum", |b| b.iter(|| (0..black_box(1000u64)).sum::<u64>()));
+}
+
+criterion_group!(benches, sum);
+criterion_main!(benches);'
+    names+=(compat)
+fi
 if want divan; then
     write_crate divan 'divan = "0.1"' \
 'fn main() {
@@ -117,6 +132,7 @@ label() {
     case "$1" in
         qudag) echo "qudag-bench" ;;
         before) echo "qudag-bench (before)" ;;
+        compat) echo "qudag-bench-criterion" ;;
         *) echo "$1" ;;
     esac
 }

@@ -167,6 +167,10 @@ fn criterion_flags_are_translated_or_noted() {
     assert_contains(&run.stderr, "--nresamples is accepted and not used");
     assert_eq!(ids(&report), ["tunable"]);
     assert_eq!(bench(&report, "tunable")["config"]["samples"], 20);
+    // criterion's lenient baseline: none yet is a note, not an error.
+    let (run, report) = measure_json(TARGET, &["--baseline-lenient", "main", "--exact", "empty"]);
+    assert_contains(&run.stderr, "no baseline `main`");
+    assert!(report["baseline"].is_null());
 }
 
 #[test]

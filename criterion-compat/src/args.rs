@@ -18,6 +18,19 @@ enum Rule {
     Noted(bool, &'static str),
     /// `--profile-time SECS`: measure each benchmark for SECS.
     ProfileTime,
+    /// `--baseline-lenient NAME`: `--baseline NAME` if that baseline exists.
+    Lenient,
+}
+
+/// The harness's arguments, and what to tell the user.
+#[derive(Debug, Default)]
+pub struct Translated {
+    /// The arguments for the harness.
+    pub args: Vec<OsString>,
+    /// Notes to print.
+    pub notes: Vec<String>,
+    /// The baseline of `--baseline-lenient`, passed on as `--baseline` only if it exists.
+    pub lenient: Option<OsString>,
 }
 
 /// criterion 0.5's flags that differ from the harness's (the same-named ones, such as
@@ -26,7 +39,8 @@ enum Rule {
 fn rule(flag: &str) -> Option<Rule> {
     Some(match flag {
         "-s" => Rule::Rename("--save-baseline"),
-        "-b" | "--baseline-lenient" => Rule::Rename("--baseline"),
+        "-b" => Rule::Rename("--baseline"),
+        "--baseline-lenient" => Rule::Lenient,
         "--sample-size" => Rule::Rename("--samples"),
         "--warm-up-time" => Rule::Rename("--warmup-time"),
         "--measurement-time" => Rule::Rename("--measure-time"),
@@ -47,17 +61,15 @@ fn rule(flag: &str) -> Option<Rule> {
     })
 }
 
-/// The harness's arguments for criterion-style `args` (the first is the program name), and
-/// the notes to print.
-pub fn translate(args: Vec<OsString>) -> (Vec<OsString>, Vec<String>) {
-    let mut out = Vec::with_capacity(args.len());
-    let mut notes = Vec::new();
+/// The harness's arguments for criterion-style `args` (the first is the program name).
+pub fn translate(args: Vec<OsString>) -> Translated {
+    let mut t = Translated::default();
     let mut rest = args.into_iter();
-    out.extend(rest.next());
+    t.args.extend(rest.next());
     while let Some(arg) = rest.next() {
         if arg == "--" {
-            out.push(arg);
-            out.extend(rest.by_ref());
+            t.args.push(arg);
+            t.args.extend(rest.by_ref());
             break;
         }
         let text = arg.to_string_lossy().into_owned();
@@ -66,7 +78,7 @@ pub fn translate(args: Vec<OsString>) -> (Vec<OsString>, Vec<String>) {
             _ => (text.clone(), None),
         };
         let Some(rule) = rule(&flag) else {
-            out.push(arg);
+            t.args.push(arg);
             continue;
         };
         let takes_value = !matches!(rule, Rule::Silent(false) | Rule::Noted(false, _));
@@ -75,9 +87,13 @@ pub fn translate(args: Vec<OsString>) -> (Vec<OsString>, Vec<String>) {
         } else {
             None
         };
-        apply(rule, &flag, value, &mut out, &mut notes);
+        if matches!(rule, Rule::Lenient) {
+            t.lenient = value;
+            continue;
+        }
+        apply(rule, &flag, value, &mut t.args, &mut t.notes);
     }
-    (out, notes)
+    t
 }
 
 /// Appends what `rule` makes of `flag value` to `out`.
@@ -95,7 +111,7 @@ fn apply(
     match rule {
         Rule::Rename(name) => push(name, value),
         Rule::Fraction => push("--noise-threshold", value.map(|v| percent(&v))),
-        Rule::Silent(_) => {}
+        Rule::Silent(_) | Rule::Lenient => {}
         Rule::Noted(_, why) => notes.push(format!("note: {flag} is accepted and not used: {why}")),
         Rule::ProfileTime => {
             notes.push(format!(
@@ -121,9 +137,24 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str]) -> (Vec<String>, Vec<String>) {
-        let (out, notes) = translate(args.iter().map(OsString::from).collect());
-        let out = out.into_iter().map(|a| a.into_string().unwrap()).collect();
-        (out, notes)
+        let t = translate(args.iter().map(OsString::from).collect());
+        let out = t
+            .args
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect();
+        (out, t.notes)
+    }
+
+    #[test]
+    fn a_lenient_baseline_is_set_aside_for_the_existence_check() {
+        let t = translate(
+            ["b", "--baseline-lenient", "main", "x"]
+                .map(OsString::from)
+                .into(),
+        );
+        assert_eq!(t.args, ["b", "x"]);
+        assert_eq!(t.lenient.as_deref(), Some("main".as_ref()));
     }
 
     #[test]

@@ -92,10 +92,32 @@ pub mod __private {
     /// Runs the harness on `groups` with the process's arguments, criterion's flags
     /// translated.
     pub fn main(target: BenchTarget, groups: &[fn()]) -> ! {
-        let (args, notes) = crate::args::translate(std::env::args_os().collect());
-        for note in notes {
+        let mut t = crate::args::translate(std::env::args_os().collect());
+        for note in &t.notes {
             eprintln!("{note}");
         }
-        qudag_bench::harness::main_with(target, groups, args)
+        if let Some(name) = t.lenient {
+            lenient(&mut t.args, name, target.crate_name);
+        }
+        qudag_bench::harness::main_with(target, groups, t.args)
+    }
+
+    /// `--baseline-lenient NAME`: compare with the baseline if this target has one, else run
+    /// without a comparison (criterion's lenient mode), saying so.
+    fn lenient(args: &mut Vec<std::ffi::OsString>, name: std::ffi::OsString, target: &str) {
+        let home = qudag_bench::store::paths::home();
+        let path = qudag_bench::store::baseline::path(&home, &name.to_string_lossy(), target);
+        if path.is_file() {
+            // Right after the program name: anything after a `--` would be a FILTER.
+            let at = args.len().min(1);
+            args.splice(at..at, ["--baseline".into(), name]);
+        } else {
+            eprintln!(
+                "note: --baseline-lenient: no baseline `{}` for {target} yet ({}); measuring \
+                 without a comparison",
+                name.to_string_lossy(),
+                path.display()
+            );
+        }
     }
 }
