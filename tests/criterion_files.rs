@@ -55,14 +55,19 @@ harness = false
 
 /// The crate's directory (kept between runs, so criterion is built once).
 fn criterion_crate() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("criterion-crate");
+    crate_in("criterion-crate", MANIFEST)
+}
+
+/// A crate named `name` under the tests' temp dir with manifest `manifest` and the bench file
+/// [`BENCH`]; each file is rewritten only when changed (a new mtime would rebuild the crate).
+fn crate_in(name: &str, manifest: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     for (path, text) in [
-        ("Cargo.toml", MANIFEST),
+        ("Cargo.toml", manifest),
         ("src/lib.rs", ""),
         ("benches/crit.rs", BENCH),
     ] {
         let path = dir.join(path);
-        // Rewritten only when changed: a new mtime would rebuild the crate.
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, text).unwrap();
@@ -223,6 +228,15 @@ fn bad_criterion_input_exits_2_naming_the_file_and_keeps_the_users_files() {
     assert!(!home.join("history.sqlite").exists(), "nothing recorded");
 }
 
+/// `qudag-bench --home HOME import criterion CRIT ARGS`, which must succeed.
+fn import(home: &Path, crit: &Path, args: &[&str]) {
+    let mut all = vec!["--home", home.to_str().unwrap(), "import", "criterion"];
+    all.push(crit.to_str().unwrap());
+    all.extend_from_slice(args);
+    let (code, _, err) = common::qudag_bench(all);
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A fixture report of the renderers' tests.
 fn fixture(name: &str) -> RunReport {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -281,18 +295,11 @@ fn a_written_tree_imports_back_with_the_reports_medians() {
     let report = fixture("run-work");
     criterion_tree::write(&report, &crit).unwrap();
     let home = dir.path().join("home");
-    let (code, _, err) = common::qudag_bench([
-        "--home",
-        home.to_str().unwrap(),
-        "import",
-        "criterion",
-        crit.to_str().unwrap(),
-        "--save-baseline",
-        "back",
-        "--target",
-        "work",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    import(
+        &home,
+        &crit,
+        &["--save-baseline", "back", "--target", "work"],
+    );
     let back: RunReport =
         serde_json::from_value(read_json(&home.join("baselines/back/work.json"))).unwrap();
     for b in &report.benchmarks {
@@ -317,7 +324,6 @@ fn a_written_tree_imports_back_with_the_reports_medians() {
 /// The same crate after the switch: the dependency renamed to the drop-in, the bench file
 /// unchanged.
 fn switched_crate() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("criterion-crate-switched");
     let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("criterion-compat");
     let manifest = MANIFEST.replace(
         r#"criterion = { version = "0.5", default-features = false }"#,
@@ -326,18 +332,7 @@ fn switched_crate() -> PathBuf {
             compat.display().to_string()
         ),
     );
-    for (path, text) in [
-        ("Cargo.toml", manifest.as_str()),
-        ("src/lib.rs", ""),
-        ("benches/crit.rs", BENCH),
-    ] {
-        let path = dir.join(path);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-        }
-    }
-    dir
+    crate_in("criterion-crate-switched", &manifest)
 }
 
 #[test]
@@ -361,18 +356,7 @@ fn the_first_run_after_the_switch_is_compared_with_the_last_criterion_baseline()
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (code, _, err) = common::qudag_bench([
-        "--home",
-        home.to_str().unwrap(),
-        "import",
-        "criterion",
-        crit.to_str().unwrap(),
-        "--baseline",
-        "before",
-        "--target",
-        "crit",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    import(&home, &crit, &["--baseline", "before", "--target", "crit"]);
     // The first run on qudag-bench, the same bench file, against that baseline.
     let dir = switched_crate();
     let json = tmp.path().join("out.json");
