@@ -137,7 +137,11 @@ pub(crate) fn offer<M: Measurement>(
     runtime::offer(offer, &mut |inner| {
         match throughput {
             Some(Throughput::Bytes(n) | Throughput::BytesDecimal(n)) => inner.throughput_bytes(n),
-            Some(Throughput::Elements(n)) => inner.throughput_elements(n),
+            Some(
+                Throughput::Elements(n)
+                | Throughput::Bits(n)
+                | Throughput::ElementsAndBytes { elements: n, .. },
+            ) => inner.throughput_elements(n),
             None => {}
         }
         f(&mut Bencher::new(inner));

@@ -11,6 +11,17 @@ pub enum Throughput {
     BytesDecimal(u64),
     /// Elements per iteration.
     Elements(u64),
+    /// Bits per iteration (criterion 0.6 and later); reported as elements per second, the
+    /// report having bytes and elements only.
+    Bits(u64),
+    /// Elements and bytes per iteration (criterion 0.6 and later); reported as elements, which
+    /// criterion shows first.
+    ElementsAndBytes {
+        /// Elements per iteration.
+        elements: u64,
+        /// Bytes per iteration.
+        bytes: u64,
+    },
 }
 
 /// How many inputs `iter_batched` builds at a time. qudag-bench chooses its own batch sizes
