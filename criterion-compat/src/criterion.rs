@@ -95,6 +95,51 @@ impl<M: Measurement> Criterion<M> {
         self
     }
 
+    /// Accepted; the terminal's colours follow `--color`.
+    #[must_use]
+    pub fn with_output_color(self, enabled: bool) -> Self {
+        let _ = enabled;
+        self
+    }
+
+    /// Accepted; benchmarks are selected by the command line's FILTER.
+    #[must_use]
+    pub fn with_filter<S: Into<String>>(self, filter: S) -> Self {
+        let _ = filter.into();
+        self
+    }
+
+    /// Accepted; baselines are saved with `--save-baseline NAME` (docs/criterion.md).
+    #[must_use]
+    pub fn save_baseline(self, baseline: String) -> Self {
+        let _ = baseline;
+        self
+    }
+
+    /// Accepted; compare with `--baseline NAME` (docs/criterion.md).
+    #[must_use]
+    pub fn retain_baseline(self, baseline: String, strict: bool) -> Self {
+        let _ = (baseline, strict);
+        self
+    }
+
+    /// Accepted; see `--profile-time` in docs/criterion.md.
+    #[must_use]
+    pub fn profile_time(self, profile_time: Option<Duration>) -> Self {
+        let _ = profile_time;
+        self
+    }
+
+    /// The same configuration with measurement `measurement` ([`WallTime`] is the one there
+    /// is).
+    #[must_use]
+    pub fn with_measurement<M2: Measurement>(self, measurement: M2) -> Criterion<M2> {
+        let _ = measurement;
+        Criterion {
+            measurement: PhantomData,
+        }
+    }
+
     /// Accepted: the harness reads the command line itself, criterion's flags included.
     #[must_use]
     pub fn configure_from_args(self) -> Self {
