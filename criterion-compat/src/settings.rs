@@ -2,27 +2,10 @@
 //! each one changes under qudag-bench is said on it (docs/criterion.md has the whole table).
 
 /// The amount of work per iteration (criterion's `Throughput`): reported as throughput
-/// beside the time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Throughput {
-    /// Bytes per iteration (shown in binary multiples by criterion).
-    Bytes(u64),
-    /// Bytes per iteration (shown in decimal multiples by criterion); the same figure here.
-    BytesDecimal(u64),
-    /// Elements per iteration.
-    Elements(u64),
-    /// Bits per iteration (criterion 0.6 and later); reported as elements per second, the
-    /// report having bytes and elements only.
-    Bits(u64),
-    /// Elements and bytes per iteration (criterion 0.6 and later); reported as elements, which
-    /// criterion shows first.
-    ElementsAndBytes {
-        /// Elements per iteration.
-        elements: u64,
-        /// Bytes per iteration.
-        bytes: u64,
-    },
-}
+/// beside the time. The same type as in criterion's files (`schema::criterion`): bytes (either
+/// kind) as bytes per second; elements, criterion 0.6+'s bits and elements-and-bytes as
+/// elements per second, the report having bytes and elements only.
+pub use qudag_bench::schema::criterion::Throughput;
 
 /// How many inputs `iter_batched` builds at a time. qudag-bench chooses its own batch sizes
 /// (inputs are built outside the timed region either way), so the value is not used.

@@ -29,8 +29,9 @@ pub struct BenchmarkJson {
     pub title: String,
 }
 
-/// criterion's `Throughput`, serialized as `{"Bytes": 1024}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// criterion's `Throughput`, serialized as `{"Bytes": 1024}`; also the type of
+/// `qudag-bench-criterion`'s `group.throughput(..)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Throughput {
     /// Bytes per iteration.
     Bytes(u64),
