@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod distributions;
 pub mod estimates;
+pub mod median_interval;
 pub mod outliers;
 pub mod paired;
 pub mod percentiles;
