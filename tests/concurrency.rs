@@ -10,7 +10,7 @@ fn median(report: &Value, id: &str) -> f64 {
 }
 
 #[test]
-fn one_benchmark_per_thread_count_and_a_contended_lock_is_slower() {
+fn one_benchmark_per_thread_count() {
     let report = measure_json("concurrency", &["lock"]).1;
     assert_eq!(
         ids(&report),
@@ -18,21 +18,16 @@ fn one_benchmark_per_thread_count_and_a_contended_lock_is_slower() {
     );
     assert_eq!(bench(&report, "contended_lock/threads=2")["threads"], 2);
     assert_eq!(bench(&report, "contended_lock/threads=1")["threads"], 1);
-    // Both at 2 threads, measured back to back in one process, compared by their fastest
-    // samples. Load (say, cargo compiling other tests on both cores) only makes samples slower,
-    // and by chance more for one benchmark than the other, so medians can cross; the fastest
-    // samples cannot: every iteration of a thread takes the lock once, so the lock's best is at
-    // least its uncontended cost (4.0 ns here) while private atomics reach 1.8 ns.
+    // Which of two 2-thread benchmarks is faster is a speed claim, not asserted here: under
+    // load (cargo compiling on both cores) one thread of a pair can lose its core for a whole
+    // run, and then even the fastest samples of private atomics exceeded a contended lock's
+    // (4354 ns against 9.3 ns, seen in CI).
     let report = measure_json("concurrency", &["threads=2", "--skip", "all_cores"]).1;
-    let fastest = |id: &str| bench(&report, id)["time_ns"]["min"].as_f64().unwrap();
-    let (lock, atomic) = (
-        fastest("contended_lock/threads=2"),
-        fastest("private_atomic/threads=2"),
-    );
-    assert!(
-        lock > atomic,
-        "fastest samples: contended lock {lock} ns vs private atomic {atomic} ns"
-    );
+    for id in ["contended_lock/threads=2", "private_atomic/threads=2"] {
+        assert_eq!(bench(&report, id)["status"], "ok", "{id}");
+        assert_eq!(bench(&report, id)["threads"], 2, "{id}");
+        assert!(median(&report, id) > 0.0, "{id}");
+    }
 }
 
 #[test]
