@@ -74,6 +74,7 @@ fn four_samples() -> Measured {
         counters: None,
         alloc: None,
         latencies_ns: None,
+        stop_reason: crate::measure::stop::StopReason::Samples,
     }
 }
 

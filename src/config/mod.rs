@@ -13,7 +13,7 @@ use crate::registry::{AttrOptions, Benchmark};
 use std::path::Path;
 use std::time::Duration;
 
-pub use crate::measure::NoiseThreshold;
+pub use crate::measure::{NoiseThreshold, Precision};
 pub use file::{ConfigError, FileConfig};
 
 use crate::measure::Settings;
@@ -26,6 +26,7 @@ pub const DEFAULTS: Settings = Settings {
     samples: 1000,
     timeout: Duration::from_secs(60),
     noise_threshold: NoiseThreshold::DEFAULT,
+    precision: Precision::FIXED,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.
@@ -64,6 +65,7 @@ impl Layer {
             samples: self.samples.unwrap_or(base.samples),
             timeout: self.timeout.unwrap_or(base.timeout),
             noise_threshold: self.noise_threshold.unwrap_or(base.noise_threshold),
+            precision: base.precision,
         }
     }
 

@@ -9,15 +9,18 @@ pub mod environment;
 pub mod loops;
 pub mod noise;
 pub mod parallel;
+mod precision;
 pub mod probe;
 pub mod procfs;
 pub mod sampler;
 mod settings;
 pub mod stability;
+pub mod stop;
 pub mod system;
 pub mod timer;
 
 pub use noise::NoiseThreshold;
+pub use precision::Precision;
 pub use settings::Settings;
 
 use crate::schema::Calibration;

@@ -9,6 +9,7 @@ use super::MeasureContext;
 use super::alloc::AllocCounts;
 use super::counters::Totals;
 use super::probe::Probe;
+use super::stop::{PrecisionStop, StopReason};
 use crate::schema::Warmup;
 use std::time::{Duration, Instant};
 
@@ -61,6 +62,8 @@ pub struct Measured {
     /// Each iteration's latency as read (ns), when iterations were long enough to time alone
     /// (at least [`RECORD_FACTOR`] times the timer precision).
     pub latencies_ns: Option<Vec<u64>>,
+    /// Why measurement stopped.
+    pub stop_reason: StopReason,
 }
 
 /// Iterations at least this many times the timer's precision are timed one by one too.
@@ -103,10 +106,17 @@ pub fn measure(
     if record {
         probe.record_iterations();
     }
+    let (sample_overhead_ns, iter_overhead_ns) = overheads(kind, record, &ctx.calibration);
+    let mut precision = (settings.precision.target())
+        .map(|t| PrecisionStop::new(t, (sample_overhead_ns, iter_overhead_ns)));
     let start = Instant::now();
-    while out_iters.len() < settings.samples as usize
-        && (out_iters.len() < min_samples || start.elapsed() < settings.measure_time)
-    {
+    let stop_reason = loop {
+        if out_iters.len() >= settings.samples as usize {
+            break StopReason::Samples;
+        }
+        if out_iters.len() >= min_samples && start.elapsed() >= settings.measure_time {
+            break StopReason::Time;
+        }
         if ctx.guard.tripped() {
             return None;
         }
@@ -114,10 +124,14 @@ pub fn measure(
         let elapsed = sample(n, &mut probe);
         out_iters.push(n);
         out_elapsed.push(elapsed.as_nanos().min(u64::MAX as u128) as u64);
-    }
+        if let Some(p) = &mut precision
+            && p.reached(&out_iters, &out_elapsed)
+        {
+            break StopReason::Precision;
+        }
+    };
     let measure_wall_ns = start.elapsed().as_nanos() as u64;
     let finished = probe.finish();
-    let (sample_overhead_ns, iter_overhead_ns) = overheads(kind, record, &ctx.calibration);
     Some(Measured {
         iters: out_iters,
         elapsed_ns: out_elapsed,
@@ -128,6 +142,7 @@ pub fn measure(
         counters: finished.counters,
         alloc: finished.alloc,
         latencies_ns: finished.latencies,
+        stop_reason,
     })
 }
 
@@ -220,6 +235,62 @@ fn warm_up(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::Settings;
+
+    /// Measures a fake routine whose `k`-th sample takes `per_iter(k)` ns per iteration (no
+    /// real time is read from it), with a time cap that never comes.
+    fn measure_fake(precision: f64, samples: u32, per_iter: fn(u64) -> u64) -> Measured {
+        let settings = Settings {
+            warmup_time: Duration::from_millis(1),
+            measure_time: Duration::from_secs(3600),
+            samples,
+            timeout: Duration::from_secs(3600),
+            noise_threshold: super::super::NoiseThreshold::DEFAULT,
+            precision: super::super::Precision::from_percent(precision).unwrap(),
+        };
+        let zero = crate::schema::Calibration {
+            precision_ns: 1.0,
+            overhead_ns: 0.0,
+            iter_loop_ns: 0.0,
+            batched_loop_ns: 0.0,
+            iter_recorded_ns: 0.0,
+            batched_recorded_ns: 0.0,
+        };
+        let ctx = MeasureContext {
+            settings,
+            calibration: zero,
+            guard: super::super::Guard::after(Instant::now(), settings.timeout),
+            instruments: Default::default(),
+            external: None,
+        };
+        let mut k = 0;
+        let mut sample = |n: u64, _: &mut Probe| {
+            k += 1;
+            Duration::from_nanos(n * per_iter(k))
+        };
+        measure(&ctx, LoopKind::Iter, &mut sample).unwrap()
+    }
+
+    #[test]
+    fn a_precision_target_stops_steady_samples_at_the_floor() {
+        let m = measure_fake(1.0, 1000, |_| 50);
+        assert_eq!(m.stop_reason, StopReason::Precision);
+        assert_eq!(m.iters.len(), super::super::stop::PRECISION_FLOOR);
+    }
+
+    #[test]
+    fn the_fixed_plan_and_wide_samples_run_to_the_sample_cap() {
+        let fixed = measure_fake(0.0, 80, |_| 50);
+        assert_eq!(
+            (fixed.stop_reason, fixed.iters.len()),
+            (StopReason::Samples, 80)
+        );
+        let wide = measure_fake(1.0, 300, |k| 50 + (k * 37) % 101);
+        assert_eq!(
+            (wide.stop_reason, wide.iters.len()),
+            (StopReason::Samples, 300)
+        );
+    }
 
     #[test]
     fn sample_target_is_clamped_to_100us_1ms() {

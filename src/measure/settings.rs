@@ -1,6 +1,6 @@
 //! What one benchmark is measured with, as resolved by `config` from its layers.
 
-use super::NoiseThreshold;
+use super::{NoiseThreshold, Precision};
 use std::time::Duration;
 
 /// The settings one benchmark is measured with.
@@ -16,4 +16,6 @@ pub struct Settings {
     pub timeout: Duration,
     /// Smallest change against a baseline that counts.
     pub noise_threshold: NoiseThreshold,
+    /// Stop measuring once the median is known this well (before the caps above).
+    pub precision: Precision,
 }
