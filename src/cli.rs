@@ -2,7 +2,7 @@
 //! plus qudag-bench's own, each also read from a `QUDAG_BENCH_*` environment variable. A flag
 //! beats its variable.
 
-use crate::config::{NoiseThreshold, SAMPLES_RANGE, limits};
+use crate::config::{NoiseThreshold, Precision, SAMPLES_RANGE, limits};
 use crate::error::{BadValue, Error};
 use crate::exit::ExitStatus;
 use clap::builder::BoolishValueParser;
@@ -144,6 +144,10 @@ pub struct HarnessArgs {
     #[arg(long, value_name = "NAME", env = "QUDAG_BENCH_LOAD_BASELINE", value_parser = baseline_name,
           requires = "baseline")]
     pub load_baseline: Option<String>,
+    /// Stop measuring a benchmark once its median's 95% interval is within +-PCT percent; 0
+    /// measures until the time or sample cap [default: 0].
+    #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_PRECISION", value_parser = Precision::parse)]
+    pub precision: Option<Precision>,
     /// Smallest change against the baseline that counts, percent [default: 2].
     #[arg(long, value_name = "PCT", env = "QUDAG_BENCH_NOISE_THRESHOLD",
           value_parser = NoiseThreshold::parse)]

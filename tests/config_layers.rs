@@ -94,3 +94,39 @@ fn quick_shortens_times_but_explicit_times_win() {
         "QUDAG_BENCH_QUICK=1 turns --quick on"
     );
 }
+
+#[test]
+fn precision_from_file_environment_and_flag_with_the_stop_reason_reported() {
+    let file = "[global]\nwarmup_time = \"5ms\"\nmeasure_time = \"30ms\"\nprecision = 5\n";
+    assert_eq!(config_of("fib10", &[], &[], None)["precision_pct"], 0.0);
+    assert_eq!(
+        config_of("fib10", &[], &[], Some(file))["precision_pct"],
+        5.0
+    );
+    let env = [("QUDAG_BENCH_PRECISION", "2%")];
+    assert_eq!(
+        config_of("fib10", &[], &env, Some(file))["precision_pct"],
+        2.0
+    );
+    let c = config_of("fib10", &["--precision", "0.5"], &env, Some(file));
+    assert_eq!(c["precision_pct"], 0.5);
+
+    // Whichever way a benchmark stopped, the report says so, and a precision stop never came
+    // before the floor of 50 samples.
+    let (_, report) = measure_json("forms", &["--precision", "50", "--exact", "fib10"]);
+    let b = bench(&report, "fib10");
+    let samples = b["samples_ns"].as_array().unwrap().len();
+    match b["stop_reason"].as_str().unwrap() {
+        "precision" => assert!(samples >= 50, "{samples} samples"),
+        "time" | "samples" => {}
+        other => panic!("stop_reason {other}"),
+    }
+    let run = run_bench(
+        "forms",
+        &["--bench", "--precision", "100"],
+        tempfile::tempdir().unwrap().path(),
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--precision"), "{}", run.stderr);
+}

@@ -77,6 +77,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
         threads: None,
         system: None,
         wall_time_s: sampled_s,
+        stop_reason: None,
         measured_in: None,
     }
 }

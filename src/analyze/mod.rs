@@ -109,6 +109,7 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         comparison: None,
         system: ctx.system,
         wall_time_s: ctx.wall_time_s,
+        stop_reason: None,
         measured_in: None,
     }
 }

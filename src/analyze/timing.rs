@@ -38,6 +38,7 @@ pub fn fill(result: &mut BenchResult, m: Measured, throughput: Option<Throughput
         .map(|t| figures::counters(t, samples, iterations));
     result.alloc = m.alloc.and_then(|a| figures::alloc(a, iterations));
     result.warmup = Some(m.warmup);
+    result.stop_reason = Some(m.stop_reason);
     result.iters_per_sample = m.iters;
     result.samples_ns = m.elapsed_ns;
 }

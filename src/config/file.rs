@@ -6,7 +6,7 @@
 use super::limits::{self, DurationRange};
 use super::target;
 use super::toml_value::{Table, TomlValue as Value};
-use super::{Layer, NoiseThreshold, SAMPLES_RANGE, duration};
+use super::{Layer, NoiseThreshold, Precision, SAMPLES_RANGE, duration};
 use crate::error::BadValue;
 use crate::schema::PerfTarget;
 use std::collections::BTreeMap;
@@ -57,7 +57,8 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`, `noise_threshold`";
+const SECTION_KEYS: &str =
+    "`warmup_time`, `measure_time`, `samples`, `timeout`, `noise_threshold`, `precision`";
 
 impl FileConfig {
     /// Reads and validates the file at `path`.
@@ -177,8 +178,9 @@ fn layer(
             }
             "timeout" => out.timeout = Some(duration_value(value, &dotted, limits::TIMEOUT, err)?),
             "noise_threshold" => {
-                out.noise_threshold = Some(noise_threshold(value, &dotted, err)?);
+                out.noise_threshold = Some(percent(value, &dotted, err, NoiseThreshold::parse)?);
             }
+            "precision" => out.precision = Some(percent(value, &dotted, err, Precision::parse)?),
             "samples" => {
                 let n = value
                     .as_integer()
@@ -223,17 +225,19 @@ fn duration_value(
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }
 
-/// `noise_threshold`: percent, as `--noise-threshold` takes it (`2`, `0.5`, `"2%"`).
-fn noise_threshold(
+/// `noise_threshold` and `precision`: percent, as their flags take it (`2`, `0.5`, `"2%"`),
+/// read by `parse` (the flag's parser) from the number's or the string's text.
+fn percent<T>(
     value: &Value,
     key: &str,
     err: &dyn Fn(&str, String) -> ConfigError,
-) -> Result<NoiseThreshold, ConfigError> {
+    parse: fn(&str) -> Result<T, BadValue>,
+) -> Result<T, ConfigError> {
     let parsed = match value {
-        Value::Integer(n) => NoiseThreshold::from_percent(*n as f64),
-        Value::Float(x) => NoiseThreshold::from_percent(*x),
-        Value::String(s) => NoiseThreshold::parse(s),
-        _ => NoiseThreshold::parse(""),
+        Value::Integer(n) => parse(&n.to_string()),
+        Value::Float(x) => parse(&x.to_string()),
+        Value::String(s) => parse(s),
+        _ => parse(""),
     };
     parsed.map_err(|e| err(key, format!("{e}, found {value}")))
 }

@@ -36,6 +36,7 @@ pub const QUICK: Layer = Layer {
     samples: None,
     timeout: None,
     noise_threshold: None,
+    precision: None,
 };
 
 /// Smallest and largest accepted `samples`.
@@ -54,6 +55,8 @@ pub struct Layer {
     pub timeout: Option<Duration>,
     /// See [`Settings::noise_threshold`].
     pub noise_threshold: Option<NoiseThreshold>,
+    /// See [`Settings::precision`].
+    pub precision: Option<Precision>,
 }
 
 impl Layer {
@@ -65,7 +68,7 @@ impl Layer {
             samples: self.samples.unwrap_or(base.samples),
             timeout: self.timeout.unwrap_or(base.timeout),
             noise_threshold: self.noise_threshold.unwrap_or(base.noise_threshold),
-            precision: base.precision,
+            precision: self.precision.unwrap_or(base.precision),
         }
     }
 
@@ -77,6 +80,7 @@ impl Layer {
             samples: opts.samples,
             timeout: opts.timeout.and_then(duration::from_secs),
             noise_threshold: None,
+            precision: None,
         }
     }
 }
@@ -297,6 +301,7 @@ impl From<Settings> for crate::schema::EffectiveSettings {
             samples: s.samples,
             timeout_s: s.timeout.as_secs_f64(),
             noise_threshold_pct: s.noise_threshold.percent(),
+            precision_pct: Some(s.precision.percent()),
         }
     }
 }

@@ -185,6 +185,7 @@ fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, Error> {
             samples: h.samples,
             timeout: h.timeout,
             noise_threshold: h.noise_threshold,
+            precision: h.precision,
         },
     })
 }

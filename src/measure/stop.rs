@@ -10,16 +10,7 @@ use crate::stats::median_interval;
 /// outlier counts to mean something.
 pub const PRECISION_FLOOR: usize = 50;
 
-/// Why the sampler stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
-    /// The median's interval reached the precision target.
-    Precision,
-    /// The sample cap (`samples`) was reached.
-    Samples,
-    /// The time cap (`measure_time`) passed.
-    Time,
-}
+pub use crate::schema::StopReason;
 
 /// The precision check over the samples taken so far.
 #[derive(Debug)]

@@ -8,7 +8,7 @@ use super::{Reporter, StartInfo};
 use crate::escape::{Term, terminal, terminal_lines};
 use crate::schema::Granularity;
 use crate::schema::RunSummary;
-use crate::schema::{BenchResult, Status};
+use crate::schema::{BenchResult, Status, StopReason};
 use std::io::Write;
 use std::time::Duration;
 
@@ -95,6 +95,9 @@ pub fn result_text(r: &BenchResult) -> String {
             if t.median > 0.0 {
                 text.push_str(&format!("  ±{:.1}%", 100.0 * t.mad / t.median));
             }
+            if let Some(note) = precision_missed(r) {
+                text.push_str(&note);
+            }
             if let Some(tp) = super::units::throughput(r.throughput) {
                 text.push_str(&format!("  {tp}"));
             }
@@ -124,6 +127,18 @@ pub fn result_text(r: &BenchResult) -> String {
         (Status::Timeout, _) => "TIMED OUT".into(),
         _ => "FAILED".into(),
     }
+}
+
+/// With a precision target, a benchmark stopped by a cap before reaching it says which cap:
+/// `  (±1% not reached: time cap)`.
+fn precision_missed(r: &BenchResult) -> Option<String> {
+    let pct = r.config.precision_pct.filter(|&p| p > 0.0)?;
+    let cap = match r.stop_reason? {
+        StopReason::Precision => return None,
+        StopReason::Samples => "sample cap",
+        StopReason::Time => "time cap",
+    };
+    Some(format!("  (±{pct}% not reached: {cap})"))
 }
 
 /// A failure's error text under `failures:`: a message of several lines (an `assert_eq!`
@@ -271,6 +286,19 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("targets:"), "none declared");
+    }
+
+    #[test]
+    fn a_precision_target_missed_at_a_cap_is_marked() {
+        let mut r = run("run-compare").benchmarks.remove(0);
+        assert!(!result_text(&r).contains("not reached"), "no target");
+        r.config.precision_pct = Some(1.0);
+        r.stop_reason = Some(StopReason::Precision);
+        assert!(!result_text(&r).contains("not reached"), "reached");
+        r.stop_reason = Some(StopReason::Time);
+        assert!(result_text(&r).contains("  (±1% not reached: time cap)"));
+        r.stop_reason = Some(StopReason::Samples);
+        assert!(result_text(&r).contains("  (±1% not reached: sample cap)"));
     }
 
     #[test]

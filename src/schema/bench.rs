@@ -108,6 +108,10 @@ pub struct BenchResult {
     pub system: Option<SystemMetrics>,
     /// Wall time of the whole benchmark (setup to teardown), seconds.
     pub wall_time_s: f64,
+    /// Why measurement stopped, for a measured benchmark. Absent from reports made before it
+    /// existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<StopReason>,
     /// The earlier run that measured this result, when the report carries it over: a run that
     /// measured only some benchmarks (a filter, `--exact`, nextest's process per benchmark)
     /// keeps the latest result of the others in `results/<target>.json` and in a baseline.
@@ -146,6 +150,19 @@ pub enum Throughput {
     Bytes(u64),
     /// Elements (messages, vertices, ...) processed per iteration.
     Elements(u64),
+}
+
+/// Why measurement of a benchmark stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The median's 95% interval reached the precision target (`config.precision_pct`).
+    Precision,
+    /// The sample cap (`config.samples`) was reached.
+    Samples,
+    /// The time cap (`config.measure_time_s`) passed.
+    Time,
 }
 
 /// What the warmup did.

@@ -89,6 +89,10 @@ pub struct EffectiveSettings {
     pub timeout_s: f64,
     /// Noise threshold for baseline comparisons, percent.
     pub noise_threshold_pct: f64,
+    /// Precision target: measurement stopped once the median's 95% interval was within this
+    /// many percent; 0 for the fixed plan. Absent from reports made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision_pct: Option<f64>,
 }
 
 /// Counts for the run.
