@@ -69,6 +69,7 @@ fn four_samples() -> Measured {
             wall_ns: 5_000,
             estimate_ns: 10.0,
             wall_per_timed: 1.0,
+            settled: None,
         },
         measure_wall_ns: 540,
         counters: None,

@@ -18,6 +18,7 @@ pub mod stability;
 pub mod stop;
 pub mod system;
 pub mod timer;
+pub mod warmup;
 
 pub use noise::NoiseThreshold;
 pub use precision::Precision;

@@ -1,4 +1,4 @@
-//! The sampler: a time-boxed warmup that also estimates the time per iteration, a plan of
+//! The sampler: a warmup (`warmup`) that also estimates the time per iteration, a plan of
 //! iterations per sample, and jittered samples until the sample target or the time limit.
 //!
 //! Samples aim at 100 us to 1 ms: on the project's 2-vCPU machines preemptions of about 4 ms
@@ -10,6 +10,7 @@ use super::alloc::AllocCounts;
 use super::counters::Totals;
 use super::probe::Probe;
 use super::stop::{PrecisionStop, StopReason};
+use super::warmup::warm_up;
 use crate::schema::Warmup;
 use std::time::{Duration, Instant};
 
@@ -83,7 +84,7 @@ pub fn measure(
     let settings = &ctx.settings;
     let warmup = warm_up(
         ctx,
-        settings.warmup_time,
+        settings.precision.target().is_some(),
         target_sample(settings.measure_time, settings.samples, 1.0),
         sample,
     )?;
@@ -183,53 +184,6 @@ fn jitter(iters: u64, rng: &mut fastrand::Rng) -> u64 {
     }
     let spread = iters / 10;
     rng.u64(iters - spread..=iters + spread)
-}
-
-/// Runs the routine with doubling iteration counts until `warmup_time` has passed (at least
-/// once), and estimates the time per iteration from the fastest of the largest samples.
-fn warm_up(
-    ctx: &MeasureContext,
-    warmup_time: Duration,
-    target_sample: Duration,
-    sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
-) -> Option<Warmup> {
-    let start = Instant::now();
-    let mut off = Probe::off();
-    let mut iters = 1u64;
-    let mut total = 0u64;
-    let mut best_at_iters = (0u64, f64::INFINITY);
-    let mut timed = Duration::ZERO;
-    loop {
-        if ctx.guard.tripped() {
-            return None;
-        }
-        let elapsed = sample(iters, &mut off);
-        timed += elapsed;
-        total += iters;
-        let per_iter = elapsed.as_nanos() as f64 / iters as f64;
-        if iters > best_at_iters.0 {
-            best_at_iters = (iters, per_iter);
-        } else {
-            best_at_iters.1 = best_at_iters.1.min(per_iter);
-        }
-        if start.elapsed() >= warmup_time {
-            break;
-        }
-        if elapsed < target_sample {
-            iters = iters.saturating_mul(2);
-        }
-    }
-    let wall = start.elapsed();
-    Some(Warmup {
-        iterations: total,
-        wall_ns: wall.as_nanos() as u64,
-        estimate_ns: best_at_iters.1,
-        wall_per_timed: if timed.is_zero() {
-            1.0
-        } else {
-            (wall.as_secs_f64() / timed.as_secs_f64()).max(1.0)
-        },
-    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 /// The settings one benchmark is measured with.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Time-boxed warmup, which also estimates the time per iteration.
+    /// Longest warmup (all of it for the fixed plan); it also estimates the time per iteration.
     pub warmup_time: Duration,
     /// Measurement stops when this much wall time has passed ...
     pub measure_time: Duration,

@@ -178,6 +178,11 @@ pub struct Warmup {
     /// Wall time spent per nanosecond of timed work during warmup (1 for `b.iter`, more when
     /// inputs are built or outputs dropped outside the timed region).
     pub wall_per_timed: f64,
+    /// Whether the warmup ended because two consecutive windows agreed on the time per
+    /// iteration (`true`) or at its time cap (`false`). Absent for the fixed plan
+    /// (`precision_pct` 0), whose warmup always runs its whole time, and from older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<bool>,
 }
 
 /// Instructions per iteration and the runs they come from.
