@@ -19,6 +19,8 @@ pub struct AttrOptions {
     pub measure_time: Option<f64>,
     /// Timeout in seconds for the whole benchmark.
     pub timeout: Option<f64>,
+    /// Precision target in percent of the median (0 = the fixed plan).
+    pub precision: Option<f64>,
     /// Ignored unless `--ignored` or `--include-ignored` is given.
     pub ignore: bool,
 }

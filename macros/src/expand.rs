@@ -24,6 +24,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     let warmup = optional(opts.warmup_time);
     let measure = optional(opts.measure_time);
     let timeout = optional(opts.timeout);
+    let precision = optional(opts.precision);
     let ignore = opts.ignore.unwrap_or(false);
     let bench = match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
@@ -79,6 +80,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                     warmup_time: #warmup,
                     measure_time: #measure,
                     timeout: #timeout,
+                    precision: #precision,
                     ignore: #ignore,
                 },
                 threads: &[#(#threads),*],

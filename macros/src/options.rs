@@ -19,13 +19,15 @@ pub struct Options {
     pub warmup_time: Option<f64>,
     pub measure_time: Option<f64>,
     pub timeout: Option<f64>,
+    /// Percent of the median, validated (0 = the fixed plan).
+    pub precision: Option<f64>,
     pub ignore: Option<bool>,
     /// Thread counts (0 = all cores).
     pub threads: Option<Vec<usize>>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
-                     `timeout`, `ignore`, `threads`";
+                     `timeout`, `precision`, `ignore`, `threads`";
 
 impl Options {
     /// Parses one `key = value` (or bare `ignore`) item of the attribute.
@@ -69,6 +71,7 @@ impl Options {
                 seconds(&meta, &key, MEASURE_TIME)?,
             ),
             "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, TIMEOUT)?),
+            "precision" => set_once(&meta, &mut self.precision, precision(&meta)?),
             "ignore" => {
                 let value = if meta.input.peek(syn::Token![=]) {
                     match value(&meta)? {
@@ -165,6 +168,33 @@ fn samples(meta: &ParseNestedMeta) -> syn::Result<u32> {
     ))
 }
 
+/// `precision = P`: the median's 95% interval target in percent, `0 <= P < 100` (0 is the
+/// fixed plan), as `qudag_bench::measure::Precision` accepts it.
+fn precision(meta: &ParseNestedMeta) -> syn::Result<f64> {
+    let expr = value(meta)?;
+    match number(&expr) {
+        Some(p) if (0.0..100.0).contains(&p) => Ok(p),
+        _ => Err(syn::Error::new_spanned(
+            expr,
+            "`precision` must be a percentage from 0 (the fixed plan) up to (not including) \
+             100, e.g. precision = 0.5",
+        )),
+    }
+}
+
+/// An integer or float literal as `f64`.
+fn number(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<f64>().ok(),
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
 /// Thread counts: a non-empty list of integer literals (0 means all cores), no repeats.
 fn threads(meta: &ParseNestedMeta) -> syn::Result<Vec<usize>> {
     let expr = value(meta)?;
@@ -206,15 +236,7 @@ const TIMEOUT: SecondsRange = (0.001, 86400.0, "from 0.001 to 86400 (24 h)");
 /// A duration in seconds: an integer or float literal within `range`.
 fn seconds(meta: &ParseNestedMeta, key: &str, range: SecondsRange) -> syn::Result<f64> {
     let expr = value(meta)?;
-    let parsed = match &expr {
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(i), ..
-        }) => i.base10_parse::<f64>().ok(),
-        Expr::Lit(ExprLit {
-            lit: Lit::Float(f), ..
-        }) => f.base10_parse::<f64>().ok(),
-        _ => None,
-    };
+    let parsed = number(&expr);
     let (min, max, text) = range;
     match parsed {
         Some(v) if v >= min && v <= max => Ok(v),

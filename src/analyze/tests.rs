@@ -19,6 +19,7 @@ static ENTRY: BenchEntry = BenchEntry {
         warmup_time: None,
         measure_time: None,
         timeout: None,
+        precision: None,
         ignore: false,
     },
     threads: &[],

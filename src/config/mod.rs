@@ -80,7 +80,7 @@ impl Layer {
             samples: opts.samples,
             timeout: opts.timeout.and_then(duration::from_secs),
             noise_threshold: None,
-            precision: None,
+            precision: opts.precision.and_then(|p| Precision::from_percent(p).ok()),
         }
     }
 }
@@ -109,6 +109,10 @@ pub fn check_attr(opts: &AttrOptions) -> Result<(), BadValue> {
                 .from_secs(secs)
                 .map_err(|e| e.context(&format!("attribute option `{key} = {secs}`")))?;
         }
+    }
+    if let Some(pct) = opts.precision {
+        Precision::from_percent(pct)
+            .map_err(|e| e.context(&format!("attribute option `precision = {pct}`")))?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ static ENTRIES: [BenchEntry; 2] = [
             warmup_time: None,
             measure_time: None,
             timeout: None,
+            precision: None,
             ignore: false,
         },
     ),
@@ -33,6 +34,7 @@ static ENTRIES: [BenchEntry; 2] = [
             warmup_time: None,
             measure_time: None,
             timeout: Some(0.5),
+            precision: Some(2.0),
             ignore: false,
         },
     ),
@@ -143,6 +145,7 @@ fn times_past_a_set_timeout_are_an_error_naming_every_source() {
 fn attribute_values_are_checked_against_the_limits() {
     let attr = |timeout| AttrOptions {
         timeout: Some(timeout),
+        precision: None,
         ..AttrOptions::default()
     };
     assert_eq!(check_attr(&attr(30.0)), Ok(()));
@@ -152,4 +155,29 @@ fn attribute_values_are_checked_against_the_limits() {
          86400s (24 h)"
     );
     assert!(check_attr(&attr(f64::NAN)).is_err());
+}
+
+#[test]
+fn precision_in_the_attribute_is_overridden_by_the_file_and_flags() {
+    let pct = |r: &Resolver, id| r.settings(&bench(id)).precision.percent();
+    // The attribute (2%) beats the default; any file section or a flag beats the attribute.
+    let r = resolver("[suite.other]\nprecision = 5\n", Layer::default());
+    assert_eq!(pct(&r, "guarded"), 2.0);
+    let r = resolver("[bench.guarded]\nprecision = 0\n", Layer::default());
+    assert_eq!(pct(&r, "guarded"), 0.0);
+    let flag = Layer {
+        precision: Some(crate::config::Precision::from_percent(0.5).unwrap()),
+        ..Layer::default()
+    };
+    assert_eq!(pct(&resolver("", flag), "guarded"), 0.5);
+    let bad = AttrOptions {
+        precision: Some(100.0),
+        ..AttrOptions::default()
+    };
+    assert!(
+        check_attr(&bad)
+            .unwrap_err()
+            .to_string()
+            .starts_with("attribute option `precision = 100`: expected a percentage")
+    );
 }

@@ -66,6 +66,16 @@ fn timeout_float(b: &mut Bencher) {
     b.iter(|| 1 + 1);
 }
 
+#[qudag_bench(precision = 0.5)]
+fn precision_float(b: &mut Bencher) {
+    b.iter(|| 1 + 1);
+}
+
+#[qudag_bench(precision = 0)]
+fn precision_fixed_plan(b: &mut Bencher) {
+    b.iter(|| 1 + 1);
+}
+
 #[qudag_bench(ignore)]
 fn ignored(b: &mut Bencher) {
     b.iter(|| 1 + 1);
