@@ -1,6 +1,7 @@
 //! Statistics on per-iteration times: summary, bootstrap confidence intervals, outliers.
 //! Pure functions of the samples: the same samples always give the same numbers.
 
+pub mod between_runs;
 pub mod bootstrap;
 pub mod distributions;
 pub mod estimates;
