@@ -5,6 +5,7 @@
 pub mod figures;
 pub mod imported;
 mod timing;
+pub mod uncertainty;
 
 #[cfg(test)]
 mod tests;
@@ -110,6 +111,7 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         system: ctx.system,
         wall_time_s: ctx.wall_time_s,
         stop_reason: None,
+        uncertainty: None,
         measured_in: None,
     }
 }

@@ -3,6 +3,7 @@
 //! report to `$QUDAG_BENCH_HOME/results/<target>.json` and to `--json`.
 
 use super::exec::{self, GRACE};
+use super::host_runs::HostRuns;
 use super::journal::Journal;
 use super::select::Selection;
 use super::{BenchTarget, gating, preflight};
@@ -48,6 +49,7 @@ struct Session<'a> {
     instruments: Instruments,
     report: RunReport,
     journal: Journal,
+    host_runs: HostRuns,
     reporter: Box<dyn Reporter>,
     start: Instant,
 }
@@ -98,6 +100,8 @@ fn start<'a>(
     report.summary.ignored = ignored.len() as u64;
     report.summary.filtered_out = filtered_out;
     let journal = Journal::start(&setup.home, &report, setup.history, &registered)?;
+    let host = report.environment.host.as_deref();
+    let host_runs = HostRuns::load(&setup.home, target.crate_name, setup.history, host);
     let ids: Vec<String> = to_run.iter().map(|b| b.id.clone()).collect();
     let ignored_ids: Vec<String> = ignored.iter().map(|b| b.id.clone()).collect();
     reporter.start(&StartInfo {
@@ -117,6 +121,7 @@ fn start<'a>(
         instruments: preflight.instruments,
         report,
         journal,
+        host_runs,
         reporter,
         start,
     })
@@ -157,6 +162,7 @@ fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
     s.report.incomplete = None;
     s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     crate::report::comparison::print(&mut *console(s.cli), &s.report);
+    s.host_runs.record(&s.report);
     let criterion_style = s.to_run.iter().any(Benchmark::is_dynamic);
     let mut failed = write_all(
         s.cli,
@@ -293,6 +299,7 @@ fn measure_all(s: &mut Session<'_>) -> Vec<Instant> {
             hung: abandoned,
         } = s.measure(bench);
         finish_result(&mut result, bench, s.resolver, s.setup.valgrind.as_deref());
+        s.host_runs.attach(&mut result);
         if abandoned {
             hung.push(bench.id.clone());
         }

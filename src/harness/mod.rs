@@ -7,6 +7,7 @@ mod callgrind_mode;
 mod exec;
 pub mod exit_guard;
 mod gating;
+mod host_runs;
 mod journal;
 mod list;
 mod outputs;

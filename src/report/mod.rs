@@ -21,7 +21,7 @@ pub mod unfinished;
 pub mod units;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::schema::BenchResult;
 use crate::schema::RunSummary;

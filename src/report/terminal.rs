@@ -95,6 +95,13 @@ pub fn result_text(r: &BenchResult) -> String {
             if t.median > 0.0 {
                 text.push_str(&format!("  ±{:.1}%", 100.0 * t.mad / t.median));
             }
+            if let Some(hw) = r
+                .uncertainty
+                .as_ref()
+                .and_then(|u| u.between_runs_half_width)
+            {
+                text.push_str(&format!("  runs here ±{:.1}%", 100.0 * hw.exp_m1()));
+            }
             if let Some(note) = precision_missed(r) {
                 text.push_str(&note);
             }
@@ -160,7 +167,8 @@ impl Reporter for PrettyReporter {
         let n = info.ids.len();
         let _ = writeln!(
             self.out,
-            "running {n} {} (timer precision {}, read overhead {}; median [95% CI] ±MAD)",
+            "running {n} {} (timer precision {}, read overhead {}; median [95% CI of this run] \
+             ±MAD, runs here ±95% between runs on this host)",
             if n == 1 { "benchmark" } else { "benchmarks" },
             time(info.precision_ns),
             time(info.overhead_ns)
@@ -251,7 +259,8 @@ mod tests {
         assert!(
             text.starts_with(&format!(
                 "running {} benchmarks (timer precision 20.00 ns, read overhead 23.50 ns; \
-                 median [95% CI] ±MAD)\nskipped_one",
+                 median [95% CI of this run] ±MAD, runs here ±95% between runs on this host)\n\
+                 skipped_one",
                 report.benchmarks.len()
             )),
             "{text}"
@@ -286,6 +295,26 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("targets:"), "none declared");
+    }
+
+    #[test]
+    fn the_between_run_spread_is_shown_when_known() {
+        let mut r = run("run-compare").benchmarks.remove(0);
+        assert!(!result_text(&r).contains("runs here"));
+        let t = r.time_ns.as_ref().unwrap();
+        let earlier = [100.0, 101.0, 100.0, 99.0, 100.0];
+        r.uncertainty = Some(crate::analyze::uncertainty::uncertainty(t, Ok(&earlier)));
+        // sd = 0.00707 from four steps of about 1%, 2 df (t = 4.3027): half-width 0.0304.
+        assert!(
+            result_text(&r).contains("  runs here ±3.1%"),
+            "{}",
+            result_text(&r)
+        );
+        r.uncertainty = Some(crate::analyze::uncertainty::uncertainty(
+            t,
+            Ok(&earlier[..4]),
+        ));
+        assert!(!result_text(&r).contains("runs here"), "too few runs");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One benchmark's result inside a run report, and the measurements it carries.
 
 use super::EffectiveSettings;
-use super::{Comparison, Outliers, Percentiles, SystemMetrics, TimeStats};
+use super::{Comparison, Interval, Outliers, Percentiles, SystemMetrics, TimeStats};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -112,12 +112,39 @@ pub struct BenchResult {
     /// existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_reason: Option<StopReason>,
+    /// How well the median of this host is known, beyond this run's own samples; for a
+    /// measured benchmark. Absent from reports made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
     /// The earlier run that measured this result, when the report carries it over: a run that
     /// measured only some benchmarks (a filter, `--exact`, nextest's process per benchmark)
     /// keeps the latest result of the others in `results/<target>.json` and in a baseline.
     /// `null`: measured by this report's run. Absent in reports written before it existed.
     #[serde(default)]
     pub measured_in: Option<MeasuredIn>,
+}
+
+/// The median's uncertainty on this host: `time_ns.median_ci` describes this run's samples
+/// only, while whole runs move by several percent on a shared machine. The spread between
+/// earlier runs on this host widens it (`stats::between_runs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct Uncertainty {
+    /// 95% interval of the median on this host, ns: on each side the wider of
+    /// `time_ns.median_ci` and the between-run half-width; `time_ns.median_ci` itself when
+    /// there is no between-run spread (`reason` says why).
+    pub interval: Interval,
+    /// Earlier runs of this benchmark on this host that the spread comes from (the latest 20).
+    pub runs: u64,
+    /// Standard deviation of ln(median) between those runs (about the relative spread), from
+    /// successive differences; `null` when there is none.
+    pub between_runs_sd: Option<f64>,
+    /// Half-width of the between-run 95% interval on the log scale: `t * between_runs_sd`,
+    /// `null` when there is none.
+    pub between_runs_half_width: Option<f64>,
+    /// Why there is no between-run spread (too few earlier runs, `--no-history`, no host
+    /// name, an unreadable recent-medians file).
+    pub reason: Option<String>,
 }
 
 /// The run a carried-over result comes from.

@@ -10,7 +10,9 @@
 
 mod constraints;
 
-use super::{AbReport, GroupDocument, InstrReport, Progress, RunReport, Spooled, ids};
+use super::{
+    AbReport, GroupDocument, InstrReport, Progress, RecentMedians, RunReport, Spooled, ids,
+};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
@@ -41,6 +43,7 @@ pub fn files() -> Result<Vec<SchemaFile>, String> {
         generate::<GroupDocument>(GROUP, &mut used)?,
         generate::<Progress>(PROGRESS, &mut used)?,
         generate::<Spooled>(SPOOL, &mut used)?,
+        generate::<RecentMedians>(RECENT, &mut used)?,
     ];
     match used.iter().position(|u| !u) {
         Some(i) => Err(format!("constraint {i} names a type no document has")),
@@ -98,6 +101,15 @@ const SPOOL: Head = Head {
     title: "qudag-bench spooled run, version 1",
     description: "$QUDAG_BENCH_HOME/history-spool/<run_id>.json: a bench-mode run on its way \
         to history.sqlite, rewritten as the run goes and imported by the qudag-bench command.",
+};
+
+const RECENT: Head = Head {
+    file: "recent-v1.schema.json",
+    id: ids::RECENT,
+    title: "qudag-bench recent medians, version 1",
+    description: "$QUDAG_BENCH_HOME/recent/<bench-target>.json, rewritten at the end of each \
+        run: the latest medians of each benchmark per host, from which a run reports how much \
+        the median moves between runs on this host.",
 };
 
 /// The schema of `T` with the file's head, the constraints and closed objects; marks the

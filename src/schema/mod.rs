@@ -1,6 +1,6 @@
 //! Every document qudag-bench writes to disk or to standard output, as serde types and nothing
 //! else: the run report, the comparison with its verdicts, the A/B reports, the summary of a
-//! `qudag-bench run`, and the progress file. Measurement, analysis and gate code fill these
+//! `qudag-bench run`, the progress file and the recent medians. Measurement, analysis and gate code fill these
 //! types; renderers and stores read them. Renaming a field here changes the on-disk format:
 //! the JSON Schema files in `schema/` are generated from these types (`cargo run -p
 //! schema-gen`), and a test fails when they differ from what the types generate.
@@ -15,6 +15,7 @@ pub mod criterion;
 mod environment;
 mod group;
 mod progress;
+mod recent;
 mod run;
 mod spool;
 mod stats;
@@ -29,6 +30,7 @@ pub use comparison::*;
 pub use environment::*;
 pub use group::*;
 pub use progress::*;
+pub use recent::*;
 pub use run::*;
 pub use spool::*;
 pub use stats::*;
@@ -49,4 +51,6 @@ pub mod ids {
     pub const PROGRESS: &str = "qudag-bench/progress/v1";
     /// A run spooled for the history ([`Spooled`](super::Spooled)).
     pub const SPOOL: &str = "qudag-bench/spool/v1";
+    /// The recent medians of a bench target ([`RecentMedians`](super::RecentMedians)).
+    pub const RECENT: &str = "qudag-bench/recent/v1";
 }

@@ -6,5 +6,6 @@ pub mod merge;
 pub mod paths;
 pub mod process;
 pub mod progress;
+pub mod recent;
 pub mod spool;
 pub mod validate;
