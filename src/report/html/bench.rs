@@ -84,6 +84,18 @@ fn figures(out: &mut String, r: &BenchResult) {
             n => format!(" · {n} samples"),
         }
     );
+    if let Some(u) = &r.uncertainty
+        && let Some(hw) = u.between_runs_half_width
+    {
+        let _ = write!(
+            out,
+            "<p>on this host: {} to {} (the median moved ±{:.1}% between the last {} runs here)</p>",
+            time(u.interval.lower),
+            time(u.interval.upper),
+            100.0 * hw.exp_m1(),
+            u.runs
+        );
+    }
     if let Some(p) = &r.percentiles_ns {
         let _ = write!(
             out,

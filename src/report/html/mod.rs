@@ -42,6 +42,12 @@ td.failed,td.timeout,.status.failed,.status.timeout{background:#f8d0d0}pre.error
 ";
 
 /// The whole page.
+/// What the figures mean, once per page (docs/accuracy.md, docs/measurement.md).
+const LEGEND: &str = "Median: the time per iteration of short samples between this \
+    machine's interruptions. Mean: the sustained cost over all samples, interruptions included. \
+    95% CI: from this run's samples only; on this host: widened to how much the median moved \
+    between earlier runs on this host.";
+
 pub fn render(page: &Page) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let targets: Vec<&str> = page
@@ -51,7 +57,7 @@ pub fn render(page: &Page) -> String {
         .collect();
     let _ = write!(
         out,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><meta name="viewport" content="width=device-width, initial-scale=1"><title>qudag-bench report: {}</title><style>{STYLE}</style></head><body><h1>qudag-bench report</h1><p class="meta">{} bench target(s): {}</p>"#,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><meta name="viewport" content="width=device-width, initial-scale=1"><title>qudag-bench report: {}</title><style>{STYLE}</style></head><body><h1>qudag-bench report</h1><p class="meta">{} bench target(s): {}</p><p class="meta">{LEGEND}</p>"#,
         html(&targets.join(", ")),
         targets.len(),
         html(&targets.join(", "))

@@ -245,6 +245,28 @@ fn several_reports_get_a_section_each_with_distinct_anchors() {
 }
 
 #[test]
+fn the_legend_says_what_the_median_is_and_a_known_spread_is_shown() {
+    let mut report = run("run-compare");
+    let html = page(std::slice::from_ref(&report));
+    assert!(html.contains("Median: the time per iteration of short samples"));
+    assert!(html.contains("Mean: the sustained cost over all samples"));
+    assert!(
+        !html.contains("<p>on this host: "),
+        "no spread in the fixture"
+    );
+    let b = &mut report.benchmarks[0];
+    let earlier = [100.0, 101.0, 100.0, 99.0, 100.0];
+    let time = b.time_ns.as_ref().unwrap();
+    b.uncertainty = Some(crate::analyze::uncertainty::uncertainty(time, Ok(&earlier)));
+    let html = page(&[report]);
+    assert_well_formed(&html);
+    assert!(
+        html.contains("(the median moved ±3.1% between the last 5 runs here)</p>"),
+        "{html}"
+    );
+}
+
+#[test]
 #[should_panic(expected = "</p> closes <b>")]
 fn the_structure_check_catches_an_unclosed_element() {
     assert_well_formed("<p><b>x</p>");

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The precision stop against the fixed plan on the QuDAG suites (issue 18, docs/measurement.md).
+
+Both plans run on the same build, one QUDAG_BENCH_HOME, interleaved: ROUNDS rounds, each one
+run of every suite target under each plan, the order alternating by round (old-new, new-old)
+so that neither plan always follows the other. Before them SEED runs (alternating too) fill
+this host's recent medians, as a developer's machine has them; the seed runs are not counted.
+
+- old plan: --precision 0 (the fixed 200 ms warmup and 600 ms / 1,000 samples);
+- new plan: --precision PCT (default 1): adaptive warmup, stop at +-PCT%.
+
+Figures (each benchmark's per-run values come from the run reports):
+1. time: the sum over benchmarks of wall_time_s (setup, warmup and measurement) per run, the
+   median over runs of each plan and their ratio; the median wall time per benchmark;
+2. reproducibility: per benchmark the spread of its per-run medians, max/min - 1, per plan;
+   the ratio of the median spreads and the largest per-benchmark ratio;
+3. agreement: per CPU-bound benchmark (all but channel:: and tcp::) the median over runs
+   under each plan, and their difference;
+4. targets: new-plan results stopped by precision whose reported (bootstrap) interval is
+   wider than the target, and results stopped by a cap (which say so);
+5. coverage: over ordered pairs (run i, run j) of one plan, the share where run j's median lies
+   inside run i's reported interval: `uncertainty.interval` (and, for comparison,
+   `time_ns.median_ci`, this run's samples only), per CPU-bound benchmark, with the median
+   relative half-width of those intervals.
+
+Usage: python3 ci/precision-study.py [ROUNDS] [SEED] [PCT] (default 10 4 1). Writes the raw
+per-run figures to precision-study.json in the current directory. Needs the Rust toolchain and
+Python 3; about 20 minutes at the defaults on the project's 2-vCPU machine.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGETS = ["crypto", "dag", "network", "e2e"]
+NOT_CPU_BOUND = ("channel::", "tcp::")
+
+
+def exe(target):
+    out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "--bench", target],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == target:
+            return msg["executable"]
+    raise SystemExit(f"no bench executable for {target}")
+
+
+def run_plan(binaries, home, pct):
+    """One run of every target at precision `pct`; {id: figures} of the measured benchmarks."""
+    out = {}
+    for target, binary in binaries.items():
+        path = os.path.join(home, "out.json")
+        env = dict(os.environ, QUDAG_BENCH_HOME=home)
+        subprocess.run([binary, "--bench", "--precision", str(pct), "--json", path], env=env,
+                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(path) as f:
+            report = json.load(f)
+        for b in report["benchmarks"]:
+            if b["status"] != "ok":
+                continue
+            t = b["time_ns"]
+            u = b.get("uncertainty") or {}
+            out[b["id"]] = {
+                "median": t["median"],
+                "ci": [t["median_ci"]["lower"], t["median_ci"]["upper"]],
+                "uncertainty": [u["interval"]["lower"], u["interval"]["upper"]] if u else None,
+                "between_runs": u.get("runs"),
+                "wall_s": b["wall_time_s"],
+                "warmup_s": b["warmup"]["wall_ns"] / 1e9,
+                "stop": b.get("stop_reason"),
+                "samples": len(b["samples_ns"]),
+            }
+    return out
+
+
+def spread(values):
+    return max(values) / min(values) - 1
+
+
+def coverage(runs, bid, key):
+    """Share of ordered pairs (i, j), i != j, with run j's median in run i's interval `key`,
+    and the median relative half-width of those intervals."""
+    hits = pairs = 0
+    widths = []
+    for i, ri in enumerate(runs):
+        lo, hi = ri[bid][key]
+        widths.append((hi - lo) / 2 / ri[bid]["median"])
+        for j, rj in enumerate(runs):
+            if i != j:
+                pairs += 1
+                hits += lo <= rj[bid]["median"] <= hi
+    return hits / pairs, statistics.median(widths)
+
+
+def report(runs, pct):
+    old, new = runs["old"], runs["new"]
+    ids = sorted(set.intersection(*(set(r) for r in old + new)))
+    cpu = [i for i in ids if not i.startswith(NOT_CPU_BOUND)]
+    print(f"{len(ids)} benchmarks measured in every run ({len(cpu)} CPU-bound), "
+          f"{len(old)} runs per plan\n")
+
+    total = {p: [sum(r[i]["wall_s"] for i in ids) for r in runs[p]] for p in runs}
+    t_old, t_new = statistics.median(total["old"]), statistics.median(total["new"])
+    per_bench = {p: statistics.median(r[i]["wall_s"] for r in runs[p] for i in ids) for p in runs}
+    warm = {p: statistics.median(r[i]["warmup_s"] for r in runs[p] for i in ids) for p in runs}
+    print("1. time (sum of wall_time_s per run, median over runs)")
+    print(f"   old {t_old:.1f} s, new {t_new:.1f} s: new/old = {t_new / t_old:.3f}")
+    print(f"   median wall time per benchmark: old {per_bench['old']:.3f} s, "
+          f"new {per_bench['new']:.3f} s; median warmup old {warm['old'] * 1e3:.1f} ms, "
+          f"new {warm['new'] * 1e3:.1f} ms\n")
+
+    spreads = {p: {i: spread([r[i]["median"] for r in runs[p]]) for i in ids} for p in runs}
+    med_old = statistics.median(spreads["old"].values())
+    med_new = statistics.median(spreads["new"].values())
+    ratios = sorted(((spreads["new"][i] / spreads["old"][i] if spreads["old"][i] else
+                      float("inf"), i) for i in ids), reverse=True)
+    print("2. reproducibility (spread of per-run medians, max/min - 1)")
+    print(f"   median over benchmarks: old {med_old:.2%}, new {med_new:.2%}: "
+          f"new/old = {med_new / med_old:.2f}")
+    print("   largest per-benchmark ratios new/old: " +
+          ", ".join(f"{i} {r:.2f} ({spreads['old'][i]:.1%} -> {spreads['new'][i]:.1%})"
+                    for r, i in ratios[:5]) + "\n")
+
+    diffs = sorted(((statistics.median(r[i]["median"] for r in new) /
+                     statistics.median(r[i]["median"] for r in old) - 1, i) for i in cpu),
+                   key=lambda d: -abs(d[0]))
+    print("3. agreement (CPU-bound: median over runs, new/old - 1)")
+    print(f"   largest: " + ", ".join(f"{i} {d:+.2%}" for d, i in diffs[:5]))
+    print(f"   within 1%: {sum(abs(d) < 0.01 for d, _ in diffs)} of {len(diffs)}\n")
+
+    wide = capped = stopped = 0
+    for r in new:
+        for i in ids:
+            b = r[i]
+            if b["stop"] == "precision":
+                stopped += 1
+                lo, hi = b["ci"]
+                wide += max(b["median"] - lo, hi - b["median"]) / b["median"] > pct / 100 + 1e-12
+            else:
+                capped += 1
+    print("4. targets (new plan, all results)")
+    print(f"   stopped at the target: {stopped}, of which the bootstrap interval is wider than "
+          f"+-{pct}%: {wide}; stopped by a cap (marked in the report and terminal): {capped}\n")
+
+    print("5. coverage (CPU-bound; share of run pairs where run j's median is inside run i's "
+          "interval; median relative half-width)")
+    for plan in ("old", "new"):
+        for key, name in (("ci", "this run's interval (median_ci)"),
+                          ("uncertainty", "uncertainty.interval")):
+            cov = [coverage(runs[plan], i, key) for i in cpu]
+            print(f"   {plan} plan, {name}: median coverage "
+                  f"{statistics.median(c for c, _ in cov):.0%} (lowest "
+                  f"{min(c for c, _ in cov):.0%}), median half-width "
+                  f"{statistics.median(w for _, w in cov):.2%}")
+    print()
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 4
+    pct = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+    binaries = {t: exe(t) for t in TARGETS}
+    plans = {"old": 0, "new": pct}
+    runs = {"old": [], "new": []}
+    with tempfile.TemporaryDirectory() as home:
+        for k in range(seed):
+            run_plan(binaries, home, plans["old" if k % 2 == 0 else "new"])
+        for k in range(rounds):
+            order = ("old", "new") if k % 2 == 0 else ("new", "old")
+            for plan in order:
+                runs[plan].append(run_plan(binaries, home, plans[plan]))
+            print(f"round {k + 1} of {rounds} done", file=sys.stderr)
+    with open("precision-study.json", "w") as f:
+        json.dump({"rounds": rounds, "seed": seed, "pct": pct, "runs": runs}, f)
+    report(runs, pct)
+
+
+if __name__ == "__main__":
+    main()
