@@ -10,12 +10,17 @@ this host's recent medians, as a developer's machine has them; the seed runs are
 - new plan: --precision PCT (default 1): adaptive warmup, stop at +-PCT%.
 
 Figures (each benchmark's per-run values come from the run reports):
-1. time: the sum over benchmarks of wall_time_s (setup, warmup and measurement) per run, the
-   median over runs of each plan and their ratio; the median wall time per benchmark;
+1. time: the sum over benchmarks of warmup plus measurement wall time per run (and of
+   wall_time_s, which adds setup), the median over runs of each plan and their ratio; the
+   median wall time per benchmark;
 2. reproducibility: per benchmark the spread of its per-run medians, max/min - 1, per plan;
-   the ratio of the median spreads and the largest per-benchmark ratio;
+   the ratio of the median spreads and the largest per-benchmark ratio. The same figures with
+   the plans' labels swapped at random within rounds (PERMUTATIONS times) say how large they
+   come out when both plans are the same;
 3. agreement: per CPU-bound benchmark (all but channel:: and tcp::) the median over runs
-   under each plan, and their difference;
+   under each plan, and their difference; pooled over the CPU-bound benchmarks, the median of
+   the per-round log ratios new/old with a bootstrap interval over rounds; and the same
+   label-swap null for the count within 1%;
 4. targets: new-plan results stopped by precision whose reported (bootstrap) interval is
    wider than the target, and results stopped by a cap (which say so);
 5. coverage: over ordered pairs (run i, run j) of one plan, the share where run j's median lies
@@ -28,7 +33,9 @@ per-run figures to precision-study.json in the current directory. Needs the Rust
 Python 3; about 20 minutes at the defaults on the project's 2-vCPU machine.
 """
 import json
+import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -37,6 +44,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS = ["crypto", "dag", "network", "e2e"]
 NOT_CPU_BOUND = ("channel::", "tcp::")
+PERMUTATIONS = 1000
 
 
 def exe(target):
@@ -71,6 +79,7 @@ def run_plan(binaries, home, pct):
                 "between_runs": u.get("runs"),
                 "wall_s": b["wall_time_s"],
                 "warmup_s": b["warmup"]["wall_ns"] / 1e9,
+                "measure_s": b["measure_wall_ns"] / 1e9,
                 "stop": b.get("stop_reason"),
                 "samples": len(b["samples_ns"]),
             }
@@ -96,6 +105,58 @@ def coverage(runs, bid, key):
     return hits / pairs, statistics.median(widths)
 
 
+def swapped(old, new, rng):
+    """The two plans' runs with the labels swapped at random within each round."""
+    a, b = [], []
+    for o, n in zip(old, new):
+        if rng.random() < 0.5:
+            o, n = n, o
+        a.append(o)
+        b.append(n)
+    return a, b
+
+
+def spread_null(old, new, ids):
+    """Under label swaps: the share with a median-spread ratio and a largest per-benchmark
+    ratio at least the observed ones."""
+    def figures(a, b):
+        sa = {i: spread([r[i]["median"] for r in a]) for i in ids}
+        sb = {i: spread([r[i]["median"] for r in b]) for i in ids}
+        med = statistics.median(sb.values()) / statistics.median(sa.values())
+        return med, max(sb[i] / sa[i] for i in ids if sa[i])
+    obs_med, obs_max = figures(old, new)
+    rng = random.Random(18)
+    null = [figures(*swapped(old, new, rng)) for _ in range(PERMUTATIONS)]
+    return (sum(m >= obs_med for m, _ in null) / PERMUTATIONS,
+            sum(x >= obs_max for _, x in null) / PERMUTATIONS)
+
+
+def pooled_ratio(old, new, cpu):
+    """Median over benchmarks of the median over rounds of ln(new/old), as a ratio - 1, with
+    a percentile bootstrap over rounds."""
+    def pooled(rounds):
+        per = [statistics.median(math.log(new[k][i]["median"] / old[k][i]["median"])
+                                 for k in rounds) for i in cpu]
+        return math.expm1(statistics.median(per))
+    rounds = list(range(len(old)))
+    rng = random.Random(18)
+    boot = sorted(pooled([rng.choice(rounds) for _ in rounds]) for _ in range(PERMUTATIONS))
+    return pooled(rounds), boot[int(0.025 * PERMUTATIONS)], boot[int(0.975 * PERMUTATIONS) - 1]
+
+
+def agreement_null(old, new, cpu):
+    """Median over label swaps of the count of benchmarks whose medians over runs agree
+    within 1%."""
+    rng = random.Random(18)
+    counts = []
+    for _ in range(PERMUTATIONS):
+        a, b = swapped(old, new, rng)
+        counts.append(sum(abs(statistics.median(r[i]["median"] for r in b) /
+                              statistics.median(r[i]["median"] for r in a) - 1) < 0.01
+                          for i in cpu))
+    return statistics.median(counts)
+
+
 def report(runs, pct):
     old, new = runs["old"], runs["new"]
     ids = sorted(set.intersection(*(set(r) for r in old + new)))
@@ -103,12 +164,18 @@ def report(runs, pct):
     print(f"{len(ids)} benchmarks measured in every run ({len(cpu)} CPU-bound), "
           f"{len(old)} runs per plan\n")
 
-    total = {p: [sum(r[i]["wall_s"] for i in ids) for r in runs[p]] for p in runs}
+    total = {p: [sum(r[i]["warmup_s"] + r[i]["measure_s"] for i in ids) for r in runs[p]]
+             for p in runs}
+    walls = {p: [sum(r[i]["wall_s"] for i in ids) for r in runs[p]] for p in runs}
+    w_old, w_new = statistics.median(walls["old"]), statistics.median(walls["new"])
     t_old, t_new = statistics.median(total["old"]), statistics.median(total["new"])
     per_bench = {p: statistics.median(r[i]["wall_s"] for r in runs[p] for i in ids) for p in runs}
     warm = {p: statistics.median(r[i]["warmup_s"] for r in runs[p] for i in ids) for p in runs}
-    print("1. time (sum of wall_time_s per run, median over runs)")
-    print(f"   old {t_old:.1f} s, new {t_new:.1f} s: new/old = {t_new / t_old:.3f}")
+    print("1. time (sum over benchmarks per run, median over runs)")
+    print(f"   warmup + measurement: old {t_old:.1f} s, new {t_new:.1f} s: "
+          f"new/old = {t_new / t_old:.3f}")
+    print(f"   wall_time_s (setup too): old {w_old:.1f} s, new {w_new:.1f} s: "
+          f"new/old = {w_new / w_old:.3f}")
     print(f"   median wall time per benchmark: old {per_bench['old']:.3f} s, "
           f"new {per_bench['new']:.3f} s; median warmup old {warm['old'] * 1e3:.1f} ms, "
           f"new {warm['new'] * 1e3:.1f} ms\n")
@@ -123,14 +190,24 @@ def report(runs, pct):
           f"new/old = {med_new / med_old:.2f}")
     print("   largest per-benchmark ratios new/old: " +
           ", ".join(f"{i} {r:.2f} ({spreads['old'][i]:.1%} -> {spreads['new'][i]:.1%})"
-                    for r, i in ratios[:5]) + "\n")
+                    for r, i in ratios[:5]))
+    null_med, null_max = spread_null(old, new, ids)
+    print(f"   same plans (labels swapped within rounds, {PERMUTATIONS} times): median-spread "
+          f"ratio above {med_new / med_old:.2f} in {null_med:.0%}; a largest ratio of "
+          f"{ratios[0][0]:.2f} or more in {null_max:.0%}\n")
 
     diffs = sorted(((statistics.median(r[i]["median"] for r in new) /
                      statistics.median(r[i]["median"] for r in old) - 1, i) for i in cpu),
                    key=lambda d: -abs(d[0]))
     print("3. agreement (CPU-bound: median over runs, new/old - 1)")
     print(f"   largest: " + ", ".join(f"{i} {d:+.2%}" for d, i in diffs[:5]))
-    print(f"   within 1%: {sum(abs(d) < 0.01 for d, _ in diffs)} of {len(diffs)}\n")
+    within = sum(abs(d) < 0.01 for d, _ in diffs)
+    print(f"   within 1%: {within} of {len(diffs)}")
+    pooled, lo, hi = pooled_ratio(old, new, cpu)
+    print(f"   pooled (median over benchmarks of the median per-round log ratio): "
+          f"{pooled:+.2%} (95% bootstrap interval over rounds {lo:+.2%} to {hi:+.2%})")
+    print(f"   same plans: within 1% for {agreement_null(old, new, cpu)} benchmarks (median "
+          f"over {PERMUTATIONS} label swaps)\n")
 
     wide = capped = stopped = 0
     for r in new:

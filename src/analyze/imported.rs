@@ -78,6 +78,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
         system: None,
         wall_time_s: sampled_s,
         stop_reason: None,
+        measure_wall_ns: None,
         uncertainty: None,
         measured_in: None,
     }

@@ -111,6 +111,7 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         system: ctx.system,
         wall_time_s: ctx.wall_time_s,
         stop_reason: None,
+        measure_wall_ns: None,
         uncertainty: None,
         measured_in: None,
     }

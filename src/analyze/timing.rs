@@ -39,6 +39,7 @@ pub fn fill(result: &mut BenchResult, m: Measured, throughput: Option<Throughput
     result.alloc = m.alloc.and_then(|a| figures::alloc(a, iterations));
     result.warmup = Some(m.warmup);
     result.stop_reason = Some(m.stop_reason);
+    result.measure_wall_ns = Some(m.measure_wall_ns);
     result.iters_per_sample = m.iters;
     result.samples_ns = m.elapsed_ns;
 }

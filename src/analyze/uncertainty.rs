@@ -1,7 +1,7 @@
 //! A measured benchmark's uncertainty on this host: this run's interval of the median,
-//! widened to the spread between earlier runs on this host (`stats::between_runs`). The
-//! between-run spread already holds each run's sampling noise, so the two are not added: each
-//! side takes the wider of the two.
+//! widened to where another run's median may land, from the spread between earlier runs on
+//! this host (`stats::between_runs`). The between-run spread already holds each run's sampling
+//! noise, so the two are not added: each side takes the wider of the two.
 
 use crate::schema::{Interval, TimeStats, Uncertainty};
 use crate::stats::between_runs::{MIN_RUNS, spread};
@@ -76,10 +76,10 @@ mod tests {
 
     #[test]
     fn the_wider_side_wins() {
-        // The five medians: half-width 0.10199 on the log scale (see between_runs).
+        // The five medians: half-width 0.14424 on the log scale (see between_runs).
         let earlier = [57.98, 57.44, 59.26, 57.75, 54.79];
         let u = uncertainty(&time(58.0, 57.9, 70.0), Ok(&earlier));
-        let factor = 0.10199219844312082f64.exp();
+        let factor = 0.14423875029450955f64.exp();
         assert!((u.interval.lower - 58.0 / factor).abs() < 1e-9);
         assert_eq!(
             u.interval.upper, 70.0,

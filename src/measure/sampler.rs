@@ -233,6 +233,24 @@ mod tests {
     }
 
     #[test]
+    fn a_precision_stop_reports_an_interval_within_the_target_on_both_sides() {
+        // Right-skewed samples: most at 100-101 ns, every seventh 102, every 23rd 110.
+        let skewed = |k: u64| match k {
+            k if k % 23 == 0 => 110,
+            k if k % 7 == 0 => 102,
+            k => 100 + k % 2,
+        };
+        for target in [1.0, 0.5, 0.2] {
+            let m = measure_fake(target, 1000, skewed);
+            assert_eq!(m.stop_reason, StopReason::Precision, "±{target}%");
+            let values = crate::stats::per_iteration(&m.iters, &m.elapsed_ns, 0.0, 0.0);
+            let (t, _) = crate::stats::analyze(&values);
+            let reach = (t.median - t.median_ci.lower).max(t.median_ci.upper - t.median);
+            assert!(reach <= target / 100.0 * t.median, "±{target}%: {t:?}");
+        }
+    }
+
+    #[test]
     fn the_fixed_plan_and_wide_samples_run_to_the_sample_cap() {
         let fixed = measure_fake(0.0, 80, |_| 50);
         assert_eq!(

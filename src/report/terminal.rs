@@ -168,7 +168,7 @@ impl Reporter for PrettyReporter {
         let _ = writeln!(
             self.out,
             "running {n} {} (timer precision {}, read overhead {}; median [95% CI of this run] \
-             ±MAD, runs here ±95% between runs on this host)",
+             ±MAD, runs here: where 95% of other runs on this host land)",
             if n == 1 { "benchmark" } else { "benchmarks" },
             time(info.precision_ns),
             time(info.overhead_ns)
@@ -259,7 +259,8 @@ mod tests {
         assert!(
             text.starts_with(&format!(
                 "running {} benchmarks (timer precision 20.00 ns, read overhead 23.50 ns; \
-                 median [95% CI of this run] ±MAD, runs here ±95% between runs on this host)\n\
+                 median [95% CI of this run] ±MAD, runs here: where 95% of other runs on this \
+                 host land)\n\
                  skipped_one",
                 report.benchmarks.len()
             )),
@@ -304,9 +305,10 @@ mod tests {
         let t = r.time_ns.as_ref().unwrap();
         let earlier = [100.0, 101.0, 100.0, 99.0, 100.0];
         r.uncertainty = Some(crate::analyze::uncertainty::uncertainty(t, Ok(&earlier)));
-        // sd = 0.00707 from four steps of about 1%, 2 df (t = 4.3027): half-width 0.0304.
+        // sd = 0.00707 from four steps of about 1%, 2 df (t = 4.3027): half-width
+        // 4.3027 * sqrt(2) * 0.00707 = 0.0430 on the log scale, 4.4%.
         assert!(
-            result_text(&r).contains("  runs here ±3.1%"),
+            result_text(&r).contains("  runs here ±4.4%"),
             "{}",
             result_text(&r)
         );

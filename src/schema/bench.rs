@@ -112,6 +112,10 @@ pub struct BenchResult {
     /// existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_reason: Option<StopReason>,
+    /// Wall time of the measurement phase (after the warmup), ns, for a measured benchmark.
+    /// Absent from reports made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure_wall_ns: Option<u64>,
     /// How well the median of this host is known, beyond this run's own samples; for a
     /// measured benchmark. Absent from reports made before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,22 +129,23 @@ pub struct BenchResult {
 }
 
 /// The median's uncertainty on this host: `time_ns.median_ci` describes this run's samples
-/// only, while whole runs move by several percent on a shared machine. The spread between
-/// earlier runs on this host widens it (`stats::between_runs`).
+/// only, while whole runs move by several percent on a shared machine. Where another run's
+/// median may land, from the spread between earlier runs on this host, widens it
+/// (`stats::between_runs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Uncertainty {
-    /// 95% interval of the median on this host, ns: on each side the wider of
-    /// `time_ns.median_ci` and the between-run half-width; `time_ns.median_ci` itself when
-    /// there is no between-run spread (`reason` says why).
+    /// 95% interval on this host, ns: on each side the wider of `time_ns.median_ci` and the
+    /// between-run prediction half-width (where another run's median lands);
+    /// `time_ns.median_ci` itself when there is no between-run spread (`reason` says why).
     pub interval: Interval,
     /// Earlier runs of this benchmark on this host that the spread comes from (the latest 20).
     pub runs: u64,
     /// Standard deviation of ln(median) between those runs (about the relative spread), from
     /// successive differences; `null` when there is none.
     pub between_runs_sd: Option<f64>,
-    /// Half-width of the between-run 95% interval on the log scale: `t * between_runs_sd`,
-    /// `null` when there is none.
+    /// Half-width of the 95% prediction interval of another run's median on the log scale:
+    /// `t * sqrt(2) * between_runs_sd`, `null` when there is none.
     pub between_runs_half_width: Option<f64>,
     /// Why there is no between-run spread (too few earlier runs, `--no-history`, no host
     /// name, an unreadable recent-medians file).

@@ -5,9 +5,12 @@
 //! The spread is the standard deviation of `ln(median)` estimated from successive differences
 //! (von Neumann's mean square successive difference: `sum (x[i+1] - x[i])^2 / (2 (n - 1))`),
 //! so that a level shift in the window (a code change) counts once, as one large difference,
-//! instead of inflating every term as the ordinary standard deviation would. Its 95%
-//! half-width is `t(0.975, v) * spread`, with `v` the estimator's effective degrees of
-//! freedom `2 (n - 1)^2 / (3n - 4)`, rounded down: for independent normal values
+//! instead of inflating every term as the ordinary standard deviation would.
+//!
+//! What is reported is where another run's median may land: the 95% prediction interval of
+//! the difference between two runs' medians, half-width `t(0.975, v) * sqrt(2) * spread` on
+//! the log scale (each run carries its own share of the spread), with `v` the estimator's
+//! effective degrees of freedom `2 (n - 1)^2 / (3n - 4)`, rounded down: for independent normal values
 //! `Var(D) = (12n - 16) sigma^4` for `D = sum (x[i+1] - x[i])^2` (squared neighbours share one
 //! value: covariance `2 sigma^4`), so the estimate varies as a chi-square with `v` degrees of
 //! freedom would (matched by the first two moments).
@@ -29,8 +32,8 @@ pub struct Spread {
     pub sd: f64,
     /// Effective degrees of freedom of `sd`, rounded down.
     pub df: u64,
-    /// Half-width of the 95% interval on the log scale: the median's level lies within a
-    /// factor `exp(half_width)` of one run's median.
+    /// Half-width of the 95% prediction interval on the log scale: another run's median lies
+    /// within a factor `exp(half_width)` of this run's.
     pub half_width: f64,
 }
 
@@ -57,7 +60,7 @@ pub fn spread(medians: &[f64]) -> Option<Spread> {
         runs: n,
         sd,
         df,
-        half_width: students_t_quantile(0.975, df) * sd,
+        half_width: students_t_quantile(0.975, df) * std::f64::consts::SQRT_2 * sd,
     })
 }
 
@@ -69,9 +72,9 @@ mod tests {
     // /tmp/sp/bin/python -c "import numpy as np, scipy.stats as st, math
     // for m in ([57.98,57.44,59.26,57.75,54.79],[10,10,10,20,20,20,20]):
     //   x=np.log(m); n=len(m); sd=math.sqrt((np.diff(x)**2).sum()/(2*(n-1)))
-    //   nu=2*(n-1)**2/(3*n-4); t=st.t.ppf(0.975, math.floor(nu)); print(sd, nu, t*sd)"
-    // 0.02370449228633418 2.909090909090909 0.10199219844312082
-    // 0.2000943556421572 4.235294117647059 0.5555509943003738
+    //   nu=2*(n-1)**2/(3*n-4); t=st.t.ppf(0.975, math.floor(nu)); print(sd, nu, t*sd*2**.5)"
+    // 0.02370449228633418 2.909090909090909 0.14423875029450955
+    // 0.2000943556421572 4.235294117647059 0.7856677507294467
     // The effective degrees of freedom, by simulation (200,000 series of 20 normal values):
     // Var(D / (2 (n - 1) sigma^2)) = 0.15548, against (3n - 4) / (n - 1)^2 = 0.15512.
 
@@ -84,11 +87,11 @@ mod tests {
         let s = spread(&[57.98, 57.44, 59.26, 57.75, 54.79]).unwrap();
         assert!(close(s.sd, 0.02370449228633418), "{s:?}");
         assert_eq!((s.runs, s.df), (5, 2));
-        assert!(close(s.half_width, 0.10199219844312082), "{s:?}");
+        assert!(close(s.half_width, 0.14423875029450955), "{s:?}");
         let step = spread(&[10.0, 10.0, 10.0, 20.0, 20.0, 20.0, 20.0]).unwrap();
         assert!(close(step.sd, 0.2000943556421572), "{step:?}");
         assert_eq!(step.df, 4);
-        assert!(close(step.half_width, 0.5555509943003738), "{step:?}");
+        assert!(close(step.half_width, 0.7856677507294467), "{step:?}");
     }
 
     #[test]

@@ -40,10 +40,11 @@ fn exact_lower_rank(n: usize) -> usize {
     k
 }
 
-/// Half the width of the median's 95% interval, relative to the median: `(x(hi) - x(lo)) / 2
-/// / |median|`. Reorders `values` (selection, not a sort). `None` with fewer than 6 values or
-/// a median of 0.
-pub fn relative_half_width(values: &mut [f64]) -> Option<f64> {
+/// How far the median's 95% interval reaches from the median, relative to it: the larger of
+/// `median - x(lo)` and `x(hi) - median`, over `|median|` (timing intervals are skewed, and
+/// "within ±1%" means both sides). Reorders `values` (selection, not a sort). `None` with
+/// fewer than 6 values or a median of 0.
+pub fn relative_reach(values: &mut [f64]) -> Option<f64> {
     let n = values.len();
     let (lo, hi) = rank_bounds(n)?;
     let by_value = |a: &f64, b: &f64| a.total_cmp(b);
@@ -59,7 +60,7 @@ pub fn relative_half_width(values: &mut [f64]) -> Option<f64> {
     };
     let low = *values.select_nth_unstable_by(lo, by_value).1;
     let high = *values.select_nth_unstable_by(hi, by_value).1;
-    (median != 0.0).then(|| (high - low) / 2.0 / median.abs())
+    (median != 0.0).then(|| (median - low).max(high - median) / median.abs())
 }
 
 #[cfg(test)]
@@ -83,7 +84,7 @@ mod tests {
     fn too_few_values_have_no_interval() {
         assert_eq!(rank_bounds(5), None);
         assert_eq!(rank_bounds(0), None);
-        assert_eq!(relative_half_width(&mut [1.0; 5]), None);
+        assert_eq!(relative_reach(&mut [1.0; 5]), None);
     }
 
     /// Reference: the same scipy, `binom.ppf(0.025, n, 0.5)` for n = 1001, 5000, 100000:
@@ -101,11 +102,14 @@ mod tests {
         // 20 values 1..=20 shuffled: bounds x(6) = 6 and x(15) = 15, median 10.5.
         let mut v: Vec<f64> = (1..=20).map(f64::from).rev().collect();
         v.swap(3, 17);
-        let w = relative_half_width(&mut v).unwrap();
-        assert!((w - (15.0 - 6.0) / 2.0 / 10.5).abs() < 1e-12, "{w}");
+        let w = relative_reach(&mut v).unwrap();
+        assert!((w - (10.5 - 6.0) / 10.5).abs() < 1e-12, "{w}");
         // Odd count: 7 values, bounds x(1) and x(7), median x(4).
         let mut v = vec![7.0, 1.0, 4.0, 3.0, 6.0, 2.0, 5.0];
-        assert!((relative_half_width(&mut v).unwrap() - 3.0 / 4.0).abs() < 1e-12);
-        assert_eq!(relative_half_width(&mut [0.0; 8]), None);
+        assert!((relative_reach(&mut v).unwrap() - 3.0 / 4.0).abs() < 1e-12);
+        // Skewed: the longer side counts. Bounds x(1) = 9 and x(7) = 20 around x(4) = 10.
+        let mut v = vec![9.0, 9.5, 9.8, 10.0, 10.1, 12.0, 20.0];
+        assert!((relative_reach(&mut v).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(relative_reach(&mut [0.0; 8]), None);
     }
 }

@@ -89,7 +89,7 @@ fn figures(out: &mut String, r: &BenchResult) {
     {
         let _ = write!(
             out,
-            "<p>on this host: {} to {} (the median moved ±{:.1}% between the last {} runs here)</p>",
+            "<p>on this host: {} to {} (another run here lands within ±{:.1}%, from the last {} runs)</p>",
             time(u.interval.lower),
             time(u.interval.upper),
             100.0 * hw.exp_m1(),

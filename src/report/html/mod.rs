@@ -45,8 +45,8 @@ td.failed,td.timeout,.status.failed,.status.timeout{background:#f8d0d0}pre.error
 /// What the figures mean, once per page (docs/accuracy.md, docs/measurement.md).
 const LEGEND: &str = "Median: the time per iteration of short samples between this \
     machine's interruptions. Mean: the sustained cost over all samples, interruptions included. \
-    95% CI: from this run's samples only; on this host: widened to how much the median moved \
-    between earlier runs on this host.";
+    95% CI: from this run's samples only; on this host: widened to where another run's median \
+    lands, from how much it moved between earlier runs on this host.";
 
 pub fn render(page: &Page) -> String {
     let mut out = String::with_capacity(64 * 1024);

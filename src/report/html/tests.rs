@@ -261,7 +261,7 @@ fn the_legend_says_what_the_median_is_and_a_known_spread_is_shown() {
     let html = page(&[report]);
     assert_well_formed(&html);
     assert!(
-        html.contains("(the median moved ±3.1% between the last 5 runs here)</p>"),
+        html.contains("(another run here lands within ±4.4%, from the last 5 runs)</p>"),
         "{html}"
     );
 }
