@@ -98,7 +98,7 @@ fn quick_shortens_times_but_explicit_times_win() {
 #[test]
 fn precision_from_file_environment_and_flag_with_the_stop_reason_reported() {
     let file = "[global]\nwarmup_time = \"5ms\"\nmeasure_time = \"30ms\"\nprecision = 5\n";
-    assert_eq!(config_of("fib10", &[], &[], None)["precision_pct"], 0.0);
+    assert_eq!(config_of("fib10", &[], &[], None)["precision_pct"], 1.0);
     assert_eq!(
         config_of("fib10", &[], &[], Some(file))["precision_pct"],
         5.0

