@@ -31,6 +31,13 @@ Figures (each benchmark's per-run values come from the run reports):
 Usage: python3 ci/precision-study.py [ROUNDS] [SEED] [PCT] (default 10 4 1). Writes the raw
 per-run figures to precision-study.json in the current directory. Needs the Rust toolchain and
 Python 3; about 20 minutes at the defaults on the project's 2-vCPU machine.
+
+Whole runs on a shared machine move by more than the plans could differ, so agreement is also
+measured paired: python3 ci/precision-study.py paired [PAIRS] [TARGETS] [PCT] (default 10
+crypto,dag 1) runs each benchmark alone (--exact) under both plans back to back, PAIRS times,
+the order alternating, so that both processes of a pair share the machine's phase; per
+benchmark the median over pairs of new/old with a bootstrap interval over pairs. Raw figures
+in precision-paired.json.
 """
 import json
 import math
@@ -236,7 +243,59 @@ def report(runs, pct):
     print()
 
 
+def paired(pairs, targets, pct):
+    binaries = {t: exe(t) for t in targets}
+    ratios = {}
+    with tempfile.TemporaryDirectory() as home:
+        for target, binary in binaries.items():
+            ids = subprocess.run([binary, "--list", "--format", "terse"], capture_output=True,
+                                 text=True, check=True).stdout.split("\n")
+            ids = [line[:-len(": benchmark")] for line in ids if line.endswith(": benchmark")]
+            for bid in ids:
+                if bid.startswith(NOT_CPU_BOUND):
+                    continue
+                ratios[bid] = []
+                for k in range(pairs):
+                    order = (0, pct) if k % 2 == 0 else (pct, 0)
+                    got = {}
+                    for p in order:
+                        path = os.path.join(home, "out.json")
+                        env = dict(os.environ, QUDAG_BENCH_HOME=home)
+                        subprocess.run([binary, "--bench", "--exact", bid, "--no-history",
+                                        "--precision", str(p), "--json", path], env=env, cwd=ROOT,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        with open(path) as f:
+                            b = json.load(f)["benchmarks"][0]
+                        got[p] = b["time_ns"]["median"] if b["status"] == "ok" else None
+                    if got[0] and got[pct]:
+                        ratios[bid].append(math.log(got[pct] / got[0]))
+                print(f"{bid} done", file=sys.stderr)
+    with open("precision-paired.json", "w") as f:
+        json.dump({"pairs": pairs, "pct": pct, "log_ratios": ratios}, f)
+    rng = random.Random(18)
+    rows = []
+    for bid, logs in ratios.items():
+        boot = sorted(statistics.median(rng.choice(logs) for _ in logs) for _ in range(1000))
+        rows.append((math.expm1(statistics.median(logs)), math.expm1(boot[25]),
+                     math.expm1(boot[974]), bid))
+    rows.sort(key=lambda r: -abs(r[0]))
+    within = sum(abs(r[0]) < 0.01 for r in rows)
+    beyond = sum(r[1] > 0.01 or r[2] < -0.01 for r in rows)
+    pooled = math.expm1(statistics.median(math.log1p(r[0]) for r in rows))
+    print(f"paired agreement, {len(rows)} CPU-bound benchmarks, {pairs} pairs each")
+    print(f"   median over pairs of new/old - 1 within 1%: {within} of {len(rows)}; whole 95% "
+          f"interval beyond 1% either way: {beyond}; pooled (median over benchmarks) "
+          f"{pooled:+.2%}")
+    for d, lo, hi, bid in rows:
+        print(f"   {bid:36} {d:+7.2%}  [{lo:+.2%}, {hi:+.2%}]")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "paired":
+        pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+        targets = sys.argv[3].split(",") if len(sys.argv) > 3 else ["crypto", "dag"]
+        pct = float(sys.argv[4]) if len(sys.argv) > 4 else 1.0
+        return paired(pairs, targets, pct)
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 4
     pct = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0

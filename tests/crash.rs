@@ -275,6 +275,9 @@ fn a_fatal_signal_sent_from_outside_still_ends_the_run() {
                 "30s",
                 "--samples",
                 "1000000",
+                // The fixed plan: a precision stop would end the run before the signal.
+                "--precision",
+                "0",
                 "a_first",
             ])
             .current_dir(fixture_dir())

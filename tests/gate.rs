@@ -194,7 +194,9 @@ fn an_interrupted_save_leaves_the_previous_baseline_and_the_history_intact() {
     for signal in ["INT", "TERM"] {
         // A long run saving over `main`, interrupted in the middle of measuring.
         let mut child = std::process::Command::new(bench_exe("work"))
-            .args(["--bench", "--measure-time", "5s", "--save-baseline", "main"])
+            // The fixed plan: a precision stop could end the run before the signal.
+            .args(["--bench", "--measure-time", "5s", "--precision", "0"])
+            .args(["--save-baseline", "main"])
             .current_dir(fixture_dir())
             .env("QUDAG_BENCH_HOME", home.path())
             .stdout(std::process::Stdio::null())
