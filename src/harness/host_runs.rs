@@ -47,15 +47,11 @@ impl HostRuns {
         else {
             return;
         };
-        let earlier = self
-            .known
-            .as_ref()
-            .map(|(recent, host)| recent::earlier(recent, &result.id, host));
-        let earlier = match &earlier {
-            Ok(medians) => Ok(medians.as_slice()),
-            Err(reason) => Err(reason.as_str()),
+        let found = match &self.known {
+            Ok((recent, host)) => uncertainty(time, Ok(&recent::earlier(recent, &result.id, host))),
+            Err(reason) => uncertainty(time, Err(reason)),
         };
-        result.uncertainty = Some(uncertainty(time, earlier));
+        result.uncertainty = Some(found);
     }
 
     /// Adds `report`'s medians to the file, when it could be read at the start. A failed

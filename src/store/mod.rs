@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod baseline;
+pub mod document;
 pub mod merge;
 pub mod paths;
 pub mod process;

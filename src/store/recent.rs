@@ -3,7 +3,7 @@
 //! on this host, and merged with the run's medians at its end (read again first, so that a
 //! run that ended in between keeps its entries). A file that cannot be read is left as it is.
 
-use super::atomic;
+use super::{atomic, document};
 use crate::error::Error;
 use crate::schema::ids::RECENT as SCHEMA_ID;
 use crate::schema::{RecentMedians, RecentRun, RunReport, Status};
@@ -18,34 +18,13 @@ pub fn path(home: &Path, bench_target: &str) -> PathBuf {
 /// Reads the file at `path`; an absent file is an empty one. Errors are
 /// [`Error::Unreadable`] or [`Error::Corrupt`], naming the file.
 pub fn read(path: &Path) -> Result<RecentMedians, Error> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(empty()),
-        Err(e) => {
-            return Err(Error::Unreadable {
-                path: path.to_path_buf(),
-                message: format!("cannot read {}: {e}", path.display()),
-            });
-        }
-    };
-    let corrupt = |message| Error::Corrupt {
-        path: path.to_path_buf(),
-        message,
-    };
-    let doc: RecentMedians = serde_json::from_slice(&bytes).map_err(|e| {
-        corrupt(format!(
-            "{} is not a qudag-bench recent-medians file: {e}",
-            path.display()
-        ))
-    })?;
-    if doc.schema != SCHEMA_ID {
-        return Err(corrupt(format!(
-            "{} has schema `{}`; this qudag-bench reads `{SCHEMA_ID}`",
-            path.display(),
-            doc.schema
-        )));
-    }
-    Ok(doc)
+    let doc = document::read_if_present(
+        path,
+        "recent-medians file",
+        SCHEMA_ID,
+        |d: &RecentMedians| d.schema.as_str(),
+    )?;
+    Ok(doc.unwrap_or_else(empty))
 }
 
 /// A file with no runs yet.

@@ -86,35 +86,9 @@ pub fn files(home: &Path) -> Result<Vec<PathBuf>, Error> {
 /// Reads the spool file at `path`. `Ok(None)`: it is gone (another importer took it).
 /// Errors are [`Error::Unreadable`] or [`Error::Corrupt`].
 pub fn read(path: &Path) -> Result<Option<Spooled>, Error> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(Error::Unreadable {
-                path: path.to_path_buf(),
-                message: format!("cannot read {}: {e}", path.display()),
-            });
-        }
-    };
-    let corrupt = |message| Error::Corrupt {
-        path: path.to_path_buf(),
-        message,
-    };
-    // From bytes, like every document this crate reads: see store::progress::parse.
-    let doc: Spooled = serde_json::from_slice(&bytes).map_err(|e| {
-        corrupt(format!(
-            "{} is not a qudag-bench spool file: {e}",
-            path.display()
-        ))
-    })?;
-    if doc.schema != SCHEMA_ID {
-        return Err(corrupt(format!(
-            "{} has schema `{}`; this qudag-bench reads `{SCHEMA_ID}`",
-            path.display(),
-            doc.schema
-        )));
-    }
-    Ok(Some(doc))
+    super::document::read_if_present(path, "spool file", SCHEMA_ID, |d: &Spooled| {
+        d.schema.as_str()
+    })
 }
 
 /// Checks, before a run measures, that the history at `path` can take it: absent, empty, or a

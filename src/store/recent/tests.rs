@@ -1,5 +1,6 @@
 use super::*;
 use crate::report::tests::run;
+use std::os::unix::fs::FileTypeExt;
 
 /// The fixture run `run-work` (host `vm`, three measured benchmarks) as run `run_id`.
 fn work(run_id: &str) -> RunReport {
@@ -60,4 +61,16 @@ fn record_round_trips_and_leaves_a_bad_file_alone() {
         std::fs::read(&file).unwrap(),
         b"{\"schema\": \"qudag-bench/run/v1\"}"
     );
+}
+
+#[test]
+fn a_fifo_in_place_of_the_file_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = path(dir.path(), "work");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let c = std::ffi::CString::new(file.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let e = record(&file, &work("r1")).unwrap_err();
+    assert!(e.to_string().contains("is not a regular file"), "{e}");
+    assert!(std::fs::metadata(&file).unwrap().file_type().is_fifo());
 }
