@@ -1,10 +1,10 @@
 //! `qudag-bench ab`: the paired A/B gate of two bench binaries, or with `--instructions` the
 //! instruction-count gate.
 
-use crate::paired as ab;
-use crate::paired::child::Arm;
-use crate::paired::instructions;
+use crate::instructions;
 use clap::Args;
+use qudag_bench::ab::paired as ab;
+use qudag_bench::ab::worker::Arm;
 use qudag_bench::config::limits;
 use qudag_bench::error::Error;
 use qudag_bench::escape::Term;

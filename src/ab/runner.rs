@@ -2,14 +2,14 @@
 //! round and for each benchmark still measuring, a short warmup of both, then pairs of one
 //! sample on each side in random order, all with the same iteration count. Each round gives
 //! the median of its pairs' log ratios; a benchmark stops when the rounds' interval is precise
-//! enough to decide (see [`qudag_bench::gate::ab`]) or its time budget is spent.
+//! enough to decide (see [`crate::gate::ab`]) or its time budget is spent.
 
-use super::child::{Arm, Worker, WorkerError};
-use qudag_bench::error::Error;
-use qudag_bench::schema::Thresholds;
-use qudag_bench::schema::{Measurement, Plan};
-use qudag_bench::stats::paired::{log_ratios, round_estimate};
-use qudag_bench::stats::summarize;
+use super::worker::{Arm, Worker, WorkerError};
+use crate::error::Error;
+use crate::schema::Thresholds;
+use crate::schema::{Measurement, Plan};
+use crate::stats::paired::{log_ratios, round_estimate};
+use crate::stats::summarize;
 use std::time::{Duration, Instant};
 
 /// Measures `benches` until each is decided or out of budget; `progress` hears about each
@@ -23,7 +23,7 @@ pub fn measure(
     progress: &mut dyn FnMut(&Measurement),
 ) -> Result<(), Error> {
     let mut rng = fastrand::Rng::with_seed(plan.seed);
-    let cpus = qudag_bench::measure::affinity::allowed_cpus().unwrap_or_default();
+    let cpus = crate::measure::affinity::allowed_cpus().unwrap_or_default();
     let mut round = 0usize;
     // Whether each benchmark is decided, failed or out of budget.
     let mut done = vec![false; benches.len()];
@@ -338,7 +338,7 @@ fn calibrate(worker: &mut Worker, target: Duration) -> Result<(u64, Vec<u64>), W
 /// The time per iteration of the open benchmark (ns): doubling counts until a sample takes
 /// half of `target`, then the fastest of that and three more samples at the count. Also returns
 /// the sample sizes it ran.
-pub(super) fn time_per_iter(
+pub fn time_per_iter(
     worker: &mut Worker,
     target: Duration,
 ) -> Result<(f64, Vec<u64>), WorkerError> {

@@ -1,8 +1,8 @@
 //! The controller's side of one worker process: a bench binary started in A/B worker mode,
 //! with a reader thread so that every reply can be waited for with a timeout.
 
-use qudag_bench::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION, WORKER_FLAG};
-use qudag_bench::error::Error;
+use crate::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION, WORKER_FLAG};
+use crate::error::Error;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;

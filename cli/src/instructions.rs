@@ -4,8 +4,8 @@
 //! loop work is +0.9985% of the instructions (the loop's fixed cost does not grow), and a
 //! table saying "+1.00% warning" would be wrong to its reader.
 
-use super::child::{Arm, Worker, WorkerError};
-use super::runner;
+use qudag_bench::ab::runner;
+use qudag_bench::ab::worker::{Arm, Worker, WorkerError};
 use qudag_bench::error::Error;
 use qudag_bench::gate::ab::verdict_of;
 use qudag_bench::measure::callgrind;
@@ -25,7 +25,7 @@ pub fn compare(
     let (mut worker, base_ids) = Worker::spawn(base, timeout, None)?;
     let (_, head_ids) = Worker::spawn(head, timeout, None)?;
     let mut out = Vec::new();
-    for id in &super::common_ids(base, &base_ids, &head_ids)? {
+    for id in &qudag_bench::ab::paired::common_ids(base, &base_ids, &head_ids)? {
         let result = match time_per_iter(&mut worker, id) {
             Err(e) => {
                 if matches!(e, WorkerError::Dead(_)) {

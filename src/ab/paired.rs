@@ -1,16 +1,13 @@
-//! `qudag-bench ab`: a paired, interleaved A/B comparison of two builds of a bench target,
-//! run in one job, and its gate. Two worker processes (one per build) take turns sample by
+//! The paired, interleaved A/B comparison of two builds of a bench target (`qudag-bench ab`,
+//! and the stored-baseline gate's confirmation against the baseline's own binary). Two worker processes (one per build) take turns sample by
 //! sample; rounds of fresh process pairs average out per-process layout effects; a benchmark
 //! flagged as regressed is measured again in fresh processes and fails only if that
 //! confirms it (the run-level guard against false alarms over many benchmarks).
 
-pub mod child;
-pub mod instructions;
-pub mod runner;
-
-use child::{Arm, Worker};
-use qudag_bench::error::Error;
-use qudag_bench::schema::{AbReport, AbResult, AbVerdict, Measurement, Plan, Thresholds};
+use super::runner;
+use super::worker::{Arm, Worker};
+use crate::error::Error;
+use crate::schema::{AbReport, AbResult, AbVerdict, Measurement, Plan, Thresholds};
 use std::time::Instant;
 
 /// The ids both binaries list, in base's order. None in common is an error: a gate that
@@ -127,7 +124,7 @@ pub fn run(
         results.push(unmatched(id, AbVerdict::Missing, "only in the base binary"));
     }
     Ok(AbReport {
-        schema: qudag_bench::schema::ids::AB.into(),
+        schema: crate::schema::ids::AB.into(),
         base: base.exe.display().to_string(),
         head: head.exe.display().to_string(),
         plan: *plan,
@@ -213,7 +210,7 @@ mod tests {
         assert_eq!(common.unwrap(), ids(&["b", "c"]));
         let many: Vec<String> = (0..7).map(|i| format!("x{i}")).collect();
         let e = common_ids(&arm(&["zz", "--exact"]), &many, &[]).unwrap_err();
-        assert_eq!(e.status(), qudag_bench::exit::ExitStatus::Usage);
+        assert_eq!(e.status(), crate::exit::ExitStatus::Usage);
         let e = e.to_string();
         assert_eq!(
             e,
