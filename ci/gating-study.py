@@ -1,33 +1,44 @@
 #!/usr/bin/env python3
-"""How the stored-baseline gate behaves on this machine (docs/gating.md).
+"""How the stored-baseline gate behaves on this machine (docs/gating.md), under both second
+looks at a flagged benchmark, in interleaved runs against the very same stored results.
 
-1. False alarms: each bench target of TARGETS (default: crypto, 23 benchmarks) is saved as a
-   baseline, then re-run unchanged REPEATS times against it with --gate at the default 2%
-   noise threshold. Every `regressed` is a false alarm. From the same reports the script also
-   reads what each stage of the verdict would have said on its own:
-   - median rule: significant after Holm, and the whole interval of the median's change
-     beyond the threshold (the rule before 2026-12);
-   - first pass: significant, the whole interval of the fastest samples' change (1st
-     percentile) beyond the threshold, and the median slower too;
-   - confirmed: a re-measurement at the end of the run passed the same (the gate's verdict).
-2. Detection: the fixture's `tunable` benchmark (tests/fixture/benches/work.rs) is saved with
-   QUDAG_FIXTURE_WORK=1000 and re-run with 1050 (+5% loop work) and 1300 (+30%) REPEATS times.
+1. False alarms: each bench target of TARGETS (default: the four QuDAG suites) is saved once as
+   a baseline, with its bench executable kept. A second home gets a copy of that baseline
+   without the executable. Then the target is re-run unchanged REPEATS times against each copy,
+   in random order within each repetition, with --gate at the default 2% noise threshold:
+   - "A/B" (the gate now): a flagged benchmark is confirmed by a paired A/B run of the kept
+     executable against the running one;
+   - "re-measure" (the gate before): it is measured again in the same process.
+   Every `regressed` is a false alarm; every `regressed` or `improved` is a false flag. The
+   first pass (significance, the fastest samples' interval beyond the threshold, the median
+   the same way) is counted for both.
+2. Detection: the fixture's `tunable` (tests/fixture/benches/work.rs) built three times, with
+   1000, 1050 (+5%) and 1300 (+30%) units of loop work compiled in (QUDAG_FIXTURE_BUILD_WORK):
+   the 1000 build saved as the baseline, then each slower build run REPEATS_DETECT times against
+   it under both second looks, interleaved.
 
-Usage: python3 ci/gating-study.py [REPEATS] [TARGETS] (default 5 crypto; TARGETS is
-comma-separated, "" for the detection part alone). Needs the Rust toolchain and Python 3.
+Usage: python3 ci/gating-study.py [REPEATS] [TARGETS] [REPEATS_DETECT] (defaults 10,
+crypto,dag,network,e2e and 30; TARGETS "" skips part 1). Needs the Rust toolchain and Python 3.
 """
 import json
+import math
 import os
+import random
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURE = os.path.join(ROOT, "tests", "fixture")
+RULES = ("A/B", "re-measure")
 
 
-def exe(cwd, target):
+def exe(cwd, target, env=None):
     out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "--bench", target],
-                         cwd=cwd, check=True, capture_output=True, text=True).stdout
+                         cwd=cwd, check=True, capture_output=True, text=True,
+                         env=dict(os.environ, **(env or {}))).stdout
     for line in out.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == target:
@@ -35,99 +46,171 @@ def exe(cwd, target):
     raise SystemExit(f"no bench executable for {target}")
 
 
-def run(binary, home, args, env=None):
+def run(binary, home, cwd, args):
     path = os.path.join(home, "out.json")
-    e = dict(os.environ, QUDAG_BENCH_HOME=home, **(env or {}))
-    code = subprocess.run([binary, "--bench", "--json", path, *args], env=e, cwd=ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    env = dict(os.environ, QUDAG_BENCH_HOME=home)
+    started = time.monotonic()
+    code = subprocess.run([binary, "--bench", "--no-history", "--json", path, *args], env=env,
+                          cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    wall = time.monotonic() - started
     with open(path) as f:
-        return code, json.load(f)
+        return code, json.load(f), wall
 
 
-def stages(b):
-    """(median rule, first pass, final verdict) of one benchmark's comparison, as booleans."""
-    c = b["comparison"]
-    thr = c["noise_threshold"]
-    ci = c.get("change_ci") or {"lower": float("-inf")}
-    median_rule = c["significant"] and ci["lower"] > thr
-    fast = c.get("fastest_change_ci") or {"lower": float("-inf")}
-    first_pass = c["significant"] and fast["lower"] > thr and (c.get("change") or 0) > 0
-    return median_rule, first_pass, c["verdict"] == "regressed"
+def without_binary(home, copy):
+    """A copy of `home`'s baselines whose JSON files name no kept executable."""
+    shutil.copytree(os.path.join(home, "baselines"), os.path.join(copy, "baselines"))
+    for name in os.listdir(os.path.join(copy, "baselines")):
+        d = os.path.join(copy, "baselines", name)
+        shutil.rmtree(os.path.join(d, "bin"), ignore_errors=True)
+        for f in os.listdir(d):
+            if f.endswith(".json"):
+                p = os.path.join(d, f)
+                with open(p) as fh:
+                    doc = json.load(fh)
+                doc.pop("binary", None)
+                with open(p, "w") as fh:
+                    json.dump(doc, fh)
 
 
-def false_alarms(target, repeats):
-    binary = exe(ROOT, target)
-    with tempfile.TemporaryDirectory() as home:
-        run(binary, home, ["--save-baseline", "study"])
-        counts, runs_failed, compared = [0, 0, 0], [0, 0, 0], 0
-        flagged = {}
-        for _ in range(repeats):
-            code, report = run(binary, home, ["--baseline", "study", "--gate"])
-            any_stage = [False, False, False]
-            for b in report["benchmarks"]:
-                if not b.get("comparison") or b["comparison"]["verdict"] == "new":
-                    continue
-                compared += 1
-                for k, hit in enumerate(stages(b)):
-                    counts[k] += hit
-                    any_stage[k] |= hit
-                c = b["comparison"]
-                if stages(b)[0] or stages(b)[1]:
-                    again = (c.get("confirmation") or {}).get("change")
-                    flagged.setdefault(b["id"], []).append((c["change"], c.get("fastest_change"),
-                                                            again, c["verdict"]))
-            for k in range(3):
-                runs_failed[k] += any_stage[k]
-            assert (code == 3) == any_stage[2], f"exit {code} but final stage {any_stage[2]}"
-    print(f"\n{target}: {repeats} runs x {compared // repeats} benchmarks, unchanged, vs a "
-          "baseline saved first")
-    print("| stage | false regressions | runs that would fail |\n|---|---|---|")
-    for k, name in enumerate(["median rule", "first pass", "confirmed (the gate)"]):
-        print(f"| {name} | {counts[k]} of {compared} ({100 * counts[k] / compared:.1f}%) | "
-              f"{runs_failed[k]} of {repeats} |")
-    for bench, rows in sorted(flagged.items()):
-        cells = "; ".join(
-            f"{ch:+.1%} fastest {fa:+.1%}" + (f" again {ag:+.1%}" if ag is not None else "")
-            + f" -> {v}" for ch, fa, ag, v in rows)
-        print(f"|   flagged by a rule | `{bench}` | {cells} |")
+def first_pass(c):
+    fast = c.get("fastest_change_ci") or {"lower": float("-inf"), "upper": float("inf")}
+    thr, change = c["noise_threshold"], c.get("change") or 0
+    return c["significant"] and ((fast["lower"] > thr and change > 0)
+                                 or (fast["upper"] < -thr and change < 0))
+
+
+def wilson(k, n, z=1.959964):
+    if n == 0:
+        return "n/a"
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{100 * max(0, centre - half):.1f}-{100 * min(1, centre + half):.1f}%"
+
+
+def rate(k, n):
+    return f"{k} of {n} ({100 * k / n:.1f}%; 95% CI {wilson(k, n)})" if n else "0 of 0"
+
+
+class Tally:
+    def __init__(self):
+        self.runs = self.failed = self.compared = self.first = self.flagged = 0
+        self.regressed = 0
+        self.wall = []
+        self.notes = []
+
+    def add(self, code, report, wall):
+        self.runs += 1
+        self.failed += code == 3
+        self.wall.append(wall)
+        for b in report["benchmarks"]:
+            c = b.get("comparison")
+            if not c or c["verdict"] == "new":
+                continue
+            self.compared += 1
+            self.first += first_pass(c)
+            final = c["verdict"] in ("regressed", "improved")
+            self.flagged += final
+            self.regressed += c["verdict"] == "regressed"
+            again = c.get("confirmation")
+            if again:
+                ab = again.get("ab") or {}
+                second = ab.get("change", again.get("change"))
+                pct = lambda v: "n/a" if v is None else format(v, "+.1%")
+                self.notes.append(f"`{b['id']}` first {pct(c.get('change'))} (fastest "
+                                  f"{pct(c.get('fastest_change'))}), {again.get('method')} "
+                                  f"{pct(second)} -> {c['verdict']}")
+
+
+def false_alarms(targets, repeats):
+    tallies = {rule: Tally() for rule in RULES}
+    per_target = {}
+    for target in targets:
+        binary = exe(ROOT, target)
+        with tempfile.TemporaryDirectory() as new, tempfile.TemporaryDirectory() as old:
+            code, _, _ = run(binary, new, ROOT, ["--save-baseline", "study"])
+            assert code == 0, f"saving {target} failed: {code}"
+            without_binary(new, old)
+            homes = {"A/B": new, "re-measure": old}
+            local = {rule: Tally() for rule in RULES}
+            for _ in range(repeats):
+                for rule in random.sample(RULES, 2):
+                    result = run(binary, homes[rule], ROOT, ["--baseline", "study", "--gate"])
+                    tallies[rule].add(*result)
+                    local[rule].add(*result)
+            per_target[target] = local
+    return tallies, per_target
 
 
 def detection(repeats):
-    work = exe(os.path.join(ROOT, "tests", "fixture"), "work")
-    print("| injected | runs | median rule | first pass | confirmed (the gate, exit 3) | "
-          "change of the median |\n|---|---|---|---|---|---|")
-    for work_units, label in (("1050", "+5%"), ("1300", "+30%")):
-        with tempfile.TemporaryDirectory() as home:
-            args = ["--exact", "tunable"]
-            run(work, home, [*args, "--save-baseline", "study"], {"QUDAG_FIXTURE_WORK": "1000"})
-            hits, changes, misses = [0, 0, 0], [], []
+    builds = {}
+    for work in ("1000", "1050", "1300"):
+        path = exe(FIXTURE, "work", {"QUDAG_FIXTURE_BUILD_WORK": work})
+        copy = os.path.join(tempfile.gettempdir(), f"qudag-study-work-{work}")
+        shutil.copy2(path, copy)
+        builds[work] = copy
+    args = ["--exact", "tunable"]
+    results = {}
+    with tempfile.TemporaryDirectory() as new, tempfile.TemporaryDirectory() as old:
+        code, _, _ = run(builds["1000"], new, FIXTURE, [*args, "--save-baseline", "study"])
+        assert code == 0
+        without_binary(new, old)
+        homes = {"A/B": new, "re-measure": old}
+        for work, label in (("1050", "+5%"), ("1300", "+30%")):
+            for rule in RULES:
+                results[(label, rule)] = {"caught": 0, "runs": 0, "changes": [], "ab": []}
             for _ in range(repeats):
-                code, report = run(work, home, [*args, "--baseline", "study", "--gate"],
-                                   {"QUDAG_FIXTURE_WORK": work_units})
-                b = report["benchmarks"][0]
-                c = b["comparison"]
-                changes.append(c["change"])
-                st = stages(b)
-                for k in range(3):
-                    hits[k] += st[k]
-                assert (code == 3) == st[2], f"exit {code} but verdict {c['verdict']}"
-                if not st[2]:
-                    again = (c.get("confirmation") or {}).get("change")
-                    misses.append(f"{c['change']:+.1%} fastest {c['fastest_change']:+.1%}"
-                                  + (f" again {again:+.1%}" if again is not None else ""))
-            print(f"| `tunable` {label} loop work | {repeats} | {hits[0]} | {hits[1]} | "
-                  f"{hits[2]} | {min(changes):+.1%} to {max(changes):+.1%} |")
-            for m in misses:
-                print(f"|   missed | {m} |")
+                for rule in random.sample(RULES, 2):
+                    code, report, _ = run(builds[work], homes[rule], FIXTURE,
+                                          [*args, "--baseline", "study", "--gate"])
+                    c = report["benchmarks"][0]["comparison"]
+                    r = results[(label, rule)]
+                    r["runs"] += 1
+                    r["caught"] += code == 3 and c["verdict"] == "regressed"
+                    r["changes"].append(c["change"])
+                    ab = (c.get("confirmation") or {}).get("ab")
+                    if ab and ab.get("change") is not None:
+                        r["ab"].append(ab["change"])
+    return results
 
 
 def main():
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    targets = [t for t in sys.argv[2].split(",") if t] if len(sys.argv) > 2 else ["crypto"]
-    for target in targets:
-        false_alarms(target, repeats)
-    print()
-    detection(repeats)
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    targets = ([t for t in sys.argv[2].split(",") if t] if len(sys.argv) > 2
+               else ["crypto", "dag", "network", "e2e"])
+    repeats_detect = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    random.seed(17)
+    if targets:
+        tallies, per_target = false_alarms(targets, repeats)
+        print(f"\nUnchanged re-runs ({repeats} per target and second look, interleaved): "
+              f"{', '.join(targets)}")
+        print("| second look | runs that fail | false regressions | false flags (regressed or "
+              "improved) | first pass flagged | median wall s/run |\n|---|---|---|---|---|---|")
+        for rule in RULES:
+            t = tallies[rule]
+            wall = sorted(t.wall)[len(t.wall) // 2]
+            print(f"| {rule} | {rate(t.failed, t.runs)} | {rate(t.regressed, t.compared)} | "
+                  f"{rate(t.flagged, t.compared)} | {rate(t.first, t.compared)} | {wall:.1f} |")
+        print("\n| target | second look | runs that fail | false flags | first pass |\n"
+              "|---|---|---|---|---|")
+        for target, local in per_target.items():
+            for rule in RULES:
+                t = local[rule]
+                print(f"| {target} | {rule} | {t.failed} of {t.runs} | {t.flagged} of "
+                      f"{t.compared} | {t.first} |")
+        for rule in RULES:
+            for note in tallies[rule].notes:
+                print(f"- {rule}: {note}")
+    if repeats_detect:
+        results = detection(repeats_detect)
+        print(f"\nInjected work, real builds ({repeats_detect} runs each, interleaved)")
+        print("| injected | second look | caught (regressed, exit 3) | change of the median | "
+              "A/B change |\n|---|---|---|---|---|")
+        for (label, rule), r in results.items():
+            ab = f"{min(r['ab']):+.1%} to {max(r['ab']):+.1%}" if r["ab"] else ""
+            print(f"| {label} | {rule} | {rate(r['caught'], r['runs'])} | "
+                  f"{min(r['changes']):+.1%} to {max(r['changes']):+.1%} | {ab} |")
 
 
 if __name__ == "__main__":

@@ -161,6 +161,11 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_NO_CONFIRM", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_confirm: bool,
+    /// With --save-baseline: do not keep the bench executable with the baseline (the stored
+    /// gate then confirms a flagged benchmark by measuring it again in-process, not by A/B).
+    #[arg(long, env = "QUDAG_BENCH_NO_SAVE_BINARY", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub no_save_binary: bool,
     /// Criterion-style binaries: do not write criterion's results tree
     /// (`target/criterion/<id>/new/*.json`, read by critcmp).
     #[arg(long, env = "QUDAG_BENCH_NO_CRITERION_FILES", action = ArgAction::SetTrue,

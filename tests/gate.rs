@@ -8,7 +8,12 @@ fn run(home: &std::path::Path, args: &[&str], work: &str) -> Run {
     run_with(home, args, &[("QUDAG_FIXTURE_WORK", work)])
 }
 
-/// `tunable` alone, with short warmup and measurement, and `env` for the fixture.
+/// `tunable` alone, with short warmup and measurement, and `env` for the fixture. These tests
+/// make a build "slower" through the environment, which an A/B run against the executable
+/// kept with the baseline rightly sees through (both sides get the same environment), so
+/// baselines are saved without it (`--no-save-binary`) and a flagged verdict is checked by
+/// the in-process re-measurement. tests/baseline_binary.rs covers the A/B confirmation with
+/// two real builds.
 fn run_with(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut all = vec![
         "--bench",
@@ -18,6 +23,7 @@ fn run_with(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run 
         "20ms",
         "--measure-time",
         "100ms",
+        "--no-save-binary",
     ];
     all.extend_from_slice(args);
     run_bench("work", &all, home, env)

@@ -1,6 +1,8 @@
 //! `qudag-bench ab`: the paired A/B gate of two bench binaries, or with `--instructions` the
 //! instruction-count gate.
 
+use crate::baseline_arm;
+use crate::home::Home;
 use crate::instructions;
 use clap::Args;
 use qudag_bench::ab::paired as ab;
@@ -26,10 +28,11 @@ use std::time::Duration;
 /// Flags of `qudag-bench ab`.
 #[derive(Args)]
 pub struct AbArgs {
-    /// The base build's bench binary (e.g. from the merge base).
+    /// The base build's bench binary (e.g. from the merge base), or baseline:NAME[/TARGET]
+    /// for the executable kept with saved baseline NAME.
     #[arg(long, value_name = "BIN")]
     base: PathBuf,
-    /// The head build's bench binary.
+    /// The head build's bench binary, or baseline:NAME[/TARGET].
     #[arg(long, value_name = "BIN")]
     head: PathBuf,
     /// Only benchmarks whose id contains FILTER (libtest's rules, as in the harness).
@@ -87,8 +90,11 @@ fn seconds(flag: &str, value: f64, range: limits::DurationRange) -> Result<Durat
         .map_err(|e| e.context(&format!("{flag} {value}")).into())
 }
 
-/// The two sides from `--base` and `--head`, each a bench binary (an error names the flag).
-fn arms(args: &AbArgs) -> Result<(Arm, Arm), Error> {
+/// The two sides from `--base` and `--head`, each a bench binary or `baseline:NAME[/TARGET]`
+/// (an error names the flag). When a side is a baseline's kept executable, both sides run
+/// with the environment and working directory cargo gave it: the same for both, so that
+/// neither gets a layout the other does not.
+fn arms(home: &Home, args: &AbArgs) -> Result<(Arm, Arm), Error> {
     let mut selection: Vec<OsString> = Vec::new();
     if let Some(f) = &args.filter {
         selection.push(f.into());
@@ -99,42 +105,62 @@ fn arms(args: &AbArgs) -> Result<(Arm, Arm), Error> {
     for s in &args.skip {
         selection.extend(["--skip".into(), s.into()]);
     }
-    let arm = |label, path: &Path| {
-        if path.is_file() {
-            Ok(Arm {
-                label,
-                // Absolute: a bare name like `bench-bin` would otherwise be looked up in PATH.
-                exe: std::path::absolute(path).map_err(|e| {
-                    Error::setting(format!(
-                        "--{label} {}: cannot resolve the path: {e}",
-                        path.display()
-                    ))
-                })?,
-                args: selection.clone(),
-            })
-        } else {
-            let what = match std::fs::metadata(path) {
-                Ok(meta) => format!(
-                    "it is {}",
-                    qudag_bench::store::atomic::file_kind(meta.file_type())
-                ),
-                Err(e) => e.to_string(),
-            };
-            Err(Error::Unreadable {
-                path: path.to_path_buf(),
-                message: format!(
-                    "--{label} {}: {what} (expected a bench binary, e.g. from `cargo bench \
-                     --no-run`)",
-                    Term(&path.display().to_string())
-                ),
-            })
+    let side = |label: &'static str, spec: &Path, other: &Path| -> Result<Arm, Error> {
+        let other = baseline_arm::parse(other).is_none().then_some(other);
+        match baseline_arm::parse(spec) {
+            Some(named) => {
+                let kept = baseline_arm::resolve(home, &format!("--{label}"), named, other)?;
+                let mut arm = Arm::new(label, kept.exe, selection.clone());
+                (arm.env, arm.dir) = (kept.env, kept.dir);
+                Ok(arm)
+            }
+            None => Ok(Arm::new(label, binary(label, spec)?, selection.clone())),
         }
     };
-    Ok((arm("base", &args.base)?, arm("head", &args.head)?))
+    let mut base = side("base", &args.base, &args.head)?;
+    let mut head = side("head", &args.head, &args.base)?;
+    // A baseline's environment for both (the base's, when both are baselines).
+    let shared = [&base, &head]
+        .into_iter()
+        .find(|a| !a.env.is_empty() || a.dir.is_some())
+        .map(|a| (a.env.clone(), a.dir.clone()));
+    if let Some((env, dir)) = shared {
+        (base.env, base.dir) = (env.clone(), dir.clone());
+        (head.env, head.dir) = (env, dir);
+    }
+    Ok((base, head))
+}
+
+/// The bench binary at `path` for `--{label}`, absolute: a bare name like `bench-bin` would
+/// otherwise be looked up in PATH.
+fn binary(label: &str, path: &Path) -> Result<PathBuf, Error> {
+    if path.is_file() {
+        return std::path::absolute(path).map_err(|e| {
+            Error::setting(format!(
+                "--{label} {}: cannot resolve the path: {e}",
+                path.display()
+            ))
+        });
+    }
+    let what = match std::fs::metadata(path) {
+        Ok(meta) => format!(
+            "it is {}",
+            qudag_bench::store::atomic::file_kind(meta.file_type())
+        ),
+        Err(e) => e.to_string(),
+    };
+    Err(Error::Unreadable {
+        path: path.to_path_buf(),
+        message: format!(
+            "--{label} {}: {what} (expected a bench binary, e.g. from `cargo bench --no-run`, \
+             or baseline:NAME for the executable kept with a saved baseline)",
+            Term(&path.display().to_string())
+        ),
+    })
 }
 
 /// Runs the command; `Err` is a usage or input error (exit 2).
-pub fn run(args: AbArgs) -> Result<ExitCode, Error> {
+pub fn run(home: &Home, args: AbArgs) -> Result<ExitCode, Error> {
     let thresholds = Thresholds {
         margin: args.margin / 100.0,
         must_catch: args.must_catch / 100.0,
@@ -148,7 +174,7 @@ pub fn run(args: AbArgs) -> Result<ExitCode, Error> {
         min_rounds: args.min_rounds,
         ..Plan::default()
     };
-    let (base, head) = arms(&args)?;
+    let (base, head) = arms(home, &args)?;
     // Before measuring: a bad output path found afterwards would turn the verdict into exit 2.
     for (flag, path) in [("--json", &args.json), ("--markdown", &args.markdown)] {
         if let Some(path) = path {

@@ -15,6 +15,7 @@
 //! 3 when `--gate` (or `ab`) finds a regression, 101 when `ab` saw a benchmark fail.
 
 mod ab;
+mod baseline_arm;
 mod history;
 mod history_command;
 mod home;
@@ -111,7 +112,7 @@ fn main() -> ExitCode {
         return fail(&e);
     }
     let result = match args.command {
-        Command::Ab(ab_args) => ab::run(ab_args),
+        Command::Ab(ab_args) => ab::run(&home, ab_args),
         Command::Report(report_args) => report::run(&home, report_args),
         Command::Import(import_args) => import::run(&home, import_args),
         Command::Monitor(monitor_args) => {

@@ -201,11 +201,8 @@ mod tests {
 
     #[test]
     fn nothing_in_common_names_both_sides_and_the_selection() {
-        let arm = |args: &[&str]| Arm {
-            label: "base",
-            exe: "b".into(),
-            args: args.iter().map(Into::into).collect(),
-        };
+        let arm =
+            |args: &[&str]| Arm::new("base", "b".into(), args.iter().map(Into::into).collect());
         let common = common_ids(&arm(&[]), &ids(&["a", "b", "c"]), &ids(&["c", "b"]));
         assert_eq!(common.unwrap(), ids(&["b", "c"]));
         let many: Vec<String> = (0..7).map(|i| format!("x{i}")).collect();

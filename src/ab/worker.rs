@@ -20,6 +20,23 @@ pub struct Arm {
     pub exe: PathBuf,
     /// libtest selection arguments (FILTER, `--exact`, `--skip`, ...).
     pub args: Vec<OsString>,
+    /// Variables set for the worker on top of the controller's environment.
+    pub env: Vec<(String, String)>,
+    /// The worker's working directory; `None`: the controller's.
+    pub dir: Option<PathBuf>,
+}
+
+impl Arm {
+    /// A side run as the controller runs: its environment and working directory.
+    pub fn new(label: &'static str, exe: PathBuf, args: Vec<OsString>) -> Arm {
+        Arm {
+            label,
+            exe,
+            args,
+            env: Vec::new(),
+            dir: None,
+        }
+    }
 }
 
 /// Why a request did not get the reply it asked for.
@@ -73,6 +90,10 @@ impl Worker {
     /// A worker process started, its `hello` not yet read.
     fn start(arm: &Arm, timeout: Duration, cpu: Option<usize>) -> Result<Starting, Error> {
         let mut process = Process::new(&arm.exe);
+        process.envs(arm.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &arm.dir {
+            process.current_dir(dir);
+        }
         if let Some(cpu) = cpu {
             process.env(CPU_ENV, cpu.to_string());
         }

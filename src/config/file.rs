@@ -26,6 +26,9 @@ pub struct FileConfig {
     pub benches: BTreeMap<String, Layer>,
     /// `[targets]`: id (or function id) to the target as written and parsed.
     pub targets: BTreeMap<String, (String, PerfTarget)>,
+    /// `[baseline] save_binary`: whether `--save-baseline` keeps the bench executable (unset:
+    /// yes; `--no-save-binary` wins).
+    pub save_binary: Option<bool>,
 }
 
 /// A configuration error, naming the file and the key.
@@ -107,6 +110,7 @@ impl FileConfig {
                         out.targets.insert(id.clone(), (text.to_string(), parsed));
                     }
                 }
+                "baseline" => out.save_binary = baseline_section(value, &err)?,
                 "suite" | "bench" => {
                     let Some(sections) = value.as_table() else {
                         return Err(err(
@@ -128,7 +132,8 @@ impl FileConfig {
                 _ => {
                     return Err(err(
                         key,
-                        "unknown section; expected `global`, `suite.NAME`, `bench.\"ID\"` or `targets`"
+                        "unknown section; expected `global`, `suite.NAME`, `bench.\"ID\"`, `targets` \
+                         or `baseline`"
                             .into(),
                     ));
                 }
@@ -139,6 +144,31 @@ impl FileConfig {
 }
 
 /// The dotted name of section `name` of `kind` (`suite`, `bench`), as written in the file.
+/// `[baseline]`: its one key, `save_binary = true|false`.
+fn baseline_section(
+    value: &Value,
+    err: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<Option<bool>, ConfigError> {
+    let Some(table) = value.as_table() else {
+        return Err(err("baseline", "expected a table".into()));
+    };
+    let mut save_binary = None;
+    for (key, value) in table {
+        let dotted = format!("baseline.{key}");
+        match (key.as_str(), value) {
+            ("save_binary", Value::Boolean(b)) => save_binary = Some(*b),
+            ("save_binary", other) => {
+                return Err(err(
+                    &dotted,
+                    format!("expected true or false, found {other}"),
+                ));
+            }
+            _ => return Err(err(&dotted, "unknown key; expected `save_binary`".into())),
+        }
+    }
+    Ok(save_binary)
+}
+
 pub(crate) fn section(kind: &str, name: &str) -> String {
     format!("{kind}.{}", quote_key(name))
 }
@@ -275,6 +305,22 @@ mod tests {
             cfg.benches["ml_kem::keygen"].timeout,
             Some(Duration::from_millis(1500))
         );
+    }
+
+    #[test]
+    fn baseline_section_has_save_binary_and_nothing_else() {
+        assert_eq!(parse("").unwrap().save_binary, None);
+        let cfg = parse("[baseline]\nsave_binary = false\n").unwrap();
+        assert_eq!(cfg.save_binary, Some(false));
+        let e = parse("[baseline]\nsave_binary = \"no\"\n").unwrap_err();
+        assert_eq!(e.key, "baseline.save_binary");
+        assert!(
+            e.message.contains("expected true or false, found \"no\""),
+            "{e}"
+        );
+        let e = parse("[baseline]\nkeep = true\n").unwrap_err();
+        assert_eq!(e.key, "baseline.keep");
+        assert!(e.message.contains("`save_binary`"), "{e}");
     }
 
     #[test]

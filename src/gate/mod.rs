@@ -14,13 +14,22 @@ pub fn decide(report: &RunReport) -> GateResult {
             && c.verdict == Verdict::Regressed
         {
             let pct = |v: Option<f64>| 100.0 * v.unwrap_or(f64::NAN);
-            let again = c.confirmation.as_ref().map_or(String::new(), |a| {
-                format!(
-                    "; measured again: fastest samples {:+.1}%, median {:+.1}%",
-                    pct(a.fastest_change),
-                    pct(a.change)
-                )
-            });
+            let again = c
+                .confirmation
+                .as_ref()
+                .map_or(String::new(), |a| match &a.ab {
+                    Some(ab) => format!(
+                        "; A/B against the baseline's executable: {:+.1}% ({:+.1}% to {:+.1}%)",
+                        pct(ab.change),
+                        pct(ab.lower),
+                        pct(ab.upper)
+                    ),
+                    None => format!(
+                        "; measured again: fastest samples {:+.1}%, median {:+.1}%",
+                        pct(a.fastest_change),
+                        pct(a.change)
+                    ),
+                });
             reasons.push(format!(
                 "{} regressed: fastest samples {:+.1}% (95% CI {:+.1}% to {:+.1}%, threshold \
                  {:.1}%), median {:+.1}%{again}",

@@ -2,9 +2,11 @@
 //! each with a bootstrap interval, and a Mann-Whitney p-value; then a verdict that needs
 //! significance (Holm-corrected over the benchmarks compared), the whole interval of the
 //! fastest samples' change beyond the noise threshold, the median moved the same way, and a
-//! re-measurement that agrees.
+//! second look that agrees (a paired A/B run against the baseline's kept executable, or a
+//! re-measurement in this process).
 
 use crate::schema::Interval;
+use crate::schema::{AbConfirmation, AbVerdict, ConfirmMethod};
 use crate::schema::{BaselineInfo, Comparison, Confirmation, Verdict};
 use crate::schema::{BenchResult, RunReport, Status};
 use crate::stats::per_iteration;
@@ -94,11 +96,33 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     );
     let confirmed = again_verdict == first.verdict;
     first.confirmation = Some(Confirmation {
+        method: ConfirmMethod::Remeasure,
+        ab: None,
         change: m.change,
         change_ci: m.change_ci,
         fastest_change: m.fastest_change,
         fastest_change_ci: m.fastest_change_ci,
         p_value: m.p_value,
+        confirmed,
+    });
+    if !confirmed {
+        first.verdict = Verdict::Unchanged;
+    }
+}
+
+/// Settles `first`'s verdict by a paired A/B run against the baseline's kept executable: it
+/// stays only if the A/B run, testing the flagged direction, says `regressed` (slower by more
+/// than the noise threshold; for an improvement the sides were swapped).
+pub fn confirm_ab(first: &mut Comparison, ab: AbConfirmation) {
+    let confirmed = ab.verdict == AbVerdict::Regressed;
+    first.confirmation = Some(Confirmation {
+        method: ConfirmMethod::Ab,
+        ab: Some(ab),
+        change: None,
+        change_ci: None,
+        fastest_change: None,
+        fastest_change_ci: None,
+        p_value: None,
         confirmed,
     });
     if !confirmed {

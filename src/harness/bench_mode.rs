@@ -6,7 +6,7 @@ use super::exec::{self, GRACE};
 use super::host_runs::HostRuns;
 use super::journal::Journal;
 use super::select::Selection;
-use super::{BenchTarget, gating, preflight};
+use super::{BenchTarget, ab_confirm, gating, preflight};
 use crate::analyze::{self, Analyzed, Outcome, figures};
 use crate::bencher::Mode;
 use crate::cli::{Cli, OutputFormat};
@@ -35,6 +35,9 @@ struct Setup {
     base: Option<(String, RunReport)>,
     /// Whether the run is spooled for the history.
     history: bool,
+    /// Whether `--save-baseline` keeps the bench executable (`--no-save-binary`,
+    /// `[baseline] save_binary`).
+    keep_binary: bool,
 }
 
 /// A run in progress: what it measures, with what, and where it reports.
@@ -88,7 +91,8 @@ fn start<'a>(
     let start = Instant::now();
     let registered = selection.registered.clone();
     let (to_run, ignored, filtered_out) = selection.filtered(cli);
-    let setup = prepare(cli, target, &to_run)?;
+    let mut setup = prepare(cli, target, &to_run)?;
+    setup.keep_binary = !cli.harness.no_save_binary && resolver.file.save_binary != Some(false);
     let mut reporter = reporter(cli);
     let preflight = preflight::run(cli, target.debug_assertions);
     let calibration = Calibration::measure();
@@ -134,16 +138,20 @@ impl Session<'_> {
     }
 }
 
-/// Compares with `--baseline` (re-measuring what it flags) and decides `--gate`.
+/// Compares with `--baseline` (confirming what it flags by A/B against the baseline's kept
+/// executable, else by measuring it again) and decides `--gate`.
 fn judge(s: &mut Session<'_>, ended: &[Instant]) {
     s.reporter
         .finish(&s.report.benchmarks, &s.report.summary, s.start.elapsed());
     if let Some(base) = &s.setup.base {
         gating::compare(&mut s.report, base, &s.to_run, s.resolver);
         if !s.cli.harness.no_confirm {
+            let flagged = gating::flagged(&s.report);
+            let kept = base.1.binary.as_ref();
+            let left = ab_confirm::confirm(&mut s.report, &s.setup.home, &base.0, kept, &flagged);
             let (resolver, calibration, instruments) = (s.resolver, s.calibration, s.instruments);
             let journal = &mut s.journal;
-            gating::confirm(&mut s.report, base, &s.to_run, ended, &mut |bench| {
+            gating::confirm(&mut s.report, base, &s.to_run, ended, &left, &mut |bench| {
                 journal.remeasuring(Some(&bench.id));
                 let again = measure_one(bench, resolver, calibration, instruments).result;
                 journal.remeasuring(None);
@@ -210,6 +218,7 @@ fn prepare(cli: &Cli, target: BenchTarget, to_run: &[Benchmark]) -> Result<Setup
         valgrind,
         base,
         history,
+        keep_binary: true,
     })
 }
 
@@ -276,6 +285,7 @@ fn header(
         gate: None,
         run_group: cli.harness.run_group.clone().or_else(nextest_run),
         incomplete: None,
+        binary: None,
     }
 }
 
@@ -374,7 +384,7 @@ fn write_all(
         let dest = super::outputs::expand(dest, target.crate_name);
         errors.extend(json::write(report, &dest).err());
     }
-    errors.extend(gating::save(cli, &setup.home, report, registered).err());
+    errors.extend(gating::save(cli, &setup.home, report, registered, setup.keep_binary).err());
     if !report.benchmarks.is_empty() {
         // Nothing selected here: keep the files of the targets that ran.
         errors.extend(super::outputs::write(&cli.harness, report));

@@ -10,8 +10,8 @@ use crate::exit::ExitStatus;
 use crate::gate::verdict;
 use crate::registry::Benchmark;
 use crate::schema::GateResult;
-use crate::schema::{BenchResult, RunReport, Status};
-use crate::store::{baseline, merge};
+use crate::schema::{BenchResult, KeptBinary, RunReport, Status};
+use crate::store::{baseline, kept_binary, merge};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -73,26 +73,32 @@ pub fn compare(
 /// right after the first would often fall into the same one.
 pub const CONFIRM_GAP: Duration = Duration::from_secs(2);
 
-/// Re-measures each benchmark of `report` found regressed or improved, at least
-/// [`CONFIRM_GAP`] after its first measurement ended (`ended[i]` for `report.benchmarks[i]`),
-/// and keeps the verdict only if the re-measurement reaches it too. `measure` measures a
-/// benchmark again.
-pub fn confirm(
-    report: &mut RunReport,
-    base: &(String, RunReport),
-    benches: &[Benchmark],
-    ended: &[Instant],
-    measure: &mut dyn FnMut(&Benchmark) -> BenchResult,
-) {
-    let compared = report.baseline.as_ref().map_or(1, |b| b.compared);
-    let flagged: Vec<usize> = (0..report.benchmarks.len())
+/// The benchmarks of `report` (indices) whose comparison found them regressed or improved and
+/// awaits its second look.
+pub fn flagged(report: &RunReport) -> Vec<usize> {
+    (0..report.benchmarks.len())
         .filter(|&i| {
             report.benchmarks[i]
                 .comparison
                 .as_ref()
                 .is_some_and(verdict::needs_confirmation)
         })
-        .collect();
+        .collect()
+}
+
+/// Re-measures the benchmarks `flagged` of `report` (indices, from [`flagged`]), each at
+/// least [`CONFIRM_GAP`] after its first measurement ended (`ended[i]` for
+/// `report.benchmarks[i]`), and keeps the verdict only if the re-measurement reaches it too.
+/// `measure` measures a benchmark again.
+pub fn confirm(
+    report: &mut RunReport,
+    base: &(String, RunReport),
+    benches: &[Benchmark],
+    ended: &[Instant],
+    flagged: &[usize],
+    measure: &mut dyn FnMut(&Benchmark) -> BenchResult,
+) {
+    let compared = report.baseline.as_ref().map_or(1, |b| b.compared);
     if flagged.is_empty() {
         return;
     }
@@ -109,7 +115,7 @@ pub fn confirm(
             "their verdicts"
         }
     );
-    for i in flagged {
+    for &i in flagged {
         let id = report.benchmarks[i].id.clone();
         let (Some(bench), Some(old)) = (
             benches.iter().find(|b| b.id == id),
@@ -154,6 +160,7 @@ pub fn save(
     home: &Path,
     report: &RunReport,
     registered: &[String],
+    keep_binary: bool,
 ) -> Result<(), Error> {
     let Some(name) = &cli.harness.save_baseline else {
         return Ok(());
@@ -197,10 +204,23 @@ pub fn save(
             Some(merge::merge(&previous, report, registered))
         }
     };
-    let to_save = merged.as_ref().map_or(report, |m| &m.report);
-    let path = baseline::save(home, name, to_save)?;
+    let mut to_save = merged.as_ref().map_or(report, |m| &m.report).clone();
+    let dir = baseline::dir(home, name);
+    if keep_binary {
+        to_save.binary = keep_executable(&dir, name);
+    }
+    let path = baseline::save(home, name, &to_save)?;
+    kept_binary::prune(&dir);
+    let with = match &to_save.binary {
+        Some(k) => format!(
+            " with its bench executable ({:.1} MiB, {})",
+            k.size as f64 / f64::from(1 << 20),
+            k.digest
+        ),
+        None => String::new(),
+    };
     eprintln!(
-        "qudag-bench: saved baseline `{name}` to {}",
+        "qudag-bench: saved baseline `{name}` to {}{with}",
         Term(&path.display().to_string())
     );
     if let Some(m) = &merged {
@@ -223,6 +243,29 @@ pub fn save(
         }
     }
     Ok(())
+}
+
+/// Keeps this bench executable in the baseline directory `dir`; a failure is reported and
+/// the baseline is saved without it (the gate then confirms in-process).
+fn keep_executable(dir: &Path, name: &str) -> Option<KeptBinary> {
+    let kept = std::env::current_exe()
+        .map_err(|e| Error::Io {
+            message: format!("cannot locate the running bench executable: {e}"),
+        })
+        .and_then(|exe| {
+            let cwd = std::env::current_dir().map_err(|e| Error::Io {
+                message: format!("cannot read the working directory: {e}"),
+            })?;
+            kept_binary::keep(dir, &exe, &cwd)
+        });
+    kept.inspect_err(|e| {
+        eprintln!(
+            "warning: baseline `{name}` is saved without its bench executable: {}; a later \
+             --gate confirms flagged benchmarks by measuring them again in-process",
+            TermLines(&e.to_string())
+        )
+    })
+    .ok()
 }
 
 /// Before measuring: `--save-baseline NAME` has a valid name, and an existing baseline of

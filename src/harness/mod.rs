@@ -1,6 +1,7 @@
 //! The bench binary's `main`: parse the command line, load the configuration, select
 //! benchmarks, then list them, smoke-test them (test mode) or measure them (bench mode).
 
+mod ab_confirm;
 mod ab_mode;
 mod bench_mode;
 mod callgrind_mode;

@@ -39,9 +39,19 @@ fn change_text(c: &crate::schema::Comparison) -> String {
     }
 }
 
-/// What the re-measurement of a flagged benchmark found.
+/// What the second look at a flagged benchmark found.
 fn confirmation_text(again: &crate::schema::Confirmation) -> String {
     let pct = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{:+.2}%", 100.0 * v));
+    if let Some(ab) = &again.ab {
+        return format!(
+            "A/B against the baseline's executable: {} [{}, {}], {} rounds, {:.1} s",
+            pct(ab.change),
+            pct(ab.lower),
+            pct(ab.upper),
+            ab.rounds,
+            ab.wall_s
+        );
+    }
     format!(
         "measured again: {} [{}, {}], fastest {} [{}, {}]",
         pct(again.change),

@@ -30,8 +30,9 @@ pub fn verdict_rule(info: &BaselineInfo) -> Rule {
     let sentence = format!(
         "a change counts when it is significant ({significance}), the whole 95% interval of \
          the fastest samples' change lies beyond the noise threshold, the median moved the same \
-         way, and, where it was measured again at the end of the run, that second measurement \
-         agrees"
+         way, and the second look agrees: a paired A/B run of this build against the \
+         executable kept with the baseline, with the noise threshold as its margin, or, where \
+         the baseline has none, a second measurement at the end of the run"
     );
     Rule {
         compared: info.compared,

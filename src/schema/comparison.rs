@@ -1,6 +1,6 @@
 //! A benchmark against a baseline: the estimates, the verdict and its confirmation.
 
-use super::Interval;
+use super::{AbVerdict, Interval};
 use serde::{Deserialize, Serialize};
 
 /// What happened to a benchmark relative to the baseline.
@@ -50,12 +50,22 @@ pub struct Comparison {
     pub confirmation: Option<Confirmation>,
 }
 
-/// A flagged benchmark measured again at the end of the run and compared with the baseline
-/// once more. The verdict stands only if this measurement reaches it too: a phase in which the
-/// machine ran slower rarely covers both measurements, a change in the code always does.
+/// The second look at a flagged benchmark. The verdict stands only if it agrees. Preferred: a
+/// paired A/B run of this build against the executable kept with the baseline (`method: ab`),
+/// which a slower process, runner or hour cannot fool, as both builds share it. Else, the
+/// benchmark measured again at the end of the run and compared with the baseline once more
+/// (`method: remeasure`): a phase in which the machine ran slower rarely covers both
+/// measurements, a change in the code always does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct Confirmation {
+    /// How it was checked. Absent in reports written before the A/B confirmation existed,
+    /// which all re-measured.
+    #[serde(default)]
+    pub method: ConfirmMethod,
+    /// The A/B run, with method `ab`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ab: Option<AbConfirmation>,
     /// Relative change of the re-measured median.
     pub change: Option<f64>,
     /// Its 95% bootstrap interval.
@@ -69,6 +79,44 @@ pub struct Confirmation {
     /// Whether the re-measurement reached the same verdict (significance at the gate's `ALPHA` (0.05) divided
     /// by the benchmarks compared, the Bonferroni bound, which is stricter than Holm's).
     pub confirmed: bool,
+}
+
+/// How a flagged benchmark's verdict was checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmMethod {
+    /// Measured again in the same process, at the end of the run.
+    #[default]
+    Remeasure,
+    /// A paired A/B run against the bench executable kept with the baseline.
+    Ab,
+}
+
+/// A flagged benchmark's paired A/B run: the baseline's kept executable and this build
+/// alternated sample by sample in rounds of fresh processes, with `qudag-bench ab`'s protocol,
+/// pinning, stopping rule and fresh-process confirmation pass. The margin is the benchmark's
+/// noise threshold. A regression is tested with the baseline as base; an improvement with
+/// the sides swapped, so that "faster" must pass the same test as "slower".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct AbConfirmation {
+    /// The kept executable's digest (`sha256:...`).
+    pub binary: String,
+    /// The A/B verdict in the direction tested: `regressed` confirms the flagged direction.
+    pub verdict: AbVerdict,
+    /// Relative change of this build against the baseline's build (negative: faster).
+    pub change: Option<f64>,
+    /// Lower end of its interval (two one-sided 95% bounds).
+    pub lower: Option<f64>,
+    /// Upper end of its interval.
+    pub upper: Option<f64>,
+    /// Rounds of fresh process pairs, over both passes.
+    pub rounds: u64,
+    /// Wall time of the A/B run, seconds.
+    pub wall_s: f64,
+    /// The A/B run's own explanation of its verdict.
+    pub note: String,
 }
 
 /// The run-level facts of a comparison.

@@ -10,6 +10,7 @@
 
 mod ab;
 mod bench;
+mod binary;
 mod comparison;
 pub mod criterion;
 mod environment;
@@ -26,6 +27,7 @@ pub mod json_schema;
 
 pub use ab::*;
 pub use bench::*;
+pub use binary::*;
 pub use comparison::*;
 pub use environment::*;
 pub use group::*;

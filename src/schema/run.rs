@@ -2,7 +2,7 @@
 //! `results/<bench-target>.json`, the baselines and `--json`. A value that could not be measured
 //! is `null`, and the reason is given next to it (`error`, or the environment's `unavailable`).
 
-use super::{BaselineInfo, BenchResult, Environment};
+use super::{BaselineInfo, BenchResult, Environment, KeptBinary};
 use serde::{Deserialize, Serialize};
 
 /// One bench target run.
@@ -41,6 +41,11 @@ pub struct RunReport {
     /// still has it after its process is gone is the record of an interrupted run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<Incomplete>,
+    /// In a saved baseline: the bench executable that measured it, kept in the baseline's
+    /// directory (absent with `--no-save-binary`, in other reports, and in baselines saved
+    /// before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary: Option<KeptBinary>,
 }
 
 /// The state of a run report written while the run was in flight.

@@ -37,6 +37,17 @@ enum Destination {
 /// Writes `bytes` to `path` atomically, creating parent directories. Errors are
 /// [`Error::Write`], naming the path.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_mode(path, bytes, None)
+}
+
+/// [`write`](fn@write) for an executable: the new file is rwxr-xr-x (less the umask's bits, as
+/// for any new file), whatever the file it replaces was.
+pub fn write_executable(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_mode(path, bytes, Some(0o755))
+}
+
+/// [`write`](fn@write) with the new file's `mode`, else that of the file it replaces.
+fn write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), Error> {
     let path = match destination(path)? {
         Destination::Discard => return Ok(()),
         Destination::File(path) => path,
@@ -47,7 +58,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     };
     std::fs::create_dir_all(dir).map_err(|e| fail("create the directory of", e))?;
     remove_stale(dir);
-    replace(dir, &path, bytes)
+    replace(dir, &path, bytes, mode)
 }
 
 /// Checks, without writing `path`, that [`write`](fn@write) can write it: it is not a directory or a
@@ -190,14 +201,16 @@ impl Drop for TempFile {
 
 /// Writes `bytes` to a temporary file in `dir` and renames it over `path`. On every error the
 /// temporary file is removed (dropping it deletes it).
-fn replace(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+fn replace(dir: &Path, path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
     let fail = |what: &str, e: std::io::Error| {
         refused(path, format!("cannot {what} {}: {e}", path.display()))
     };
     // A report is an ordinary file: keep the mode of the file it replaces, else rw-r--r--
     // (a temporary file would be created rw-------); the umask applies as to any new file.
-    let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    let mode = mode.unwrap_or_else(|| {
+        std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
+    });
     let mut tmp =
         TempFile::create(dir, Some(mode)).map_err(|e| fail("create a temporary file for", e))?;
     tmp.file.write_all(bytes).map_err(|e| fail("write", e))?;

@@ -23,11 +23,15 @@ pub fn validate_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The directory of baseline `name` under `home`: one JSON file per bench target, and the
+/// kept executables (`bin/`, see [`super::kept_binary`]).
+pub fn dir(home: &Path, name: &str) -> PathBuf {
+    home.join("baselines").join(name)
+}
+
 /// Where baseline `name` of `bench_target` lives under `home`.
 pub fn path(home: &Path, name: &str, bench_target: &str) -> PathBuf {
-    home.join("baselines")
-        .join(name)
-        .join(format!("{bench_target}.json"))
+    dir(home, name).join(format!("{bench_target}.json"))
 }
 
 /// Saves `report` as baseline `name` (atomically).

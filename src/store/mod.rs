@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod baseline;
 pub mod document;
+pub mod kept_binary;
 pub mod merge;
 pub mod paths;
 pub mod process;

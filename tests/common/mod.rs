@@ -81,7 +81,46 @@ impl Run {
 
 /// Runs bench target `name` with `args` and `QUDAG_BENCH_HOME=home`, plus extra env vars.
 pub fn run_bench(name: &str, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(bench_exe(name));
+    run_exe(&bench_exe(name), args, home, env)
+}
+
+/// The `work` bench executable of a second build of the fixture, with the `slow-build`
+/// feature: three times the work in `tunable`, compiled in. It sits next to the first in the
+/// fixture's target directory (its features give it another file name).
+pub fn slow_work_exe() -> PathBuf {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let args = [
+            "bench",
+            "--no-run",
+            "--message-format=json",
+            "--bench",
+            "work",
+        ];
+        let out = cargo(&args)
+            .args(["--features", "slow-build"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "building the fixture's slow build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "work")
+            .map(|msg| PathBuf::from(msg["executable"].as_str().unwrap()))
+            .expect("cargo names the slow build's executable")
+    })
+    .clone()
+}
+
+/// Runs the bench executable `exe` as cargo would (from the fixture's directory), with
+/// `QUDAG_BENCH_HOME` set to `home` and no other `QUDAG_BENCH_*` variable of the caller's.
+pub fn run_exe(exe: &Path, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(exe);
     cmd.args(args)
         .current_dir(fixture_dir())
         .env("QUDAG_BENCH_HOME", home)

@@ -178,6 +178,7 @@ fn report(found: &[Found], target: &str) -> Result<RunReport, Error> {
         summary,
         run_group: None,
         incomplete: None,
+        binary: None,
     })
 }
 

@@ -164,6 +164,7 @@ const ADDED_WITHIN_V1: &[(&str, &str)] = &[
     ("Comparison", "fastest_change"),
     ("Comparison", "fastest_change_ci"),
     ("Comparison", "confirmation"),
+    ("Confirmation", "method"),
     ("BenchResult", "measured_in"),
 ];
 

@@ -157,7 +157,7 @@ fn a_failed_replace_removes_its_temporary_file() {
     let target = dir.path().join("busy");
     std::fs::create_dir(&target).unwrap();
     std::fs::write(target.join("inside"), b"x").unwrap();
-    let err = replace(dir.path(), &target, b"data")
+    let err = replace(dir.path(), &target, b"data", None)
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("cannot replace "), "{err}");

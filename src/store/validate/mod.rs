@@ -399,6 +399,16 @@ fn comparison(at: &str, c: &Comparison) -> Result<(), Invalid> {
         change(&at, "fastest_change", again.fastest_change)?;
         change_interval(&at, "fastest_change_ci", &again.fastest_change_ci)?;
         p_value(&at, again.p_value)?;
+        if let Some(ab) = &again.ab {
+            let at = join(&at, "ab");
+            for (field, value) in [
+                ("change", ab.change),
+                ("lower", ab.lower),
+                ("upper", ab.upper),
+            ] {
+                change(&at, field, value)?;
+            }
+        }
     }
     Ok(())
 }

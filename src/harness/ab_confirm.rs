@@ -1,0 +1,216 @@
+//! The stored-baseline gate's preferred second look: each benchmark the comparison flagged is
+//! run as a paired A/B comparison of the executable kept with the baseline against this bench
+//! binary, both started fresh as workers with this process's environment and working
+//! directory (`ab::paired`, the protocol, pinning, stopping rule and confirmation pass of
+//! `qudag-bench ab`). Whatever made this whole process slower (a slow runner, an hour-long
+//! phase, a per-process layout) slows both sides alike. What cannot be confirmed this way is
+//! left for the in-process re-measurement (`gating::confirm`), with one line saying why.
+
+use crate::ab::paired;
+use crate::ab::worker::Arm;
+use crate::error::Error;
+use crate::escape::{Term, TermLines};
+use crate::gate::verdict;
+use crate::schema::{AbConfirmation, AbResult, AbVerdict, Comparison, Plan, RunReport, Thresholds};
+use crate::schema::{KeptBinary, Verdict};
+use crate::store::{baseline, kept_binary};
+use std::path::Path;
+
+/// Confirms the benchmarks `flagged` of `report` (indices) by A/B against the executable kept
+/// with baseline `name` (`kept`, under `home`); returns those it could not confirm this way.
+pub fn confirm(
+    report: &mut RunReport,
+    home: &Path,
+    name: &str,
+    kept: Option<&KeptBinary>,
+    flagged: &[usize],
+) -> Vec<usize> {
+    if flagged.is_empty() {
+        return Vec::new();
+    }
+    let stored = match kept_binary::usable(&baseline::dir(home, name), kept) {
+        Ok(path) => path,
+        Err(why) => {
+            fall_back(name, &why.to_string());
+            return flagged.to_vec();
+        }
+    };
+    let this = match std::env::current_exe() {
+        Ok(path) => path,
+        Err(e) => {
+            fall_back(name, &format!("cannot locate this bench executable: {e}"));
+            return flagged.to_vec();
+        }
+    };
+    let digest = kept.map_or_else(String::new, |k| k.digest.clone());
+    let ids: Vec<&str> = flagged
+        .iter()
+        .map(|&i| report.benchmarks[i].id.as_str())
+        .collect();
+    eprintln!(
+        "qudag-bench: confirming {} by A/B against the bench executable kept with baseline `{}`",
+        Term(&ids.join(", ")),
+        Term(name)
+    );
+    let mut left = Vec::new();
+    for (n, &i) in flagged.iter().enumerate() {
+        let bench = &mut report.benchmarks[i];
+        let Some(c) = bench.comparison.as_mut() else {
+            continue;
+        };
+        match run_one(&stored, &this, &bench.id, c) {
+            Ok(ab) if ab.verdict != AbVerdict::Failed => {
+                verdict::confirm_ab(
+                    c,
+                    AbConfirmation {
+                        binary: digest.clone(),
+                        ..ab
+                    },
+                );
+            }
+            Ok(ab) => {
+                eprintln!(
+                    "warning: {}: the A/B run failed ({}); measuring it again in this process",
+                    Term(&bench.id),
+                    TermLines(&ab.note)
+                );
+                left.push(i);
+            }
+            // The executables could not run as workers: no later benchmark would do better.
+            Err(e) => {
+                fall_back(name, &e.to_string());
+                left.extend(&flagged[n..]);
+                break;
+            }
+        }
+    }
+    left
+}
+
+/// Says once why the A/B confirmation is not used.
+fn fall_back(name: &str, why: &str) {
+    eprintln!(
+        "qudag-bench: baseline `{}`: no A/B confirmation: {}; confirming by measuring again in \
+         this process",
+        Term(name),
+        TermLines(why)
+    );
+}
+
+/// The A/B run of benchmark `id` between the kept executable `stored` and this one `this`,
+/// testing the direction `c` claims. `Err` when either cannot run as a worker (or does not
+/// have `id`).
+fn run_one(stored: &Path, this: &Path, id: &str, c: &Comparison) -> Result<AbConfirmation, Error> {
+    let slower = c.verdict == Verdict::Regressed;
+    let arm =
+        |label, exe: &Path| Arm::new(label, exe.to_path_buf(), vec![id.into(), "--exact".into()]);
+    let (stored, this) = (arm("baseline's", stored), arm("this", this));
+    // A regression: is this build slower than the baseline's? An improvement: is the
+    // baseline's slower than this one?
+    let (base, head) = if slower {
+        (&stored, &this)
+    } else {
+        (&this, &stored)
+    };
+    let report = paired::run(
+        base,
+        head,
+        &Plan::default(),
+        &thresholds(c),
+        true,
+        &mut |_| {},
+    )?;
+    let result = report
+        .benchmarks
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or_else(|| Error::worker(format!("the A/B run did not measure `{id}`")))?;
+    Ok(in_this_direction(result, slower, report.wall_s))
+}
+
+/// The A/B thresholds for a comparison: the margin is its noise threshold, the size that must
+/// be caught twice that (`qudag-bench ab`'s defaults, 1% and 2%, have the same ratio).
+fn thresholds(c: &Comparison) -> Thresholds {
+    let margin = c.noise_threshold.clamp(0.0, 0.99);
+    Thresholds {
+        margin,
+        must_catch: (2.0 * margin).max(margin + 0.001),
+        ..Thresholds::default()
+    }
+}
+
+/// The A/B result as a change of this build against the baseline's: a run with the sides
+/// swapped (`slower` false) measured the baseline's build against this one, so its ratio is
+/// inverted and its bounds trade places.
+fn in_this_direction(r: AbResult, slower: bool, wall_s: f64) -> AbConfirmation {
+    let invert = |x: Option<f64>| x.map(|x| 1.0 / (1.0 + x) - 1.0);
+    let (change, lower, upper) = if slower {
+        (r.change, r.lower, r.upper)
+    } else {
+        (invert(r.change), invert(r.upper), invert(r.lower))
+    };
+    let rounds = [r.first_pass.as_ref(), r.measurement.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|m| m.round_estimates.len() as u64)
+        .sum();
+    AbConfirmation {
+        binary: String::new(),
+        verdict: r.verdict,
+        change,
+        lower,
+        upper,
+        rounds,
+        wall_s,
+        note: r.note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(change: f64, lower: f64, upper: f64) -> AbResult {
+        AbResult {
+            id: "x".into(),
+            verdict: AbVerdict::Regressed,
+            change: Some(change),
+            lower: Some(lower),
+            upper: Some(upper),
+            measurement: None,
+            first_pass: None,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_swapped_run_reads_as_this_build_against_the_baseline() {
+        // The baseline's build 25% slower than this one: this one is 20% faster.
+        let r = in_this_direction(result(0.25, 0.20, 0.30), false, 1.0);
+        let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-12;
+        assert!(close(r.change, -0.2), "{:?}", r.change);
+        assert!(close(r.lower, 1.0 / 1.3 - 1.0), "{:?}", r.lower);
+        assert!(close(r.upper, 1.0 / 1.2 - 1.0), "{:?}", r.upper);
+        let same = in_this_direction(result(0.25, 0.20, 0.30), true, 1.0);
+        assert_eq!(
+            (same.change, same.lower, same.upper),
+            (Some(0.25), Some(0.2), Some(0.3))
+        );
+    }
+
+    #[test]
+    fn the_margin_is_the_noise_threshold() {
+        let mut c: Comparison = serde_json::from_value(serde_json::json!({
+            "verdict": "regressed", "baseline_median_ns": 1.0, "change": 0.1,
+            "change_ci": null, "p_value": 0.01, "significant": true, "noise_threshold": 0.02
+        }))
+        .unwrap();
+        let t = thresholds(&c);
+        assert_eq!((t.margin, t.must_catch), (0.02, 0.04));
+        assert!(t.validate().is_ok());
+        c.noise_threshold = 0.0;
+        assert!(thresholds(&c).validate().is_ok());
+        c.noise_threshold = 0.5;
+        assert_eq!(thresholds(&c).must_catch, 1.0);
+    }
+}
