@@ -172,6 +172,12 @@ def detection(repeats):
                     ab = (c.get("confirmation") or {}).get("ab")
                     if ab and ab.get("change") is not None:
                         r["ab"].append(ab["change"])
+                    if c["verdict"] != "regressed":
+                        r.setdefault("misses", []).append(
+                            f"median {c['change']:+.1%}, fastest {c['fastest_change']:+.1%}, "
+                            f"first look {'flagged' if first_pass(c) else 'not flagged'}, "
+                            f"second look {(c.get('confirmation') or {}).get('method', 'none')}"
+                            + (f" {ab['verdict']} {ab['change']:+.1%}" if ab else ""))
     return results
 
 
@@ -211,6 +217,9 @@ def main():
             ab = f"{min(r['ab']):+.1%} to {max(r['ab']):+.1%}" if r["ab"] else ""
             print(f"| {label} | {rule} | {rate(r['caught'], r['runs'])} | "
                   f"{min(r['changes']):+.1%} to {max(r['changes']):+.1%} | {ab} |")
+        for (label, rule), r in results.items():
+            for miss in r.get("misses", []):
+                print(f"- missed {label}, {rule}: {miss}")
 
 
 if __name__ == "__main__":

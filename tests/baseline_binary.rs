@@ -70,7 +70,7 @@ fn a_kept_build_confirms_a_real_slowdown_of_another_build_by_ab_also_from_a_copi
     assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
     assert_contains(
         &r.stderr,
-        "confirming tunable by A/B against the bench executable",
+        "checking tunable by A/B against the bench executable",
     );
     let c = &report["benchmarks"][0]["comparison"];
     assert_eq!(c["verdict"], "regressed", "{c}");

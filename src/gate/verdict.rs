@@ -130,6 +130,54 @@ pub fn confirm_ab(first: &mut Comparison, ab: AbConfirmation) {
     }
 }
 
+/// The direction an A/B run should test for a benchmark the first look left `unchanged` when
+/// an A/B run is at hand: `Some(true)` (slower) when its median or its fastest samples moved
+/// up by more than half the noise threshold, else `Some(false)` (faster) when either moved
+/// down by that much, else `None`. The first look compares with one stored process, which may
+/// have run fast or slow as a whole: a real +5% has read +0.5% on the median and +1.1% on the
+/// fastest samples here (docs/gating.md), so the A/B run, not the first look, decides these.
+pub fn near_threshold(c: &Comparison) -> Option<bool> {
+    if c.verdict != Verdict::Unchanged || c.confirmation.is_some() {
+        return None;
+    }
+    let half = c.noise_threshold / 2.0;
+    let moves = [c.change, c.fastest_change];
+    if moves.iter().flatten().any(|&m| m > half) {
+        Some(true)
+    } else if moves.iter().flatten().any(|&m| m < -half) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Settles a benchmark the first look left `unchanged` (see [`near_threshold`]) by the A/B run
+/// `ab` that tested direction `slower`: `regressed` (or `improved`) when it says so, else it
+/// stays `unchanged`. Either way the run is recorded, marked `screened`.
+pub fn settle_near(first: &mut Comparison, ab: AbConfirmation, slower: bool) {
+    let found = ab.verdict == AbVerdict::Regressed;
+    first.confirmation = Some(Confirmation {
+        method: ConfirmMethod::Ab,
+        ab: Some(AbConfirmation {
+            screened: true,
+            ..ab
+        }),
+        change: None,
+        change_ci: None,
+        fastest_change: None,
+        fastest_change_ci: None,
+        p_value: None,
+        confirmed: found,
+    });
+    if found {
+        first.verdict = if slower {
+            Verdict::Regressed
+        } else {
+            Verdict::Improved
+        };
+    }
+}
+
 /// Compares the run `report` with baseline `name` (`base`): each benchmark gets its
 /// [`Comparison`] and the report its [`BaselineInfo`]. `threshold_of` gives a benchmark's noise
 /// threshold (fraction). The one comparison of a run with a baseline: the harness's
@@ -362,5 +410,70 @@ mod tests {
             Verdict::Improved
         );
         assert_eq!(verdict(true, median, None, 0.02), Verdict::Unchanged);
+    }
+
+    fn comparison(verdict: Verdict, change: f64, fastest: f64) -> Comparison {
+        serde_json::from_value(serde_json::json!({
+            "verdict": verdict, "baseline_median_ns": 100.0, "change": change,
+            "change_ci": null, "fastest_change": fastest, "p_value": 0.5,
+            "significant": false, "noise_threshold": 0.02
+        }))
+        .unwrap()
+    }
+
+    fn ab(verdict: AbVerdict) -> AbConfirmation {
+        AbConfirmation {
+            binary: "sha256:00".into(),
+            verdict,
+            change: Some(0.05),
+            lower: Some(0.04),
+            upper: Some(0.06),
+            rounds: 3,
+            wall_s: 0.7,
+            note: String::new(),
+            screened: false,
+        }
+    }
+
+    #[test]
+    fn near_the_threshold_means_either_estimate_past_half_of_it() {
+        // The misses of the study in docs/gating.md: a real +5% read on the first look.
+        for (median, fastest) in [(0.005, 0.011), (0.021, 0.006), (0.029, -0.052)] {
+            let c = comparison(Verdict::Unchanged, median, fastest);
+            assert_eq!(near_threshold(&c), Some(true), "{median} {fastest}");
+        }
+        let c = comparison(Verdict::Unchanged, -0.004, -0.015);
+        assert_eq!(near_threshold(&c), Some(false));
+        let c = comparison(Verdict::Unchanged, 0.009, -0.01);
+        assert_eq!(
+            near_threshold(&c),
+            None,
+            "within half the threshold both ways"
+        );
+        let c = comparison(Verdict::Regressed, 0.3, 0.3);
+        assert_eq!(near_threshold(&c), None, "flagged: confirmed, not screened");
+    }
+
+    #[test]
+    fn the_ab_run_decides_flagged_and_near_benchmarks() {
+        let mut c = comparison(Verdict::Regressed, 0.3, 0.3);
+        confirm_ab(&mut c, ab(AbVerdict::Ok));
+        assert_eq!(c.verdict, Verdict::Unchanged);
+        let again = c.confirmation.as_ref().unwrap();
+        assert_eq!((again.method, again.confirmed), (ConfirmMethod::Ab, false));
+
+        let mut c = comparison(Verdict::Unchanged, 0.012, 0.004);
+        settle_near(&mut c, ab(AbVerdict::Regressed), true);
+        assert_eq!(c.verdict, Verdict::Regressed);
+        let again = c.confirmation.as_ref().unwrap();
+        assert!(again.confirmed && again.ab.as_ref().unwrap().screened);
+
+        let mut c = comparison(Verdict::Unchanged, -0.012, 0.0);
+        settle_near(&mut c, ab(AbVerdict::Regressed), false);
+        assert_eq!(c.verdict, Verdict::Improved);
+        let mut c = comparison(Verdict::Unchanged, 0.012, 0.0);
+        settle_near(&mut c, ab(AbVerdict::Inconclusive), true);
+        assert_eq!(c.verdict, Verdict::Unchanged);
+        assert!(!c.confirmation.unwrap().confirmed);
     }
 }

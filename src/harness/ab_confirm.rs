@@ -3,7 +3,9 @@
 //! binary, both started fresh as workers with this process's environment and working
 //! directory (`ab::paired`, the protocol, pinning, stopping rule and confirmation pass of
 //! `qudag-bench ab`). Whatever made this whole process slower (a slow runner, an hour-long
-//! phase, a per-process layout) slows both sides alike. What cannot be confirmed this way is
+//! phase, a per-process layout) slows both sides alike. A benchmark the first look left
+//! unchanged but whose median or fastest samples moved by more than half the threshold is
+//! settled by an A/B run too. What cannot be confirmed this way is
 //! left for the in-process re-measurement (`gating::confirm`), with one line saying why.
 
 use crate::ab::paired;
@@ -11,13 +13,58 @@ use crate::ab::worker::Arm;
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::gate::verdict;
-use crate::schema::{AbConfirmation, AbResult, AbVerdict, Comparison, Plan, RunReport, Thresholds};
+use crate::schema::{AbConfirmation, AbResult, AbVerdict, Plan, RunReport, Thresholds};
 use crate::schema::{KeptBinary, Verdict};
 use crate::store::{baseline, kept_binary};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A benchmark the A/B run looks at: its index, the direction it tests (`true`: this build
+/// slower), and whether the first look flagged it (else it was near the threshold).
+struct Candidate {
+    index: usize,
+    slower: bool,
+    flagged: bool,
+}
+
+/// The benchmarks to look at by A/B: those flagged (indices `flagged`), then those the first
+/// look left unchanged near the threshold ([`verdict::near_threshold`]).
+fn candidates(report: &RunReport, flagged: &[usize]) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = flagged
+        .iter()
+        .filter_map(|&index| {
+            let c = report.benchmarks[index].comparison.as_ref()?;
+            let slower = c.verdict == Verdict::Regressed;
+            Some(Candidate {
+                index,
+                slower,
+                flagged: true,
+            })
+        })
+        .collect();
+    for (index, b) in report.benchmarks.iter().enumerate() {
+        if let Some(slower) = b.comparison.as_ref().and_then(verdict::near_threshold) {
+            out.push(Candidate {
+                index,
+                slower,
+                flagged: false,
+            });
+        }
+    }
+    out
+}
+
+/// The kept executable of baseline `name` and this one, or why they cannot be compared.
+fn sides(home: &Path, name: &str, kept: Option<&KeptBinary>) -> Result<(PathBuf, PathBuf), String> {
+    let stored =
+        kept_binary::usable(&baseline::dir(home, name), kept).map_err(|w| w.to_string())?;
+    let this =
+        std::env::current_exe().map_err(|e| format!("cannot locate this bench executable: {e}"))?;
+    Ok((stored, this))
+}
 
 /// Confirms the benchmarks `flagged` of `report` (indices) by A/B against the executable kept
-/// with baseline `name` (`kept`, under `home`); returns those it could not confirm this way.
+/// with baseline `name` (`kept`, under `home`), and settles by A/B those the first look left
+/// unchanged near the threshold; returns the flagged ones it could not confirm this way.
 pub fn confirm(
     report: &mut RunReport,
     home: &Path,
@@ -25,61 +72,71 @@ pub fn confirm(
     kept: Option<&KeptBinary>,
     flagged: &[usize],
 ) -> Vec<usize> {
-    if flagged.is_empty() {
+    let todo = candidates(report, flagged);
+    if todo.is_empty() {
         return Vec::new();
     }
-    let stored = match kept_binary::usable(&baseline::dir(home, name), kept) {
-        Ok(path) => path,
+    let (stored, this) = match sides(home, name, kept) {
+        Ok(sides) => sides,
+        // With nothing flagged the first look's verdicts stand, and there is nothing to say.
         Err(why) => {
-            fall_back(name, &why.to_string());
-            return flagged.to_vec();
-        }
-    };
-    let this = match std::env::current_exe() {
-        Ok(path) => path,
-        Err(e) => {
-            fall_back(name, &format!("cannot locate this bench executable: {e}"));
+            if !flagged.is_empty() {
+                fall_back(name, &why);
+            }
             return flagged.to_vec();
         }
     };
     let digest = kept.map_or_else(String::new, |k| k.digest.clone());
-    let ids: Vec<&str> = flagged
+    let ids: Vec<&str> = todo
         .iter()
-        .map(|&i| report.benchmarks[i].id.as_str())
+        .map(|c| report.benchmarks[c.index].id.as_str())
         .collect();
     eprintln!(
-        "qudag-bench: confirming {} by A/B against the bench executable kept with baseline `{}`",
+        "qudag-bench: checking {} by A/B against the bench executable kept with baseline `{}`",
         Term(&ids.join(", ")),
         Term(name)
     );
     let mut left = Vec::new();
-    for (n, &i) in flagged.iter().enumerate() {
-        let bench = &mut report.benchmarks[i];
+    for (n, cand) in todo.iter().enumerate() {
+        let bench = &mut report.benchmarks[cand.index];
         let Some(c) = bench.comparison.as_mut() else {
             continue;
         };
-        match run_one(&stored, &this, &bench.id, c) {
+        match run_one(&stored, &this, &bench.id, c.noise_threshold, cand.slower) {
             Ok(ab) if ab.verdict != AbVerdict::Failed => {
-                verdict::confirm_ab(
-                    c,
-                    AbConfirmation {
-                        binary: digest.clone(),
-                        ..ab
-                    },
-                );
+                let ab = AbConfirmation {
+                    binary: digest.clone(),
+                    ..ab
+                };
+                if cand.flagged {
+                    verdict::confirm_ab(c, ab);
+                } else {
+                    verdict::settle_near(c, ab, cand.slower);
+                }
             }
             Ok(ab) => {
+                let then = match cand.flagged {
+                    true => "; measuring it again in this process",
+                    false => "; the first look's verdict stands",
+                };
                 eprintln!(
-                    "warning: {}: the A/B run failed ({}); measuring it again in this process",
+                    "warning: {}: the A/B run failed ({}){then}",
                     Term(&bench.id),
                     TermLines(&ab.note)
                 );
-                left.push(i);
+                left.extend(cand.flagged.then_some(cand.index));
             }
             // The executables could not run as workers: no later benchmark would do better.
             Err(e) => {
-                fall_back(name, &e.to_string());
-                left.extend(&flagged[n..]);
+                let rest: Vec<usize> = todo[n..]
+                    .iter()
+                    .filter(|c| c.flagged)
+                    .map(|c| c.index)
+                    .collect();
+                if !rest.is_empty() {
+                    fall_back(name, &e.to_string());
+                }
+                left.extend(rest);
                 break;
             }
         }
@@ -98,28 +155,27 @@ fn fall_back(name: &str, why: &str) {
 }
 
 /// The A/B run of benchmark `id` between the kept executable `stored` and this one `this`,
-/// testing the direction `c` claims. `Err` when either cannot run as a worker (or does not
-/// have `id`).
-fn run_one(stored: &Path, this: &Path, id: &str, c: &Comparison) -> Result<AbConfirmation, Error> {
-    let slower = c.verdict == Verdict::Regressed;
+/// testing whether this build is slower (`slower`) or faster by more than `noise_threshold`.
+/// `Err` when either cannot run as a worker (or does not have `id`).
+fn run_one(
+    stored: &Path,
+    this: &Path,
+    id: &str,
+    noise_threshold: f64,
+    slower: bool,
+) -> Result<AbConfirmation, Error> {
     let arm =
         |label, exe: &Path| Arm::new(label, exe.to_path_buf(), vec![id.into(), "--exact".into()]);
     let (stored, this) = (arm("baseline's", stored), arm("this", this));
-    // A regression: is this build slower than the baseline's? An improvement: is the
-    // baseline's slower than this one?
+    // Slower: is this build slower than the baseline's? Faster: is the baseline's slower than
+    // this one?
     let (base, head) = if slower {
         (&stored, &this)
     } else {
         (&this, &stored)
     };
-    let report = paired::run(
-        base,
-        head,
-        &Plan::default(),
-        &thresholds(c),
-        true,
-        &mut |_| {},
-    )?;
+    let thresholds = thresholds(noise_threshold);
+    let report = paired::run(base, head, &Plan::default(), &thresholds, true, &mut |_| {})?;
     let result = report
         .benchmarks
         .into_iter()
@@ -128,10 +184,10 @@ fn run_one(stored: &Path, this: &Path, id: &str, c: &Comparison) -> Result<AbCon
     Ok(in_this_direction(result, slower, report.wall_s))
 }
 
-/// The A/B thresholds for a comparison: the margin is its noise threshold, the size that must
-/// be caught twice that (`qudag-bench ab`'s defaults, 1% and 2%, have the same ratio).
-fn thresholds(c: &Comparison) -> Thresholds {
-    let margin = c.noise_threshold.clamp(0.0, 0.99);
+/// The A/B thresholds for a noise threshold: the margin is the noise threshold, the size that
+/// must be caught twice that (`qudag-bench ab`'s defaults, 1% and 2%, have the same ratio).
+fn thresholds(noise_threshold: f64) -> Thresholds {
+    let margin = noise_threshold.clamp(0.0, 0.99);
     Thresholds {
         margin,
         must_catch: (2.0 * margin).max(margin + 0.001),
@@ -163,6 +219,7 @@ fn in_this_direction(r: AbResult, slower: bool, wall_s: f64) -> AbConfirmation {
         rounds,
         wall_s,
         note: r.note,
+        screened: false,
     }
 }
 
@@ -200,17 +257,10 @@ mod tests {
 
     #[test]
     fn the_margin_is_the_noise_threshold() {
-        let mut c: Comparison = serde_json::from_value(serde_json::json!({
-            "verdict": "regressed", "baseline_median_ns": 1.0, "change": 0.1,
-            "change_ci": null, "p_value": 0.01, "significant": true, "noise_threshold": 0.02
-        }))
-        .unwrap();
-        let t = thresholds(&c);
+        let t = thresholds(0.02);
         assert_eq!((t.margin, t.must_catch), (0.02, 0.04));
         assert!(t.validate().is_ok());
-        c.noise_threshold = 0.0;
-        assert!(thresholds(&c).validate().is_ok());
-        c.noise_threshold = 0.5;
-        assert_eq!(thresholds(&c).must_catch, 1.0);
+        assert!(thresholds(0.0).validate().is_ok());
+        assert_eq!(thresholds(0.5).must_catch, 1.0);
     }
 }

@@ -39,6 +39,18 @@ fn change_text(c: &crate::schema::Comparison) -> String {
     }
 }
 
+/// The second look's outcome in a word: a flagged verdict `confirmed` or `refuted`; for a
+/// benchmark the first look left near the threshold, a change `found` or only `checked`.
+fn second_look_word(again: &crate::schema::Confirmation) -> &'static str {
+    let screened = again.ab.as_ref().is_some_and(|ab| ab.screened);
+    match (screened, again.confirmed) {
+        (false, true) => "confirmed",
+        (false, false) => "refuted",
+        (true, true) => "found",
+        (true, false) => "checked",
+    }
+}
+
 /// What the second look at a flagged benchmark found.
 fn confirmation_text(again: &crate::schema::Confirmation) -> String {
     let pct = |v: Option<f64>| v.map_or("?".to_string(), |v| format!("{:+.2}%", 100.0 * v));
@@ -126,11 +138,7 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
                     out,
                     "  {:<width$}  {:<9}  {}",
                     "",
-                    if again.confirmed {
-                        "confirmed"
-                    } else {
-                        "refuted"
-                    },
+                    second_look_word(again),
                     confirmation_text(again)
                 );
             }

@@ -32,7 +32,9 @@ pub fn verdict_rule(info: &BaselineInfo) -> Rule {
          the fastest samples' change lies beyond the noise threshold, the median moved the same \
          way, and the second look agrees: a paired A/B run of this build against the \
          executable kept with the baseline, with the noise threshold as its margin, or, where \
-         the baseline has none, a second measurement at the end of the run"
+         the baseline has none, a second measurement at the end of the run; with the kept \
+         executable, a benchmark whose median or fastest samples moved by more than half the \
+         threshold is settled by the A/B run alone"
     );
     Rule {
         compared: info.compared,
@@ -99,7 +101,9 @@ mod tests {
             "whole 95% interval of the fastest samples' change",
             "noise threshold",
             "median moved the same way",
-            "measured again",
+            "paired A/B run of this build against the executable kept with the baseline",
+            "a second measurement at the end of the run",
+            "more than half the threshold",
         ] {
             assert!(
                 rule.sentence.contains(part),

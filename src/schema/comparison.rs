@@ -117,6 +117,11 @@ pub struct AbConfirmation {
     pub wall_s: f64,
     /// The A/B run's own explanation of its verdict.
     pub note: String,
+    /// Whether the first look had left the benchmark unflagged, its median or fastest samples
+    /// having moved by more than half the threshold: the A/B run then decided the verdict
+    /// (`confirmed` true means it found the change).
+    #[serde(default)]
+    pub screened: bool,
 }
 
 /// The run-level facts of a comparison.
