@@ -6,7 +6,7 @@
 //! re-measurement in this process).
 
 use crate::schema::Interval;
-use crate::schema::{AbConfirmation, AbVerdict, ConfirmMethod};
+use crate::schema::{AbConfirmation, ConfirmMethod};
 use crate::schema::{BaselineInfo, Comparison, Confirmation, Verdict};
 use crate::schema::{BenchResult, RunReport, Status};
 use crate::stats::per_iteration;
@@ -110,11 +110,31 @@ pub fn confirm(first: &mut Comparison, old: &BenchResult, again: &BenchResult, c
     }
 }
 
-/// Settles `first`'s verdict by a paired A/B run against the baseline's kept executable: it
-/// stays only if the A/B run, testing the flagged direction, says `regressed` (slower by more
-/// than the noise threshold; for an improvement the sides were swapped).
-pub fn confirm_ab(first: &mut Comparison, ab: AbConfirmation) {
-    let confirmed = ab.verdict == AbVerdict::Regressed;
+/// Whether a benchmark the first look left `unchanged` should get an A/B run when one is at
+/// hand: its median or its fastest samples moved, either way, by more than half the noise
+/// threshold. The first look compares with one stored process, which may have run fast or
+/// slow as a whole: a real +5% has read +0.5% on the median and +1.1% on the fastest samples
+/// here (docs/gating.md), so the A/B run, not the first look, decides these.
+pub fn near_threshold(c: &Comparison) -> bool {
+    let half = c.noise_threshold / 2.0;
+    c.verdict == Verdict::Unchanged
+        && c.confirmation.is_none()
+        && [c.change, c.fastest_change]
+            .iter()
+            .flatten()
+            .any(|m| m.abs() > half)
+}
+
+/// Settles `first`'s verdict by the A/B run `ab` against the baseline's kept executable: the
+/// benchmark gets the verdict the A/B run found (`ab.found`), in either direction.
+/// `confirmed` says whether the first look's flag held (for a benchmark that was only near
+/// the threshold: whether a change was found).
+pub fn settle_by_ab(first: &mut Comparison, ab: AbConfirmation) {
+    let confirmed = match ab.first_look {
+        Verdict::Unchanged => ab.found != Verdict::Unchanged,
+        flagged => ab.found == flagged,
+    };
+    first.verdict = ab.found;
     first.confirmation = Some(Confirmation {
         method: ConfirmMethod::Ab,
         ab: Some(ab),
@@ -125,57 +145,6 @@ pub fn confirm_ab(first: &mut Comparison, ab: AbConfirmation) {
         p_value: None,
         confirmed,
     });
-    if !confirmed {
-        first.verdict = Verdict::Unchanged;
-    }
-}
-
-/// The direction an A/B run should test for a benchmark the first look left `unchanged` when
-/// an A/B run is at hand: `Some(true)` (slower) when its median or its fastest samples moved
-/// up by more than half the noise threshold, else `Some(false)` (faster) when either moved
-/// down by that much, else `None`. The first look compares with one stored process, which may
-/// have run fast or slow as a whole: a real +5% has read +0.5% on the median and +1.1% on the
-/// fastest samples here (docs/gating.md), so the A/B run, not the first look, decides these.
-pub fn near_threshold(c: &Comparison) -> Option<bool> {
-    if c.verdict != Verdict::Unchanged || c.confirmation.is_some() {
-        return None;
-    }
-    let half = c.noise_threshold / 2.0;
-    let moves = [c.change, c.fastest_change];
-    if moves.iter().flatten().any(|&m| m > half) {
-        Some(true)
-    } else if moves.iter().flatten().any(|&m| m < -half) {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// Settles a benchmark the first look left `unchanged` (see [`near_threshold`]) by the A/B run
-/// `ab` that tested direction `slower`: `regressed` (or `improved`) when it says so, else it
-/// stays `unchanged`. Either way the run is recorded, marked `screened`.
-pub fn settle_near(first: &mut Comparison, ab: AbConfirmation, slower: bool) {
-    let found = ab.verdict == AbVerdict::Regressed;
-    first.confirmation = Some(Confirmation {
-        method: ConfirmMethod::Ab,
-        ab: Some(AbConfirmation {
-            screened: true,
-            ..ab
-        }),
-        change: None,
-        change_ci: None,
-        fastest_change: None,
-        fastest_change_ci: None,
-        p_value: None,
-        confirmed: found,
-    });
-    if found {
-        first.verdict = if slower {
-            Verdict::Regressed
-        } else {
-            Verdict::Improved
-        };
-    }
 }
 
 /// Compares the run `report` with baseline `name` (`base`): each benchmark gets its
@@ -421,17 +390,17 @@ mod tests {
         .unwrap()
     }
 
-    fn ab(verdict: AbVerdict) -> AbConfirmation {
+    fn ab(first_look: Verdict, found: Verdict) -> AbConfirmation {
         AbConfirmation {
             binary: "sha256:00".into(),
-            verdict,
+            first_look,
+            found,
             change: Some(0.05),
             lower: Some(0.04),
             upper: Some(0.06),
             rounds: 3,
             wall_s: 0.7,
             note: String::new(),
-            screened: false,
         }
     }
 
@@ -440,40 +409,41 @@ mod tests {
         // The misses of the study in docs/gating.md: a real +5% read on the first look.
         for (median, fastest) in [(0.005, 0.011), (0.021, 0.006), (0.029, -0.052)] {
             let c = comparison(Verdict::Unchanged, median, fastest);
-            assert_eq!(near_threshold(&c), Some(true), "{median} {fastest}");
+            assert!(near_threshold(&c), "{median} {fastest}");
         }
-        let c = comparison(Verdict::Unchanged, -0.004, -0.015);
-        assert_eq!(near_threshold(&c), Some(false));
+        assert!(near_threshold(&comparison(
+            Verdict::Unchanged,
+            -0.004,
+            -0.015
+        )));
         let c = comparison(Verdict::Unchanged, 0.009, -0.01);
-        assert_eq!(
-            near_threshold(&c),
-            None,
-            "within half the threshold both ways"
-        );
+        assert!(!near_threshold(&c), "within half the threshold both ways");
         let c = comparison(Verdict::Regressed, 0.3, 0.3);
-        assert_eq!(near_threshold(&c), None, "flagged: confirmed, not screened");
+        assert!(!near_threshold(&c), "flagged: confirmed, not screened");
     }
 
     #[test]
-    fn the_ab_run_decides_flagged_and_near_benchmarks() {
-        let mut c = comparison(Verdict::Regressed, 0.3, 0.3);
-        confirm_ab(&mut c, ab(AbVerdict::Ok));
-        assert_eq!(c.verdict, Verdict::Unchanged);
-        let again = c.confirmation.as_ref().unwrap();
-        assert_eq!((again.method, again.confirmed), (ConfirmMethod::Ab, false));
-
-        let mut c = comparison(Verdict::Unchanged, 0.012, 0.004);
-        settle_near(&mut c, ab(AbVerdict::Regressed), true);
-        assert_eq!(c.verdict, Verdict::Regressed);
-        let again = c.confirmation.as_ref().unwrap();
-        assert!(again.confirmed && again.ab.as_ref().unwrap().screened);
-
-        let mut c = comparison(Verdict::Unchanged, -0.012, 0.0);
-        settle_near(&mut c, ab(AbVerdict::Regressed), false);
-        assert_eq!(c.verdict, Verdict::Improved);
-        let mut c = comparison(Verdict::Unchanged, 0.012, 0.0);
-        settle_near(&mut c, ab(AbVerdict::Inconclusive), true);
-        assert_eq!(c.verdict, Verdict::Unchanged);
-        assert!(!c.confirmation.unwrap().confirmed);
+    fn the_ab_run_decides_in_either_direction() {
+        use Verdict::{Improved, Regressed, Unchanged};
+        // first look, found, then: verdict, confirmed
+        for (first, found, confirmed) in [
+            (Regressed, Unchanged, false),
+            (Regressed, Regressed, true),
+            // A baseline saved in a slow process: a real +5% read -9% at first look.
+            (Improved, Regressed, false),
+            (Improved, Improved, true),
+            (Unchanged, Regressed, true),
+            (Unchanged, Improved, true),
+            (Unchanged, Unchanged, false),
+        ] {
+            let mut c = comparison(first, 0.3, 0.3);
+            settle_by_ab(&mut c, ab(first, found));
+            assert_eq!(c.verdict, found, "{first:?} {found:?}");
+            let again = c.confirmation.as_ref().unwrap();
+            assert_eq!(
+                (again.method, again.confirmed),
+                (ConfirmMethod::Ab, confirmed)
+            );
+        }
     }
 }

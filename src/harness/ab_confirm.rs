@@ -18,39 +18,31 @@ use crate::schema::{KeptBinary, Verdict};
 use crate::store::{baseline, kept_binary};
 use std::path::{Path, PathBuf};
 
-/// A benchmark the A/B run looks at: its index, the direction it tests (`true`: this build
-/// slower), and whether the first look flagged it (else it was near the threshold).
+/// A benchmark the A/B run looks at: its index, and whether the first look flagged it (else
+/// it was near the threshold).
 struct Candidate {
     index: usize,
-    slower: bool,
     flagged: bool,
 }
 
 /// The benchmarks to look at by A/B: those flagged (indices `flagged`), then those the first
 /// look left unchanged near the threshold ([`verdict::near_threshold`]).
 fn candidates(report: &RunReport, flagged: &[usize]) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = flagged
+    let near = report
+        .benchmarks
         .iter()
-        .filter_map(|&index| {
-            let c = report.benchmarks[index].comparison.as_ref()?;
-            let slower = c.verdict == Verdict::Regressed;
-            Some(Candidate {
-                index,
-                slower,
-                flagged: true,
-            })
-        })
-        .collect();
-    for (index, b) in report.benchmarks.iter().enumerate() {
-        if let Some(slower) = b.comparison.as_ref().and_then(verdict::near_threshold) {
-            out.push(Candidate {
-                index,
-                slower,
-                flagged: false,
-            });
-        }
-    }
-    out
+        .enumerate()
+        .filter(|(_, b)| b.comparison.as_ref().is_some_and(verdict::near_threshold));
+    let flagged = flagged.iter().map(|&index| Candidate {
+        index,
+        flagged: true,
+    });
+    flagged
+        .chain(near.map(|(index, _)| Candidate {
+            index,
+            flagged: false,
+        }))
+        .collect()
 }
 
 /// The kept executable of baseline `name` and this one, or why they cannot be compared.
@@ -102,19 +94,16 @@ pub fn confirm(
         let Some(c) = bench.comparison.as_mut() else {
             continue;
         };
-        match run_one(&stored, &this, &bench.id, c.noise_threshold, cand.slower) {
-            Ok(ab) if ab.verdict != AbVerdict::Failed => {
+        match run_one(&stored, &this, &bench.id, c.noise_threshold) {
+            Ok(Ok(found)) => {
                 let ab = AbConfirmation {
                     binary: digest.clone(),
-                    ..ab
+                    first_look: c.verdict,
+                    ..found
                 };
-                if cand.flagged {
-                    verdict::confirm_ab(c, ab);
-                } else {
-                    verdict::settle_near(c, ab, cand.slower);
-                }
+                verdict::settle_by_ab(c, ab);
             }
-            Ok(ab) => {
+            Ok(Err(note)) => {
                 let then = match cand.flagged {
                     true => "; measuring it again in this process",
                     false => "; the first look's verdict stands",
@@ -122,7 +111,7 @@ pub fn confirm(
                 eprintln!(
                     "warning: {}: the A/B run failed ({}){then}",
                     Term(&bench.id),
-                    TermLines(&ab.note)
+                    TermLines(&note)
                 );
                 left.extend(cand.flagged.then_some(cand.index));
             }
@@ -154,34 +143,64 @@ fn fall_back(name: &str, why: &str) {
     );
 }
 
-/// The A/B run of benchmark `id` between the kept executable `stored` and this one `this`,
-/// testing whether this build is slower (`slower`) or faster by more than `noise_threshold`.
-/// `Err` when either cannot run as a worker (or does not have `id`).
+/// The A/B runs of benchmark `id` between the kept executable `stored` (base) and this one
+/// `this` (head), deciding whether this build is slower or faster by more than
+/// `noise_threshold`, or neither. A run that finds it faster is checked by a second run with
+/// the sides swapped, which must find the baseline's build slower. `Ok(Err(note))` when the
+/// benchmark failed on a side; `Err` when either executable cannot run as a worker (or does
+/// not have `id`).
 fn run_one(
     stored: &Path,
     this: &Path,
     id: &str,
     noise_threshold: f64,
-    slower: bool,
-) -> Result<AbConfirmation, Error> {
+) -> Result<Result<AbConfirmation, String>, Error> {
     let arm =
         |label, exe: &Path| Arm::new(label, exe.to_path_buf(), vec![id.into(), "--exact".into()]);
     let (stored, this) = (arm("baseline's", stored), arm("this", this));
-    // Slower: is this build slower than the baseline's? Faster: is the baseline's slower than
-    // this one?
-    let (base, head) = if slower {
-        (&stored, &this)
-    } else {
-        (&this, &stored)
-    };
     let thresholds = thresholds(noise_threshold);
-    let report = paired::run(base, head, &Plan::default(), &thresholds, true, &mut |_| {})?;
+    let forward = ab_run(&stored, &this, id, &thresholds)?;
+    if forward.0.verdict == AbVerdict::Failed {
+        return Ok(Err(forward.0.note));
+    }
+    let faster = forward
+        .0
+        .upper
+        .is_some_and(|u| u.ln_1p() < -thresholds.margin.ln_1p());
+    if forward.0.verdict == AbVerdict::Regressed || !faster {
+        return Ok(Ok(decided(forward, Verdict::Regressed, 0.0, 0)));
+    }
+    let (wall, rounds) = (forward.1, rounds_of(&forward.0));
+    let swapped = ab_run(&this, &stored, id, &thresholds)?;
+    if swapped.0.verdict == AbVerdict::Failed {
+        return Ok(Err(swapped.0.note));
+    }
+    Ok(Ok(decided(swapped, Verdict::Improved, wall, rounds)))
+}
+
+/// One `paired::run` of `id`, base against head; its result and wall time.
+fn ab_run(
+    base: &Arm,
+    head: &Arm,
+    id: &str,
+    thresholds: &Thresholds,
+) -> Result<(AbResult, f64), Error> {
+    let report = paired::run(base, head, &Plan::default(), thresholds, true, &mut |_| {})?;
     let result = report
         .benchmarks
         .into_iter()
         .find(|b| b.id == id)
         .ok_or_else(|| Error::worker(format!("the A/B run did not measure `{id}`")))?;
-    Ok(in_this_direction(result, slower, report.wall_s))
+    Ok((result, report.wall_s))
+}
+
+/// Rounds of fresh process pairs of an A/B result, over both of its passes.
+fn rounds_of(r: &AbResult) -> u64 {
+    [r.first_pass.as_ref(), r.measurement.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|m| m.round_estimates.len() as u64)
+        .sum()
 }
 
 /// The A/B thresholds for a noise threshold: the margin is the noise threshold, the size that
@@ -195,31 +214,35 @@ fn thresholds(noise_threshold: f64) -> Thresholds {
     }
 }
 
-/// The A/B result as a change of this build against the baseline's: a run with the sides
-/// swapped (`slower` false) measured the baseline's build against this one, so its ratio is
-/// inverted and its bounds trade places.
-fn in_this_direction(r: AbResult, slower: bool, wall_s: f64) -> AbConfirmation {
+/// The record of the run `(r, wall_s)` that decided: `if_regressed` (what its REGRESSED
+/// means for this build: slower, or with the sides swapped faster) when it said REGRESSED,
+/// else `unchanged`. A swapped run measured the baseline's build against this one, so its
+/// ratio is inverted and its bounds trade places. `wall_s` and `rounds` of earlier runs add.
+fn decided(
+    (r, wall): (AbResult, f64),
+    if_regressed: Verdict,
+    wall_before: f64,
+    rounds_before: u64,
+) -> AbConfirmation {
     let invert = |x: Option<f64>| x.map(|x| 1.0 / (1.0 + x) - 1.0);
-    let (change, lower, upper) = if slower {
-        (r.change, r.lower, r.upper)
-    } else {
-        (invert(r.change), invert(r.upper), invert(r.lower))
+    let (change, lower, upper) = match if_regressed {
+        Verdict::Improved => (invert(r.change), invert(r.upper), invert(r.lower)),
+        _ => (r.change, r.lower, r.upper),
     };
-    let rounds = [r.first_pass.as_ref(), r.measurement.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(|m| m.round_estimates.len() as u64)
-        .sum();
+    let found = match r.verdict {
+        AbVerdict::Regressed => if_regressed,
+        _ => Verdict::Unchanged,
+    };
     AbConfirmation {
         binary: String::new(),
-        verdict: r.verdict,
+        first_look: Verdict::Unchanged,
+        found,
         change,
         lower,
         upper,
-        rounds,
-        wall_s,
+        rounds: rounds_before + rounds_of(&r),
+        wall_s: wall_before + wall,
         note: r.note,
-        screened: false,
     }
 }
 
@@ -243,15 +266,22 @@ mod tests {
     #[test]
     fn a_swapped_run_reads_as_this_build_against_the_baseline() {
         // The baseline's build 25% slower than this one: this one is 20% faster.
-        let r = in_this_direction(result(0.25, 0.20, 0.30), false, 1.0);
+        let r = decided((result(0.25, 0.20, 0.30), 1.0), Verdict::Improved, 2.0, 3);
         let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-12;
         assert!(close(r.change, -0.2), "{:?}", r.change);
         assert!(close(r.lower, 1.0 / 1.3 - 1.0), "{:?}", r.lower);
         assert!(close(r.upper, 1.0 / 1.2 - 1.0), "{:?}", r.upper);
-        let same = in_this_direction(result(0.25, 0.20, 0.30), true, 1.0);
+        assert_eq!((r.found, r.wall_s), (Verdict::Improved, 3.0));
+        let same = decided((result(0.25, 0.20, 0.30), 1.0), Verdict::Regressed, 0.0, 0);
         assert_eq!(
-            (same.change, same.lower, same.upper),
-            (Some(0.25), Some(0.2), Some(0.3))
+            (same.change, same.lower, same.upper, same.found),
+            (Some(0.25), Some(0.2), Some(0.3), Verdict::Regressed)
+        );
+        let mut ok = result(0.001, -0.01, 0.012);
+        ok.verdict = AbVerdict::Ok;
+        assert_eq!(
+            decided((ok, 1.0), Verdict::Regressed, 0.0, 0).found,
+            Verdict::Unchanged
         );
     }
 

@@ -39,15 +39,17 @@ fn change_text(c: &crate::schema::Comparison) -> String {
     }
 }
 
-/// The second look's outcome in a word: a flagged verdict `confirmed` or `refuted`; for a
-/// benchmark the first look left near the threshold, a change `found` or only `checked`.
+/// The second look's outcome in a word: a flagged verdict `confirmed`, `refuted` or
+/// `reversed` (the A/B run found the other direction); for a benchmark the first look left
+/// near the threshold, a change `found` or only `checked`.
 fn second_look_word(again: &crate::schema::Confirmation) -> &'static str {
-    let screened = again.ab.as_ref().is_some_and(|ab| ab.screened);
-    match (screened, again.confirmed) {
-        (false, true) => "confirmed",
-        (false, false) => "refuted",
-        (true, true) => "found",
-        (true, false) => "checked",
+    use crate::schema::Verdict::Unchanged;
+    match &again.ab {
+        Some(ab) if ab.first_look == Unchanged && ab.found != Unchanged => "found",
+        Some(ab) if ab.first_look == Unchanged => "checked",
+        Some(ab) if ab.found != Unchanged && ab.found != ab.first_look => "reversed",
+        _ if again.confirmed => "confirmed",
+        _ => "refuted",
     }
 }
 

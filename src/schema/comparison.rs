@@ -1,6 +1,6 @@
 //! A benchmark against a baseline: the estimates, the verdict and its confirmation.
 
-use super::{AbVerdict, Interval};
+use super::Interval;
 use serde::{Deserialize, Serialize};
 
 /// What happened to a benchmark relative to the baseline.
@@ -93,35 +93,37 @@ pub enum ConfirmMethod {
     Ab,
 }
 
-/// A flagged benchmark's paired A/B run: the baseline's kept executable and this build
+/// A benchmark's paired A/B run: the baseline's kept executable (base) and this build (head)
 /// alternated sample by sample in rounds of fresh processes, with `qudag-bench ab`'s protocol,
 /// pinning, stopping rule and fresh-process confirmation pass. The margin is the benchmark's
-/// noise threshold. A regression is tested with the baseline as base; an improvement with
-/// the sides swapped, so that "faster" must pass the same test as "slower".
+/// noise threshold. The A/B run decides the verdict in either direction, whatever the first
+/// look said: `regressed` when it finds this build slower by more than the margin; when it
+/// finds it faster, a second run with the sides swapped must find the baseline's build slower,
+/// so that "faster" passes the same test as "slower".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct AbConfirmation {
     /// The kept executable's digest (`sha256:...`).
     pub binary: String,
-    /// The A/B verdict in the direction tested: `regressed` confirms the flagged direction.
-    pub verdict: AbVerdict,
-    /// Relative change of this build against the baseline's build (negative: faster).
+    /// The first look's verdict: `regressed` or `improved` when it flagged the benchmark,
+    /// `unchanged` when the benchmark was only near the threshold (its median or fastest
+    /// samples moved by more than half of it).
+    pub first_look: Verdict,
+    /// What the A/B run found, the verdict the benchmark now has.
+    pub found: Verdict,
+    /// Relative change of this build against the baseline's build (negative: faster), from
+    /// the run that decided.
     pub change: Option<f64>,
     /// Lower end of its interval (two one-sided 95% bounds).
     pub lower: Option<f64>,
     /// Upper end of its interval.
     pub upper: Option<f64>,
-    /// Rounds of fresh process pairs, over both passes.
+    /// Rounds of fresh process pairs, over all passes.
     pub rounds: u64,
-    /// Wall time of the A/B run, seconds.
+    /// Wall time of the A/B runs, seconds.
     pub wall_s: f64,
-    /// The A/B run's own explanation of its verdict.
+    /// The deciding run's own explanation of its verdict.
     pub note: String,
-    /// Whether the first look had left the benchmark unflagged, its median or fastest samples
-    /// having moved by more than half the threshold: the A/B run then decided the verdict
-    /// (`confirmed` true means it found the change).
-    #[serde(default)]
-    pub screened: bool,
 }
 
 /// The run-level facts of a comparison.
