@@ -30,11 +30,11 @@ pub fn verdict_rule(info: &BaselineInfo) -> Rule {
     let sentence = format!(
         "a change counts when it is significant ({significance}), the whole 95% interval of \
          the fastest samples' change lies beyond the noise threshold, the median moved the same \
-         way, and the second look agrees: a paired A/B run of this build against the \
-         executable kept with the baseline, with the noise threshold as its margin, or, where \
-         the baseline has none, a second measurement at the end of the run; with the kept \
-         executable, a benchmark whose median or fastest samples moved by more than half the \
-         threshold is settled by the A/B run alone"
+         way, and the second look agrees: a second measurement at the end of the run, or, \
+         where the baseline kept its executable, a paired A/B run of this build against the \
+         executable kept with the baseline, with the noise threshold as its margin, which then \
+         decides the verdict in either direction, also for a benchmark whose median or fastest \
+         samples moved by more than half the threshold"
     );
     Rule {
         compared: info.compared,
