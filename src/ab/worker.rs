@@ -90,7 +90,7 @@ impl Worker {
     /// A worker process started, its `hello` not yet read.
     fn start(arm: &Arm, timeout: Duration, cpu: Option<usize>) -> Result<Starting, Error> {
         let mut process = Process::new(&arm.exe);
-        process.envs(arm.env.iter().map(|(k, v)| (k, v)));
+        process.envs(arm.env.iter().cloned());
         if let Some(dir) = &arm.dir {
             process.current_dir(dir);
         }

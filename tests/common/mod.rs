@@ -27,36 +27,43 @@ pub fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
-/// Paths of the fixture's bench executables by target name, built in the bench profile.
-pub fn bench_exe(name: &str) -> PathBuf {
-    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
-    let exes = EXES.get_or_init(|| {
-        let out = cargo(&["bench", "--no-run", "--message-format=json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "building the fixture failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|msg| {
-                msg["reason"] == "compiler-artifact" && msg["target"]["kind"][0] == "bench"
-            })
-            .map(|msg| {
-                let name = msg["target"]["name"].as_str().unwrap().to_string();
-                (name, PathBuf::from(msg["executable"].as_str().unwrap()))
-            })
-            .collect()
-    });
+/// Builds the fixture's bench targets with `cargo bench --no-run` and `extra` arguments; the
+/// executables by target name.
+fn build_benches(extra: &[&str]) -> Vec<(String, PathBuf)> {
+    let out = cargo(&["bench", "--no-run", "--message-format=json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "building the fixture ({extra:?}) failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["kind"][0] == "bench")
+        .map(|msg| {
+            let name = msg["target"]["name"].as_str().unwrap().to_string();
+            (name, PathBuf::from(msg["executable"].as_str().unwrap()))
+        })
+        .collect()
+}
+
+/// The executable of bench target `name` among `exes`.
+fn find_exe(exes: &[(String, PathBuf)], name: &str) -> PathBuf {
     exes.iter()
         .find(|(n, _)| n == name)
         .unwrap_or_else(|| panic!("no bench target {name}"))
         .1
         .clone()
+}
+
+/// Paths of the fixture's bench executables by target name, built in the bench profile.
+pub fn bench_exe(name: &str) -> PathBuf {
+    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    find_exe(EXES.get_or_init(|| build_benches(&[])), name)
 }
 
 /// Settings that keep measured runs short in tests.
@@ -88,33 +95,9 @@ pub fn run_bench(name: &str, args: &[&str], home: &Path, env: &[(&str, &str)]) -
 /// feature: three times the work in `tunable`, compiled in. It sits next to the first in the
 /// fixture's target directory (its features give it another file name).
 pub fn slow_work_exe() -> PathBuf {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let args = [
-            "bench",
-            "--no-run",
-            "--message-format=json",
-            "--bench",
-            "work",
-        ];
-        let out = cargo(&args)
-            .args(["--features", "slow-build"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "building the fixture's slow build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .find(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "work")
-            .map(|msg| PathBuf::from(msg["executable"].as_str().unwrap()))
-            .expect("cargo names the slow build's executable")
-    })
-    .clone()
+    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    let extra = ["--bench", "work", "--features", "slow-build"];
+    find_exe(EXES.get_or_init(|| build_benches(&extra)), "work")
 }
 
 /// Runs the bench executable `exe` as cargo would (from the fixture's directory), with
