@@ -10,7 +10,6 @@ use crate::ab::protocol;
 use crate::error::Error;
 use crate::escape::Term;
 use crate::schema::KeptBinary;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -29,7 +28,7 @@ pub fn platform() -> String {
 
 /// `sha256:` and the SHA-256 of `bytes` in lower-case hex.
 pub fn digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
+    let hash = hmac_sha256::Hash::hash(bytes);
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
