@@ -29,8 +29,13 @@ fn child() {
 
 /// This test binary running [`child`] on `path` with `access`.
 fn child_command(path: &Path, access: &str) -> Command {
+    child_command_of(&std::env::current_exe().unwrap(), path, access)
+}
+
+/// `exe`, a copy of this test binary, running [`child`] on `path` with `access`.
+fn child_command_of(exe: &Path, path: &Path, access: &str) -> Command {
     let name = format!("{}::child", module_path!().split_once("::").unwrap().1);
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    let mut cmd = Command::new(exe);
     cmd.args([
         &name,
         "--exact",
@@ -69,6 +74,15 @@ fn unprivileged(mut cmd: Command) -> Command {
     cmd
 }
 
+/// A copy of this test binary in `dir`, which the unprivileged user can reach: the build's
+/// own directory may not be (a checkout in a `mktemp -d` directory is mode 0700).
+fn reachable_exe(dir: &Path) -> PathBuf {
+    let exe = dir.join("child-exe");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    chmod(&exe, 0o755);
+    exe
+}
+
 fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
@@ -93,8 +107,10 @@ fn a_directory_or_file_without_write_permission_is_named_as_such() {
     record(&read_only, &super::report()).unwrap();
     chmod(&read_only, 0o444);
     let before = super::bytes(&existing);
+    let exe = reachable_exe(dir.path());
+    let child = |path: &Path, access: &str| unprivileged(child_command_of(&exe, path, access));
     for path in [&missing, &existing, &read_only] {
-        let e = outcome(unprivileged(child_command(path, "write")));
+        let e = outcome(child(path, "write"));
         assert!(e.starts_with("Err("), "{e}");
         assert!(e.contains("permission denied"), "{e}");
         assert!(!e.contains("not a qudag-bench history"), "{e}");
@@ -102,14 +118,8 @@ fn a_directory_or_file_without_write_permission_is_named_as_such() {
     assert_eq!(super::bytes(&existing), before);
     // The read-only file can still be read, and so can a history in a read-only directory
     // (where SQLite cannot make the `-shm` file a WAL database needs), leaving nothing there.
-    assert_eq!(
-        outcome(unprivileged(child_command(&read_only, "read"))),
-        "Ok(())"
-    );
-    assert_eq!(
-        outcome(unprivileged(child_command(&existing, "read"))),
-        "Ok(())"
-    );
+    assert_eq!(outcome(child(&read_only, "read")), "Ok(())");
+    assert_eq!(outcome(child(&existing, "read")), "Ok(())");
     assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 1);
     chmod(&locked, 0o755);
 }
