@@ -34,6 +34,7 @@ pub struct Bencher {
     throughput: Option<Throughput>,
     measured: Option<Measured>,
     timed: bool,
+    skipped: Option<String>,
 }
 
 impl Bencher {
@@ -44,6 +45,7 @@ impl Bencher {
             throughput: None,
             measured: None,
             timed: false,
+            skipped: None,
         }
     }
 
@@ -61,7 +63,9 @@ impl Bencher {
     /// dropped inside the timed region (use [`Bencher::with_inputs`] to keep drops out).
     pub fn iter<O, R: FnMut() -> O>(&mut self, mut routine: R) {
         self.single_threaded("b.iter");
-        self.start_timing();
+        if !self.start_timing() {
+            return;
+        }
         match &self.mode {
             Mode::Smoke => {
                 black_box(routine());
@@ -85,7 +89,9 @@ impl Bencher {
     /// sample starting them together; the time is per iteration per thread (the slowest
     /// thread's), and a declared throughput is aggregated over the threads.
     pub fn iter_parallel<O, R: Fn() -> O + Sync>(&mut self, routine: R) {
-        self.start_timing();
+        if !self.start_timing() {
+            return;
+        }
         match &self.mode {
             Mode::Smoke => parallel::once_on_each(self.threads, &routine),
             Mode::Measure(ctx) => {
@@ -110,7 +116,9 @@ impl Bencher {
         E: Executor,
     {
         self.single_threaded("b.iter_async");
-        self.start_timing();
+        if !self.start_timing() {
+            return;
+        }
         match &self.mode {
             Mode::Smoke => {
                 black_box(executor.block_on(routine()));
@@ -152,7 +160,9 @@ impl Bencher {
     /// Lets `routine` time `iters` iterations itself and return the elapsed time (for work
     /// that must be timed from inside, such as other threads). No overhead is subtracted.
     pub fn iter_custom<R: FnMut(u64) -> Duration>(&mut self, mut routine: R) {
-        self.start_timing();
+        if !self.start_timing() {
+            return;
+        }
         match &self.mode {
             Mode::Smoke => {
                 black_box(routine(1));
@@ -178,18 +188,51 @@ impl Bencher {
         );
     }
 
-    fn start_timing(&mut self) {
+    /// Marks the timing call; `false` after [`Bencher::skip`]: the routine is not run.
+    fn start_timing(&mut self) -> bool {
+        if self.skipped.is_some() {
+            return false;
+        }
         assert!(
             !self.timed,
             "a benchmark must call exactly one of b.iter, b.iter_batched, b.with_inputs(..).bench_*, \
              b.iter_custom; this one called a second"
         );
         self.timed = true;
+        true
+    }
+
+    /// Skips this benchmark: it cannot run here (no IPv6, no device, too little memory, ...).
+    /// Call it before the timing call and return; a timing call after it does nothing. The
+    /// benchmark is reported as `skipped` with `reason` in every output, counted in the
+    /// summary, and is neither a failure nor compared with a baseline.
+    ///
+    /// ```no_run
+    /// # fn has_ipv6() -> bool { true }
+    /// #[qudag_bench::qudag_bench]
+    /// fn over_ipv6(b: &mut qudag_bench::Bencher) {
+    ///     if !has_ipv6() {
+    ///         return b.skip("this host has no IPv6 address");
+    ///     }
+    ///     b.iter(|| ());
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// After the timing call: what was measured cannot be taken back.
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        assert!(
+            !self.timed,
+            "b.skip must come before the timing call (b.iter, b.iter_custom, ...); this \
+             benchmark was already timed"
+        );
+        self.skipped = Some(reason.into());
     }
 
     /// What the benchmark did: `None` if it never called a timing method.
     pub(crate) fn finish(self) -> Finished {
         Finished {
+            skipped: self.skipped,
             timed: self.timed,
             throughput: self.throughput,
             measured: self.measured,
@@ -199,6 +242,8 @@ impl Bencher {
 
 /// What a finished benchmark function left in its [`Bencher`].
 pub(crate) struct Finished {
+    /// The reason given to [`Bencher::skip`].
+    pub skipped: Option<String>,
     pub timed: bool,
     pub throughput: Option<Throughput>,
     /// `None` in smoke mode, or when measurement was cancelled by the timeout.
@@ -216,7 +261,9 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
     pub fn bench_values<O, R: FnMut(I) -> O>(self, mut routine: R) {
         let Inputs { bencher, mut setup } = self;
         bencher.single_threaded("b.with_inputs");
-        bencher.start_timing();
+        if !bencher.start_timing() {
+            return;
+        }
         match &bencher.mode {
             Mode::Smoke => {
                 black_box(routine(setup()));
@@ -237,7 +284,9 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
     pub fn bench_refs<O, R: FnMut(&mut I) -> O>(self, mut routine: R) {
         let Inputs { bencher, mut setup } = self;
         bencher.single_threaded("b.with_inputs");
-        bencher.start_timing();
+        if !bencher.start_timing() {
+            return;
+        }
         match &bencher.mode {
             Mode::Smoke => {
                 let mut input = setup();
@@ -253,5 +302,26 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
                 batched_refs_sample(&mut setup, &mut routine, *n, &mut Probe::off());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::AssertUnwindSafe;
+
+    #[test]
+    fn after_skip_no_routine_runs_and_a_skip_after_timing_panics() {
+        let mut b = Bencher::new(Mode::Smoke, 1);
+        b.skip("not here");
+        b.iter(|| panic!("ran"));
+        b.iter_custom(|_| panic!("ran"));
+        let f = b.finish();
+        assert_eq!(f.skipped.as_deref(), Some("not here"));
+        assert!(!f.timed);
+        let mut timed = Bencher::new(Mode::Smoke, 1);
+        timed.iter(|| ());
+        let late = std::panic::catch_unwind(AssertUnwindSafe(|| timed.skip("too late")));
+        assert!(late.is_err());
     }
 }

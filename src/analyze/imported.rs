@@ -56,6 +56,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
             line: 0,
         },
         status: Status::Ok,
+        skip_reason: None,
         error: None,
         config,
         percentiles_ns: percentiles(per_iter.iter().copied(), Granularity::Sample),

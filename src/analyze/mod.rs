@@ -65,6 +65,10 @@ pub(crate) fn result(ctx: Context<'_>, outcome: Outcome) -> Analyzed {
                 "{timeout_text}; the benchmark did not stop and was abandoned"
             ));
         }
+        Outcome::Returned(f) if f.skipped.is_some() => {
+            result.status = Status::Skipped;
+            result.skip_reason = f.skipped;
+        }
         Outcome::Returned(f) if !f.timed => result.error = Some(NO_TIMING_CALL.into()),
         Outcome::Returned(f) => match f.measured {
             None => {
@@ -93,6 +97,7 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         },
         status: Status::Failed,
         error: None,
+        skip_reason: None,
         config: EffectiveSettings::from(ctx.settings),
         iters_per_sample: Vec::new(),
         samples_ns: Vec::new(),

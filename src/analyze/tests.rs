@@ -51,6 +51,7 @@ fn analyzed(threads: Option<usize>, outcome: Outcome) -> Analyzed {
 
 fn returned(timed: bool, measured: Option<Measured>, throughput: Option<Throughput>) -> Outcome {
     Outcome::Returned(Box::new(Finished {
+        skipped: None,
         timed,
         throughput,
         measured,
@@ -108,6 +109,19 @@ fn a_hang_is_a_timeout_that_says_the_thread_was_abandoned() {
     let error = a.result.error.unwrap();
     assert!(error.starts_with("timed out after 60.000s"), "{error}");
     assert!(error.contains("did not stop"), "{error}");
+}
+
+#[test]
+fn a_skip_is_skipped_with_its_reason_and_nothing_measured() {
+    let Outcome::Returned(mut finished) = returned(false, None, None) else {
+        unreachable!()
+    };
+    finished.skipped = Some("no IPv6 here".into());
+    let a = analyzed(None, Outcome::Returned(finished));
+    assert_eq!(a.result.status, Status::Skipped);
+    assert_eq!(a.result.skip_reason.as_deref(), Some("no IPv6 here"));
+    assert!(a.result.error.is_none() && a.result.time_ns.is_none());
+    assert!(!a.result.status.is_failure());
 }
 
 #[test]

@@ -354,6 +354,7 @@ fn finish_result(
 fn count(report: &mut RunReport) {
     let by = |s: Status| report.benchmarks.iter().filter(|r| r.status == s).count() as u64;
     let (ok, failed, timeout) = (by(Status::Ok), by(Status::Failed), by(Status::Timeout));
+    let skipped = by(Status::Skipped);
     let targets = |met: bool| {
         report
             .benchmarks
@@ -363,7 +364,7 @@ fn count(report: &mut RunReport) {
     };
     let (targets_met, targets_missed) = (targets(true), targets(false));
     let s = &mut report.summary;
-    (s.ok, s.failed, s.timeout) = (ok, failed, timeout);
+    (s.ok, s.failed, s.timeout, s.skipped) = (ok, failed, timeout, skipped);
     (s.targets_met, s.targets_missed) = (targets_met, targets_missed);
 }
 

@@ -179,7 +179,7 @@ pub fn save(
         true => "the previous baseline is kept",
         false => "there is none yet",
     };
-    if report.benchmarks.iter().any(|r| r.status != Status::Ok) {
+    if report.benchmarks.iter().any(|r| r.status.is_failure()) {
         return Err(Error::Write {
             message: format!("not saving baseline `{name}`: some benchmarks failed; {kept}"),
             path: previous_path,

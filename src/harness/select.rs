@@ -10,7 +10,7 @@
 use crate::cli::Cli;
 use crate::escape::{is_terminal_control, terminal};
 use crate::registry::{Benchmark, matches_suite_and_tags};
-use libtest_mimic::Trial;
+use libtest_mimic::{Completion, Trial};
 
 /// Selected benchmarks and what was left out.
 pub struct Selection {
@@ -61,11 +61,12 @@ pub fn trial_of(
     bench: &Benchmark,
     name: String,
     is_bench: bool,
-    runner: Option<Box<dyn FnOnce() -> Result<(), libtest_mimic::Failed> + Send>>,
+    runner: Option<Box<dyn FnOnce() -> Result<Completion, libtest_mimic::Failed> + Send>>,
 ) -> Trial {
     let trial = match (is_bench, runner) {
         (true, _) => Trial::bench(name, |_| Ok(None)),
-        (false, Some(run)) => Trial::test(name, run),
+        // Ignorable: a benchmark that calls `b.skip` is reported ignored, with its reason.
+        (false, Some(run)) => Trial::ignorable_test(name, run),
         (false, None) => Trial::test(name, || Ok(())),
     };
     trial.with_ignored_flag(bench.entry.options.ignore)

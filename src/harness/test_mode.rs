@@ -9,7 +9,7 @@ use crate::cli::Cli;
 use crate::config::Resolver;
 use crate::escape::terminal_lines;
 use crate::exit::ExitStatus;
-use libtest_mimic::Failed;
+use libtest_mimic::{Completion, Failed};
 use std::sync::Arc;
 
 /// Smoke-tests the selection; returns libtest's exit code (0 or 101).
@@ -38,8 +38,12 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
                     let outcome = exec::run(&b, Mode::Smoke, timeout);
                     super::exit_guard::test_running(&b.id, false);
                     match outcome {
+                        Outcome::Returned(f) if f.skipped.is_some() => {
+                            let reason = terminal_lines(f.skipped.as_deref().unwrap_or(""));
+                            Ok(Completion::ignored_with(reason))
+                        }
                         Outcome::Returned(f) if !f.timed => Err(Failed::from(NO_TIMING_CALL)),
-                        Outcome::Returned(_) => Ok(()),
+                        Outcome::Returned(_) => Ok(Completion::Completed),
                         Outcome::Panicked(message) => {
                             Err(Failed::from(terminal_lines(&message).into_owned()))
                         }

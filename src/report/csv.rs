@@ -62,6 +62,8 @@ pub const SUMMARY_HEADER: &[&str] = &[
     "fastest_change",
     "fastest_change_ci_lower",
     "fastest_change_ci_upper",
+    // Appended after the columns above, like the fastest_change ones, so that positions hold.
+    "skip_reason",
 ];
 
 /// The columns of the raw-sample table, in order.
@@ -154,6 +156,7 @@ fn summary_row(report: &RunReport, r: &BenchResult) -> Vec<String> {
     row.extend(comparison_cells(report, c));
     row.extend(target_and_cost_cells(r));
     row.extend(fastest_cells(c));
+    row.push(text(r.skip_reason.as_deref().unwrap_or_default()));
     row
 }
 
@@ -177,6 +180,7 @@ fn bench_cells(r: &BenchResult) -> Vec<String> {
         Status::Ok => "ok",
         Status::Failed => "failed",
         Status::Timeout => "timeout",
+        Status::Skipped => "skipped",
     };
     // Reports kept by the history have estimates but no samples: the counts are unknown.
     let kept_samples = !(r.samples_ns.is_empty() && r.time_ns.is_some());

@@ -95,6 +95,11 @@ impl Reporter for LibtestReporter {
                 let (median, dev) = figures(&per_iter);
                 format!("bench: {}", bench_text(median, dev))
             }
+            // libtest's words for a test ignored at run time with a reason.
+            (Status::Skipped, _) => match &r.skip_reason {
+                Some(reason) => format!("ignored, {}", Term(reason)),
+                None => "ignored".to_string(),
+            },
             _ => "FAILED".to_string(),
         };
         // One write of the whole line, flushed, so that nothing the process prints between
@@ -105,7 +110,7 @@ impl Reporter for LibtestReporter {
     }
 
     fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
-        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
+        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status.is_failure()).collect();
         if !failed.is_empty() {
             let _ = writeln!(self.out, "\nfailures:\n");
             for r in &failed {
@@ -127,7 +132,7 @@ impl Reporter for LibtestReporter {
             "\ntest result: {verdict}. 0 passed; {} failed; {} ignored; {} measured; {} filtered out; \
              finished in {:.2}s\n",
             s.failed + s.timeout,
-            s.ignored,
+            s.ignored + s.skipped,
             s.ok,
             s.filtered_out,
             elapsed.as_secs_f64()

@@ -136,13 +136,32 @@ fn baseline_notes(out: &mut String, b: &BaselineInfo) {
     }
 }
 
+/// The benchmarks that skipped themselves, with their reasons.
+fn skips(out: &mut String, report: &RunReport) {
+    let skipped = report.benchmarks.iter().filter_map(|r| {
+        let reason = r.skip_reason.as_deref();
+        (r.status == Status::Skipped).then(|| (r, reason.unwrap_or("no reason given")))
+    });
+    for (i, (r, reason)) in skipped.enumerate() {
+        if i == 0 {
+            out.push_str("\n**Skipped**\n\n");
+        }
+        out.push_str(&format!(
+            "- {}: {}\n",
+            markdown_code(&r.id),
+            markdown_cell(reason)
+        ));
+    }
+}
+
 /// The benchmarks that failed or timed out, with their messages.
 fn failures(out: &mut String, report: &RunReport) {
     let failures: Vec<_> = report
         .benchmarks
         .iter()
-        .filter(|r| r.status != Status::Ok)
+        .filter(|r| r.status.is_failure())
         .collect();
+    skips(out, report);
     if failures.is_empty() {
         return;
     }

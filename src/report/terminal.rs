@@ -132,6 +132,10 @@ pub fn result_text(r: &BenchResult) -> String {
             text
         }
         (Status::Timeout, _) => "TIMED OUT".into(),
+        (Status::Skipped, _) => format!(
+            "skipped: {}",
+            Term(r.skip_reason.as_deref().unwrap_or("no reason given"))
+        ),
         _ => "FAILED".into(),
     }
 }
@@ -194,7 +198,7 @@ impl Reporter for PrettyReporter {
     }
 
     fn finish(&mut self, results: &[BenchResult], s: &RunSummary, elapsed: Duration) {
-        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
+        let failed: Vec<&BenchResult> = results.iter().filter(|r| r.status.is_failure()).collect();
         if !failed.is_empty() {
             let _ = writeln!(self.out, "\nfailures:");
             for r in &failed {
@@ -204,12 +208,17 @@ impl Reporter for PrettyReporter {
         }
         let _ = writeln!(
             self.out,
-            "\nresult: {}. {} measured; {} failed; {} timed out; {} ignored; {} filtered out; \
+            "\nresult: {}. {} measured; {} failed; {} timed out; {}{} ignored; {} filtered out; \
              finished in {:.2}s",
             if failed.is_empty() { "ok" } else { "FAILED" },
             s.ok,
             s.failed,
             s.timeout,
+            // Only when some benchmark skipped itself: the line stays as it was otherwise.
+            match s.skipped {
+                0 => String::new(),
+                n => format!("{n} skipped; "),
+            },
             s.ignored,
             s.filtered_out,
             elapsed.as_secs_f64()

@@ -37,12 +37,13 @@ pub fn throughput(t: Option<crate::schema::ThroughputResult>) -> Option<String> 
     t.per_second.map(|v| rate(v, bytes))
 }
 
-/// A benchmark's status as a word: `ok`, `failed`, `timed out`.
+/// A benchmark's status as a word: `ok`, `failed`, `timed out`, `skipped`.
 pub fn status(s: crate::schema::Status) -> &'static str {
     match s {
         crate::schema::Status::Ok => "ok",
         crate::schema::Status::Failed => "failed",
         crate::schema::Status::Timeout => "timed out",
+        crate::schema::Status::Skipped => "skipped",
     }
 }
 

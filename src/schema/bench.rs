@@ -16,6 +16,16 @@ pub enum Status {
     Failed,
     /// Exceeded its timeout.
     Timeout,
+    /// Not run here: the benchmark called `b.skip(reason)` (its `skip_reason`), for example
+    /// because the host lacks what it needs. Not a failure, and never compared or gated.
+    Skipped,
+}
+
+impl Status {
+    /// Whether this outcome fails the run: `failed` or `timeout` (exit status 101).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Failed | Status::Timeout)
+    }
 }
 
 /// Source location of a benchmark function.
@@ -70,6 +80,10 @@ pub struct BenchResult {
     pub status: Status,
     /// Why the benchmark failed or timed out.
     pub error: Option<String>,
+    /// Why the benchmark skipped itself (status `skipped`): the reason it gave `b.skip`.
+    /// Absent otherwise, and from reports made before skipping existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
     /// Effective settings.
     pub config: EffectiveSettings,
     /// Iterations in each sample (jittered around the plan).

@@ -110,6 +110,10 @@ pub struct RunSummary {
     pub failed: u64,
     /// Benchmarks that timed out.
     pub timeout: u64,
+    /// Benchmarks that skipped themselves (`b.skip`), with a reason. Left out when zero, so
+    /// reports without skips read as before skipping existed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: u64,
     /// Ignored benchmarks (not run).
     pub ignored: u64,
     /// Benchmarks excluded by the filter, `--skip`, `--suite` or `--tag`.
@@ -128,4 +132,9 @@ pub struct GateResult {
     pub failed: bool,
     /// One line per reason: a regression or a missed target.
     pub reasons: Vec<String>,
+}
+
+/// Whether a count is zero: such a count added within version 1 is left out of the document.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -2,7 +2,7 @@
 //! some of them (a filter, `--exact`, `--suite`, nextest's process per benchmark) is merged
 //! into the previous report, for `results/<target>.json` and for a saved baseline alike.
 
-use crate::schema::{MeasuredIn, RunReport, Status};
+use crate::schema::{BenchResult, MeasuredIn, RunReport, Status};
 
 /// A run merged into an earlier report.
 #[derive(Debug)]
@@ -15,15 +15,22 @@ pub struct Merged {
     pub dropped: Vec<String>,
 }
 
-/// Merges `run` into `previous`: every benchmark measured now replaces its old entry; an old
+/// Merges `run` into `previous`: every benchmark run now replaces its old entry, unless it
+/// skipped itself (`b.skip`) and an old entry exists; an old
 /// entry that the run did not measure is kept if the bench target still registers its id
 /// (filtered out, skipped or ignored this time), marked with the run that measured it
 /// (`measured_in`), and dropped otherwise. Benchmarks come in registration order, then any
 /// others in run order. The summary's `ok` counts the merged benchmarks.
 pub fn merge(previous: &RunReport, run: &RunReport, registered: &[String]) -> Merged {
-    let measured = |id: &str| run.benchmarks.iter().any(|b| b.id == id);
+    // A benchmark that skipped itself this time measured nothing: an earlier result of it is
+    // kept, as for one filtered out (a baseline keeps its reference on a host that skips it).
+    let replaces = |b: &&BenchResult| {
+        b.status != Status::Skipped || !previous.benchmarks.iter().any(|old| old.id == b.id)
+    };
+    let measured = |id: &str| run.benchmarks.iter().filter(replaces).any(|b| b.id == id);
     let (mut kept, mut dropped) = (Vec::new(), Vec::new());
-    let mut benchmarks = run.benchmarks.clone();
+    let mut benchmarks: Vec<BenchResult> =
+        run.benchmarks.iter().filter(replaces).cloned().collect();
     for old in previous.benchmarks.iter().filter(|b| !measured(&b.id)) {
         if registered.contains(&old.id) {
             kept.push(old.id.clone());
@@ -113,5 +120,30 @@ mod tests {
         assert_eq!(origin(&again, 0).run_id, first.run_id);
         assert_eq!(origin(&again, 1).run_id, "second");
         assert_eq!(origin(&again, 1).started_at, "2026-12-03T05:00:00Z");
+    }
+
+    #[test]
+    fn a_skip_keeps_the_earlier_result_and_stays_when_there_is_none() {
+        let first = work();
+        let ids: Vec<String> = first.benchmarks.iter().map(|b| b.id.clone()).collect();
+        let mut second = first.clone();
+        second.run_id = "second".into();
+        let skip = |b: &mut BenchResult| {
+            (b.status, b.skip_reason) = (Status::Skipped, Some("not here".into()));
+            b.time_ns = None;
+        };
+        skip(&mut second.benchmarks[0]);
+        let merged = merge(&first, &second, &ids).report;
+        let kept = &merged.benchmarks[0];
+        assert_eq!(
+            (kept.status, &kept.time_ns),
+            (Status::Ok, &first.benchmarks[0].time_ns)
+        );
+        assert_eq!(kept.measured_in.as_ref().unwrap().run_id, first.run_id);
+        // Nothing earlier to keep: the skip is the benchmark's latest result.
+        let mut empty = first.clone();
+        empty.benchmarks.clear();
+        let alone = merge(&empty, &second, &ids).report;
+        assert_eq!(alone.benchmarks[0].status, Status::Skipped);
     }
 }

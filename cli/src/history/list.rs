@@ -76,7 +76,7 @@ pub struct Row {
     pub branch: String,
     /// The benchmark.
     pub bench_id: Option<String>,
-    /// Its status (`ok`, `failed`, `timeout`).
+    /// Its status (`ok`, `failed`, `timeout`, `skipped`).
     pub status: Option<String>,
     /// Its median time per iteration, ns.
     pub median_ns: Option<f64>,

@@ -55,7 +55,13 @@ fn heading(out: &mut String, anchor: &str, r: &BenchResult) {
             html(&from.started_at)
         );
     }
-    if r.status != Status::Ok {
+    if let Some(reason) = &r.skip_reason {
+        let _ = write!(
+            out,
+            r#"<p class="status skipped">skipped: {}</p>"#,
+            html(reason)
+        );
+    } else if r.status != Status::Ok {
         let _ = write!(
             out,
             r#"<p class="status {}">{}</p><pre class="error">{}</pre>"#,
@@ -220,5 +226,6 @@ pub fn status_class(s: Status) -> &'static str {
         Status::Ok => "ok",
         Status::Failed => "failed",
         Status::Timeout => "timeout",
+        Status::Skipped => "skipped",
     }
 }

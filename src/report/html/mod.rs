@@ -38,7 +38,7 @@ svg .dot{fill:#4c78a8;opacity:.6}svg .series{fill:none;stroke:#4c78a8;stroke-wid
 svg .whisker{stroke:#555;stroke-width:1.5}svg .point{fill:#4c78a8}svg .noise{fill:#eee}
 svg g.regressed .point{fill:#d62728}svg g.improved .point{fill:#2ca02c}svg g.unchanged .point{fill:#888}
 td.regressed{background:#f8d0d0}td.improved{background:#d3f0d3}td.unchanged{background:#eee}td.new{background:#dbe8f8}
-td.failed,td.timeout,.status.failed,.status.timeout{background:#f8d0d0}pre.error{white-space:pre-wrap;background:#fff4f4;padding:6px}
+td.failed,td.timeout,.status.failed,.status.timeout{background:#f8d0d0}td.skipped,.status.skipped{background:#eee}pre.error{white-space:pre-wrap;background:#fff4f4;padding:6px}
 ";
 
 /// The whole page.

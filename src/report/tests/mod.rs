@@ -257,3 +257,5 @@ pub fn drive(
     }
     reporter.finish(&report.benchmarks, &report.summary, wall);
 }
+
+mod skipped;

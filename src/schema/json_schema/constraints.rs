@@ -139,12 +139,12 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("GroupDocument", "wall_time_s", r#"{"minimum":0}"#),
     ("TargetOutcome", "bench_target", r#"{"minLength":1}"#),
     ("TargetOutcome", "wall_time_s", r#"{"minimum":0}"#),
-    // An `ok` benchmark has its statistics and samples and no error; any other has an error
-    // and no statistics.
+    // An `ok` benchmark has its statistics and samples and no error; a `skipped` one has its
+    // reason and neither; any other has an error and no statistics.
     (
         "BenchResult",
         "",
-        r##"{"allOf":[{"if":{"properties":{"status":{"const":"ok"}}},"then":{"properties":{"error":{"type":"null"},"time_ns":{"$ref":"#/$defs/TimeStats"},"samples_ns":{"minItems":1},"percentiles_ns":{"$ref":"#/$defs/Percentiles"}}},"else":{"properties":{"error":{"type":"string"},"time_ns":{"type":"null"}}}}]}"##,
+        r##"{"allOf":[{"if":{"properties":{"status":{"const":"ok"}}},"then":{"properties":{"error":{"type":"null"},"time_ns":{"$ref":"#/$defs/TimeStats"},"samples_ns":{"minItems":1},"percentiles_ns":{"$ref":"#/$defs/Percentiles"}}},"else":{"if":{"properties":{"status":{"const":"skipped"}}},"then":{"required":["skip_reason"],"properties":{"error":{"type":"null"},"time_ns":{"type":"null"},"skip_reason":{"type":"string"}}},"else":{"properties":{"error":{"type":"string"},"time_ns":{"type":"null"}}}}}]}"##,
     ),
     ("ThroughputResult", "per_second", r#"{"minimum":0}"#),
     // The documents that are new to the generated files.

@@ -183,6 +183,12 @@ fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), Invalid> {
             "is null but status is `ok`; a measured benchmark has its time statistics".into(),
         ));
     }
+    if (b.status == Status::Skipped) != b.skip_reason.is_some() {
+        return Err(invalid(
+            join(at, "skip_reason"),
+            "goes with status `skipped`, and only with it: a skipped benchmark says why".into(),
+        ));
+    }
     if let Some(t) = &b.time_ns {
         time_stats(&join(at, "time_ns"), t)?;
     }

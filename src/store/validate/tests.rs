@@ -33,6 +33,17 @@ fn what_the_harness_writes_is_valid() {
     (b.time_ns, b.percentiles_ns, b.outliers, b.overhead) = (None, None, None, None);
     (b.samples_ns, b.iters_per_sample) = (Vec::new(), Vec::new());
     report(&failed, Kept::Samples).unwrap();
+    // A skipped benchmark has its reason, and only a skipped one has a reason.
+    let mut skipped = failed.clone();
+    let b = &mut skipped.benchmarks[0];
+    (b.status, b.error, b.skip_reason) = (Status::Skipped, None, Some("not here".into()));
+    report(&skipped, Kept::Samples).unwrap();
+    skipped.benchmarks[0].skip_reason = None;
+    let e = report(&skipped, Kept::Samples).unwrap_err();
+    assert!(e.to_string().contains("skip_reason"), "{e}");
+    let mut reasoned = r.clone();
+    reasoned.benchmarks[0].skip_reason = Some("not here".into());
+    assert!(report(&reasoned, Kept::Samples).is_err());
     // Times are clamped at 0 after the overheads are subtracted: 0 is a measured time (of a
     // benchmark whose samples took no longer than the overheads).
     let mut zero = r.clone();

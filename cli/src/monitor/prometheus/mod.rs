@@ -193,6 +193,7 @@ impl RunFamilies {
             (Status::Ok, "ok"),
             (Status::Failed, "failed"),
             (Status::Timeout, "timeout"),
+            (Status::Skipped, "skipped"),
         ] {
             let n = report
                 .benchmarks

@@ -176,6 +176,23 @@ fn what_was_not_measured_is_absent() {
 }
 
 #[test]
+fn a_skipped_benchmark_is_counted_under_its_own_status_without_a_latency() {
+    let mut r = report();
+    let skipped = &mut r.benchmarks[0];
+    (skipped.status, skipped.skip_reason) = (Status::Skipped, Some("not here".into()));
+    (skipped.time_ns, skipped.percentiles_ns) = (None, None);
+    let id = skipped.id.clone();
+    let text = encode(&[r], &[], 0);
+    let count = |status: &str| {
+        let labels = format!(r#"bench_target="work",status="{status}""#);
+        value(&text, "qudag_bench_benchmarks", &labels)
+    };
+    assert_eq!((count("skipped"), count("failed")), (1.0, 0.0));
+    let latency = samples(&text, "qudag_bench_latency_seconds");
+    assert!(!latency.iter().any(|l| l.contains(&id)), "{latency:?}");
+}
+
+#[test]
 fn throughput_is_per_second_with_its_unit() {
     let mut r = report();
     r.benchmarks[1].throughput = Some(ThroughputResult {
