@@ -132,6 +132,14 @@ pub struct HarnessArgs {
     /// Internal: serve `qudag-bench ab` on stdin/stdout (see `gate::ab::protocol`).
     #[arg(long = "qudag-bench-ab-worker", hide = true)]
     pub ab_worker: bool,
+    /// Run each benchmark in a fresh child process of this binary: a crash, abort, stack
+    /// overflow or exit() fails that benchmark only (benchmarks with resource limits always are).
+    #[arg(long, env = "QUDAG_BENCH_ISOLATE", action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new())]
+    pub isolate: bool,
+    /// Internal: measure benchmark ID alone and write its result to stdout (`--isolate`).
+    #[arg(long = "qudag-bench-isolated", value_name = "ID", hide = true)]
+    pub isolated_child: Option<String>,
     /// Save this run as baseline NAME ($QUDAG_BENCH_HOME/baselines/NAME/<target>.json).
     // The doc comment is the flag's --help text, where `<target>` is a placeholder, not HTML.
     #[allow(rustdoc::invalid_html_tags)]

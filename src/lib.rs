@@ -96,7 +96,7 @@ macro_rules! main {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{
-        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, arg_names, run_with_arg,
+        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, ResourceLimits, arg_names, run_with_arg,
     };
     pub use linkme;
 }

@@ -23,6 +23,36 @@ pub struct AttrOptions {
     pub precision: Option<f64>,
     /// Ignored unless `--ignored` or `--include-ignored` is given.
     pub ignore: bool,
+    /// Runs in a child process of its own (`isolate`), as with `--isolate`.
+    pub isolate: bool,
+    /// Limits on that child; a benchmark that declares any is always isolated.
+    pub limits: ResourceLimits,
+}
+
+/// Resource limits on a benchmark's child process (`memory_limit`, `cpu_time_limit`,
+/// `open_files` in the attribute), applied as rlimits; `None` leaves the limit as inherited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResourceLimits {
+    /// Address space (`RLIMIT_AS`), bytes.
+    pub memory_bytes: Option<u64>,
+    /// CPU time (`RLIMIT_CPU`), whole seconds.
+    pub cpu_time_s: Option<u64>,
+    /// Open file descriptors (`RLIMIT_NOFILE`).
+    pub open_files: Option<u64>,
+}
+
+impl ResourceLimits {
+    /// No limit set (usable in a `static`).
+    pub const NONE: ResourceLimits = ResourceLimits {
+        memory_bytes: None,
+        cpu_time_s: None,
+        open_files: None,
+    };
+
+    /// Whether any limit is set.
+    pub fn any(&self) -> bool {
+        *self != ResourceLimits::default()
+    }
 }
 
 /// How to call a registered benchmark.

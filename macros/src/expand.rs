@@ -26,6 +26,10 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     let timeout = optional(opts.timeout);
     let precision = optional(opts.precision);
     let ignore = opts.ignore.unwrap_or(false);
+    let isolate = opts.isolate.unwrap_or(false);
+    let memory = optional(opts.memory_limit);
+    let cpu_time = optional(opts.cpu_time_limit);
+    let open_files = optional(opts.open_files);
     let bench = match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
         Form::Bencher { bencher } => {
@@ -82,6 +86,12 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                     timeout: #timeout,
                     precision: #precision,
                     ignore: #ignore,
+                    isolate: #isolate,
+                    limits: #p::ResourceLimits {
+                        memory_bytes: #memory,
+                        cpu_time_s: #cpu_time,
+                        open_files: #open_files,
+                    },
                 },
                 threads: &[#(#threads),*],
                 bench: #bench,

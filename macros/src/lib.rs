@@ -7,6 +7,7 @@
 mod expand;
 mod options;
 mod signature;
+mod size;
 
 use proc_macro::TokenStream;
 use syn::parse::Parser;

@@ -24,10 +24,17 @@ pub struct Options {
     pub ignore: Option<bool>,
     /// Thread counts (0 = all cores).
     pub threads: Option<Vec<usize>>,
+    /// Run in a child process of its own.
+    pub isolate: Option<bool>,
+    /// Limits applied to that child: address space in bytes, CPU seconds, open files.
+    pub memory_limit: Option<u64>,
+    pub cpu_time_limit: Option<u64>,
+    pub open_files: Option<u64>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
-                     `timeout`, `precision`, `ignore`, `threads`";
+                     `timeout`, `precision`, `ignore`, `threads`, `isolate`, `memory_limit`, \
+                     `cpu_time_limit`, `open_files`";
 
 impl Options {
     /// Parses one `key = value` (or bare `ignore`) item of the attribute.
@@ -72,25 +79,29 @@ impl Options {
             ),
             "timeout" => set_once(&meta, &mut self.timeout, seconds(&meta, &key, TIMEOUT)?),
             "precision" => set_once(&meta, &mut self.precision, precision(&meta)?),
-            "ignore" => {
-                let value = if meta.input.peek(syn::Token![=]) {
-                    match value(&meta)? {
-                        Expr::Lit(ExprLit {
-                            lit: Lit::Bool(b), ..
-                        }) => b.value,
-                        other => {
-                            return Err(syn::Error::new_spanned(
-                                other,
-                                "`ignore` is a flag: write `ignore`, `ignore = true` or \
-                                 `ignore = false`",
-                            ));
-                        }
-                    }
-                } else {
-                    true
-                };
-                set_once(&meta, &mut self.ignore, value)
-            }
+            "ignore" => set_once(&meta, &mut self.ignore, flag(&meta, &key)?),
+            "isolate" => set_once(&meta, &mut self.isolate, flag(&meta, &key)?),
+            "memory_limit" => set_once(&meta, &mut self.memory_limit, crate::size::bytes(&meta)?),
+            "cpu_time_limit" => set_once(
+                &meta,
+                &mut self.cpu_time_limit,
+                count(
+                    &meta,
+                    &key,
+                    1,
+                    "cpu_time_limit = 30 (whole seconds of CPU time)",
+                )?,
+            ),
+            "open_files" => set_once(
+                &meta,
+                &mut self.open_files,
+                count(
+                    &meta,
+                    &key,
+                    16,
+                    "open_files = 64 (the process needs a few itself)",
+                )?,
+            ),
             _ => Err(meta.error(format!("unknown option `{key}`; expected one of {KNOWN}"))),
         }
     }
@@ -103,6 +114,39 @@ fn set_once<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::R
     }
     *slot = Some(value);
     Ok(())
+}
+
+/// A flag written bare (`ignore`) or as `key = true` / `key = false`.
+fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<bool> {
+    if !meta.input.peek(syn::Token![=]) {
+        return Ok(true);
+    }
+    match value(meta)? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(b), ..
+        }) => Ok(b.value),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` is a flag: write `{key}`, `{key} = true` or `{key} = false`"),
+        )),
+    }
+}
+
+/// An integer literal of at least `min`; `example` shows the option written correctly.
+fn count(meta: &ParseNestedMeta, key: &str, min: u64, example: &str) -> syn::Result<u64> {
+    let expr = value(meta)?;
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Int(i), ..
+    }) = &expr
+        && let Ok(n) = i.base10_parse::<u64>()
+        && n >= min
+    {
+        return Ok(n);
+    }
+    Err(syn::Error::new_spanned(
+        expr,
+        format!("`{key}` must be an integer of at least {min}, e.g. {example}"),
+    ))
 }
 
 /// The `= value` part of an option, as an expression.

@@ -27,6 +27,8 @@ pub(crate) enum Outcome {
     Panicked(String),
     /// It did not return within the timeout (and grace); its thread is abandoned.
     Hung,
+    /// Its isolated child process ended without a result: why, and its last stderr lines.
+    Died(String),
 }
 
 /// Everything known about one benchmark's run besides its outcome.
@@ -58,7 +60,7 @@ pub(crate) fn result(ctx: Context<'_>, outcome: Outcome) -> Analyzed {
     let timeout_text = format!("timed out after {timeout_s:.3}s");
     let hung = matches!(outcome, Outcome::Hung);
     match outcome {
-        Outcome::Panicked(message) => result.error = Some(message),
+        Outcome::Panicked(message) | Outcome::Died(message) => result.error = Some(message),
         Outcome::Hung => {
             result.status = Status::Timeout;
             result.error = Some(format!(

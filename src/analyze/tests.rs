@@ -4,7 +4,7 @@ use super::*;
 use crate::bencher::Finished;
 use crate::config::DEFAULTS;
 use crate::measure::sampler::Measured;
-use crate::registry::{AttrOptions, BenchEntry, BenchFn};
+use crate::registry::{AttrOptions, BenchEntry, BenchFn, ResourceLimits};
 use crate::schema::{Granularity, Throughput, Warmup};
 
 static ENTRY: BenchEntry = BenchEntry {
@@ -21,6 +21,8 @@ static ENTRY: BenchEntry = BenchEntry {
         timeout: None,
         precision: None,
         ignore: false,
+        isolate: false,
+        limits: ResourceLimits::NONE,
     },
     threads: &[],
     bench: BenchFn::Single(|_| {}),

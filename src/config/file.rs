@@ -60,8 +60,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-const SECTION_KEYS: &str =
-    "`warmup_time`, `measure_time`, `samples`, `timeout`, `noise_threshold`, `precision`";
+const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`, \
+                            `noise_threshold`, `precision`, `isolate`, `memory_limit`, \
+                            `cpu_time_limit`, `open_files`";
 
 impl FileConfig {
     /// Reads and validates the file at `path`.
@@ -228,6 +229,7 @@ fn layer(
                 };
                 out.samples = Some(n);
             }
+            _ if out.isolation.read_key(key, value, &dotted, err)? => {}
             _ => {
                 return Err(err(
                     &dotted,
@@ -305,6 +307,46 @@ mod tests {
             cfg.benches["ml_kem::keygen"].timeout,
             Some(Duration::from_millis(1500))
         );
+    }
+
+    #[test]
+    fn isolation_keys_are_read_in_any_section_and_checked() {
+        let cfg = parse(
+            "[global]\nisolate = true\n[bench.big]\nmemory_limit = \"512MiB\"\n\
+             cpu_time_limit = 30\nopen_files = 64\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.global.isolation.isolate, Some(true));
+        let limits = cfg.benches["big"].isolation.limits;
+        assert_eq!(limits.memory_bytes, Some(512 << 20));
+        assert_eq!((limits.cpu_time_s, limits.open_files), (Some(30), Some(64)));
+        for (text, key, expected) in [
+            ("[global]\nisolate = 1\n", "global.isolate", "true or false"),
+            (
+                "[global]\nmemory_limit = \"1MiB\"\n",
+                "global.memory_limit",
+                "16MiB",
+            ),
+            (
+                "[global]\nmemory_limit = \"lots\"\n",
+                "global.memory_limit",
+                "16MiB",
+            ),
+            (
+                "[global]\ncpu_time_limit = 0\n",
+                "global.cpu_time_limit",
+                "at least 1",
+            ),
+            (
+                "[global]\nopen_files = 3\n",
+                "global.open_files",
+                "at least 16",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.key, key, "{e}");
+            assert!(e.message.contains(expected), "{e}");
+        }
     }
 
     #[test]

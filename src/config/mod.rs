@@ -4,6 +4,7 @@
 
 pub mod duration;
 pub mod file;
+pub mod isolation;
 pub mod limits;
 pub mod target;
 pub mod toml_value;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 pub use crate::measure::{NoiseThreshold, Precision};
 pub use file::{ConfigError, FileConfig};
+pub use isolation::Isolation;
 
 use crate::measure::Settings;
 
@@ -38,6 +40,7 @@ pub const QUICK: Layer = Layer {
     timeout: None,
     noise_threshold: None,
     precision: None,
+    isolation: Isolation::NONE,
 };
 
 /// Smallest and largest accepted `samples`.
@@ -58,6 +61,9 @@ pub struct Layer {
     pub noise_threshold: Option<NoiseThreshold>,
     /// See [`Settings::precision`].
     pub precision: Option<Precision>,
+    /// Whether it runs in a child process, and its limits there (not a measurement setting:
+    /// [`Resolver::isolation`] resolves it).
+    pub isolation: Isolation,
 }
 
 impl Layer {
@@ -82,6 +88,7 @@ impl Layer {
             timeout: opts.timeout.and_then(duration::from_secs),
             noise_threshold: None,
             precision: opts.precision.and_then(|p| Precision::from_percent(p).ok()),
+            isolation: Isolation::from_attr(opts),
         }
     }
 }
@@ -235,8 +242,24 @@ impl Resolver {
         self.resolve(bench).settings
     }
 
+    /// Whether `bench` runs in a child of its own and its limits there: the attribute, then
+    /// the file's sections (global < suite < bench), then `--isolate`.
+    pub fn isolation(&self, bench: &Benchmark) -> Isolation {
+        let layers = self.layers(bench);
+        let mut out = Isolation::NONE;
+        for (_, layer) in &layers {
+            out = layer.isolation.over(out);
+        }
+        self.overrides.isolation.over(out)
+    }
+
     /// The effective settings of `bench` and where its times came from.
     pub fn resolve(&self, bench: &Benchmark) -> Resolved {
+        self.finish(self.layers(bench))
+    }
+
+    /// The layers below the flags that apply to `bench`, lowest first.
+    fn layers(&self, bench: &Benchmark) -> Vec<(Source, Layer)> {
         let mut layers = vec![(Source::Attribute, Layer::from_attr(&bench.entry.options))];
         layers.push((Source::File("global".into()), self.file.global));
         if let Some(layer) = self.file.suites.get(&bench.suite) {
@@ -251,7 +274,7 @@ impl Resolver {
         if let Some(layer) = self.file.benches.get(&bench.id) {
             layers.push((Source::File(file::section("bench", &bench.id)), *layer));
         }
-        self.finish(layers)
+        layers
     }
 
     /// Checks the settings of each benchmark in `benches` ([`Resolved::check`]); the error

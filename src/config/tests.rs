@@ -1,5 +1,5 @@
 use super::*;
-use crate::registry::{BenchEntry, BenchFn, collect};
+use crate::registry::{BenchEntry, BenchFn, ResourceLimits, collect};
 
 const fn entry(name: &'static str, options: AttrOptions) -> BenchEntry {
     BenchEntry {
@@ -25,6 +25,8 @@ static ENTRIES: [BenchEntry; 2] = [
             timeout: None,
             precision: None,
             ignore: false,
+            isolate: false,
+            limits: ResourceLimits::NONE,
         },
     ),
     entry(
@@ -36,6 +38,8 @@ static ENTRIES: [BenchEntry; 2] = [
             timeout: Some(0.5),
             precision: Some(2.0),
             ignore: false,
+            isolate: false,
+            limits: ResourceLimits::NONE,
         },
     ),
 ];

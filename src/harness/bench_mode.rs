@@ -134,8 +134,22 @@ fn start<'a>(
 impl Session<'_> {
     /// Runs `bench` once and analyses it.
     fn measure(&self, bench: &Benchmark) -> Analyzed {
-        measure_one(bench, self.resolver, self.calibration, self.instruments)
+        let how = (self.resolver, self.calibration, self.instruments);
+        measure_here_or_isolated(bench, how)
     }
+}
+
+/// Runs `bench` in this process, or in a child of its own when it is isolated (`--isolate`,
+/// its `isolate` option or a resource limit).
+fn measure_here_or_isolated(
+    bench: &Benchmark,
+    (resolver, calibration, instruments): (&Resolver, Calibration, Instruments),
+) -> Analyzed {
+    let isolation = resolver.isolation(bench);
+    if isolation.isolated() {
+        return super::isolate::measure(bench, resolver.settings(bench), isolation.limits);
+    }
+    measure_one(bench, resolver, calibration, instruments)
 }
 
 /// Compares with `--baseline` (confirming what it flags by A/B against the baseline's kept
@@ -149,11 +163,11 @@ fn judge(s: &mut Session<'_>, ended: &[Instant]) {
             let flagged = gating::flagged(&s.report);
             let kept = base.1.binary.as_ref();
             let left = ab_confirm::confirm(&mut s.report, &s.setup.home, &base.0, kept, &flagged);
-            let (resolver, calibration, instruments) = (s.resolver, s.calibration, s.instruments);
+            let how = (s.resolver, s.calibration, s.instruments);
             let journal = &mut s.journal;
             gating::confirm(&mut s.report, base, &s.to_run, ended, &left, &mut |bench| {
                 journal.remeasuring(Some(&bench.id));
-                let again = measure_one(bench, resolver, calibration, instruments).result;
+                let again = measure_here_or_isolated(bench, how).result;
                 journal.remeasuring(None);
                 again
             });
@@ -411,7 +425,7 @@ fn exit_status(report: &RunReport, write_error: Option<ExitStatus>) -> ExitStatu
 }
 
 /// Runs one benchmark and analyses what it left.
-fn measure_one(
+pub(super) fn measure_one(
     bench: &Benchmark,
     resolver: &Resolver,
     calibration: Calibration,

@@ -131,6 +131,12 @@ pub fn test_running(id: &str, started: bool) {
     *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = named;
 }
 
+/// An isolated child (`--isolate`): a benchmark's `exit(N)` keeps its code, which the parent
+/// reports, instead of becoming 101 here.
+pub fn pass_exit_codes_through() {
+    HARNESS_EXITING.store(true, Ordering::SeqCst);
+}
+
 /// The harness's own exit: records its code in `$QUDAG_BENCH_STATUS_FILE` (if set) and exits.
 pub fn exit(status: ExitStatus) -> ! {
     HARNESS_EXITING.store(true, Ordering::SeqCst);
@@ -196,18 +202,28 @@ extern "C" fn on_fatal_signal(
             let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
                 unsafe { std::mem::transmute(old.sa_sigaction) };
             handler(signal, info, context);
-        }
-        _ => {
-            // SAFETY: restoring the default action and raising are async-signal-safe. The
-            // raised signal is delivered when this handler returns: a signal sent with `kill`
-            // (which no instruction repeats) ends the process too.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = libc::SIG_DFL;
-                libc::sigemptyset(&mut action.sa_mask);
-                libc::sigaction(signal, &action, std::ptr::null_mut());
-                libc::raise(signal);
+            // Rust's handler deals with stack overflows only and returns for anything else,
+            // expecting the faulting instruction to fault again; a signal sent with `kill` or
+            // `raise` repeats nothing, so it must be raised again to end the process.
+            // SAFETY: `info` is the kernel's siginfo for this signal, or null.
+            if !info.is_null() && unsafe { (*info).si_code } <= 0 {
+                default_and_raise(signal);
             }
         }
+        // The raised signal is delivered when this handler returns: a signal sent with `kill`
+        // (which no instruction repeats) ends the process too.
+        _ => default_and_raise(signal),
+    }
+}
+
+/// Restores the default action of `signal` and raises it.
+fn default_and_raise(signal: libc::c_int) {
+    // SAFETY: restoring the default action and raising are async-signal-safe.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = libc::SIG_DFL;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(signal, &action, std::ptr::null_mut());
+        libc::raise(signal);
     }
 }

@@ -9,6 +9,7 @@ mod exec;
 pub mod exit_guard;
 mod gating;
 mod host_runs;
+mod isolate;
 mod journal;
 mod list;
 mod outputs;
@@ -70,6 +71,7 @@ pub fn run_with(
 ) -> ExitStatus {
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
+    isolate::remember_args(&args);
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(err) => {
@@ -112,6 +114,9 @@ pub fn run_with(
         return ExitStatus::Usage;
     }
     let selection = select::select(&cli, benches);
+    if let Some(id) = &cli.harness.isolated_child {
+        return isolate::child::run(&cli, &resolver, &selection.benches, id);
+    }
     if cli.harness.ab_worker {
         return ab_mode::run(&cli, &resolver, selection);
     }
@@ -188,6 +193,10 @@ fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, Error> {
             timeout: h.timeout,
             noise_threshold: h.noise_threshold,
             precision: h.precision,
+            isolation: crate::config::Isolation {
+                isolate: h.isolate.then_some(true),
+                limits: Default::default(),
+            },
         },
     })
 }

@@ -65,12 +65,27 @@ pub fn run(cli: &Cli, debug_assertions: bool) -> Preflight {
     }
     Preflight {
         stability,
-        instruments: Instruments {
-            perf: perf && (counters.hardware || counters.software),
-            alloc: alloc::installed(),
-            system: (!cli.harness.no_system_metrics)
-                .then(|| Duration::from_secs_f64(1.0 / f64::from(cli.harness.metrics_hz))),
-        },
+        instruments: instruments(cli, perf && (counters.hardware || counters.software)),
         counters,
+    }
+}
+
+/// The instruments, probed without a word: an isolated child's (its parent said what is
+/// missing, once).
+pub fn quiet_instruments(cli: &Cli) -> Instruments {
+    let perf = !cli.harness.no_perf && {
+        let a = counters::availability();
+        a.hardware.is_ok() || a.software.is_ok()
+    };
+    instruments(cli, perf)
+}
+
+/// The instruments for the flags, with counters on when `perf` (asked for and working).
+fn instruments(cli: &Cli, perf: bool) -> Instruments {
+    Instruments {
+        perf,
+        alloc: alloc::installed(),
+        system: (!cli.harness.no_system_metrics)
+            .then(|| Duration::from_secs_f64(1.0 / f64::from(cli.harness.metrics_hz))),
     }
 }

@@ -27,7 +27,7 @@ pub fn reserve_for_json(cli: &Cli) {
 
 /// Duplicates fd 1 (close-on-exec: child processes must not write into the document), then
 /// makes fd 1 a copy of fd 2. Returns the duplicate.
-fn redirect() -> std::io::Result<File> {
+pub(super) fn redirect() -> std::io::Result<File> {
     // Bytes still in Rust's buffer belong before the switch; after it they would reach stderr.
     std::io::stdout().flush()?;
     // SAFETY: plain descriptor calls; `kept` is a fresh descriptor we own from here on.

@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
                         }
                         Outcome::Returned(f) if !f.timed => Err(Failed::from(NO_TIMING_CALL)),
                         Outcome::Returned(_) => Ok(Completion::Completed),
-                        Outcome::Panicked(message) => {
+                        Outcome::Panicked(message) | Outcome::Died(message) => {
                             Err(Failed::from(terminal_lines(&message).into_owned()))
                         }
                         Outcome::Hung => Err(Failed::from(format!(

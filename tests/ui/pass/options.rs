@@ -106,4 +106,14 @@ fn all_options(b: &mut Bencher, n: u64) {
     b.iter(|| n * 2);
 }
 
+#[qudag_bench(isolate, memory_limit = "1.5 GiB", cpu_time_limit = 30, open_files = 64)]
+fn isolated_with_limits(b: &mut Bencher) {
+    b.iter(|| 1);
+}
+
+#[qudag_bench(isolate = false, memory_limit = 268435456)]
+fn limit_in_bytes(b: &mut Bencher) {
+    b.iter(|| 1);
+}
+
 qudag_bench::main!();

@@ -1,0 +1,135 @@
+//! `--isolate`: each benchmark is measured in a fresh child process of this bench binary
+//! (`--qudag-bench-isolated ID`, [`child`]), under its resource limits ([`limits`]). A child
+//! that dies (a signal, an abort, a stack overflow, `exit(N)`, a limit) fails that benchmark
+//! alone, with the cause and the end of its stderr ([`death`]); the parent goes on and
+//! assembles the one report as in-process runs do.
+
+pub mod child;
+mod death;
+mod limits;
+
+use super::exec::GRACE;
+use crate::analyze::{self, Analyzed, Outcome};
+use crate::measure::Settings;
+use crate::registry::{Benchmark, ResourceLimits};
+use crate::schema::BenchResult;
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// The harness's arguments, passed on to each child (with the child's own flag added).
+static ARGS: OnceLock<Vec<OsString>> = OnceLock::new();
+
+/// Time given to a child beyond the benchmark's timeout and grace: start-up and calibration.
+const START_UP: Duration = Duration::from_secs(10);
+
+/// How much of a child's stderr is kept (its end), for the message of a child that died.
+const STDERR_TAIL: usize = 4096;
+
+/// Records the harness's arguments (the first is the program name) for the children.
+pub fn remember_args(args: &[OsString]) {
+    let _ = ARGS.set(args.iter().skip(1).cloned().collect());
+}
+
+/// Measures `bench` in a child process under `limits` and returns its analysed result, or a
+/// `failed` one saying why the child left none.
+pub fn measure(bench: &Benchmark, settings: Settings, limits: ResourceLimits) -> Analyzed {
+    let started = Instant::now();
+    let died = |message: String| {
+        let context = analyze::Context {
+            bench,
+            settings,
+            system: None,
+            wall_time_s: started.elapsed().as_secs_f64(),
+        };
+        analyze::result(context, Outcome::Died(message))
+    };
+    let mut child = match spawn(bench, limits) {
+        Ok(child) => child,
+        Err(e) => return died(format!("cannot start its isolated process: {e}")),
+    };
+    let stdout = read_all(child.stdout.take(), usize::MAX);
+    let stderr = read_all(child.stderr.take(), STDERR_TAIL);
+    let deadline = started
+        + settings
+            .timeout
+            .saturating_add(GRACE)
+            .saturating_add(START_UP);
+    let status = wait_until(&mut child, deadline);
+    let (stdout, stderr) = (joined(stdout), joined(stderr));
+    if status.is_some_and(|s| s.success())
+        && let Ok(result) = serde_json::from_slice::<BenchResult>(&stdout)
+    {
+        // The child exited: a benchmark it abandoned after its timeout went with it.
+        return Analyzed {
+            result,
+            hung: false,
+        };
+    }
+    let tail = String::from_utf8_lossy(&stderr);
+    died(death::describe(&death::Death {
+        status,
+        stderr_tail: &tail,
+        limits,
+    }))
+}
+
+/// Starts this binary as the child measuring `bench`, under its limits.
+fn spawn(bench: &Benchmark, limits: ResourceLimits) -> std::io::Result<Child> {
+    let exe = std::env::current_exe()?;
+    let mut cmd = Command::new(exe);
+    cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
+        .arg("--qudag-bench-isolated")
+        .arg(&bench.id)
+        // The parent alone reports its exit code to `qudag-bench run`.
+        .env_remove(super::exit_guard::STATUS_FILE_ENV)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: the closure only makes getrlimit/setrlimit calls, which are safe after fork.
+    unsafe {
+        cmd.pre_exec(move || limits::apply(&limits));
+    }
+    cmd.spawn()
+}
+
+/// Reads `source` to its end on a thread, keeping at most its last `keep` bytes.
+fn read_all(source: Option<impl Read + Send + 'static>, keep: usize) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let Some(mut source) = source else {
+            return kept;
+        };
+        let mut buf = [0u8; 8192];
+        while let Ok(n @ 1..) = source.read(&mut buf) {
+            kept.extend_from_slice(&buf[..n]);
+            if kept.len() > keep {
+                kept.drain(..kept.len() - keep);
+            }
+        }
+        kept
+    })
+}
+
+fn joined(reader: JoinHandle<Vec<u8>>) -> Vec<u8> {
+    reader.join().unwrap_or_default()
+}
+
+/// Waits for `child` until `deadline`; past it, kills it and returns `None`.
+fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+}

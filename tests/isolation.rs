@@ -1,0 +1,128 @@
+//! `--isolate`: each benchmark in a child process of its own; one that dies fails alone, with
+//! its cause, and the run goes on (`tests/fixture/benches/isolation.rs`).
+
+mod common;
+use common::*;
+
+const DIE: (&str, &str) = ("QUDAG_FIXTURE_DIE", "1");
+
+#[test]
+fn each_way_of_dying_fails_that_benchmark_alone_and_the_run_is_written() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let json = h.join("i.json");
+    let mut args = vec!["--bench", "--isolate", "--json", json.to_str().unwrap()];
+    args.extend_from_slice(FAST);
+    let run = run_bench("isolation", &args, h, &[DIE]);
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    assert_valid(&report);
+    let error = |id: &str| {
+        let b = bench(&report, id);
+        assert_eq!(b["status"], "failed", "{b}");
+        b["error"].as_str().unwrap().to_string()
+    };
+    for (id, cause) in [
+        ("segfaults", "killed by SIGSEGV (segmentation fault"),
+        ("aborts", "killed by SIGABRT (abort)"),
+        ("overflows_its_stack", "stack overflow"),
+        ("exits_3", "ended its process with exit code 3"),
+        ("allocates_past_its_limit", "exceeded memory_limit = 256MiB"),
+    ] {
+        let e = error(id);
+        assert!(e.contains(cause), "{id}: {e}");
+    }
+    assert!(error("overflows_its_stack").contains("has overflowed its stack"));
+    for id in ["a_fine", "stays_within_its_limit", "z_after"] {
+        let b = bench(&report, id);
+        assert_eq!(b["status"], "ok", "{b}");
+        assert!(b["time_ns"]["median"].as_f64().unwrap() >= 0.0);
+    }
+    assert_eq!(report["summary"]["failed"], 5);
+    // The run's own files: the latest results and the history's spool.
+    let results = read_json(&h.join("results/isolation.json"));
+    assert_eq!(ids(&results).len(), 8);
+    let spooled = std::fs::read_dir(h.join("history-spool")).unwrap().count();
+    assert_eq!(spooled, 1);
+}
+
+#[test]
+fn a_benchmark_with_a_limit_is_isolated_without_the_flag() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let json = h.join("i.json");
+    let mut args = vec!["--bench", "--json", json.to_str().unwrap(), "its_limit"];
+    args.extend_from_slice(FAST);
+    let run = run_bench("isolation", &args, h, &[DIE]);
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    let failed = bench(&report, "allocates_past_its_limit");
+    let e = failed["error"].as_str().unwrap();
+    assert!(e.starts_with("exceeded memory_limit = 256MiB"), "{e}");
+    assert_eq!(bench(&report, "stays_within_its_limit")["status"], "ok");
+}
+
+#[test]
+fn an_isolated_run_of_healthy_benchmarks_matches_the_in_process_one() {
+    // Without QUDAG_FIXTURE_DIE every benchmark measures a trivial routine.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let json = h.join("i.json");
+    let mut args = vec!["--bench", "--isolate", "--json", json.to_str().unwrap()];
+    args.extend_from_slice(FAST);
+    let run = run_bench("isolation", &args, h, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    assert_eq!(report["summary"]["ok"], 8);
+    // What the parent says about this host (missing counters, ...) is said once, not again
+    // by each child.
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("qudag-bench:"))
+        .collect();
+    for line in &said {
+        assert_eq!(
+            said.iter().filter(|l| *l == line).count(),
+            1,
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn the_configuration_file_isolates_a_benchmark_and_limits_it() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let config = h.join("qudag-bench.toml");
+    std::fs::write(
+        &config,
+        "[bench.exits_3]\nisolate = true\n[bench.a_fine]\nmemory_limit = \"64MiB\"\n",
+    )
+    .unwrap();
+    let json = h.join("i.json");
+    let mut args = vec!["--bench", "--json", json.to_str().unwrap()];
+    args.extend(["--config", config.to_str().unwrap()]);
+    // The other benchmarks that die here would end an in-process run.
+    for id in [
+        "segfaults",
+        "aborts",
+        "overflows_its_stack",
+        "allocates_past_its_limit",
+    ] {
+        args.extend(["--skip", id]);
+    }
+    args.extend_from_slice(FAST);
+    let run = run_bench("isolation", &args, h, &[DIE]);
+    assert_eq!(run.code, 101, "{}\n{}", run.stdout, run.stderr);
+    let report = read_json(&json);
+    let e = bench(&report, "exits_3")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("exit code 3"), "{e}");
+    for id in ["a_fine", "z_after"] {
+        assert_eq!(bench(&report, id)["status"], "ok");
+    }
+}
