@@ -96,7 +96,8 @@ macro_rules! main {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{
-        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, ResourceLimits, arg_names, run_with_arg,
+        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, NetworkAccess, ResourceLimits, arg_names,
+        run_with_arg,
     };
     pub use linkme;
 }

@@ -27,6 +27,18 @@ pub struct AttrOptions {
     pub isolate: bool,
     /// Limits on that child; a benchmark that declares any is always isolated.
     pub limits: ResourceLimits,
+    /// `network = "none"`: isolated in a network namespace with only loopback; `None` when
+    /// the attribute does not say.
+    pub network: Option<NetworkAccess>,
+}
+
+/// What network a benchmark may reach (`network = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkAccess {
+    /// The host's network, as any process (the default).
+    Host,
+    /// None: a network namespace of its own with only loopback (`network = "none"`).
+    None,
 }
 
 /// Resource limits on a benchmark's child process (`memory_limit`, `cpu_time_limit`,

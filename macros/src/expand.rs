@@ -30,6 +30,10 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     let memory = optional(opts.memory_limit);
     let cpu_time = optional(opts.cpu_time_limit);
     let open_files = optional(opts.open_files);
+    let network = optional(opts.network_none.map(|none| match none {
+        true => quote!(#p::NetworkAccess::None),
+        false => quote!(#p::NetworkAccess::Host),
+    }));
     let bench = match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
         Form::Bencher { bencher } => {
@@ -92,6 +96,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                         cpu_time_s: #cpu_time,
                         open_files: #open_files,
                     },
+                    network: #network,
                 },
                 threads: &[#(#threads),*],
                 bench: #bench,

@@ -30,11 +30,13 @@ pub struct Options {
     pub memory_limit: Option<u64>,
     pub cpu_time_limit: Option<u64>,
     pub open_files: Option<u64>,
+    /// `network = "none"` (true) or `"host"` (false).
+    pub network_none: Option<bool>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
                      `timeout`, `precision`, `ignore`, `threads`, `isolate`, `memory_limit`, \
-                     `cpu_time_limit`, `open_files`";
+                     `cpu_time_limit`, `open_files`, `network`";
 
 impl Options {
     /// Parses one `key = value` (or bare `ignore`) item of the attribute.
@@ -92,6 +94,7 @@ impl Options {
                     "cpu_time_limit = 30 (whole seconds of CPU time)",
                 )?,
             ),
+            "network" => set_once(&meta, &mut self.network_none, network(&meta)?),
             "open_files" => set_once(
                 &meta,
                 &mut self.open_files,
@@ -128,6 +131,20 @@ fn flag(meta: &ParseNestedMeta, key: &str) -> syn::Result<bool> {
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` is a flag: write `{key}`, `{key} = true` or `{key} = false`"),
+        )),
+    }
+}
+
+/// `network = "none"` (true: only loopback, in a namespace of its own) or `"host"` (false).
+fn network(meta: &ParseNestedMeta) -> syn::Result<bool> {
+    match value(meta)? {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) if s.value() == "none" || s.value() == "host" => Ok(s.value() == "none"),
+        other => Err(syn::Error::new_spanned(
+            other,
+            "`network` must be \"none\" (only loopback, in a network namespace of its own) or \
+             \"host\"",
         )),
     }
 }

@@ -23,6 +23,7 @@ static ENTRY: BenchEntry = BenchEntry {
         ignore: false,
         isolate: false,
         limits: ResourceLimits::NONE,
+        network: None,
     },
     threads: &[],
     bench: BenchFn::Single(|_| {}),

@@ -62,7 +62,7 @@ impl std::error::Error for ConfigError {}
 
 const SECTION_KEYS: &str = "`warmup_time`, `measure_time`, `samples`, `timeout`, \
                             `noise_threshold`, `precision`, `isolate`, `memory_limit`, \
-                            `cpu_time_limit`, `open_files`";
+                            `cpu_time_limit`, `open_files`, `network`";
 
 impl FileConfig {
     /// Reads and validates the file at `path`.
@@ -313,13 +313,14 @@ mod tests {
     fn isolation_keys_are_read_in_any_section_and_checked() {
         let cfg = parse(
             "[global]\nisolate = true\n[bench.big]\nmemory_limit = \"512MiB\"\n\
-             cpu_time_limit = 30\nopen_files = 64\n",
+             cpu_time_limit = 30\nopen_files = 64\nnetwork = \"none\"\n",
         )
         .unwrap();
         assert_eq!(cfg.global.isolation.isolate, Some(true));
         let limits = cfg.benches["big"].isolation.limits;
         assert_eq!(limits.memory_bytes, Some(512 << 20));
         assert_eq!((limits.cpu_time_s, limits.open_files), (Some(30), Some(64)));
+        assert!(cfg.benches["big"].isolation.without_network());
         for (text, key, expected) in [
             ("[global]\nisolate = 1\n", "global.isolate", "true or false"),
             (
@@ -341,6 +342,11 @@ mod tests {
                 "[global]\nopen_files = 3\n",
                 "global.open_files",
                 "at least 16",
+            ),
+            (
+                "[global]\nnetwork = \"off\"\n",
+                "global.network",
+                "\"none\" or \"host\"",
             ),
         ] {
             let e = parse(text).unwrap_err();

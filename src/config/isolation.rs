@@ -4,7 +4,7 @@
 
 use super::file::ConfigError;
 use super::toml_value::TomlValue as Value;
-use crate::registry::{AttrOptions, ResourceLimits};
+use crate::registry::{AttrOptions, NetworkAccess, ResourceLimits};
 
 /// One layer; `None` leaves the lower layer's value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub struct Isolation {
     pub isolate: Option<bool>,
     /// `memory_limit`, `cpu_time_limit`, `open_files`.
     pub limits: ResourceLimits,
+    /// `network = "none"|"host"`.
+    pub network: Option<NetworkAccess>,
 }
 
 /// Smallest values accepted: below them the child cannot start (the macro has the same).
@@ -24,6 +26,7 @@ impl Isolation {
     pub const NONE: Isolation = Isolation {
         isolate: None,
         limits: ResourceLimits::NONE,
+        network: None,
     };
 
     /// The attribute's options as a layer (the macro validated them).
@@ -31,6 +34,7 @@ impl Isolation {
         Isolation {
             isolate: opts.isolate.then_some(true),
             limits: opts.limits,
+            network: opts.network,
         }
     }
 
@@ -44,16 +48,23 @@ impl Isolation {
                 cpu_time_s: top.cpu_time_s.or(low.cpu_time_s),
                 open_files: top.open_files.or(low.open_files),
             },
+            network: self.network.or(base.network),
         }
     }
 
-    /// Whether the benchmark runs in a child: asked for, or needed by a limit.
+    /// Whether the benchmark runs in a child: asked for, or needed by a limit or by
+    /// `network = "none"`.
     pub fn isolated(&self) -> bool {
-        self.isolate == Some(true) || self.limits.any()
+        self.isolate == Some(true) || self.limits.any() || self.without_network()
+    }
+
+    /// Whether it must run without the host's network (`network = "none"`).
+    pub fn without_network(&self) -> bool {
+        self.network == Some(NetworkAccess::None)
     }
 
     /// Reads `key = value` of a file section if it is `isolate`, `memory_limit`,
-    /// `cpu_time_limit` or `open_files`; `Ok(false)` for any
+    /// `cpu_time_limit`, `open_files` or `network`; `Ok(false)` for any
     /// other key. Errors name the dotted key and what was expected.
     pub fn read_key(
         &mut self,
@@ -89,6 +100,13 @@ impl Isolation {
                 let n =
                     whole(value, MIN_OPEN_FILES).ok_or_else(|| bad("an integer, at least 16"))?;
                 self.limits.open_files = Some(n);
+            }
+            "network" => {
+                self.network = match value.as_str() {
+                    Some("none") => Some(NetworkAccess::None),
+                    Some("host") => Some(NetworkAccess::Host),
+                    _ => return Err(bad("\"none\" or \"host\"")),
+                }
             }
             _ => return Ok(false),
         }
@@ -148,6 +166,7 @@ mod tests {
     fn a_higher_layer_wins_key_by_key_and_a_limit_isolates() {
         let attr = Isolation {
             isolate: None,
+            network: None,
             limits: ResourceLimits {
                 memory_bytes: Some(1 << 30),
                 open_files: Some(64),
@@ -156,6 +175,7 @@ mod tests {
         };
         let file = Isolation {
             isolate: Some(false),
+            network: Some(NetworkAccess::None),
             limits: ResourceLimits {
                 memory_bytes: Some(1 << 29),
                 ..ResourceLimits::NONE

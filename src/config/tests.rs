@@ -27,6 +27,7 @@ static ENTRIES: [BenchEntry; 2] = [
             ignore: false,
             isolate: false,
             limits: ResourceLimits::NONE,
+            network: None,
         },
     ),
     entry(
@@ -40,6 +41,7 @@ static ENTRIES: [BenchEntry; 2] = [
             ignore: false,
             isolate: false,
             limits: ResourceLimits::NONE,
+            network: None,
         },
     ),
 ];

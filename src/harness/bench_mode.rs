@@ -147,7 +147,7 @@ fn measure_here_or_isolated(
 ) -> Analyzed {
     let isolation = resolver.isolation(bench);
     if isolation.isolated() {
-        return super::isolate::measure(bench, resolver.settings(bench), isolation.limits);
+        return super::isolate::measure(bench, resolver.settings(bench), isolation);
     }
     measure_one(bench, resolver, calibration, instruments)
 }

@@ -195,7 +195,7 @@ fn resolver(cli: &Cli, manifest_dir: &Path) -> Result<Resolver, Error> {
             precision: h.precision,
             isolation: crate::config::Isolation {
                 isolate: h.isolate.then_some(true),
-                limits: Default::default(),
+                ..crate::config::Isolation::NONE
             },
         },
     })

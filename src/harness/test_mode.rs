@@ -12,6 +12,10 @@ use crate::exit::ExitStatus;
 use libtest_mimic::{Completion, Failed};
 use std::sync::Arc;
 
+/// Why a `network = "none"` benchmark is not smoke-tested.
+const NO_NETWORK_IN_TESTS: &str =
+    "network = \"none\": measured by cargo bench in a network namespace, not smoke-tested here";
+
 /// Smoke-tests the selection; returns libtest's exit code (0 or 101).
 pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
     let resolver = Arc::new(resolver.clone());
@@ -33,6 +37,10 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
                 name,
                 false,
                 Some(Box::new(move || {
+                    if resolver.isolation(&b).without_network() {
+                        // Smoke tests run in-process, with the host's network: never that.
+                        return Ok(Completion::ignored_with(NO_NETWORK_IN_TESTS));
+                    }
                     let timeout = resolver.settings(&b).timeout;
                     super::exit_guard::test_running(&b.id, true);
                     let outcome = exec::run(&b, Mode::Smoke, timeout);

@@ -1,5 +1,6 @@
 //! `--isolate`: each benchmark is measured in a fresh child process of this bench binary
-//! (`--qudag-bench-isolated ID`, [`child`]), under its resource limits ([`limits`]). A child
+//! (`--qudag-bench-isolated ID`, [`child`]), under its resource limits ([`limits`]) and, with
+//! `network = "none"`, in a network namespace of its own ([`sandbox`]). A child
 //! that dies (a signal, an abort, a stack overflow, `exit(N)`, a limit) fails that benchmark
 //! alone, with the cause and the end of its stderr ([`death`]); the parent goes on and
 //! assembles the one report as in-process runs do.
@@ -7,11 +8,14 @@
 pub mod child;
 mod death;
 mod limits;
+mod sandbox;
 
 use super::exec::GRACE;
 use crate::analyze::{self, Analyzed, Outcome};
+use crate::bencher::Finished;
+use crate::config::Isolation;
 use crate::measure::Settings;
-use crate::registry::{Benchmark, ResourceLimits};
+use crate::registry::Benchmark;
 use crate::schema::BenchResult;
 use std::ffi::OsString;
 use std::io::Read;
@@ -35,10 +39,12 @@ pub fn remember_args(args: &[OsString]) {
     let _ = ARGS.set(args.iter().skip(1).cloned().collect());
 }
 
-/// Measures `bench` in a child process under `limits` and returns its analysed result, or a
-/// `failed` one saying why the child left none.
-pub fn measure(bench: &Benchmark, settings: Settings, limits: ResourceLimits) -> Analyzed {
+/// Measures `bench` in a child process as `isolation` says and returns its analysed result,
+/// a `failed` one saying why the child left none, or a `skipped` one when it needs a network
+/// namespace this host does not allow.
+pub fn measure(bench: &Benchmark, settings: Settings, isolation: Isolation) -> Analyzed {
     let started = Instant::now();
+    let limits = isolation.limits;
     let died = |message: String| {
         let context = analyze::Context {
             bench,
@@ -48,8 +54,11 @@ pub fn measure(bench: &Benchmark, settings: Settings, limits: ResourceLimits) ->
         };
         analyze::result(context, Outcome::Died(message))
     };
-    let mut child = match spawn(bench, limits) {
+    let mut child = match spawn(bench, isolation) {
         Ok(child) => child,
+        Err(e) if isolation.without_network() => {
+            return skipped(bench, settings, started, &sandbox_refused(&e));
+        }
         Err(e) => return died(format!("cannot start its isolated process: {e}")),
     };
     let stdout = read_all(child.stdout.take(), usize::MAX);
@@ -78,8 +87,34 @@ pub fn measure(bench: &Benchmark, settings: Settings, limits: ResourceLimits) ->
     }))
 }
 
-/// Starts this binary as the child measuring `bench`, under its limits.
-fn spawn(bench: &Benchmark, limits: ResourceLimits) -> std::io::Result<Child> {
+/// Why a `network = "none"` benchmark is skipped: its child could not get a network namespace
+/// (the first step after fork, so a failed start is that). The benchmark's line says it.
+fn sandbox_refused(e: &std::io::Error) -> String {
+    format!(
+        "network = \"none\" needs a network namespace of its own, which this host does not \
+         allow ({e}); not run with the host's network"
+    )
+}
+
+/// `bench` skipped for `reason`, before anything ran.
+fn skipped(bench: &Benchmark, settings: Settings, started: Instant, reason: &str) -> Analyzed {
+    let context = analyze::Context {
+        bench,
+        settings,
+        system: None,
+        wall_time_s: started.elapsed().as_secs_f64(),
+    };
+    let finished = Finished {
+        skipped: Some(reason.to_string()),
+        timed: false,
+        throughput: None,
+        measured: None,
+    };
+    analyze::result(context, Outcome::Returned(Box::new(finished)))
+}
+
+/// Starts this binary as the child measuring `bench`, isolated as `isolation` says.
+fn spawn(bench: &Benchmark, isolation: Isolation) -> std::io::Result<Child> {
     let exe = std::env::current_exe()?;
     let mut cmd = Command::new(exe);
     cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
@@ -90,9 +125,16 @@ fn spawn(bench: &Benchmark, limits: ResourceLimits) -> std::io::Result<Child> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: the closure only makes getrlimit/setrlimit calls, which are safe after fork.
+    let (limits, network) = (isolation.limits, isolation.without_network());
+    // SAFETY: the closure only makes system calls (unshare, socket, ioctl, close, getrlimit,
+    // setrlimit), which are safe between fork and exec.
     unsafe {
-        cmd.pre_exec(move || limits::apply(&limits));
+        cmd.pre_exec(move || {
+            if network {
+                sandbox::enter_network_namespace()?;
+            }
+            limits::apply(&limits)
+        });
     }
     cmd.spawn()
 }

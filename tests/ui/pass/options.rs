@@ -111,7 +111,7 @@ fn isolated_with_limits(b: &mut Bencher) {
     b.iter(|| 1);
 }
 
-#[qudag_bench(isolate = false, memory_limit = 268435456)]
+#[qudag_bench(isolate = false, memory_limit = 268435456, network = "none")]
 fn limit_in_bytes(b: &mut Bencher) {
     b.iter(|| 1);
 }
