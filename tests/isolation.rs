@@ -39,6 +39,15 @@ fn each_way_of_dying_fails_that_benchmark_alone_and_the_run_is_written() {
         assert!(b["time_ns"]["median"].as_f64().unwrap() >= 0.0);
     }
     assert_eq!(report["summary"]["failed"], 5);
+    // Each says how it ran: the limits as set, and by what.
+    let limited = &bench(&report, "allocates_past_its_limit")["isolation"];
+    assert_eq!(limited["memory_limit_bytes"], 256 << 20);
+    assert_eq!(limited["limits_by"], "rlimit");
+    let plain = &bench(&report, "a_fine")["isolation"];
+    assert_eq!(
+        (&plain["network"], &plain["limits_by"]),
+        (&"host".into(), &serde_json::Value::Null)
+    );
     // The run's own files: the latest results and the history's spool.
     let results = read_json(&h.join("results/isolation.json"));
     assert_eq!(ids(&results).len(), 8);
@@ -125,4 +134,9 @@ fn the_configuration_file_isolates_a_benchmark_and_limits_it() {
     for id in ["a_fine", "z_after"] {
         assert_eq!(bench(&report, id)["status"], "ok");
     }
+    assert!(bench(&report, "a_fine")["isolation"].is_object());
+    assert!(
+        bench(&report, "z_after").get("isolation").is_none(),
+        "measured in-process"
+    );
 }

@@ -40,6 +40,7 @@ fn a_benchmark_without_network_cannot_reach_the_host_but_talks_over_its_own_loop
     // `loopback_only` panics if its connection to the host's port succeeds.
     let sandboxed = bench(&report, "loopback_only");
     assert_eq!(sandboxed["status"], "ok", "{sandboxed}");
+    assert_eq!(sandboxed["isolation"]["network"], "none");
     assert!(sandboxed["time_ns"]["median"].as_f64().unwrap() > 0.0);
     assert_eq!(bench(&report, "with_the_host")["status"], "ok");
     assert!(

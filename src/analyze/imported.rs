@@ -82,6 +82,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
         measure_wall_ns: None,
         uncertainty: None,
         measured_in: None,
+        isolation: None,
     }
 }
 

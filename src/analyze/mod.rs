@@ -121,5 +121,6 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         measure_wall_ns: None,
         uncertainty: None,
         measured_in: None,
+        isolation: None,
     }
 }

@@ -140,6 +140,27 @@ pub struct BenchResult {
     /// `null`: measured by this report's run. Absent in reports written before it existed.
     #[serde(default)]
     pub measured_in: Option<MeasuredIn>,
+    /// How it ran in a child process of its own (`--isolate`, `isolate`, a resource limit,
+    /// `network`); absent when it ran in the harness's process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<IsolationRun>,
+}
+
+/// The child process an isolated benchmark ran in: its limits and network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+pub struct IsolationRun {
+    /// `memory_limit`: address space in bytes.
+    pub memory_limit_bytes: Option<u64>,
+    /// `cpu_time_limit`: whole seconds of CPU time.
+    pub cpu_time_limit_s: Option<u64>,
+    /// `open_files`: file descriptors.
+    pub open_files_limit: Option<u64>,
+    /// How the limits were set: `rlimit` (`RLIMIT_AS`, `RLIMIT_CPU`, `RLIMIT_NOFILE`); `null`
+    /// without limits.
+    pub limits_by: Option<String>,
+    /// `host`, or `none`: a network namespace of its own with only loopback.
+    pub network: String,
 }
 
 /// The median's uncertainty on this host: `time_ns.median_ci` describes this run's samples

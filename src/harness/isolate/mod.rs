@@ -16,7 +16,7 @@ use crate::bencher::Finished;
 use crate::config::Isolation;
 use crate::measure::Settings;
 use crate::registry::Benchmark;
-use crate::schema::BenchResult;
+use crate::schema::{BenchResult, IsolationRun};
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -44,6 +44,34 @@ pub fn remember_args(args: &[OsString]) {
 /// namespace this host does not allow.
 pub fn measure(bench: &Benchmark, settings: Settings, isolation: Isolation) -> Analyzed {
     let started = Instant::now();
+    let mut analyzed = run_child(bench, settings, isolation, started);
+    analyzed.result.isolation = Some(described(isolation));
+    analyzed
+}
+
+/// How `isolation` is written in the report.
+fn described(isolation: Isolation) -> IsolationRun {
+    let limits = isolation.limits;
+    IsolationRun {
+        memory_limit_bytes: limits.memory_bytes,
+        cpu_time_limit_s: limits.cpu_time_s,
+        open_files_limit: limits.open_files,
+        limits_by: limits.any().then(|| "rlimit".to_string()),
+        network: match isolation.without_network() {
+            true => "none",
+            false => "host",
+        }
+        .to_string(),
+    }
+}
+
+/// Starts the child, waits for it and reads its result, or says why there is none.
+fn run_child(
+    bench: &Benchmark,
+    settings: Settings,
+    isolation: Isolation,
+    started: Instant,
+) -> Analyzed {
     let limits = isolation.limits;
     let died = |message: String| {
         let context = analyze::Context {
