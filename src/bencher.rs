@@ -8,10 +8,12 @@ use crate::measure::loops::timed_loop_async;
 use crate::measure::loops::{
     batched_refs_sample, batched_values_sample, timed_loop_custom, timed_loop_iter,
 };
+use crate::measure::metrics::{Metrics, Recorded};
 use crate::measure::probe::Probe;
 use crate::measure::sampler::{self, LoopKind, Measured};
 use crate::measure::{parallel, timer};
 use crate::schema::Throughput;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +37,7 @@ pub struct Bencher {
     measured: Option<Measured>,
     timed: bool,
     skipped: Option<String>,
+    metrics: Metrics,
 }
 
 impl Bencher {
@@ -46,6 +49,7 @@ impl Bencher {
             measured: None,
             timed: false,
             skipped: None,
+            metrics: Metrics::default(),
         }
     }
 
@@ -71,8 +75,8 @@ impl Bencher {
                 black_box(routine());
             }
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
-                let result = sampler::measure(&ctx, LoopKind::Iter, &mut |n, probe| {
+                let (ctx, metrics) = (ctx.clone(), self.metrics.clone());
+                let result = measure_metered(&ctx, LoopKind::Iter, &metrics, &mut |n, probe| {
                     timed_loop_iter(&mut routine, n, probe)
                 });
                 self.measured = result;
@@ -95,9 +99,9 @@ impl Bencher {
         match &self.mode {
             Mode::Smoke => parallel::once_on_each(self.threads, &routine),
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
+                let (ctx, metrics) = (ctx.clone(), self.metrics.clone());
                 self.measured = parallel::with_threads(self.threads, &routine, |sample| {
-                    sampler::measure(&ctx, LoopKind::Parallel, sample)
+                    measure_metered(&ctx, LoopKind::Parallel, &metrics, sample)
                 });
             }
             Mode::Instructions(n) => {
@@ -124,14 +128,16 @@ impl Bencher {
                 black_box(executor.block_on(routine()));
             }
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
+                let (ctx, metrics) = (ctx.clone(), self.metrics.clone());
                 let loop_ns = timer::loop_cost_ns(ctx.calibration.overhead_ns, &mut |n| {
                     executor.block_on(timed_loop_async(&mut || async {}, n, &mut Probe::off()))
                 });
-                self.measured =
-                    sampler::measure(&ctx, LoopKind::Async { loop_ns }, &mut |n, probe| {
-                        executor.block_on(timed_loop_async(&mut routine, n, probe))
-                    });
+                self.measured = measure_metered(
+                    &ctx,
+                    LoopKind::Async { loop_ns },
+                    &metrics,
+                    &mut |n, probe| executor.block_on(timed_loop_async(&mut routine, n, probe)),
+                );
             }
             Mode::Instructions(n) => {
                 executor.block_on(timed_loop_async(&mut routine, *n, &mut Probe::off()));
@@ -168,10 +174,11 @@ impl Bencher {
                 black_box(routine(1));
             }
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
-                self.measured = sampler::measure(&ctx, LoopKind::Custom, &mut |n, probe| {
-                    timed_loop_custom(&mut routine, n, probe)
-                });
+                let (ctx, metrics) = (ctx.clone(), self.metrics.clone());
+                self.measured =
+                    measure_metered(&ctx, LoopKind::Custom, &metrics, &mut |n, probe| {
+                        timed_loop_custom(&mut routine, n, probe)
+                    });
             }
             Mode::Instructions(n) => {
                 timed_loop_custom(&mut routine, *n, &mut Probe::off());
@@ -229,9 +236,58 @@ impl Bencher {
         self.skipped = Some(reason.into());
     }
 
+    /// Records the benchmark's own figure `value` of the metric `name`, in `unit`: rounds to
+    /// finality, messages sent, bytes on the wire. Called outside the timing call, it is one
+    /// value (call it again for more); it appears next to the times in every output, and a
+    /// performance target can name it (`"consensus" = "rounds < 200"`). To record one value
+    /// per sample from inside a routine, use the handle from [`Bencher::metrics`].
+    ///
+    /// ```no_run
+    /// # fn run_to_finality() -> u32 { 10 }
+    /// #[qudag_bench::qudag_bench]
+    /// fn finality(b: &mut qudag_bench::Bencher) {
+    ///     let rounds = run_to_finality();
+    ///     b.metric("rounds_to_finality", rounds as f64, "rounds");
+    ///     b.iter(run_to_finality);
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    /// On a name that is empty, over 64 bytes, not made of ASCII letters, digits, `_`, `-`,
+    /// `.`, or taken by a built-in measure (`latency`, `p99`, ...); on a value that is not
+    /// finite; on a unit that differs from an earlier value's.
+    pub fn metric(&mut self, name: &str, value: f64, unit: &str) {
+        self.metrics.record(name, value, unit);
+    }
+
+    /// A handle that records metrics from inside the timed routine, where `b` is borrowed: a
+    /// value recorded while a measured sample runs is one per-sample value of that metric
+    /// (summarized by its median and a 95% interval); values recorded during warmup and
+    /// calibration runs are dropped. Recording takes a lock, so record once per sample (in
+    /// `iter_custom` and `iter_async`) rather than once per iteration of `b.iter`.
+    ///
+    /// ```no_run
+    /// use std::time::{Duration, Instant};
+    /// #[qudag_bench::qudag_bench]
+    /// fn sign(b: &mut qudag_bench::Bencher) {
+    ///     let metrics = b.metrics();
+    ///     b.iter_custom(|iters| {
+    ///         let start = Instant::now();
+    ///         for _ in 0..iters { std::hint::black_box(()); }
+    ///         let elapsed = start.elapsed();
+    ///         metrics.record("ops_per_sec", iters as f64 / elapsed.as_secs_f64().max(1e-9), "ops/s");
+    ///         elapsed
+    ///     });
+    /// }
+    /// ```
+    pub fn metrics(&self) -> Metrics {
+        self.metrics.clone()
+    }
+
     /// What the benchmark did: `None` if it never called a timing method.
     pub(crate) fn finish(self) -> Finished {
         Finished {
+            metrics: self.metrics.take(),
             skipped: self.skipped,
             timed: self.timed,
             throughput: self.throughput,
@@ -248,6 +304,24 @@ pub(crate) struct Finished {
     pub throughput: Option<Throughput>,
     /// `None` in smoke mode, or when measurement was cancelled by the timeout.
     pub measured: Option<Measured>,
+    /// Custom metrics recorded, by name.
+    pub metrics: BTreeMap<String, Recorded>,
+}
+
+/// Measures `sample` with the metric recorder told where each sample starts and whether it
+/// was a measured one, so that values recorded in warmup and calibration are dropped.
+fn measure_metered(
+    ctx: &crate::measure::MeasureContext,
+    kind: LoopKind,
+    metrics: &Metrics,
+    sample: &mut dyn FnMut(u64, &mut Probe) -> Duration,
+) -> Option<Measured> {
+    sampler::measure(ctx, kind, &mut |n, probe| {
+        metrics.begin_sample();
+        let elapsed = sample(n, probe);
+        metrics.end_sample(probe.is_measured());
+        elapsed
+    })
 }
 
 /// A benchmark over per-iteration inputs; see [`Bencher::with_inputs`].
@@ -269,10 +343,11 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
                 black_box(routine(setup()));
             }
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
-                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
-                    batched_values_sample(&mut setup, &mut routine, n, probe)
-                });
+                let (ctx, metrics) = (ctx.clone(), bencher.metrics.clone());
+                bencher.measured =
+                    measure_metered(&ctx, LoopKind::Batched, &metrics, &mut |n, probe| {
+                        batched_values_sample(&mut setup, &mut routine, n, probe)
+                    });
             }
             Mode::Instructions(n) => {
                 batched_values_sample(&mut setup, &mut routine, *n, &mut Probe::off());
@@ -293,10 +368,11 @@ impl<I, S: FnMut() -> I> Inputs<'_, S> {
                 black_box(routine(&mut input));
             }
             Mode::Measure(ctx) => {
-                let ctx = ctx.clone();
-                bencher.measured = sampler::measure(&ctx, LoopKind::Batched, &mut |n, probe| {
-                    batched_refs_sample(&mut setup, &mut routine, n, probe)
-                });
+                let (ctx, metrics) = (ctx.clone(), bencher.metrics.clone());
+                bencher.measured =
+                    measure_metered(&ctx, LoopKind::Batched, &metrics, &mut |n, probe| {
+                        batched_refs_sample(&mut setup, &mut routine, n, probe)
+                    });
             }
             Mode::Instructions(n) => {
                 batched_refs_sample(&mut setup, &mut routine, *n, &mut Probe::off());

@@ -90,6 +90,9 @@ pub struct HarnessArgs {
     /// Also write every raw sample as CSV here.
     #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV_SAMPLES", value_parser = report_path)]
     pub csv_samples: Option<String>,
+    /// Also write the custom metrics (`b.metric`) as CSV here, one row per metric.
+    #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_CSV_METRICS", value_parser = report_path)]
+    pub csv_metrics: Option<String>,
     /// Also write a Markdown table for a pull-request comment here.
     #[arg(long, value_name = "PATH", env = "QUDAG_BENCH_MARKDOWN", value_parser = report_path)]
     pub markdown: Option<String>,

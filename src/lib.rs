@@ -72,6 +72,7 @@ pub mod store;
 pub use bencher::{Bencher, Inputs};
 pub use executor::Executor;
 pub use measure::alloc::CountingAlloc;
+pub use measure::metrics::Metrics;
 pub use qudag_bench_macros::qudag_bench;
 pub use schema::Throughput;
 pub use std::hint::black_box;

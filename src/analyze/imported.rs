@@ -83,6 +83,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
         uncertainty: None,
         measured_in: None,
         isolation: None,
+        metrics: Default::default(),
     }
 }
 

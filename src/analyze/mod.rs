@@ -4,6 +4,7 @@
 
 pub mod figures;
 pub mod imported;
+mod metrics;
 mod timing;
 pub mod uncertainty;
 
@@ -72,13 +73,17 @@ pub(crate) fn result(ctx: Context<'_>, outcome: Outcome) -> Analyzed {
             result.skip_reason = f.skipped;
         }
         Outcome::Returned(f) if !f.timed => result.error = Some(NO_TIMING_CALL.into()),
-        Outcome::Returned(f) => match f.measured {
-            None => {
-                result.status = Status::Timeout;
-                result.error = Some(timeout_text);
+        Outcome::Returned(f) => {
+            let f = *f;
+            result.metrics = metrics::summarize_all(f.metrics);
+            match f.measured {
+                None => {
+                    result.status = Status::Timeout;
+                    result.error = Some(timeout_text);
+                }
+                Some(measured) => timing::fill(&mut result, measured, f.throughput, threads),
             }
-            Some(measured) => timing::fill(&mut result, measured, f.throughput, threads),
-        },
+        }
     }
     Analyzed { result, hung }
 }
@@ -122,5 +127,6 @@ fn skeleton(ctx: Context<'_>) -> BenchResult {
         uncertainty: None,
         measured_in: None,
         isolation: None,
+        metrics: Default::default(),
     }
 }

@@ -58,6 +58,7 @@ fn returned(timed: bool, measured: Option<Measured>, throughput: Option<Throughp
         timed,
         throughput,
         measured,
+        metrics: Default::default(),
     }))
 }
 
@@ -125,6 +126,38 @@ fn a_skip_is_skipped_with_its_reason_and_nothing_measured() {
     assert_eq!(a.result.skip_reason.as_deref(), Some("no IPv6 here"));
     assert!(a.result.error.is_none() && a.result.time_ns.is_none());
     assert!(!a.result.status.is_failure());
+}
+
+#[test]
+fn recorded_metrics_go_with_a_measured_result_and_not_with_a_skip() {
+    let rounds = || {
+        let recorded = crate::measure::metrics::Recorded {
+            unit: "rounds".into(),
+            values: vec![10.0],
+        };
+        std::collections::BTreeMap::from([("rounds_to_finality".to_string(), recorded)])
+    };
+    let Outcome::Returned(mut finished) = returned(true, Some(four_samples()), None) else {
+        unreachable!()
+    };
+    finished.metrics = rounds();
+    let r = analyzed(None, Outcome::Returned(finished)).result;
+    assert_eq!(r.status, Status::Ok);
+    let m = &r.metrics["rounds_to_finality"];
+    assert_eq!(
+        (m.unit.as_str(), m.median, m.values.len()),
+        ("rounds", 10.0, 1)
+    );
+    let Outcome::Returned(mut finished) = returned(false, None, None) else {
+        unreachable!()
+    };
+    (finished.metrics, finished.skipped) = (rounds(), Some("not here".into()));
+    assert!(
+        analyzed(None, Outcome::Returned(finished))
+            .result
+            .metrics
+            .is_empty()
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! exit code 3.
 
 pub mod ab;
+pub mod metrics;
 pub mod verdict;
 
 use crate::schema::{GateResult, RunReport, Verdict};

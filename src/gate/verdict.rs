@@ -204,6 +204,7 @@ pub fn compare(
                 significant: false,
                 noise_threshold: threshold,
                 confirmation: None,
+                metrics: Default::default(),
             }));
             continue;
         };
@@ -223,6 +224,7 @@ pub fn compare(
             significant: false,
             noise_threshold: threshold,
             confirmation: None,
+            metrics: super::metrics::metric_changes(old, r),
         }));
     }
     let significant = holm(&tested.iter().map(|(_, p)| *p).collect::<Vec<_>>(), ALPHA);

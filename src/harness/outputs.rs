@@ -21,6 +21,7 @@ pub fn check(args: &HarnessArgs, bench_target: &str) -> Result<(), Error> {
         ("html", &args.html),
         ("csv", &args.csv),
         ("csv-samples", &args.csv_samples),
+        ("csv-metrics", &args.csv_metrics),
         ("markdown", &args.markdown),
         ("bmf", &args.bmf),
     ];
@@ -45,6 +46,7 @@ pub fn write(args: &HarnessArgs, report: &RunReport) -> Vec<Error> {
         (FileFormat::Html, &args.html),
         (FileFormat::Csv, &args.csv),
         (FileFormat::CsvSamples, &args.csv_samples),
+        (FileFormat::CsvMetrics, &args.csv_metrics),
         (FileFormat::Markdown, &args.markdown),
         (FileFormat::Bmf, &args.bmf),
     ];

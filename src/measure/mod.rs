@@ -7,6 +7,7 @@ pub mod callgrind;
 pub mod counters;
 pub mod environment;
 pub mod loops;
+pub mod metrics;
 pub mod noise;
 pub mod parallel;
 mod precision;

@@ -12,6 +12,8 @@ pub struct Probe {
     alloc: Option<(AllocCounts, AllocCounts)>,
     /// Per-iteration latencies (ns, as read), when iterations are long enough to time alone.
     latencies: Option<Vec<u64>>,
+    /// Whether the samples it sees are the measured ones (not warmup or calibration).
+    measured: bool,
 }
 
 impl Probe {
@@ -35,7 +37,14 @@ impl Probe {
             counters,
             alloc,
             latencies: None,
+            measured: true,
         }
+    }
+
+    /// Whether this probe belongs to the measured samples: [`Probe::new`] is made for them,
+    /// [`Probe::off`] for everything else.
+    pub fn is_measured(&self) -> bool {
+        self.measured
     }
 
     /// From now on the timed loops also record each iteration's latency.

@@ -12,6 +12,9 @@
 //! - `instructions` (custom): per iteration, from callgrind (`--instructions`) or the hardware
 //!   counter.
 //! - `allocations` (custom): heap allocations per iteration, with a `CountingAlloc`.
+//! - each custom metric (`b.metric`) under its own name (custom): its median, with the 95%
+//!   interval of the median when it has per-sample values. Metric names cannot take the names
+//!   above.
 //!
 //! Benchmarks that did not measure (failed, timed out) are left out: BMF has no status. A
 //! benchmark id that occurs in more than one bench target is written as `<target>::<id>`.
@@ -66,6 +69,15 @@ fn measures(r: &BenchResult) -> Option<Map<String, Value>> {
             "allocations".into(),
             json!({"value": alloc.allocs_per_iter}),
         );
+    }
+    for (name, metric) in &r.metrics {
+        let mut value = Map::new();
+        value.insert("value".into(), json!(metric.median));
+        if let Some(ci) = &metric.median_ci {
+            value.insert("lower_value".into(), json!(ci.lower));
+            value.insert("upper_value".into(), json!(ci.upper));
+        }
+        m.insert(name.clone(), Value::Object(value));
     }
     Some(m)
 }

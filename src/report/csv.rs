@@ -77,6 +77,24 @@ pub const SAMPLES_HEADER: &[&str] = &[
     "ns_per_iter",
 ];
 
+/// The columns of the custom-metric table, in order: one row per metric of each benchmark.
+pub const METRICS_HEADER: &[&str] = &[
+    "bench_target",
+    "run_id",
+    "id",
+    "metric",
+    "unit",
+    "count",
+    "median",
+    "mean",
+    "min",
+    "max",
+    "median_ci_lower",
+    "median_ci_upper",
+    "baseline_median",
+    "change",
+];
+
 /// The per-benchmark table of every report.
 pub fn summary(reports: &[RunReport]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -118,6 +136,39 @@ pub fn samples(reports: &[RunReport]) -> Vec<u8> {
                     &iters.to_string(),
                     &elapsed.to_string(),
                     &num(Some(ns)),
+                ])
+                .expect("writing to memory");
+            }
+        }
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// The custom metrics of every report: one row per metric of each benchmark, with the
+/// baseline's median and the relative change when the run was compared.
+pub fn metrics(reports: &[RunReport]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(METRICS_HEADER).expect("writing to memory");
+    for report in reports {
+        for r in &report.benchmarks {
+            for (name, m) in &r.metrics {
+                let change = (r.comparison.as_ref()).and_then(|c| c.metrics.get(name));
+                let ci = m.median_ci.as_ref();
+                w.write_record([
+                    text(&report.bench_target),
+                    text(&report.run_id),
+                    text(&r.id),
+                    text(name),
+                    text(&m.unit),
+                    m.values.len().to_string(),
+                    num(Some(m.median)),
+                    num(Some(m.mean)),
+                    num(Some(m.min)),
+                    num(Some(m.max)),
+                    num(ci.map(|c| c.lower)),
+                    num(ci.map(|c| c.upper)),
+                    num(change.map(|c| c.baseline_median)),
+                    num(change.and_then(|c| c.change)),
                 ])
                 .expect("writing to memory");
             }

@@ -30,6 +30,8 @@ pub enum FileFormat {
     Csv,
     /// One row per raw sample.
     CsvSamples,
+    /// One row per custom metric of each benchmark.
+    CsvMetrics,
     /// A Markdown table for a pull-request comment.
     Markdown,
     /// The run report (`qudag-bench/run/v1`); an array of them for several bench targets.
@@ -47,6 +49,7 @@ impl FileFormat {
             FileFormat::Html => "html",
             FileFormat::Csv => "csv",
             FileFormat::CsvSamples => "csv-samples",
+            FileFormat::CsvMetrics => "csv-metrics",
             FileFormat::Markdown => "markdown",
             FileFormat::Json => "json",
             FileFormat::Bmf => "bmf",
@@ -61,6 +64,7 @@ pub fn render(format: FileFormat, reports: &[RunReport], trends: Option<&Trends>
         FileFormat::Html => html::render(&html::Page { reports, trends }).into_bytes(),
         FileFormat::Csv => csv::summary(reports),
         FileFormat::CsvSamples => csv::samples(reports),
+        FileFormat::CsvMetrics => csv::metrics(reports),
         FileFormat::Markdown => markdown::render(reports).into_bytes(),
         FileFormat::Json => match reports {
             [one] => json::render(one),

@@ -22,6 +22,7 @@ fn section(out: &mut String, report: &RunReport) {
     if let Some(b) = &report.baseline {
         baseline_notes(out, b);
     }
+    metrics_table(out, report);
     failures(out, report);
     gate(out, report);
     out.push('\n');
@@ -132,6 +133,38 @@ fn baseline_notes(out: &mut String, b: &BaselineInfo) {
         out.push_str(&format!(
             "\n> **Environment differs:** {}\n",
             markdown_cell(d)
+        ));
+    }
+}
+
+/// The custom metrics of every benchmark that recorded some, one row per metric, with the
+/// change against the baseline when there is one.
+fn metrics_table(out: &mut String, report: &RunReport) {
+    let rows = (report.benchmarks.iter())
+        .flat_map(|r| r.metrics.iter().map(move |(name, m)| (r, name, m)));
+    for (i, (r, name, m)) in rows.enumerate() {
+        if i == 0 {
+            out.push_str(
+                "
+**Metrics**
+
+| benchmark | metric | value | vs baseline |
+",
+            );
+            out.push_str(
+                "|---|---|---:|---|
+",
+            );
+        }
+        let change = (r.comparison.as_ref())
+            .and_then(|c| c.metrics.get(name))
+            .map_or(String::new(), super::units::metric_change);
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            markdown_code(&r.id),
+            markdown_code(name),
+            markdown_cell(&super::units::metric(m)),
+            markdown_cell(&change)
         ));
     }
 }

@@ -81,6 +81,22 @@ pub fn detail_text(r: &BenchResult) -> Option<String> {
     text
 }
 
+/// The line under a benchmark's result that shows its custom metrics:
+/// `metrics: rounds_to_finality 10 rounds | queries 600`; `None` without metrics.
+pub fn metrics_text(r: &BenchResult) -> Option<String> {
+    let changes = r.comparison.as_ref().map(|c| &c.metrics);
+    let shown: Vec<String> = (r.metrics.iter())
+        .map(|(name, m)| {
+            let mut text = format!("{name} {}", Term(&super::units::metric(m)));
+            if let Some(c) = changes.and_then(|c| c.get(name)) {
+                text.push_str(&format!(" ({})", super::units::metric_change(c)));
+            }
+            text
+        })
+        .collect();
+    (!shown.is_empty()).then(|| format!("metrics: {}", shown.join(" | ")))
+}
+
 /// The line's text after the id.
 pub fn result_text(r: &BenchResult) -> String {
     match (&r.status, &r.time_ns) {
@@ -190,6 +206,9 @@ impl Reporter for PrettyReporter {
 
     fn bench_finished(&mut self, r: &BenchResult) {
         let _ = writeln!(self.out, "{}", result_text(r));
+        if let Some(metrics) = metrics_text(r) {
+            let _ = writeln!(self.out, "{:w$}  {metrics}", "", w = self.width);
+        }
         if self.verbose
             && let Some(detail) = detail_text(r)
         {

@@ -1,7 +1,7 @@
 //! One benchmark's result inside a run report, and the measurements it carries.
 
 use super::EffectiveSettings;
-use super::{Comparison, Interval, Outliers, Percentiles, SystemMetrics, TimeStats};
+use super::{Comparison, Interval, MetricResult, Outliers, Percentiles, SystemMetrics, TimeStats};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -144,6 +144,10 @@ pub struct BenchResult {
     /// `network`); absent when it ran in the harness's process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<IsolationRun>,
+    /// The benchmark's own figures by name (`b.metric`, `Metrics::record`). Absent when it
+    /// recorded none, and from reports made before custom metrics existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, MetricResult>,
 }
 
 /// The child process an isolated benchmark ran in: its limits and network.

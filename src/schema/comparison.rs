@@ -1,7 +1,8 @@
 //! A benchmark against a baseline: the estimates, the verdict and its confirmation.
 
-use super::Interval;
+use super::{Interval, MetricChange};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What happened to a benchmark relative to the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +49,10 @@ pub struct Comparison {
     /// there was none.
     #[serde(default)]
     pub confirmation: Option<Confirmation>,
+    /// The custom metrics found in both this run and the baseline, by name; absent when
+    /// there are none, and in reports written before custom metrics existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, MetricChange>,
 }
 
 /// The second look at a flagged benchmark. The verdict stands only if it agrees. Preferred: a

@@ -102,6 +102,7 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
         ("html", &h.html),
         ("csv", &h.csv),
         ("csv-samples", &h.csv_samples),
+        ("csv-metrics", &h.csv_metrics),
         ("markdown", &h.markdown),
         ("bmf", &h.bmf),
     ];

@@ -137,6 +137,7 @@ fn skipped(bench: &Benchmark, settings: Settings, started: Instant, reason: &str
         timed: false,
         throughput: None,
         measured: None,
+        metrics: Default::default(),
     };
     analyze::result(context, Outcome::Returned(Box::new(finished)))
 }

@@ -19,8 +19,10 @@ const NO_TREND: &str = "the history was not read for this page; `qudag-bench rep
 pub fn section(out: &mut String, anchor: &str, r: &BenchResult, trend: Option<&[TrendPoint]>) {
     heading(out, anchor, r);
     figures(out, r);
+    metrics(out, r);
     out.push_str(r#"<div class="charts">"#);
     samples_charts(out, r);
+    metric_charts(out, r);
     resource_charts(out, r);
     match trend {
         Some(points) if points.len() >= 2 => {
@@ -115,6 +117,42 @@ fn figures(out: &mut String, r: &BenchResult) {
                 Granularity::Sample => "of per-sample means",
             }
         );
+    }
+}
+
+/// The custom metrics as a table: value (median and interval), count, and the baseline's.
+fn metrics(out: &mut String, r: &BenchResult) {
+    if r.metrics.is_empty() {
+        return;
+    }
+    out.push_str(
+        r#"<table class="metrics"><tr><th>metric</th><th>value</th><th>values</th><th>vs baseline</th></tr>"#,
+    );
+    let changes = r.comparison.as_ref().map(|c| &c.metrics);
+    for (name, m) in &r.metrics {
+        let change = (changes.and_then(|c| c.get(name)))
+            .map_or(String::new(), crate::report::units::metric_change);
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            html(name),
+            html(&crate::report::units::metric(m)),
+            m.values.len(),
+            html(&change)
+        );
+    }
+    out.push_str("</table>");
+}
+
+/// A chart of each custom metric that has per-sample values.
+fn metric_charts(out: &mut String, r: &BenchResult) {
+    for (name, m) in r.metrics.iter().filter(|(_, m)| m.values.len() >= 2) {
+        let label = match m.unit.as_str() {
+            "" => name.clone(),
+            unit => format!("{name} ({unit})"),
+        };
+        let svg = charts::metric_values(&label, &m.values, m.median);
+        chart(out, &format!("Metric {name}"), svg, "");
     }
 }
 

@@ -158,6 +158,43 @@ pub fn timeline(values: &[f64], median: f64) -> Option<String> {
     Some(f.finish())
 }
 
+/// A custom metric's per-sample values in record order, with their median as a line; `None`
+/// with fewer than two values. `label` names the metric and its unit.
+pub fn metric_values(label: &str, values: &[f64], median: f64) -> Option<String> {
+    if values.len() < 2 {
+        return None;
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let x_axis = AxisSpec::count("sample");
+    let y_axis = AxisSpec::number(label);
+    let mut f = Frame::new(
+        "metric",
+        label,
+        160.0,
+        (0.0, (values.len() - 1) as f64),
+        (lo, hi),
+        &x_axis,
+        &y_axis,
+    );
+    let mut dots = String::new();
+    for (i, v) in values.iter().enumerate() {
+        let _ = write!(
+            dots,
+            r#"<circle class="dot" cx="{:.1}" cy="{:.1}" r="1.6"/>"#,
+            f.px(i as f64),
+            f.py(*v)
+        );
+    }
+    f.push(&dots);
+    f.polyline(
+        &[(0.0, median), ((values.len() - 1) as f64, median)],
+        "median",
+    );
+    Some(f.finish())
+}
+
 /// A line chart of one series over time (seconds since the benchmark started).
 pub fn over_time(kind: &str, title: &str, points: &[(f64, f64)]) -> Option<String> {
     if points.len() < 2 {

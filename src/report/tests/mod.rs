@@ -258,4 +258,5 @@ pub fn drive(
     reporter.finish(&report.benchmarks, &report.summary, wall);
 }
 
+mod metrics;
 mod skipped;

@@ -224,8 +224,38 @@ fn bench(at: &str, b: &BenchResult, kept: Kept) -> Result<(), Invalid> {
     if let Some(c) = &b.comparison {
         comparison(&join(at, "comparison"), c)?;
     }
+    for (name, m) in &b.metrics {
+        metric(&join(&join(at, "metrics"), name), name, m)?;
+    }
     settings(&join(at, "config"), &b.config)?;
     non_negative(at, "wall_time_s", b.wall_time_s)
+}
+
+/// A custom metric as the harness records it: a name `b.metric` accepts, at least one value,
+/// and a median within the values' range.
+fn metric(at: &str, name: &str, m: &crate::schema::MetricResult) -> Result<(), Invalid> {
+    if let Err(problem) = crate::measure::metrics::check_name(name) {
+        return Err(invalid(
+            at.to_string(),
+            format!("is not a metric name: it {problem}"),
+        ));
+    }
+    if m.values.is_empty() {
+        return Err(invalid(
+            join(at, "values"),
+            "is empty; a metric is kept only with a recorded value".into(),
+        ));
+    }
+    if !(m.min <= m.median && m.median <= m.max) {
+        return Err(invalid(
+            join(at, "median"),
+            format!(
+                "is {}, outside its min {} and max {}",
+                m.median, m.min, m.max
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The stored median within the range of the per-iteration times its raw samples give (after

@@ -41,6 +41,29 @@ fn what_the_harness_writes_is_valid() {
     skipped.benchmarks[0].skip_reason = None;
     let e = report(&skipped, Kept::Samples).unwrap_err();
     assert!(e.to_string().contains("skip_reason"), "{e}");
+    // A metric has values and a median within them.
+    let mut metric = r.clone();
+    let m: crate::schema::MetricResult = serde_json::from_value(serde_json::json!({
+        "unit": "rounds", "values": [10.0], "median": 10.0, "mean": 10.0, "min": 10.0,
+        "max": 10.0, "median_ci": null
+    }))
+    .unwrap();
+    metric.benchmarks[0]
+        .metrics
+        .insert("rounds".into(), m.clone());
+    report(&metric, Kept::Samples).unwrap();
+    metric.benchmarks[0].metrics.insert(
+        "rounds".into(),
+        crate::schema::MetricResult {
+            median: 11.0,
+            ..m.clone()
+        },
+    );
+    let e = report(&metric, Kept::Samples).unwrap_err();
+    assert!(e.to_string().contains("metrics.rounds.median"), "{e}");
+    metric.benchmarks[0].metrics.clear();
+    metric.benchmarks[0].metrics.insert("a b".into(), m);
+    assert!(report(&metric, Kept::Samples).is_err());
     let mut reasoned = r.clone();
     reasoned.benchmarks[0].skip_reason = Some("not here".into());
     assert!(report(&reasoned, Kept::Samples).is_err());

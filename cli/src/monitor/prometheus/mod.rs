@@ -10,6 +10,7 @@
 //! | `qudag_bench_latency_seconds` | `quantile` (0.5, 0.9, 0.99, 0.999, 1 = max), `granularity` | latency percentile |
 //! | `qudag_bench_median_seconds` | | median time per iteration (the estimate `compare` uses) |
 //! | `qudag_bench_throughput` | `unit` (`bytes`, `elements`) | units per second at the median |
+//! | `qudag_bench_metric` | `name`, `unit` | a custom metric's median (`b.metric`) |
 //! | `qudag_bench_regressed` | | 1 if the baseline comparison says regressed, else 0 |
 //! | `qudag_bench_regressions` | `bench_target` only | benchmarks regressed against the baseline |
 //! | `qudag_bench_benchmarks` | `bench_target`, `status` | benchmarks per status in the latest run |
@@ -129,6 +130,7 @@ struct RunFamilies {
     latency: Metric,
     median: Metric,
     throughput: Metric,
+    metric: Metric,
     regressed: Metric,
     regressions: Metric,
     benchmarks: Metric,
@@ -147,6 +149,11 @@ impl RunFamilies {
             throughput: Metric::new(
                 "throughput",
                 "Throughput at the median time, units (label unit) per second",
+                None,
+            ),
+            metric: Metric::new(
+                "metric",
+                "A benchmark's own figure (b.metric): the median of its values, in its unit (label unit)",
                 None,
             ),
             regressed: Metric::new(
@@ -245,17 +252,23 @@ impl RunFamilies {
             };
             self.throughput.set(with("unit", unit), per_second);
         }
+        for (name, m) in &b.metrics {
+            let mut l = with("name", name);
+            l.push(("unit", m.unit.clone()));
+            self.metric.set(l, m.median);
+        }
         if let Some(c) = &b.comparison {
             self.regressed
                 .set(labels.clone(), f64::from(c.verdict == Verdict::Regressed));
         }
     }
 
-    fn into_metrics(self) -> [Metric; 7] {
+    fn into_metrics(self) -> [Metric; 8] {
         [
             self.latency,
             self.median,
             self.throughput,
+            self.metric,
             self.regressed,
             self.regressions,
             self.benchmarks,

@@ -193,6 +193,24 @@ fn a_skipped_benchmark_is_counted_under_its_own_status_without_a_latency() {
 }
 
 #[test]
+fn a_custom_metric_is_its_median_labelled_with_name_and_unit() {
+    let mut r = report();
+    let metric: qudag_bench::schema::MetricResult = serde_json::from_value(serde_json::json!({
+        "unit": "rounds", "values": [10.0, 12.0, 11.0], "median": 11.0, "mean": 11.0,
+        "min": 10.0, "max": 12.0, "median_ci": null
+    }))
+    .unwrap();
+    r.benchmarks[1]
+        .metrics
+        .insert("rounds_to_finality".into(), metric);
+    let text = encode(&[r], &[], 0);
+    let labels = r#"bench_target="work",suite="work",benchmark="loop_work/1000",name="rounds_to_finality",unit="rounds""#;
+    assert_eq!(value(&text, "qudag_bench_metric", labels), 11.0);
+    assert_eq!(samples(&text, "qudag_bench_metric").len(), 1);
+    assert!(text.contains("# TYPE qudag_bench_metric gauge"), "{text}");
+}
+
+#[test]
 fn throughput_is_per_second_with_its_unit() {
     let mut r = report();
     r.benchmarks[1].throughput = Some(ThroughputResult {

@@ -1,0 +1,193 @@
+//! Recording a benchmark's own figures: [`Metrics`] is the handle `b.metrics()` returns and
+//! `b.metric` writes through. Values recorded during a sample are kept only if the sample was
+//! a measured one, so warmup and calibration runs of an `iter_custom` routine leave nothing.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// Names a custom metric may not take: the measures that Bencher Metric Format output already
+/// uses, and the time statistics a performance target names (`p99 < 1ms`).
+pub const RESERVED_NAMES: [&str; 12] = [
+    "latency",
+    "throughput",
+    "bytes-per-second",
+    "instructions",
+    "allocations",
+    "median",
+    "mean",
+    "p50",
+    "p90",
+    "p99",
+    "p999",
+    "max",
+];
+
+/// Longest metric name accepted.
+const MAX_NAME_LEN: usize = 64;
+
+/// One metric's values as recorded, before any summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// The unit given with the first value.
+    pub unit: String,
+    /// Values in record order.
+    pub values: Vec<f64>,
+}
+
+/// A cloneable handle that records a benchmark's own figures; get it from
+/// [`Bencher::metrics`](crate::Bencher::metrics) to record from inside `iter_custom`,
+/// `iter_async` or `iter_parallel` routines, where the `Bencher` itself is borrowed.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    shared: Arc<Mutex<State>>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Whether a sample is running: its values wait in `pending` until it is known whether
+    /// the sample was measured.
+    in_sample: bool,
+    pending: Vec<(String, f64)>,
+    kept: BTreeMap<String, Recorded>,
+}
+
+impl Metrics {
+    /// Records `value` of the metric `name` in `unit`. Inside a measured sample it is one of
+    /// that metric's per-sample values; outside the timing call it is a value of its own.
+    ///
+    /// # Panics
+    /// When `name` is empty, longer than 64 bytes, has characters other than ASCII letters,
+    /// digits, `_`, `-` and `.`, or is one of [`RESERVED_NAMES`]; when `value` is not finite;
+    /// when `unit` differs from the unit of an earlier value of the same metric.
+    pub fn record(&self, name: &str, value: f64, unit: &str) {
+        if let Err(problem) = check_name(name) {
+            panic!("metric name {name:?} {problem}");
+        }
+        assert!(
+            value.is_finite(),
+            "metric {name:?}: the value must be a finite number, got {value}"
+        );
+        let mut state = self.lock();
+        if let Some(earlier) = state.kept.get(name)
+            && earlier.unit != unit
+        {
+            let earlier = earlier.unit.clone();
+            drop(state);
+            panic!("metric {name:?} recorded in unit {unit:?}, earlier in {earlier:?}");
+        }
+        let in_sample = state.in_sample;
+        if in_sample {
+            state.pending.push((name.to_string(), value));
+        }
+        let kept = state
+            .kept
+            .entry(name.to_string())
+            .or_insert_with(|| Recorded {
+                unit: unit.to_string(),
+                values: Vec::new(),
+            });
+        if !in_sample {
+            kept.values.push(value);
+        }
+    }
+
+    /// A sample starts: its values are held until [`Metrics::end_sample`].
+    pub(crate) fn begin_sample(&self) {
+        let mut state = self.lock();
+        state.in_sample = true;
+        state.pending.clear();
+    }
+
+    /// The sample ended; its values are kept if it was a measured sample (`keep`).
+    pub(crate) fn end_sample(&self, keep: bool) {
+        let mut state = self.lock();
+        state.in_sample = false;
+        let pending = std::mem::take(&mut state.pending);
+        if keep {
+            for (name, value) in pending {
+                if let Some(kept) = state.kept.get_mut(&name) {
+                    kept.values.push(value);
+                }
+            }
+        }
+    }
+
+    /// Everything kept, leaving the handle empty; metrics with no kept value (recorded only
+    /// in warmup) are left out.
+    pub(crate) fn take(&self) -> BTreeMap<String, Recorded> {
+        let mut kept = std::mem::take(&mut self.lock().kept);
+        kept.retain(|_, r| !r.values.is_empty());
+        kept
+    }
+
+    /// The state, also after a benchmark panicked while holding it (its values are whole).
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Why `name` cannot name a metric, if it cannot.
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return Err(format!("must be 1 to {MAX_NAME_LEN} bytes long"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        return Err(format!(
+            "has {c:?}; use ASCII letters, digits, '_', '-' and '.'"
+        ));
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err("is taken by a built-in measure or statistic".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    #[test]
+    fn values_of_unmeasured_samples_are_dropped_and_the_others_kept_in_order() {
+        let m = Metrics::default();
+        m.record("rounds", 10.0, "rounds");
+        m.begin_sample();
+        m.record("ops", 1.0, "ops/s");
+        m.end_sample(false);
+        for v in [2.0, 3.0] {
+            m.begin_sample();
+            m.record("ops", v, "ops/s");
+            m.end_sample(true);
+        }
+        m.begin_sample();
+        m.record("warm", 5.0, "x");
+        m.end_sample(false);
+        let kept = m.take();
+        assert_eq!(kept["rounds"].values, [10.0]);
+        assert_eq!(kept["ops"].values, [2.0, 3.0]);
+        assert_eq!(kept["ops"].unit, "ops/s");
+        assert!(!kept.contains_key("warm"), "only recorded in warmup");
+        assert!(m.take().is_empty());
+    }
+
+    #[test]
+    fn bad_names_values_and_a_changed_unit_panic_with_the_name() {
+        let panics = |f: &dyn Fn()| catch_unwind(AssertUnwindSafe(f)).is_err();
+        let m = Metrics::default();
+        assert!(panics(&|| m.record("", 1.0, "x")));
+        assert!(panics(&|| m.record("a b", 1.0, "x")));
+        assert!(panics(&|| m.record(&"a".repeat(65), 1.0, "x")));
+        assert!(panics(&|| m.record("latency", 1.0, "x")));
+        assert!(panics(&|| m.record("p99", 1.0, "x")));
+        assert!(panics(&|| m.record("n", f64::NAN, "x")));
+        assert!(panics(&|| m.record("n", f64::INFINITY, "x")));
+        m.record("n", 1.0, "ms");
+        assert!(panics(&|| m.record("n", 2.0, "s")));
+        m.record("n", 3.0, "ms");
+        assert_eq!(m.take()["n"].values, [1.0, 3.0]);
+        assert!(check_name("consensus.rounds_to-finality2").is_ok());
+    }
+}
