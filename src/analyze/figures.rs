@@ -71,26 +71,17 @@ pub fn target(expression: &str, target: &PerfTarget, result: &BenchResult) -> Ta
             Some(v) => (Some(v), None),
             None => (None, Some(format!("no `{statistic}` was measured"))),
         },
-        PerfTarget::Throughput { unit, .. } => match &result.throughput {
-            None => (None, Some("the benchmark declares no throughput (b.throughput_bytes or b.throughput_elements)".into())),
-            Some(t) => {
-                let declared = match t.per_iter {
-                    crate::schema::Throughput::Bytes(_) => "bytes",
-                    crate::schema::Throughput::Elements(_) => "elements",
-                };
-                if declared != unit {
-                    (None, Some(format!("the target is in {unit} per second but the benchmark declares {declared}")))
-                } else {
-                    (t.per_second, t.per_second.is_none().then(|| "the median time is 0".into()))
-                }
-            }
-        },
+        PerfTarget::Throughput { unit, .. } => throughput_measured(result, unit),
+        PerfTarget::Metric { name, unit, .. } => metric_measured(result, name, unit.as_deref()),
     };
     let met = measured.map(|m| match target {
         PerfTarget::Time { below_ns, .. } => m < *below_ns,
         PerfTarget::Throughput {
             above_per_second, ..
         } => m > *above_per_second,
+        PerfTarget::Metric { below, above, .. } => {
+            below.is_none_or(|b| m < b) && above.is_none_or(|a| m > a)
+        }
     });
     TargetResult {
         expression: expression.to_string(),
@@ -98,6 +89,52 @@ pub fn target(expression: &str, target: &PerfTarget, result: &BenchResult) -> Ta
         measured,
         met,
         reason,
+    }
+}
+
+/// The throughput a target in `unit` per second compares, or why there is none.
+fn throughput_measured(result: &BenchResult, unit: &str) -> (Option<f64>, Option<String>) {
+    let Some(t) = &result.throughput else {
+        let why =
+            "the benchmark declares no throughput (b.throughput_bytes or b.throughput_elements)";
+        return (None, Some(why.into()));
+    };
+    let declared = match t.per_iter {
+        crate::schema::Throughput::Bytes(_) => "bytes",
+        crate::schema::Throughput::Elements(_) => "elements",
+    };
+    if declared != unit {
+        let why =
+            format!("the target is in {unit} per second but the benchmark declares {declared}");
+        return (None, Some(why));
+    }
+    let why = t
+        .per_second
+        .is_none()
+        .then(|| "the median time is 0".into());
+    (t.per_second, why)
+}
+
+/// The median of metric `name` that a target compares, or why there is none: the benchmark
+/// did not record it, or the target's unit is not the metric's.
+fn metric_measured(
+    result: &BenchResult,
+    name: &str,
+    unit: Option<&str>,
+) -> (Option<f64>, Option<String>) {
+    let Some(m) = result.metrics.get(name) else {
+        let why = format!("the benchmark recorded no metric `{name}` (b.metric)");
+        return (None, Some(why));
+    };
+    match unit {
+        Some(unit) if unit != m.unit => {
+            let why = format!(
+                "the target is in `{unit}` but the metric `{name}` is in `{}`",
+                m.unit
+            );
+            (None, Some(why))
+        }
+        _ => (Some(m.median), None),
     }
 }
 
@@ -211,6 +248,34 @@ mod tests {
             throughput,
             ..report
         }
+    }
+
+    #[test]
+    fn metric_targets_compare_the_median_in_the_metrics_unit() {
+        use crate::config::target::parse;
+        let mut r = result_with(1.0, None);
+        r.metrics.insert(
+            "rounds".into(),
+            serde_json::from_value(serde_json::json!({
+                "unit": "rounds", "values": [12.0, 10.0, 14.0], "median": 12.0, "mean": 12.0,
+                "min": 10.0, "max": 14.0, "median_ci": null
+            }))
+            .unwrap(),
+        );
+        let check = |e: &str| target(e, &parse(e).unwrap(), &r);
+        assert_eq!(check("rounds < 200").met, Some(true));
+        assert_eq!(check("rounds < 12").met, Some(false), "strictly below");
+        assert_eq!(check("rounds > 11 rounds").met, Some(true));
+        assert_eq!(check("rounds < 200").measured, Some(12.0));
+        let other_unit = check("rounds < 200 ms");
+        assert_eq!(other_unit.met, None);
+        assert!(other_unit.reason.unwrap().contains("`ms`"));
+        assert!(
+            check("queries < 5")
+                .reason
+                .unwrap()
+                .contains("no metric `queries`")
+        );
     }
 
     #[test]

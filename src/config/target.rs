@@ -5,6 +5,8 @@
 //! "ml_kem::keygen" = "< 1ms"            # median time per iteration below 1 ms
 //! "consensus::finality" = "p99 < 1s"    # a percentile instead of the median
 //! "network::throughput" = "> 10000 msg/s"  # throughput at the median time
+//! "consensus::dag" = "rounds_to_finality < 200"  # a custom metric's median (b.metric)
+//! "network::rate" = "ops_per_sec > 5k ops/s"     # with its unit, which must be the metric's
 //! ```
 //!
 //! Time statistics: `median` (default), `mean`, `p50`, `p90`, `p99`, `p999`, `max`. Throughput
@@ -20,14 +22,18 @@ use std::time::Duration;
 const STATISTICS: [&str; 7] = ["median", "mean", "p50", "p90", "p99", "p999", "max"];
 
 /// What a target should look like, for error messages.
-pub const EXPECTED: &str = "\"< 1ms\", \"p99 < 1s\" or \"> 10000 msg/s\" (statistics: median, \
-                            mean, p50, p90, p99, p999, max)";
+pub const EXPECTED: &str = "\"< 1ms\", \"p99 < 1s\", \"> 10000 msg/s\" or a custom metric's \
+                            \"rounds_to_finality < 200\" (statistics: median, mean, p50, p90, \
+                            p99, p999, max)";
 
 /// Parses a target expression.
 pub fn parse(text: &str) -> Result<PerfTarget, BadValue> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix('>') {
         return parse_throughput(rest.trim());
+    }
+    if let Some(metric) = parse_metric(text)? {
+        return Ok(metric);
     }
     let (statistic, rest) = match text.split_once('<') {
         Some((stat, rest)) => (stat.trim(), rest.trim()),
@@ -57,15 +63,45 @@ pub fn parse(text: &str) -> Result<PerfTarget, BadValue> {
     })
 }
 
-fn parse_throughput(text: &str) -> Result<PerfTarget, BadValue> {
-    let (number, unit) = text
-        .split_once(char::is_whitespace)
-        .map(|(n, u)| (n.trim(), u.trim()))
-        .ok_or_else(|| {
-            BadValue::new(format!(
-                "`> {text}`: expected a number and a unit per second, e.g. \"> 10000 msg/s\""
-            ))
-        })?;
+/// A metric target, `NAME < BOUND [UNIT]` or `NAME > BOUND [UNIT]`: `None` when the left side
+/// is empty or a time statistic (a time target).
+fn parse_metric(text: &str) -> Result<Option<PerfTarget>, BadValue> {
+    let Some(at) = text.find(['<', '>']) else {
+        return Ok(None);
+    };
+    let (name, rest) = (text[..at].trim(), text[at + 1..].trim());
+    if name.is_empty() || STATISTICS.contains(&name) {
+        return Ok(None);
+    }
+    // `p98 < 1s` asks for a percentile the report does not have; metric names are never
+    // of that form.
+    if crate::measure::metrics::looks_like_percentile(name) {
+        return Err(BadValue::new(format!(
+            "unknown statistic `{name}`; expected {EXPECTED}"
+        )));
+    }
+    if let Err(problem) = crate::measure::metrics::check_name(name) {
+        return Err(BadValue::new(format!(
+            "`{name}` is neither a statistic nor a metric name (it {problem}); expected \
+             {EXPECTED}"
+        )));
+    }
+    let (number, unit) = match rest.split_once(char::is_whitespace) {
+        Some((n, u)) => (n, Some(u.trim().to_string())),
+        None => (rest, None),
+    };
+    let bound = scaled_number(number)?;
+    let below = text.as_bytes()[at] == b'<';
+    Ok(Some(PerfTarget::Metric {
+        name: name.to_string(),
+        below: below.then_some(bound),
+        above: (!below).then_some(bound),
+        unit,
+    }))
+}
+
+/// A number with an optional `k`, `M` or `G` multiplier (`5k` is 5000).
+fn scaled_number(number: &str) -> Result<f64, BadValue> {
     let (digits, scale) = match number.char_indices().last() {
         Some((i, 'k')) => (&number[..i], 1e3),
         Some((i, 'M')) => (&number[..i], 1e6),
@@ -75,6 +111,22 @@ fn parse_throughput(text: &str) -> Result<PerfTarget, BadValue> {
     let value: f64 = digits
         .parse()
         .map_err(|_| BadValue::new(format!("`{number}` is not a number; expected {EXPECTED}")))?;
+    match value * scale {
+        v if v.is_finite() => Ok(v),
+        _ => Err(BadValue::new(format!("`{number}` is not a finite number"))),
+    }
+}
+
+fn parse_throughput(text: &str) -> Result<PerfTarget, BadValue> {
+    let (number, unit) = text
+        .split_once(char::is_whitespace)
+        .map(|(n, u)| (n.trim(), u.trim()))
+        .ok_or_else(|| {
+            BadValue::new(format!(
+                "`> {text}`: expected a number and a unit per second, e.g. \"> 10000 msg/s\""
+            ))
+        })?;
+    let value = scaled_number(number)?;
     let Some(per) = unit.strip_suffix("/s") else {
         return Err(BadValue::new(format!(
             "`{unit}` is not a rate; expected a unit per second such as msg/s or MB/s"
@@ -91,7 +143,7 @@ fn parse_throughput(text: &str) -> Result<PerfTarget, BadValue> {
         "" => return Err(BadValue::new(format!("`{unit}`: missing unit before /s"))),
         _ => ("elements", 1.0),
     };
-    let above = value * scale * factor;
+    let above = value * factor;
     if !(above.is_finite() && above > 0.0) {
         return Err(BadValue::new("a throughput target must be greater than 0"));
     }
@@ -171,5 +223,31 @@ mod tests {
         assert!(parse("> 10000 msg").is_err());
         assert!(parse("> fast msg/s").is_err());
         assert!(parse("> 0 msg/s").is_err());
+    }
+
+    #[test]
+    fn metric_targets() {
+        let metric = |name: &str, below, above, unit: Option<&str>| PerfTarget::Metric {
+            name: name.into(),
+            below,
+            above,
+            unit: unit.map(Into::into),
+        };
+        assert_eq!(
+            parse("rounds_to_finality < 200").unwrap(),
+            metric("rounds_to_finality", Some(200.0), None, None)
+        );
+        assert_eq!(
+            parse("ops_per_sec > 5k ops/s").unwrap(),
+            metric("ops_per_sec", None, Some(5000.0), Some("ops/s"))
+        );
+        assert_eq!(
+            parse("loss<-0.5").unwrap(),
+            metric("loss", Some(-0.5), None, None)
+        );
+        let e = parse("rounds to finality < 200").unwrap_err().to_string();
+        assert!(e.contains("neither a statistic nor a metric name"), "{e}");
+        assert!(parse("rounds < many").is_err());
+        assert!(matches!(parse("p99 < 1s"), Ok(PerfTarget::Time { .. })));
     }
 }

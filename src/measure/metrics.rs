@@ -139,10 +139,17 @@ pub fn check_name(name: &str) -> Result<(), String> {
             "has {c:?}; use ASCII letters, digits, '_', '-' and '.'"
         ));
     }
-    if RESERVED_NAMES.contains(&name) {
+    if RESERVED_NAMES.contains(&name) || looks_like_percentile(name) {
         return Err("is taken by a built-in measure or statistic".into());
     }
     Ok(())
+}
+
+/// Whether `name` has the form of a percentile statistic (`p` and digits, like `p95`), which
+/// a performance target would read as one.
+pub fn looks_like_percentile(name: &str) -> bool {
+    name.strip_prefix('p')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -182,6 +189,8 @@ mod tests {
         assert!(panics(&|| m.record(&"a".repeat(65), 1.0, "x")));
         assert!(panics(&|| m.record("latency", 1.0, "x")));
         assert!(panics(&|| m.record("p99", 1.0, "x")));
+        assert!(panics(&|| m.record("p95", 1.0, "x")));
+        assert!(check_name("p").is_ok() && check_name("p95x").is_ok());
         assert!(panics(&|| m.record("n", f64::NAN, "x")));
         assert!(panics(&|| m.record("n", f64::INFINITY, "x")));
         m.record("n", 1.0, "ms");

@@ -354,7 +354,8 @@ pub struct TargetResult {
     pub expression: String,
     /// The target parsed.
     pub target: PerfTarget,
-    /// The measured value compared (ns for time targets, units per second for throughput).
+    /// The measured value compared (ns for time targets, units per second for throughput,
+    /// the median in the metric's unit for a metric).
     pub measured: Option<f64>,
     /// Whether the target was met; `null` when it could not be checked.
     pub met: Option<bool>,
@@ -380,5 +381,17 @@ pub enum PerfTarget {
         unit: String,
         /// The bound in units per second.
         above_per_second: f64,
+    },
+    /// A custom metric's median (`b.metric`) must stay below or above a bound.
+    Metric {
+        /// The metric's name.
+        name: String,
+        /// The median must be below this; `null` for a `>` target.
+        below: Option<f64>,
+        /// The median must be above this; `null` for a `<` target.
+        above: Option<f64>,
+        /// The unit written after the bound, which must be the metric's; `null` when none
+        /// was written.
+        unit: Option<String>,
     },
 }
