@@ -35,6 +35,10 @@ pub struct HistoryArgs {
     /// Only runs of this run group (`qudag-bench run`), or `latest` for the latest group.
     #[arg(long, value_name = "ID|latest")]
     group: Option<String>,
+    /// Show this custom metric (`b.metric`) of each result that recorded it, instead of the
+    /// time: its median, unit and interval (with --bench, the change against the first run).
+    #[arg(long, value_name = "NAME", value_parser = metric_name)]
+    metric: Option<String>,
 }
 
 /// Lists the results the flags select.
@@ -47,6 +51,7 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
         until: args.until,
         commit: args.commit,
         group: args.group,
+        metric: args.metric,
     };
     print(home, &filter).map(|()| ExitCode::SUCCESS)
 }
@@ -57,6 +62,34 @@ fn time_bound(value: &str) -> Result<SystemTime, BadValue> {
         .map_err(|_| BadValue::new(format!("expected {}", history::TIME_FORMS)))
 }
 
+/// `--metric`: a name `b.metric` would accept.
+fn metric_name(value: &str) -> Result<String, BadValue> {
+    qudag_bench::measure::metrics::check_name(value)
+        .map(|()| value.to_string())
+        .map_err(|problem| BadValue::new(format!("`{value}` is not a metric name: it {problem}")))
+}
+
+/// The figure a line shows: the metric's median with its unit and interval under
+/// `--metric`, else the median time; `-` when the result has none.
+fn figure(row: &history::Row, metric: bool) -> (String, Option<f64>) {
+    if !metric {
+        let text = row.median_ns.map_or("-".into(), |m| format!("{m:.3} ns"));
+        return (text, row.median_ns);
+    }
+    let Some(m) = &row.metric else {
+        return ("-".into(), None);
+    };
+    let number = qudag_bench::report::units::figure;
+    let mut text = format!("{} {}", number(m.median), m.unit);
+    if let Some((lo, hi)) = m.median_ci {
+        text.push_str(&format!(" [{}, {}]", number(lo), number(hi)));
+    }
+    if m.count > 1 {
+        text.push_str(&format!(" ({} values)", m.count));
+    }
+    (text, Some(m.median))
+}
+
 /// Prints the recorded results `filter` selects, one line each; a run that did not finish
 /// says so on each of its lines (and has one line even without results).
 fn print(home: &Home, filter: &history::Filter) -> Result<(), Error> {
@@ -64,11 +97,10 @@ fn print(home: &Home, filter: &history::Filter) -> Result<(), Error> {
     let rows = history::list(&path, filter)?;
     let mut first: Option<f64> = None;
     for row in rows {
-        let median_text = row
-            .median_ns
-            .map_or("-".to_string(), |m| format!("{m:.3} ns"));
-        let trend = match (filter.bench.is_some(), first, row.median_ns) {
-            (true, Some(f), Some(m)) if f > 0.0 => {
+        let (median_text, value) = figure(&row, filter.metric.is_some());
+        let median_text = Term(&median_text).to_string();
+        let trend = match (filter.bench.is_some(), first, value) {
+            (true, Some(f), Some(m)) if f != 0.0 => {
                 format!("  {:+.2}% vs first", 100.0 * (m / f - 1.0))
             }
             (true, None, Some(m)) => {

@@ -25,6 +25,21 @@ pub struct Filter {
     pub commit: Option<String>,
     /// Runs of this run group; `latest` for the latest group.
     pub group: Option<String>,
+    /// Only results that recorded this custom metric, each row with its value.
+    pub metric: Option<String>,
+}
+
+/// A custom metric's summary in one result, as the history keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricPoint {
+    /// Its median.
+    pub median: f64,
+    /// Its unit.
+    pub unit: String,
+    /// How many values it had.
+    pub count: i64,
+    /// The 95% interval of the median, when it had enough values.
+    pub median_ci: Option<(f64, f64)>,
 }
 
 /// Where a recorded run got to.
@@ -84,6 +99,8 @@ pub struct Row {
     pub verdict: String,
     /// The run's state.
     pub state: RunState,
+    /// The metric [`Filter::metric`] asks for, in this result.
+    pub metric: Option<MetricPoint>,
 }
 
 /// The results in the history at `path` that `filter` selects, oldest run first. The file is
@@ -116,6 +133,7 @@ pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, Error> {
                 median_ns: r.get(7)?,
                 verdict: r.get(8)?,
                 state,
+                metric: metric_point(r, 14)?,
             })
         })
         .map_err(fail)?;
@@ -152,16 +170,45 @@ pub(super) fn state_of(
     })
 }
 
+/// The metric columns `median, unit, count, median_ci_lower, median_ci_upper` from `first`.
+fn metric_point(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<MetricPoint>> {
+    let Some(median) = r.get::<_, Option<f64>>(first)? else {
+        return Ok(None);
+    };
+    let bounds: (Option<f64>, Option<f64>) = (r.get(first + 3)?, r.get(first + 4)?);
+    Ok(Some(MetricPoint {
+        median,
+        unit: r.get(first + 1)?,
+        count: r.get(first + 2)?,
+        median_ci: match bounds {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        },
+    }))
+}
+
 /// The SQL of `filter` and its parameters. Times are compared as times (`julianday`), not as
 /// text.
 fn query(filter: &Filter) -> (String, Vec<String>) {
     let mut sql = String::from(
         "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''),
                 COALESCE(r.git_branch, ''), x.bench_id, x.status, x.median_ns,
-                COALESCE(x.verdict, ''), r.state, r.host, r.pid, r.pid_started, r.current_bench
-         FROM runs r LEFT JOIN results x ON x.run = r.id WHERE 1 = 1",
+                COALESCE(x.verdict, ''), r.state, r.host, r.pid, r.pid_started, r.current_bench,
+                m.median, m.unit, m.count, m.median_ci_lower, m.median_ci_upper
+         FROM runs r LEFT JOIN results x ON x.run = r.id",
     );
     let mut params: Vec<String> = Vec::new();
+    // With a metric, only the results that recorded it.
+    match &filter.metric {
+        Some(name) => {
+            params.push(name.clone());
+            sql.push_str(
+                " JOIN metrics m ON m.run = r.id AND m.bench_id = x.bench_id AND m.name = ?1",
+            );
+        }
+        None => sql.push_str(" LEFT JOIN metrics m ON 0"),
+    }
+    sql.push_str(" WHERE 1 = 1");
     let mut add = |clause: &str, value: Option<String>| {
         if let Some(v) = value {
             params.push(v);

@@ -17,7 +17,7 @@ mod schema;
 mod tests;
 
 pub use import::import;
-pub use list::{Filter, RunState, TIME_FORMS, list, parse_time};
+pub use list::{Filter, Row, RunState, TIME_FORMS, list, parse_time};
 use open::needs_upgrade;
 pub use open::{open, open_read};
 pub use recorder::record;

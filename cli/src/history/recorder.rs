@@ -57,6 +57,7 @@ pub fn store(
             Some((_, done)) if done == "complete" => return Ok(false),
             Some((id, _)) => {
                 tx.execute("DELETE FROM results WHERE run = ?1", [id])?;
+                tx.execute("DELETE FROM metrics WHERE run = ?1", [id])?;
                 tx.execute("DELETE FROM reports WHERE run = ?1", [id])?;
                 tx.execute("DELETE FROM runs WHERE id = ?1", [id])?;
             }
@@ -66,6 +67,7 @@ pub fn store(
         let run = tx.last_insert_rowid();
         for b in &r.benchmarks {
             insert_result(&tx, run, b)?;
+            insert_metrics(&tx, run, b)?;
         }
         store_report(&tx, run, r)?;
         match state {
@@ -189,6 +191,29 @@ fn insert_result(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Resul
             b.comparison.as_ref().and_then(|c| c.change),
         ],
     )?;
+    Ok(())
+}
+
+/// The custom metrics of result `b`, one row each.
+fn insert_metrics(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Result<()> {
+    for (name, m) in &b.metrics {
+        let ci = m.median_ci.as_ref();
+        tx.execute(
+            "INSERT OR REPLACE INTO metrics (run, bench_id, name, unit, count, median,
+                 median_ci_lower, median_ci_upper)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                run,
+                b.id,
+                name,
+                m.unit,
+                m.values.len() as i64,
+                m.median,
+                ci.map(|c| c.lower),
+                ci.map(|c| c.upper),
+            ],
+        )?;
+    }
     Ok(())
 }
 

@@ -60,6 +60,20 @@ pub(super) const MIGRATIONS: &[&str] = &[
      ALTER TABLE runs ADD COLUMN pid_started INTEGER;
      ALTER TABLE runs ADD COLUMN current_bench TEXT;
      CREATE INDEX runs_by_state ON runs (state);",
+    // 5: custom metrics (`b.metric`), one row per metric of each result, for
+    // `qudag-bench history --metric NAME`.
+    "CREATE TABLE metrics (
+         run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+         bench_id TEXT NOT NULL,
+         name TEXT NOT NULL,
+         unit TEXT NOT NULL,
+         count INTEGER NOT NULL,
+         median REAL NOT NULL,
+         median_ci_lower REAL,
+         median_ci_upper REAL,
+         PRIMARY KEY (run, bench_id, name)
+     );
+     CREATE INDEX metrics_by_name ON metrics (name, bench_id);",
 ];
 
 /// The schema version this qudag-bench writes.
@@ -67,7 +81,7 @@ pub(super) const LATEST: usize = MIGRATIONS.len();
 
 /// The last version written without `application_id`: files up to it are recognised by the
 /// shape of their tables.
-const LEGACY: usize = 3;
+pub(super) const LEGACY: usize = 3;
 
 /// What a file holds, as far as the history is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +241,13 @@ pub(super) fn read_as_latest(conn: &Connection, version: usize) -> rusqlite::Res
         conn.execute_batch(
             "CREATE TEMP TABLE reports (run INTEGER PRIMARY KEY, json TEXT NOT NULL);",
         )?;
+    }
+    if version < 5 {
+        conn.execute_batch(&format!(
+            "CREATE TEMP TABLE metrics AS SELECT * FROM ({}) WHERE 0;",
+            "SELECT NULL AS run, NULL AS bench_id, NULL AS name, NULL AS unit, NULL AS count, \
+             NULL AS median, NULL AS median_ci_lower, NULL AS median_ci_upper"
+        ))?;
     }
     if version < 4 {
         let group = if version < 3 {

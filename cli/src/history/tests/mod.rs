@@ -30,7 +30,7 @@ fn foreign(path: &Path, sql: &str) -> Vec<u8> {
 }
 
 /// A history as an older qudag-bench left it: the first `version` migrations, in WAL mode,
-/// without `application_id`, with one run.
+/// without `application_id` up to the legacy versions (with it after them), with one run.
 fn legacy(path: &Path, version: usize) {
     let conn = Connection::open(path).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
@@ -39,6 +39,10 @@ fn legacy(path: &Path, version: usize) {
     }
     conn.pragma_update(None, "user_version", version as i64)
         .unwrap();
+    if version > super::schema::LEGACY {
+        conn.pragma_update(None, "application_id", super::schema::APPLICATION_ID)
+            .unwrap();
+    }
     conn.execute(
         "INSERT INTO runs (run_id, bench_target, started_at, finished_at, fingerprint, config)
          VALUES ('old', 'crypto', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:02.500Z',

@@ -269,6 +269,44 @@ fn time_bounds_accept_rfc_3339_dates_and_durations_ago_and_name_anything_else() 
 }
 
 #[test]
+fn metrics_are_recorded_per_result_and_listed_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("h.sqlite");
+    let mut r = report();
+    let metric: qudag_bench::schema::MetricResult = serde_json::from_value(serde_json::json!({
+        "unit": "rounds", "values": [9.0, 10.0, 11.0, 10.0, 12.0, 8.0], "median": 10.0,
+        "mean": 10.0, "min": 8.0, "max": 12.0,
+        "median_ci": {"lower": 8.0, "upper": 12.0, "level": 0.95}
+    }))
+    .unwrap();
+    r.benchmarks[0].metrics.insert("rounds".into(), metric);
+    record(&p, &r).unwrap();
+    let by = |metric: &str| {
+        let filter = Filter {
+            metric: Some(metric.into()),
+            ..Filter::default()
+        };
+        list(&p, &filter).unwrap()
+    };
+    let rows = by("rounds");
+    assert_eq!(rows.len(), 1, "only the result that recorded it");
+    assert_eq!(
+        rows[0].bench_id.as_deref(),
+        Some(r.benchmarks[0].id.as_str())
+    );
+    let point = rows[0].metric.as_ref().unwrap();
+    assert_eq!(
+        (point.median, point.unit.as_str(), point.count),
+        (10.0, "rounds", 6)
+    );
+    assert_eq!(point.median_ci, Some((8.0, 12.0)));
+    assert!(by("queries").is_empty());
+    let all = list(&p, &Filter::default()).unwrap();
+    assert_eq!(all.len(), r.benchmarks.len());
+    assert!(all.iter().all(|row| row.metric.is_none()));
+}
+
+#[test]
 fn tag_and_commit_filters_match_text_not_like_patterns() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("h.sqlite");
