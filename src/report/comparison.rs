@@ -144,6 +144,17 @@ pub fn print(out: &mut dyn Write, report: &RunReport) {
                     confirmation_text(again)
                 );
             }
+            for (name, m) in &c.metrics {
+                let now = format!("{} {}", super::units::figure(m.median), m.unit);
+                let _ = writeln!(
+                    out,
+                    "  {:<width$}  {:<9}  {name} {} ({})",
+                    "",
+                    "metric",
+                    Term(&now),
+                    super::units::metric_change(m)
+                );
+            }
         }
         for id in &info.missing {
             let _ = writeln!(

@@ -119,3 +119,22 @@ fn bmf_has_a_measure_per_metric() {
     );
     assert!(tunable["latency"].is_object());
 }
+
+#[test]
+fn the_comparison_lists_each_compared_metric_under_its_benchmark() {
+    let out = Buffer::default();
+    let mut w = out.writer();
+    crate::report::comparison::print(&mut *w, &with_metrics());
+    drop(w);
+    let text = out.text();
+    let tunable = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("tunable"))
+        .unwrap();
+    let next = text.lines().nth(tunable + 1).unwrap();
+    assert!(
+        next.ends_with("  metric     rounds_to_finality 11 rounds (baseline 10, +10.0%)"),
+        "{text}"
+    );
+    assert_eq!(text.matches("  metric  ").count(), 1, "{text}");
+}
