@@ -7,7 +7,8 @@
 //! - `value`, `unit`: the median time per iteration in `ns/iter`, the unit of the bencher
 //!   lines, so a chart started with `tool: cargo` goes on.
 //! - `range`: `± h`, half the width of the median's 95% interval, in ns.
-//! - `extra`: the interval itself, the number of samples and the bench target.
+//! - `extra`: the interval itself, the number of samples, the bench target and the custom
+//!   metrics (`b.metric`), which the action shows in the point's tooltip.
 //!
 //! Benchmarks that did not measure are left out, as in BMF. Throughput is not here: the
 //! action's format has one direction per file, and smaller is better for time.
@@ -39,13 +40,20 @@ pub fn render(reports: &[RunReport]) -> Vec<u8> {
 fn entry(name: String, target: &str, r: &BenchResult) -> Option<Entry> {
     let t = r.time_ns.as_ref()?;
     let (lower, upper) = (t.median_ci.lower, t.median_ci.upper);
+    let metrics: Vec<String> = (r.metrics.iter())
+        .map(|(name, m)| format!("{name} {}", super::units::metric(m)))
+        .collect();
+    let metrics = match metrics.is_empty() {
+        true => String::new(),
+        false => format!("; metrics: {}", metrics.join(", ")),
+    };
     Some(Entry {
         name,
         unit: "ns/iter",
         value: t.median,
         range: format!("± {:.2}", (upper - lower) / 2.0),
         extra: format!(
-            "95% CI of the median [{lower:.2}, {upper:.2}] ns; {} samples; bench target {}",
+            "95% CI of the median [{lower:.2}, {upper:.2}] ns; {} samples; bench target {}{metrics}",
             r.samples_ns.len(),
             target
         ),

@@ -138,3 +138,18 @@ fn the_comparison_lists_each_compared_metric_under_its_benchmark() {
     );
     assert_eq!(text.matches("  metric  ").count(), 1, "{text}");
 }
+
+#[test]
+fn github_action_benchmarks_extra_carries_them_into_the_tooltip() {
+    let bytes = crate::report::action::render(&[with_metrics()]);
+    let list: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
+    let tunable = list.iter().find(|e| e["name"] == "tunable").unwrap();
+    assert!(
+        tunable["extra"].as_str().unwrap().ends_with(
+            "; metrics: ops_per_sec 1000 ops/s [900, 1100], rounds_to_finality 11 rounds"
+        ),
+        "{tunable}"
+    );
+    let other = list.iter().find(|e| e["name"] == "batched_work").unwrap();
+    assert!(!other["extra"].as_str().unwrap().contains("metrics"));
+}
