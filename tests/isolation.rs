@@ -33,7 +33,12 @@ fn each_way_of_dying_fails_that_benchmark_alone_and_the_run_is_written() {
         assert!(e.contains(cause), "{id}: {e}");
     }
     assert!(error("overflows_its_stack").contains("has overflowed its stack"));
-    for id in ["a_fine", "stays_within_its_limit", "z_after"] {
+    for id in [
+        "a_fine",
+        "stays_within_its_limit",
+        "reserves_address_space",
+        "z_after",
+    ] {
         let b = bench(&report, id);
         assert_eq!(b["status"], "ok", "{b}");
         assert!(b["time_ns"]["median"].as_f64().unwrap() >= 0.0);
@@ -42,7 +47,9 @@ fn each_way_of_dying_fails_that_benchmark_alone_and_the_run_is_written() {
     // Each says how it ran: the limits as set, and by what.
     let limited = &bench(&report, "allocates_past_its_limit")["isolation"];
     assert_eq!(limited["memory_limit_bytes"], 256 << 20);
-    assert_eq!(limited["limits_by"], "rlimit");
+    let by = limited["memory_limit_by"].as_str().unwrap();
+    assert!(["cgroup-v1", "rlimit"].contains(&by), "{limited}");
+    assert_eq!(limited["limits_by"], by, "memory is its only limit");
     let plain = &bench(&report, "a_fine")["isolation"];
     assert_eq!(
         (&plain["network"], &plain["limits_by"]),
@@ -50,9 +57,56 @@ fn each_way_of_dying_fails_that_benchmark_alone_and_the_run_is_written() {
     );
     // The run's own files: the latest results and the history's spool.
     let results = read_json(&h.join("results/isolation.json"));
-    assert_eq!(ids(&results).len(), 8);
+    assert_eq!(ids(&results).len(), 9);
     let spooled = std::fs::read_dir(h.join("history-spool")).unwrap().count();
     assert_eq!(spooled, 1);
+}
+
+/// A benchmark that reserves four times its `memory_limit` of address space and touches none of
+/// it runs under a memory cgroup (which limits memory used) and fails under `RLIMIT_AS` (which
+/// limits address space); the report says which one applied, and the fallback is said once.
+#[test]
+fn a_memory_cgroup_limits_memory_used_not_address_space_reserved() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let json = h.join("i.json");
+    let mut args = vec!["--bench", "--json", json.to_str().unwrap()];
+    // Those that die in-process are left out (no --isolate here).
+    for id in ["segfaults", "aborts", "overflows_its_stack", "exits_3"] {
+        args.extend(["--skip", id]);
+    }
+    args.extend_from_slice(FAST);
+    let run = run_bench(
+        "isolation",
+        &args,
+        h,
+        &[DIE, ("QUDAG_FIXTURE_RESERVE", "1")],
+    );
+    let report = read_json(&json);
+    let reserves = bench(&report, "reserves_address_space");
+    let notice = "memory_limit is set as RLIMIT_AS (address space), not by a memory cgroup";
+    match reserves["isolation"]["memory_limit_by"].as_str().unwrap() {
+        "cgroup-v1" => {
+            assert_eq!(reserves["status"], "ok", "{reserves}");
+            assert!(!run.stderr.contains(notice), "{}", run.stderr);
+            // Touching past the limit is still the cgroup's out-of-memory kill.
+            let e = bench(&report, "allocates_past_its_limit")["error"]
+                .as_str()
+                .unwrap();
+            assert!(
+                e.starts_with("exceeded memory_limit = 256MiB (the memory cgroup's"),
+                "{e}"
+            );
+        }
+        "rlimit" => {
+            eprintln!("no writable memory cgroup here: checking the RLIMIT_AS fallback");
+            let e = reserves["error"].as_str().unwrap();
+            assert!(e.starts_with("exceeded memory_limit = 256MiB"), "{e}");
+            assert_eq!(run.stderr.matches(notice).count(), 1, "{}", run.stderr);
+        }
+        other => panic!("memory_limit_by {other}"),
+    }
+    assert_eq!(bench(&report, "stays_within_its_limit")["status"], "ok");
 }
 
 #[test]
@@ -82,7 +136,7 @@ fn an_isolated_run_of_healthy_benchmarks_matches_the_in_process_one() {
     let run = run_bench("isolation", &args, h, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let report = read_json(&json);
-    assert_eq!(report["summary"]["ok"], 8);
+    assert_eq!(report["summary"]["ok"], 9);
     // What the parent says about this host (missing counters, ...) is said once, not again
     // by each child.
     let said: Vec<&str> = run

@@ -160,9 +160,15 @@ pub struct IsolationRun {
     pub cpu_time_limit_s: Option<u64>,
     /// `open_files`: file descriptors.
     pub open_files_limit: Option<u64>,
-    /// How the limits were set: `rlimit` (`RLIMIT_AS`, `RLIMIT_CPU`, `RLIMIT_NOFILE`); `null`
-    /// without limits.
+    /// How the limits were set, joined by `+` when both: `cgroup-v1` (a memory cgroup of the
+    /// child's own for `memory_limit`) and `rlimit` (`RLIMIT_CPU`, `RLIMIT_NOFILE`, and
+    /// `RLIMIT_AS` for a `memory_limit` no cgroup could set); `null` without limits.
     pub limits_by: Option<String>,
+    /// How `memory_limit` was set: `cgroup-v1` (the memory the child uses, swap included) or
+    /// `rlimit` (`RLIMIT_AS`: its address space, where no memory cgroup could be made). Absent
+    /// without `memory_limit`, and from reports made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit_by: Option<String>,
     /// `host`, or `none`: a network namespace of its own with only loopback.
     pub network: String,
 }

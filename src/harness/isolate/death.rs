@@ -13,6 +13,8 @@ pub struct Death<'a> {
     pub stderr_tail: &'a str,
     /// The limits it ran under.
     pub limits: ResourceLimits,
+    /// Whether the memory cgroup that set its `memory_limit` killed it for memory.
+    pub oom_killed: bool,
 }
 
 /// The cause, for the benchmark's `error`: one sentence, then the stderr tail if any.
@@ -32,6 +34,13 @@ fn cause(d: &Death<'_>) -> String {
     };
     let overflow = d.stderr_tail.contains("has overflowed its stack");
     let no_memory = d.stderr_tail.contains("memory allocation of");
+    if d.oom_killed && status.signal().is_some() {
+        return format!(
+            "exceeded memory_limit = {} (the memory cgroup's out-of-memory killer ended its \
+             process)",
+            size(d.limits.memory_bytes.unwrap_or_default())
+        );
+    }
     match (status.signal(), status.code()) {
         (Some(_), _) if overflow => "stack overflow (its process was killed by SIGABRT)".into(),
         (Some(_), _) if no_memory => out_of_memory(d.limits),
@@ -100,6 +109,7 @@ mod tests {
             status: Some(ExitStatus::from_raw(raw)),
             stderr_tail: tail,
             limits,
+            oom_killed: false,
         })
     }
 
@@ -129,10 +139,21 @@ mod tests {
             ..none
         };
         assert!(died(libc::SIGXCPU, "", cpu).starts_with("exceeded cpu_time_limit = 1 s"));
+        let cgroup_oom = describe(&Death {
+            status: Some(ExitStatus::from_raw(libc::SIGKILL)),
+            stderr_tail: "",
+            limits: limited,
+            oom_killed: true,
+        });
+        assert!(
+            cgroup_oom.starts_with("exceeded memory_limit = 64MiB (the memory cgroup's"),
+            "{cgroup_oom}"
+        );
         let killed = describe(&Death {
             status: None,
             stderr_tail: "",
             limits: none,
+            oom_killed: false,
         });
         assert!(killed.contains("killed"), "{killed}");
     }

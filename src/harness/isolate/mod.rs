@@ -5,6 +5,7 @@
 //! alone, with the cause and the end of its stderr ([`death`]); the parent goes on and
 //! assembles the one report as in-process runs do.
 
+mod cgroup;
 pub mod child;
 mod death;
 mod limits;
@@ -44,19 +45,50 @@ pub fn remember_args(args: &[OsString]) {
 /// namespace this host does not allow.
 pub fn measure(bench: &Benchmark, settings: Settings, isolation: Isolation) -> Analyzed {
     let started = Instant::now();
-    let mut analyzed = run_child(bench, settings, isolation, started);
-    analyzed.result.isolation = Some(described(isolation));
+    let memory = isolation.limits.memory_bytes.and_then(memory_cgroup);
+    let mut analyzed = run_child(bench, settings, isolation, memory.as_ref(), started);
+    analyzed.result.isolation = Some(described(isolation, memory.is_some()));
     analyzed
 }
 
-/// How `isolation` is written in the report.
-fn described(isolation: Isolation) -> IsolationRun {
+/// A memory cgroup limited to `bytes`, or `None` (then `RLIMIT_AS`) with the reason said once
+/// per run.
+fn memory_cgroup(bytes: u64) -> Option<cgroup::MemoryCgroup> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    cgroup::MemoryCgroup::create(bytes)
+        .map_err(|why| {
+            SAID.call_once(|| {
+                eprintln!(
+                    "qudag-bench: memory_limit is set as RLIMIT_AS (address space), not by a \
+                     memory cgroup: {why}"
+                )
+            })
+        })
+        .ok()
+}
+
+/// How `isolation` is written in the report; `by_cgroup`: its memory limit was a cgroup's.
+fn described(isolation: Isolation, by_cgroup: bool) -> IsolationRun {
     let limits = isolation.limits;
+    let rlimits = limits.cpu_time_s.is_some()
+        || limits.open_files.is_some()
+        || (limits.memory_bytes.is_some() && !by_cgroup);
+    let limits_by = match (by_cgroup, rlimits) {
+        (true, true) => Some("cgroup-v1+rlimit"),
+        (true, false) => Some("cgroup-v1"),
+        (false, true) => Some("rlimit"),
+        (false, false) => None,
+    };
+    let memory_by = match by_cgroup {
+        true => "cgroup-v1",
+        false => "rlimit",
+    };
     IsolationRun {
         memory_limit_bytes: limits.memory_bytes,
         cpu_time_limit_s: limits.cpu_time_s,
         open_files_limit: limits.open_files,
-        limits_by: limits.any().then(|| "rlimit".to_string()),
+        limits_by: limits_by.map(str::to_string),
+        memory_limit_by: limits.memory_bytes.map(|_| memory_by.to_string()),
         network: match isolation.without_network() {
             true => "none",
             false => "host",
@@ -70,6 +102,7 @@ fn run_child(
     bench: &Benchmark,
     settings: Settings,
     isolation: Isolation,
+    memory: Option<&cgroup::MemoryCgroup>,
     started: Instant,
 ) -> Analyzed {
     let limits = isolation.limits;
@@ -82,7 +115,7 @@ fn run_child(
         };
         analyze::result(context, Outcome::Died(message))
     };
-    let mut child = match spawn(bench, isolation) {
+    let mut child = match spawn(bench, isolation, memory) {
         Ok(child) => child,
         Err(e) if isolation.without_network() => {
             return skipped(bench, settings, started, &sandbox_refused(&e));
@@ -112,6 +145,7 @@ fn run_child(
         status,
         stderr_tail: &tail,
         limits,
+        oom_killed: memory.is_some_and(cgroup::MemoryCgroup::oom_killed),
     }))
 }
 
@@ -142,8 +176,13 @@ fn skipped(bench: &Benchmark, settings: Settings, started: Instant, reason: &str
     analyze::result(context, Outcome::Returned(Box::new(finished)))
 }
 
-/// Starts this binary as the child measuring `bench`, isolated as `isolation` says.
-fn spawn(bench: &Benchmark, isolation: Isolation) -> std::io::Result<Child> {
+/// Starts this binary as the child measuring `bench`, isolated as `isolation` says, in the
+/// `memory` cgroup when there is one (then the memory limit is not also an rlimit).
+fn spawn(
+    bench: &Benchmark,
+    isolation: Isolation,
+    memory: Option<&cgroup::MemoryCgroup>,
+) -> std::io::Result<Child> {
     let exe = std::env::current_exe()?;
     let mut cmd = Command::new(exe);
     cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
@@ -154,11 +193,18 @@ fn spawn(bench: &Benchmark, isolation: Isolation) -> std::io::Result<Child> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let (limits, network) = (isolation.limits, isolation.without_network());
-    // SAFETY: the closure only makes system calls (unshare, socket, ioctl, close, getrlimit,
-    // setrlimit), which are safe between fork and exec.
+    let (mut limits, network) = (isolation.limits, isolation.without_network());
+    let procs = memory.map(cgroup::MemoryCgroup::procs);
+    if procs.is_some() {
+        limits.memory_bytes = None;
+    }
+    // SAFETY: the closure only makes system calls (open, write, close, unshare, socket, ioctl,
+    // getrlimit, setrlimit), which are safe between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
+            if let Some(procs) = &procs {
+                cgroup::join(procs)?;
+            }
             if network {
                 sandbox::enter_network_namespace()?;
             }
