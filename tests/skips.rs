@@ -130,3 +130,33 @@ fn a_benchmark_skipped_here_is_not_gated_and_its_baseline_entry_is_kept() {
     );
     assert!(kept["measured_in"].is_object(), "{kept}");
 }
+
+/// `qudag-bench ab` cannot compare a benchmark that skipped itself: it fails with the reason
+/// rather than "never called b.iter".
+#[test]
+fn an_ab_run_names_the_skip_of_a_benchmark_it_cannot_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("ab.json");
+    let exe = bench_exe("skips");
+    let (_, out, err) = qudag_bench([
+        "ab".as_ref(),
+        "--base".as_ref(),
+        exe.as_os_str(),
+        "--head".as_ref(),
+        exe.as_os_str(),
+        "--budget".as_ref(),
+        "1".as_ref(),
+        "--json".as_ref(),
+        json.as_os_str(),
+        "needs_device".as_ref(),
+        "--exact".as_ref(),
+    ]);
+    let report = read_json(&json);
+    let entry = &report["benchmarks"][0];
+    assert_eq!(entry["verdict"], "failed", "{out}\n{err}");
+    let note = entry["note"].as_str().unwrap();
+    assert!(
+        note.contains("skipped itself (b.skip: needs /dev/qudag-fixture-device"),
+        "{note}"
+    );
+}

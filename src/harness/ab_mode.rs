@@ -83,13 +83,18 @@ pub fn run(cli: &Cli, resolver: &Resolver, selection: Selection) -> ExitStatus {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut bencher = Bencher::new(Mode::Measure(ctx), bench.threads.unwrap_or(1));
             bench.call(&mut bencher);
+            bencher.finish().skipped
         }));
         match outcome {
             Err(payload) => send(&Reply::Failed(panic_message(payload.as_ref()))),
-            Ok(()) if !driver.opened.load(Ordering::SeqCst) => {
+            // Nothing was measured on this side, so there is nothing to compare.
+            Ok(Some(reason)) => send(&Reply::Failed(format!(
+                "skipped itself (b.skip: {reason}); an A/B comparison needs it measured"
+            ))),
+            Ok(None) if !driver.opened.load(Ordering::SeqCst) => {
                 send(&Reply::Failed(NO_TIMING_CALL.to_string()))
             }
-            Ok(()) => send(&Reply::Closed),
+            Ok(None) => send(&Reply::Closed),
         }
     }
 }

@@ -15,7 +15,16 @@ pub fn run(cli: &Cli, selection: Selection, iterations: u64) -> ExitStatus {
     for bench in to_run {
         let mut bencher = Bencher::new(Mode::Instructions(iterations), 1);
         bench.call(&mut bencher);
-        if !bencher.finish().timed {
+        let finished = bencher.finish();
+        if let Some(reason) = finished.skipped {
+            eprintln!(
+                "{}: skipped itself (b.skip: {}); no instructions to count",
+                Term(&bench.id),
+                Term(&reason)
+            );
+            return ExitStatus::BenchFailed;
+        }
+        if !finished.timed {
             eprintln!("{}: {NO_TIMING_CALL}", Term(&bench.id));
             return ExitStatus::BenchFailed;
         }
