@@ -194,3 +194,77 @@ fn the_configuration_file_isolates_a_benchmark_and_limits_it() {
         "measured in-process"
     );
 }
+
+/// A harness killed outright (SIGKILL: no handler runs) takes its isolated child with it,
+/// rather than leaving it measuring until its own timeout.
+#[test]
+fn a_killed_harness_takes_its_isolated_child_with_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut harness = std::process::Command::new(bench_exe("isolation"))
+        .args([
+            "--bench",
+            "--isolate",
+            "a_fine",
+            "--exact",
+            "--precision",
+            "0",
+        ])
+        .args([
+            "--samples",
+            "1000000",
+            "--warmup-time",
+            "1s",
+            "--measure-time",
+            "120s",
+        ])
+        .current_dir(fixture_dir())
+        .env("QUDAG_BENCH_HOME", home.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let child = wait_for(|| isolated_child_of(harness.id()))
+        .expect("the harness started its isolated child");
+    harness.kill().unwrap();
+    harness.wait().unwrap();
+    // A bound against a hang, not a speed claim: the kernel kills it at once.
+    assert!(
+        wait_for(|| (!alive(child)).then_some(())).is_some(),
+        "child {child} outlived its harness"
+    );
+}
+
+/// Polls `found` every 50 ms for up to 60 s.
+fn wait_for<T>(mut found: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Some(t) = found() {
+            return Some(t);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
+}
+
+/// The pid of a process whose parent is `parent` and that runs `--qudag-bench-isolated`.
+fn isolated_child_of(parent: u32) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let ppid: u32 = stat.rsplit(") ").next()?.split(' ').nth(1)?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let isolated = String::from_utf8_lossy(&cmdline).contains("--qudag-bench-isolated");
+            (ppid == parent && isolated).then_some(pid)
+        })
+}
+
+/// Whether `pid` runs (a zombie waiting for its reaper does not).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit(") ").next().map(|rest| !rest.starts_with('Z')))
+        .unwrap_or(false)
+}
