@@ -137,6 +137,11 @@ fn an_isolated_run_of_healthy_benchmarks_matches_the_in_process_one() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let report = read_json(&json);
     assert_eq!(report["summary"]["ok"], 9);
+    // The children subtract the parent's calibrated overheads: one binary, one machine.
+    let timer = &report["environment"]["timer"];
+    let overhead = &bench(&report, "a_fine")["overhead"];
+    assert_eq!(overhead["per_sample_ns"], timer["overhead_ns"], "{overhead}");
+    assert_eq!(overhead["per_iter_ns"], timer["iter_loop_ns"], "{overhead}");
     // What the parent says about this host (missing counters, ...) is said once, not again
     // by each child.
     let said: Vec<&str> = run

@@ -147,7 +147,8 @@ fn measure_here_or_isolated(
 ) -> Analyzed {
     let isolation = resolver.isolation(bench);
     if isolation.isolated() {
-        return super::isolate::measure(bench, resolver.settings(bench), isolation);
+        let settings = resolver.settings(bench);
+        return super::isolate::measure(bench, settings, isolation, &calibration);
     }
     measure_one(bench, resolver, calibration, instruments)
 }

@@ -10,6 +10,15 @@ use crate::registry::Benchmark;
 use crate::schema::Calibration;
 use std::io::Write;
 
+/// The calibration the parent passed ([`super::CALIBRATION_ENV`]), or this process's own
+/// when there is none or it does not read.
+fn parents_calibration() -> Calibration {
+    std::env::var(super::CALIBRATION_ENV)
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_else(Calibration::measure)
+}
+
 /// Measures benchmark `id` of `benches` and writes its result; returns the exit code.
 pub fn run(cli: &Cli, resolver: &Resolver, benches: &[Benchmark], id: &str) -> ExitStatus {
     exit_guard::pass_exit_codes_through();
@@ -26,7 +35,7 @@ pub fn run(cli: &Cli, resolver: &Resolver, benches: &[Benchmark], id: &str) -> E
         return ExitStatus::Usage;
     };
     let instruments = preflight::quiet_instruments(cli);
-    let analyzed = measure_one(bench, resolver, Calibration::measure(), instruments);
+    let analyzed = measure_one(bench, resolver, parents_calibration(), instruments);
     let json = serde_json::to_vec_pretty(&analyzed.result).expect("a result serializes");
     match out.write_all(&json).and_then(|()| out.flush()) {
         Ok(()) => ExitStatus::Success,

@@ -17,7 +17,7 @@ use crate::bencher::Finished;
 use crate::config::Isolation;
 use crate::measure::Settings;
 use crate::registry::Benchmark;
-use crate::schema::{BenchResult, IsolationRun};
+use crate::schema::{BenchResult, Calibration, IsolationRun};
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -32,6 +32,11 @@ static ARGS: OnceLock<Vec<OsString>> = OnceLock::new();
 /// Time given to a child beyond the benchmark's timeout and grace: start-up and calibration.
 const START_UP: Duration = Duration::from_secs(10);
 
+/// The parent's timer calibration as JSON, for the child to use instead of measuring its own
+/// (about 30 ms of the 50 a child costs): one binary on one machine, and every benchmark of
+/// the run then has the same overheads subtracted, isolated or not.
+pub const CALIBRATION_ENV: &str = "QUDAG_BENCH_ISOLATED_CALIBRATION";
+
 /// How much of a child's stderr is kept (its end), for the message of a child that died.
 const STDERR_TAIL: usize = 4096;
 
@@ -43,10 +48,21 @@ pub fn remember_args(args: &[OsString]) {
 /// Measures `bench` in a child process as `isolation` says and returns its analysed result,
 /// a `failed` one saying why the child left none, or a `skipped` one when it needs a network
 /// namespace this host does not allow.
-pub fn measure(bench: &Benchmark, settings: Settings, isolation: Isolation) -> Analyzed {
+pub fn measure(
+    bench: &Benchmark,
+    settings: Settings,
+    isolation: Isolation,
+    calibration: &Calibration,
+) -> Analyzed {
     let started = Instant::now();
     let memory = isolation.limits.memory_bytes.and_then(memory_cgroup);
-    let mut analyzed = run_child(bench, settings, isolation, memory.as_ref(), started);
+    let child = Spawn {
+        bench,
+        isolation,
+        memory: memory.as_ref(),
+        calibration,
+    };
+    let mut analyzed = run_child(child, settings, started);
     analyzed.result.isolation = Some(described(isolation, memory.is_some()));
     analyzed
 }
@@ -98,13 +114,13 @@ fn described(isolation: Isolation, by_cgroup: bool) -> IsolationRun {
 }
 
 /// Starts the child, waits for it and reads its result, or says why there is none.
-fn run_child(
-    bench: &Benchmark,
-    settings: Settings,
-    isolation: Isolation,
-    memory: Option<&cgroup::MemoryCgroup>,
-    started: Instant,
-) -> Analyzed {
+fn run_child(spawn: Spawn<'_>, settings: Settings, started: Instant) -> Analyzed {
+    let Spawn {
+        bench,
+        isolation,
+        memory,
+        ..
+    } = spawn;
     let limits = isolation.limits;
     let died = |message: String| {
         let context = analyze::Context {
@@ -115,7 +131,7 @@ fn run_child(
         };
         analyze::result(context, Outcome::Died(message))
     };
-    let mut child = match spawn(bench, isolation, memory) {
+    let mut child = match spawn.start() {
         Ok(child) => child,
         Err(e) if isolation.without_network() => {
             return skipped(bench, settings, started, &sandbox_refused(&e));
@@ -176,44 +192,61 @@ fn skipped(bench: &Benchmark, settings: Settings, started: Instant, reason: &str
     analyze::result(context, Outcome::Returned(Box::new(finished)))
 }
 
-/// Starts this binary as the child measuring `bench`, isolated as `isolation` says, in the
-/// `memory` cgroup when there is one (then the memory limit is not also an rlimit).
-fn spawn(
-    bench: &Benchmark,
+/// What a child is started with.
+#[derive(Clone, Copy)]
+struct Spawn<'a> {
+    bench: &'a Benchmark,
     isolation: Isolation,
-    memory: Option<&cgroup::MemoryCgroup>,
-) -> std::io::Result<Child> {
-    let exe = std::env::current_exe()?;
-    let mut cmd = Command::new(exe);
-    cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
-        .arg("--qudag-bench-isolated")
-        .arg(&bench.id)
-        // The parent alone reports its exit code to `qudag-bench run`.
-        .env_remove(super::exit_guard::STATUS_FILE_ENV)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let (mut limits, network) = (isolation.limits, isolation.without_network());
-    let procs = memory.map(cgroup::MemoryCgroup::procs);
-    if procs.is_some() {
-        limits.memory_bytes = None;
+    /// The cgroup of its `memory_limit`, if one could be made.
+    memory: Option<&'a cgroup::MemoryCgroup>,
+    /// The parent's timer calibration, passed on.
+    calibration: &'a Calibration,
+}
+
+impl Spawn<'_> {
+    /// Starts this binary as the child measuring the benchmark, isolated as `isolation` says,
+    /// in the `memory` cgroup when there is one (then the memory limit is not also an rlimit).
+    fn start(self) -> std::io::Result<Child> {
+        let Spawn {
+            bench,
+            isolation,
+            memory,
+            calibration,
+        } = self;
+        let calibration = serde_json::to_string(calibration).expect("a calibration serializes");
+        let exe = std::env::current_exe()?;
+        let mut cmd = Command::new(exe);
+        cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
+            .arg("--qudag-bench-isolated")
+            .arg(&bench.id)
+            .env(CALIBRATION_ENV, calibration)
+            // The parent alone reports its exit code to `qudag-bench run`.
+            .env_remove(super::exit_guard::STATUS_FILE_ENV)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let (mut limits, network) = (isolation.limits, isolation.without_network());
+        let procs = memory.map(cgroup::MemoryCgroup::procs);
+        if procs.is_some() {
+            limits.memory_bytes = None;
+        }
+        let parent = std::process::id();
+        // SAFETY: the closure only makes system calls (prctl, getppid, open, write, close,
+        // unshare, socket, ioctl, getrlimit, setrlimit), which are safe between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                end_with_parent(parent)?;
+                if let Some(procs) = &procs {
+                    cgroup::join(procs)?;
+                }
+                if network {
+                    sandbox::enter_network_namespace()?;
+                }
+                limits::apply(&limits)
+            });
+        }
+        cmd.spawn()
     }
-    let parent = std::process::id();
-    // SAFETY: the closure only makes system calls (prctl, getppid, open, write, close,
-    // unshare, socket, ioctl, getrlimit, setrlimit), which are safe between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            end_with_parent(parent)?;
-            if let Some(procs) = &procs {
-                cgroup::join(procs)?;
-            }
-            if network {
-                sandbox::enter_network_namespace()?;
-            }
-            limits::apply(&limits)
-        });
-    }
-    cmd.spawn()
 }
 
 /// Asks the kernel to kill the child when the thread that started it ends, so that a harness
