@@ -261,10 +261,12 @@ impl Bencher {
     }
 
     /// A handle that records metrics from inside the timed routine, where `b` is borrowed: a
-    /// value recorded while a measured sample runs is one per-sample value of that metric
-    /// (summarized by its median and a 95% interval); values recorded during warmup and
-    /// calibration runs are dropped. Recording takes a lock, so record once per sample (in
-    /// `iter_custom` and `iter_async`) rather than once per iteration of `b.iter`.
+    /// value recorded while a measured sample runs is that sample's value of the metric (the
+    /// mean, when recorded several times in the sample, as once per iteration of `b.iter` or
+    /// `iter_async`); the per-sample values are summarized by their median and a 95%
+    /// interval. Values recorded during warmup and calibration runs are dropped. Recording
+    /// takes a lock: inside `b.iter`'s routine its cost is timed with the routine, so prefer
+    /// `iter_custom`, which records once per sample outside the user's timing.
     ///
     /// ```no_run
     /// use std::time::{Duration, Instant};

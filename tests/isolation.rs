@@ -140,7 +140,10 @@ fn an_isolated_run_of_healthy_benchmarks_matches_the_in_process_one() {
     // The children subtract the parent's calibrated overheads: one binary, one machine.
     let timer = &report["environment"]["timer"];
     let overhead = &bench(&report, "a_fine")["overhead"];
-    assert_eq!(overhead["per_sample_ns"], timer["overhead_ns"], "{overhead}");
+    assert_eq!(
+        overhead["per_sample_ns"], timer["overhead_ns"],
+        "{overhead}"
+    );
     assert_eq!(overhead["per_iter_ns"], timer["iter_loop_ns"], "{overhead}");
     // What the parent says about this host (missing counters, ...) is said once, not again
     // by each child.

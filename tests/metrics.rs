@@ -55,6 +55,16 @@ fn metrics_are_in_the_json_terminal_and_targets() {
     assert!(ci["lower"].as_f64() <= ops["median"].as_f64());
     assert!(ci["upper"].as_f64() >= ops["median"].as_f64());
 
+    // Recorded once per iteration, it still has one value per sample: their mean.
+    let per_iteration = bench(&report, "per_iteration");
+    let items = &per_iteration["metrics"]["items"];
+    let samples = per_iteration["samples_ns"].as_array().unwrap().len();
+    assert_eq!(items["values"].as_array().unwrap().len(), samples);
+    assert_eq!(
+        (items["min"].as_f64(), items["max"].as_f64()),
+        (Some(4.0), Some(4.0))
+    );
+
     // An isolated benchmark's metric comes back from its child process.
     assert_eq!(
         metric(&report, "isolated", "rounds_to_finality")["median"],
@@ -150,7 +160,11 @@ fn metrics_are_in_every_file_the_history_and_the_comparison() {
     let header = rows.headers().unwrap().clone();
     let at = |name: &str| header.iter().position(|c| c == name).unwrap();
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 4, "finality: 2, per_sample: 1, isolated: 1");
+    assert_eq!(
+        rows.len(),
+        5,
+        "finality: 2; per_sample, per_iteration, isolated: 1"
+    );
     let queries = rows.iter().find(|r| &r[at("metric")] == "queries").unwrap();
     assert_eq!(
         (&queries[at("id")], &queries[at("median")]),
@@ -168,11 +182,8 @@ fn metrics_are_in_every_file_the_history_and_the_comparison() {
     );
     let html = std::fs::read_to_string(&html).unwrap();
     assert_contains(&html, r#"<table class="metrics">"#);
-    assert_eq!(
-        html.matches(r#"data-chart="metric""#).count(),
-        1,
-        "per_sample's values"
-    );
+    let charts = html.matches(r#"data-chart="metric""#).count();
+    assert_eq!(charts, 2, "per_sample's and per_iteration's values");
     let bmf: Value = serde_json::from_slice(&std::fs::read(&bmf).unwrap()).unwrap();
     assert_eq!(bmf["finality"]["rounds_to_finality"]["value"], 15.0);
     assert!(bmf["per_sample"]["ops_per_sec"]["lower_value"].is_number());

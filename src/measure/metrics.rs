@@ -1,6 +1,9 @@
 //! Recording a benchmark's own figures: [`Metrics`] is the handle `b.metrics()` returns and
 //! `b.metric` writes through. Values recorded during a sample are kept only if the sample was
-//! a measured one, so warmup and calibration runs of an `iter_custom` routine leave nothing.
+//! a measured one, so warmup and calibration runs of an `iter_custom` routine leave nothing;
+//! a metric recorded several times in one sample (once per iteration of `b.iter` or
+//! `iter_async`) keeps their mean as that sample's one value, so that a metric has at most one
+//! value per sample however fast the routine.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -47,7 +50,8 @@ struct State {
     /// Whether a sample is running: its values wait in `pending` until it is known whether
     /// the sample was measured.
     in_sample: bool,
-    pending: Vec<(String, f64)>,
+    /// Per metric: the sum and count of the values recorded in the running sample.
+    pending: BTreeMap<String, (f64, u32)>,
     kept: BTreeMap<String, Recorded>,
 }
 
@@ -77,16 +81,22 @@ impl Metrics {
         }
         let in_sample = state.in_sample;
         if in_sample {
-            state.pending.push((name.to_string(), value));
+            // Looked up before inserting: no allocation for the second and later records.
+            match state.pending.get_mut(name) {
+                Some((sum, n)) => (*sum, *n) = (*sum + value, *n + 1),
+                None => {
+                    state.pending.insert(name.to_string(), (value, 1));
+                }
+            }
         }
-        let kept = state
-            .kept
-            .entry(name.to_string())
-            .or_insert_with(|| Recorded {
+        if !state.kept.contains_key(name) {
+            let first = Recorded {
                 unit: unit.to_string(),
                 values: Vec::new(),
-            });
-        if !in_sample {
+            };
+            state.kept.insert(name.to_string(), first);
+        }
+        if !in_sample && let Some(kept) = state.kept.get_mut(name) {
             kept.values.push(value);
         }
     }
@@ -98,16 +108,18 @@ impl Metrics {
         state.pending.clear();
     }
 
-    /// The sample ended; its values are kept if it was a measured sample (`keep`).
+    /// The sample ended; if it was a measured sample (`keep`), each metric recorded in it
+    /// gets one value: the mean of what was recorded.
     pub(crate) fn end_sample(&self, keep: bool) {
         let mut state = self.lock();
         state.in_sample = false;
         let pending = std::mem::take(&mut state.pending);
-        if keep {
-            for (name, value) in pending {
-                if let Some(kept) = state.kept.get_mut(&name) {
-                    kept.values.push(value);
-                }
+        if !keep {
+            return;
+        }
+        for (name, (sum, n)) in pending {
+            if let Some(kept) = state.kept.get_mut(&name) {
+                kept.values.push(sum / f64::from(n));
             }
         }
     }
@@ -172,7 +184,14 @@ mod tests {
         m.begin_sample();
         m.record("warm", 5.0, "x");
         m.end_sample(false);
+        // Three records in one measured sample: one value, their mean.
+        m.begin_sample();
+        for v in [4.0, 5.0, 9.0] {
+            m.record("per_iteration", v, "x");
+        }
+        m.end_sample(true);
         let kept = m.take();
+        assert_eq!(kept["per_iteration"].values, [6.0]);
         assert_eq!(kept["rounds"].values, [10.0]);
         assert_eq!(kept["ops"].values, [2.0, 3.0]);
         assert_eq!(kept["ops"].unit, "ops/s");
