@@ -63,6 +63,7 @@ pub mod measure;
 pub mod registry;
 #[doc(hidden)]
 pub mod report;
+pub mod requires;
 pub mod runtime;
 #[doc(hidden)]
 pub mod stats;
@@ -97,8 +98,8 @@ macro_rules! main {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{
-        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, NetworkAccess, ResourceLimits, arg_names,
-        run_with_arg,
+        AttrOptions, BENCHMARKS, BenchEntry, BenchFn, NetworkAccess, Requirement, ResourceLimits,
+        arg_names, run_with_arg,
     };
     pub use linkme;
 }

@@ -30,7 +30,14 @@ pub struct AttrOptions {
     /// `network = "none"`: isolated in a network namespace with only loopback; `None` when
     /// the attribute does not say.
     pub network: Option<NetworkAccess>,
+    /// `requires = [..]`: checks run before the benchmark; the first that fails skips it with
+    /// its reason.
+    pub requires: &'static [Requirement],
 }
+
+/// A requirement check (`requires = [has_ipv6]`): `Err(reason)` when this host cannot run the
+/// benchmark. See [`crate::requires`] for ready-made ones.
+pub type Requirement = fn() -> Result<(), String>;
 
 /// What network a benchmark may reach (`network = "..."`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +143,10 @@ impl Benchmark {
 
     /// Calls the benchmark function with `b`.
     pub fn call(&self, b: &mut Bencher) {
+        let unmet = (self.entry.options.requires.iter()).find_map(|check| check().err());
+        if let Some(reason) = unmet {
+            return b.skip(reason);
+        }
         match self.entry.bench {
             BenchFn::Single(f) => f(b),
             BenchFn::WithArgs { run, .. } => run(b, self.arg_index),

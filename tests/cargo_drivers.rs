@@ -64,7 +64,7 @@ fn cargo_nextest_runs_every_benchmark() {
     ]));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let all = format!("{}{}", run.stdout, run.stderr);
-    assert!(all.contains("80 tests run: 80 passed"), "{all}");
+    assert!(all.contains("82 tests run: 82 passed"), "{all}");
     assert!(all.contains("fixture::bench/forms sum_bytes/64"), "{all}");
 }
 

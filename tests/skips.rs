@@ -27,14 +27,22 @@ fn a_skipped_benchmark_is_reported_with_its_reason_in_every_format() {
     assert_eq!(device["skip_reason"], NEEDS_DEVICE);
     assert!(device["error"].is_null() && device["time_ns"].is_null());
     assert_eq!(bench(&report, "times_after_skipping")["status"], "skipped");
-    assert_eq!(report["summary"]["skipped"], 2);
-    assert_eq!(report["summary"]["ok"], 2);
+    assert_eq!(report["summary"]["skipped"], 3);
+    assert_eq!(report["summary"]["ok"], 3);
+    // A declared requirement that fails skips it with the check's reason, before it runs.
+    let declared = bench(&report, "declares_a_device");
+    assert_eq!(declared["status"], "skipped");
+    assert_eq!(
+        declared["skip_reason"],
+        "no /dev/qudag-fixture-device on this host"
+    );
+    assert_eq!(bench(&report, "declares_what_is_here")["status"], "ok");
     assert_eq!(report["summary"]["failed"], 0);
 
     assert_contains(&run.stdout, &format!("skipped: {NEEDS_DEVICE}"));
     assert_contains(
         &run.stdout,
-        "result: ok. 2 measured; 0 failed; 0 timed out; 2 skipped;",
+        "result: ok. 3 measured; 0 failed; 0 timed out; 3 skipped;",
     );
 
     let mut rows = csv::Reader::from_path(&csv).unwrap();
@@ -82,7 +90,7 @@ fn test_mode_shows_a_skipped_benchmark_as_ignored_with_its_reason() {
         "{}",
         run.stdout
     );
-    assert_contains(&run.stdout, "2 passed; 0 failed; 2 ignored;");
+    assert_contains(&run.stdout, "3 passed; 0 failed; 3 ignored;");
 }
 
 #[test]
@@ -96,7 +104,7 @@ fn bencher_lines_show_a_skipped_benchmark_as_libtest_shows_an_ignored_test() {
         &run.stdout,
         &format!("test needs_device ... ignored, {NEEDS_DEVICE}\n"),
     );
-    assert_contains(&run.stdout, "0 failed; 2 ignored; 2 measured;");
+    assert_contains(&run.stdout, "0 failed; 3 ignored; 3 measured;");
 }
 
 #[test]

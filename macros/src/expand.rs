@@ -34,6 +34,15 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
         true => quote!(#p::NetworkAccess::None),
         false => quote!(#p::NetworkAccess::Host),
     }));
+    // Each check coerced to the requirement type at its own path, so that a function of
+    // another type is reported there.
+    let requires = opts.requires.iter().flatten().map(|path| {
+        let ty = spanned_like(quote!(#p::Requirement), path);
+        quote!({
+            let check: #ty = #path;
+            check
+        })
+    });
     let bench = match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
         Form::Bencher { bencher } => {
@@ -97,6 +106,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                         open_files: #open_files,
                     },
                     network: #network,
+                    requires: &[#(#requires),*],
                 },
                 threads: &[#(#threads),*],
                 bench: #bench,

@@ -32,11 +32,13 @@ pub struct Options {
     pub open_files: Option<u64>,
     /// `network = "none"` (true) or `"host"` (false).
     pub network_none: Option<bool>,
+    /// `requires = [check, ..]`: paths of `fn() -> Result<(), String>` checks.
+    pub requires: Option<Vec<syn::ExprPath>>,
 }
 
 const KNOWN: &str = "`name`, `suite`, `tags`, `args`, `samples`, `warmup_time`, `measure_time`, \
                      `timeout`, `precision`, `ignore`, `threads`, `isolate`, `memory_limit`, \
-                     `cpu_time_limit`, `open_files`, `network`";
+                     `cpu_time_limit`, `open_files`, `network`, `requires`";
 
 impl Options {
     /// Parses one `key = value` (or bare `ignore`) item of the attribute.
@@ -95,6 +97,7 @@ impl Options {
                 )?,
             ),
             "network" => set_once(&meta, &mut self.network_none, network(&meta)?),
+            "requires" => set_once(&meta, &mut self.requires, requires(&meta)?),
             "open_files" => set_once(
                 &meta,
                 &mut self.open_files,
@@ -147,6 +150,33 @@ fn network(meta: &ParseNestedMeta) -> syn::Result<bool> {
              \"host\"",
         )),
     }
+}
+
+/// `requires = check` or `requires = [check, ..]`: paths of functions, each
+/// `fn() -> Result<(), String>` (the compiler checks the type at each path).
+fn requires(meta: &ParseNestedMeta) -> syn::Result<Vec<syn::ExprPath>> {
+    const EXAMPLE: &str = "requires = [qudag_bench::requires::ipv6, my_check] (functions \
+                           `fn() -> Result<(), String>`)";
+    let paths = match value(meta)? {
+        Expr::Path(path) => vec![Expr::Path(path)],
+        Expr::Array(array) if !array.elems.is_empty() => array.elems.into_iter().collect(),
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!("`requires` takes a function or a list of them, e.g. {EXAMPLE}"),
+            ));
+        }
+    };
+    paths
+        .into_iter()
+        .map(|expr| match expr {
+            Expr::Path(path) => Ok(path),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("`requires` takes paths of functions, e.g. {EXAMPLE}"),
+            )),
+        })
+        .collect()
 }
 
 /// An integer literal of at least `min`; `example` shows the option written correctly.

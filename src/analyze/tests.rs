@@ -24,6 +24,7 @@ static ENTRY: BenchEntry = BenchEntry {
         isolate: false,
         limits: ResourceLimits::NONE,
         network: None,
+        requires: &[],
     },
     threads: &[],
     bench: BenchFn::Single(|_| {}),

@@ -28,6 +28,7 @@ static ENTRIES: [BenchEntry; 2] = [
             isolate: false,
             limits: ResourceLimits::NONE,
             network: None,
+            requires: &[],
         },
     ),
     entry(
@@ -42,6 +43,7 @@ static ENTRIES: [BenchEntry; 2] = [
             isolate: false,
             limits: ResourceLimits::NONE,
             network: None,
+            requires: &[],
         },
     ),
 ];

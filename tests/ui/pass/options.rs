@@ -116,4 +116,18 @@ fn limit_in_bytes(b: &mut Bencher) {
     b.iter(|| 1);
 }
 
+fn on_this_host() -> Result<(), String> {
+    Ok(())
+}
+
+#[qudag_bench(requires = on_this_host)]
+fn one_requirement(b: &mut Bencher) {
+    b.iter(|| 1);
+}
+
+#[qudag_bench(requires = [qudag_bench::requires::ipv6, on_this_host, self::on_this_host])]
+fn requirements(b: &mut Bencher) {
+    b.iter(|| 1);
+}
+
 qudag_bench::main!();
