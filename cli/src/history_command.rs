@@ -39,6 +39,27 @@ pub struct HistoryArgs {
     /// time: its median, unit and interval (with --bench, the change against the first run).
     #[arg(long, value_name = "NAME", value_parser = metric_name)]
     metric: Option<String>,
+    /// Find the runs where a benchmark's median moved to a new level (E-divisive means over
+    /// each benchmark's runs on each host), with the shift, its p-value and the commits.
+    #[arg(long, conflicts_with = "metric")]
+    changes: bool,
+    /// With --changes: list shifts of at least PCT percent (default 5).
+    #[arg(long, value_name = "PCT", requires = "changes", value_parser = min_change)]
+    min_change: Option<f64>,
+    /// With --changes: `table` (default), `json` (qudag-bench/changes/v1) or `markdown`.
+    #[arg(long, value_enum, requires = "changes", default_value = "table")]
+    format: ChangesFormat,
+}
+
+/// How `--changes` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChangesFormat {
+    /// One line per change.
+    Table,
+    /// The `qudag-bench/changes/v1` document.
+    Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// Lists the results the flags select.
@@ -53,7 +74,75 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
         group: args.group,
         metric: args.metric,
     };
+    if args.changes {
+        let min_change = args.min_change.map_or(0.05, |pct| pct / 100.0);
+        return changes(home, &filter, min_change, args.format).map(|()| ExitCode::SUCCESS);
+    }
     print(home, &filter).map(|()| ExitCode::SUCCESS)
+}
+
+/// `--min-change`: a percentage from 0 to 1000.
+fn min_change(value: &str) -> Result<f64, BadValue> {
+    match value.parse::<f64>() {
+        Ok(pct) if (0.0..=1000.0).contains(&pct) => Ok(pct),
+        _ => Err(BadValue::new(format!(
+            "`{value}` is not a percentage from 0 to 1000"
+        ))),
+    }
+}
+
+/// `--changes`: each benchmark's complete, measured runs per host, oldest first, searched for
+/// level changes, printed in `format`.
+fn changes(
+    home: &Home,
+    filter: &history::Filter,
+    min_change: f64,
+    format: ChangesFormat,
+) -> Result<(), Error> {
+    use qudag_bench::analyze::changes::{Point, Series, Settings, report};
+    let path = history::path(home.dir()?);
+    let rows = history::list(&path, filter)?;
+    let mut series: Vec<Series> = Vec::new();
+    for row in rows {
+        let (Some(id), Some(median)) = (row.bench_id.clone(), row.median_ns) else {
+            continue;
+        };
+        if row.state != history::RunState::Complete || row.status.as_deref() != Some("ok") {
+            continue;
+        }
+        let point = Point {
+            run_id: row.run_id.clone(),
+            started_at: row.started_at.clone(),
+            commit: (!row.commit.is_empty()).then(|| row.commit.clone()),
+            median_ns: median,
+        };
+        let same = |s: &&mut Series| {
+            s.bench_id == id && s.host == row.host && s.bench_target == row.bench_target
+        };
+        match series.iter_mut().find(same) {
+            Some(s) => s.points.push(point),
+            None => series.push(Series {
+                bench_id: id,
+                bench_target: row.bench_target.clone(),
+                host: row.host.clone(),
+                points: vec![point],
+            }),
+        }
+    }
+    let settings = Settings {
+        min_change,
+        ..Settings::default()
+    };
+    let found = report(&series, settings);
+    let text = match format {
+        ChangesFormat::Table => qudag_bench::report::changes::table(&found),
+        ChangesFormat::Json => {
+            serde_json::to_string_pretty(&found).expect("a change report serializes") + "\n"
+        }
+        ChangesFormat::Markdown => qudag_bench::report::changes::markdown(&found),
+    };
+    print!("{text}");
+    Ok(())
 }
 
 /// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.

@@ -4,6 +4,7 @@
 pub mod ab;
 pub mod action;
 pub mod bmf;
+pub mod changes;
 pub mod comparison;
 pub mod criterion_tree;
 pub mod csv;

@@ -11,7 +11,8 @@
 mod constraints;
 
 use super::{
-    AbReport, GroupDocument, InstrReport, Progress, RecentMedians, RunReport, Spooled, ids,
+    AbReport, ChangeReport, GroupDocument, InstrReport, Progress, RecentMedians, RunReport,
+    Spooled, ids,
 };
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
@@ -44,6 +45,7 @@ pub fn files() -> Result<Vec<SchemaFile>, String> {
         generate::<Progress>(PROGRESS, &mut used)?,
         generate::<Spooled>(SPOOL, &mut used)?,
         generate::<RecentMedians>(RECENT, &mut used)?,
+        generate::<ChangeReport>(CHANGES, &mut used)?,
     ];
     match used.iter().position(|u| !u) {
         Some(i) => Err(format!("constraint {i} names a type no document has")),
@@ -110,6 +112,15 @@ const RECENT: Head = Head {
     description: "$QUDAG_BENCH_HOME/recent/<bench-target>.json, rewritten at the end of each \
         run: the latest medians of each benchmark per host, from which a run reports how much \
         the median moves between runs on this host.",
+};
+
+const CHANGES: Head = Head {
+    file: "changes-v1.schema.json",
+    id: ids::CHANGES,
+    title: "qudag-bench level changes, version 1",
+    description: "Written by `qudag-bench history --changes --format json`: the runs where a \
+        benchmark's median moved to a new level on one host, found by E-divisive means over \
+        the history, with the shift, its p-value and the commit range it came in.",
 };
 
 /// The schema of `T` with the file's head, the constraints and closed objects; marks the

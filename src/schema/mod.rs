@@ -11,6 +11,7 @@
 mod ab;
 mod bench;
 mod binary;
+mod changes;
 mod comparison;
 pub mod criterion;
 mod environment;
@@ -29,6 +30,7 @@ pub mod json_schema;
 pub use ab::*;
 pub use bench::*;
 pub use binary::*;
+pub use changes::*;
 pub use comparison::*;
 pub use environment::*;
 pub use group::*;
@@ -57,4 +59,6 @@ pub mod ids {
     pub const SPOOL: &str = "qudag-bench/spool/v1";
     /// The recent medians of a bench target ([`RecentMedians`](super::RecentMedians)).
     pub const RECENT: &str = "qudag-bench/recent/v1";
+    /// The level changes in the history ([`ChangeReport`](super::ChangeReport)).
+    pub const CHANGES: &str = "qudag-bench/changes/v1";
 }

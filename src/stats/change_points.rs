@@ -13,8 +13,8 @@
 //! `(1 + shuffles at least as large) / (1 + shuffles)` (Matteson and James's; MongoDB's
 //! implementation leaves out the 1 in the numerator, which can give 0). Found change points
 //! bound new windows, until the next best split is not significant. Shuffles use a fixed seed,
-//! so one series always gives the same answer. Not yet called by a command: `qudag-bench
-//! history --changes` (issue 20) will run it over each benchmark's medians on each host.
+//! so one series always gives the same answer. `qudag-bench history --changes` runs it over
+//! each benchmark's run medians on each host ([`crate::analyze::changes`]).
 
 /// A change point: the first index of the new level.
 #[derive(Debug, Clone, Copy, PartialEq)]

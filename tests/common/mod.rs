@@ -100,6 +100,14 @@ pub fn slow_work_exe() -> PathBuf {
     find_exe(EXES.get_or_init(|| build_benches(&extra)), "work")
 }
 
+/// The `work` bench executable of a build of the fixture with the `step-build` feature: a
+/// tenth more work in `tunable`, compiled in.
+pub fn step_work_exe() -> PathBuf {
+    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    let extra = ["--bench", "work", "--features", "step-build"];
+    find_exe(EXES.get_or_init(|| build_benches(&extra)), "work")
+}
+
 /// Runs the bench executable `exe` as cargo would (from the fixture's directory), with
 /// `QUDAG_BENCH_HOME` set to `home` and no other `QUDAG_BENCH_*` variable of the caller's.
 pub fn run_exe(exe: &Path, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {

@@ -99,6 +99,8 @@ pub struct Row {
     pub verdict: String,
     /// The run's state.
     pub state: RunState,
+    /// The host it ran on, if recorded.
+    pub host: Option<String>,
     /// The metric [`Filter::metric`] asks for, in this result.
     pub metric: Option<MetricPoint>,
 }
@@ -133,6 +135,7 @@ pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, Error> {
                 median_ns: r.get(7)?,
                 verdict: r.get(8)?,
                 state,
+                host: r.get(10)?,
                 metric: metric_point(r, 14)?,
             })
         })

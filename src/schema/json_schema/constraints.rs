@@ -155,6 +155,33 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("Progress", "bench_target", r#"{"minLength":1}"#),
     ("Progress", "started_at", r#"{"format":"date-time"}"#),
     ("Progress", "updated_at", r#"{"format":"date-time"}"#),
+    (
+        "LevelChange",
+        "p_value",
+        r#"{"exclusiveMinimum":0,"maximum":1}"#,
+    ),
+    (
+        "LevelChange",
+        "confidence",
+        r#"{"minimum":0,"exclusiveMaximum":1}"#,
+    ),
+    (
+        "LevelChange",
+        "median_before_ns",
+        r#"{"exclusiveMinimum":0}"#,
+    ),
+    (
+        "LevelChange",
+        "median_after_ns",
+        r#"{"exclusiveMinimum":0}"#,
+    ),
+    ("LevelChange", "started_at", r#"{"format":"date-time"}"#),
+    (
+        "ChangeMethod",
+        "alpha",
+        r#"{"exclusiveMinimum":0,"maximum":1}"#,
+    ),
+    ("ChangeMethod", "min_runs", r#"{"minimum":1}"#),
 ];
 
 /// Fields added to a version-1 document after it was first written: older documents lack

@@ -1,0 +1,192 @@
+//! Level changes in the history: each benchmark's run medians on one host, oldest first, cut
+//! by E-divisive means ([`crate::stats::change_points`]) on their logarithm (so that a shift is
+//! relative, the same at 10 ns and at 10 ms), each change with its size, p-value and the runs
+//! and commits it falls between. Series are per host: a host change is no level change.
+
+use crate::schema::{ChangeMethod, ChangeReport, LevelChange, ids};
+use crate::stats::change_points::{Search, e_divisive};
+use crate::stats::summary::quantile_sorted;
+
+/// One run's median of a benchmark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The run's id.
+    pub run_id: String,
+    /// Its start time (RFC 3339).
+    pub started_at: String,
+    /// Its git commit, if recorded.
+    pub commit: Option<String>,
+    /// The benchmark's median in that run, ns.
+    pub median_ns: f64,
+}
+
+/// A benchmark's runs on one host, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The benchmark id.
+    pub bench_id: String,
+    /// Its bench target.
+    pub bench_target: String,
+    /// The host.
+    pub host: Option<String>,
+    /// Its runs.
+    pub points: Vec<Point>,
+}
+
+/// How changes are looked for and which are listed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// The search.
+    pub search: Search,
+    /// Smallest relative shift listed (fraction).
+    pub min_change: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            search: Search::default(),
+            min_change: 0.05,
+        }
+    }
+}
+
+/// The change report of `series`.
+pub fn report(series: &[Series], settings: Settings) -> ChangeReport {
+    let search = settings.search;
+    let mut report = ChangeReport {
+        schema: ids::CHANGES.to_string(),
+        method: ChangeMethod {
+            name: "e-divisive means".into(),
+            alpha: search.alpha,
+            permutations: u64::from(search.permutations),
+            min_runs: search.min_size as u64,
+            min_change: settings.min_change,
+        },
+        series: 0,
+        below_min_change: 0,
+        changes: Vec::new(),
+    };
+    for s in series {
+        let points: Vec<&Point> = (s.points.iter()).filter(|p| p.median_ns > 0.0).collect();
+        if points.len() < 2 * search.min_size.max(1) {
+            continue;
+        }
+        report.series += 1;
+        for change in series_changes(s, &points, search) {
+            if change.shift.abs() >= settings.min_change {
+                report.changes.push(change);
+            } else {
+                report.below_min_change += 1;
+            }
+        }
+    }
+    report
+}
+
+/// Every significant change of one series.
+fn series_changes(s: &Series, points: &[&Point], search: Search) -> Vec<LevelChange> {
+    let logs: Vec<f64> = points.iter().map(|p| p.median_ns.ln()).collect();
+    let found = e_divisive(&logs, search);
+    let cuts: Vec<usize> = std::iter::once(0)
+        .chain(found.iter().map(|c| c.index))
+        .chain([points.len()])
+        .collect();
+    found
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let before = median(&points[cuts[k]..c.index]);
+            let after = median(&points[c.index..cuts[k + 2]]);
+            let (old, new) = (points[c.index - 1], points[c.index]);
+            LevelChange {
+                bench_id: s.bench_id.clone(),
+                bench_target: s.bench_target.clone(),
+                host: s.host.clone(),
+                run_id: new.run_id.clone(),
+                started_at: new.started_at.clone(),
+                commit: new.commit.clone(),
+                previous_run_id: old.run_id.clone(),
+                previous_commit: old.commit.clone(),
+                median_before_ns: before,
+                median_after_ns: after,
+                shift: after / before - 1.0,
+                runs_before: (c.index - cuts[k]) as u64,
+                runs_after: (cuts[k + 2] - c.index) as u64,
+                p_value: c.p_value,
+                confidence: 1.0 - c.p_value,
+            }
+        })
+        .collect()
+}
+
+/// The median of the points' medians.
+fn median(points: &[&Point]) -> f64 {
+    let mut values: Vec<f64> = points.iter().map(|p| p.median_ns).collect();
+    values.sort_by(f64::total_cmp);
+    quantile_sorted(&values, 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 20 runs around 1000 ns, then 15 around 1100 (+10%), with a wobble of up to ±1%.
+    fn stepped(host: Option<&str>) -> Series {
+        let points = (0..35)
+            .map(|i| {
+                let level = if i < 20 { 1000.0 } else { 1100.0 };
+                let wobble = 1.0 + 0.01 * ((i * 7 % 5) as f64 - 2.0) / 2.0;
+                Point {
+                    run_id: format!("run{i}"),
+                    started_at: format!("2026-12-01T00:{i:02}:00Z"),
+                    commit: Some(format!("c{i}")),
+                    median_ns: level * wobble,
+                }
+            })
+            .collect();
+        Series {
+            bench_id: "tunable".into(),
+            bench_target: "work".into(),
+            host: host.map(Into::into),
+            points,
+        }
+    }
+
+    #[test]
+    fn a_ten_percent_step_is_found_at_its_run_with_its_size_and_commits() {
+        let report = report(&[stepped(Some("ci-1"))], Settings::default());
+        assert_eq!((report.series, report.changes.len()), (1, 1), "{report:?}");
+        let c = &report.changes[0];
+        assert_eq!(
+            (c.run_id.as_str(), c.previous_run_id.as_str()),
+            ("run20", "run19")
+        );
+        assert_eq!(
+            (c.commit.as_deref(), c.previous_commit.as_deref()),
+            (Some("c20"), Some("c19"))
+        );
+        assert_eq!((c.runs_before, c.runs_after), (20, 15));
+        assert!((c.shift - 0.1).abs() < 0.005, "{c:?}");
+        assert!(c.p_value <= 0.01 && (c.confidence + c.p_value - 1.0).abs() < 1e-12);
+        assert_eq!(c.host.as_deref(), Some("ci-1"));
+    }
+
+    #[test]
+    fn flat_series_short_ones_and_small_shifts_list_nothing() {
+        let mut flat = stepped(None);
+        for p in &mut flat.points {
+            p.median_ns = 1000.0 + (p.median_ns % 7.0);
+        }
+        let mut short = stepped(None);
+        short.points.truncate(5);
+        let report = report(&[flat, short], Settings::default());
+        assert_eq!((report.series, report.changes.len()), (1, 0), "{report:?}");
+        let strict = Settings {
+            min_change: 0.2,
+            ..Settings::default()
+        };
+        let report = super::report(&[stepped(None)], strict);
+        assert_eq!((report.changes.len(), report.below_min_change), (0, 1));
+    }
+}
