@@ -48,6 +48,14 @@ pub enum Error {
         /// What is wrong, naming the file.
         message: String,
     },
+    /// The history server cannot be used: it is down, refuses the login, has a newer schema,
+    /// or a query failed.
+    HistoryServer {
+        /// The server's URL without its password.
+        url: String,
+        /// What is wrong, naming the server.
+        message: String,
+    },
     /// A flag, an environment variable, a benchmark attribute or a setting with a bad value.
     Setting {
         /// What the user must change, naming the flag, variable or key and what was expected.
@@ -84,6 +92,7 @@ impl Error {
             | Error::MissingBaseline { .. }
             | Error::Write { .. }
             | Error::History { .. }
+            | Error::HistoryServer { .. }
             | Error::Setting { .. }
             | Error::Config(_)
             | Error::Tool { .. }
@@ -108,6 +117,7 @@ impl Error {
             | Error::Corrupt { message, .. }
             | Error::Write { message, .. }
             | Error::History { message, .. }
+            | Error::HistoryServer { message, .. }
             | Error::Setting { message }
             | Error::Tool { message }
             | Error::Worker { message }
@@ -138,6 +148,7 @@ impl fmt::Display for Error {
             | Error::Corrupt { message, .. }
             | Error::Write { message, .. }
             | Error::History { message, .. }
+            | Error::HistoryServer { message, .. }
             | Error::Setting { message }
             | Error::Tool { message }
             | Error::Worker { message }

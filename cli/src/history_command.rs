@@ -7,12 +7,16 @@ use crate::home::Home;
 use clap::Args;
 use qudag_bench::error::{BadValue, Error};
 use qudag_bench::escape::Term;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 /// `qudag-bench history` flags.
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct HistoryArgs {
+    #[command(subcommand)]
+    action: Option<Action>,
     /// Only this benchmark id (shows its median run by run).
     #[arg(long)]
     bench: Option<String>,
@@ -51,6 +55,19 @@ pub struct HistoryArgs {
     format: ChangesFormat,
 }
 
+/// What `qudag-bench history` does besides listing.
+#[derive(clap::Subcommand)]
+pub enum Action {
+    /// Copy the runs recorded locally (the home's spool and history file, or --from) into
+    /// the history --history names (for example the team's PostgreSQL server); runs it holds
+    /// already are not copied again.
+    Push {
+        /// The local history file [default: history.sqlite in the home].
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+    },
+}
+
 /// How `--changes` prints its report.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ChangesFormat {
@@ -64,6 +81,9 @@ pub enum ChangesFormat {
 
 /// Lists the results the flags select.
 pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
+    if let Some(Action::Push { from }) = args.action {
+        return push(home, from).map(|()| ExitCode::SUCCESS);
+    }
     let filter = history::Filter {
         bench: args.bench,
         suite: args.suite,
@@ -79,6 +99,59 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
         return changes(home, &filter, min_change, args.format).map(|()| ExitCode::SUCCESS);
     }
     print(home, &filter).map(|()| ExitCode::SUCCESS)
+}
+
+/// `history push`: the runs of the local history file `from` (default: the home's) stored
+/// into `--history`, each in one transaction; the home's spool went there already (every
+/// `history` command imports it first).
+fn push(home: &Home, from: Option<PathBuf>) -> Result<(), Error> {
+    if home.history_flag().is_none() {
+        return Err(Error::setting(
+            "history push: give the history to push to with --history URL (or \
+             QUDAG_BENCH_HISTORY)",
+        ));
+    }
+    let to = home.history()?;
+    let from = match from {
+        Some(path) => path,
+        None => history::path(home.dir()?),
+    };
+    if let history::Location::File(dest) = &to
+        && same_file(dest, &from)
+    {
+        return Err(Error::setting(format!(
+            "history push: --from {} is the history it would push to",
+            from.display()
+        )));
+    }
+    if !from.exists() {
+        return Err(Error::setting(format!(
+            "history push: --from {}: no such history file",
+            from.display()
+        )));
+    }
+    let (runs, without_report) = history::local_runs(&from)?;
+    let written = to.store_all(&runs)?;
+    eprintln!(
+        "qudag-bench: pushed {written} of {} run(s) from {} to {} ({} there already{})",
+        runs.len(),
+        Term(&from.display().to_string()),
+        Term(&to.shown()),
+        runs.len() - written,
+        match without_report {
+            0 => String::new(),
+            n => format!("; {n} run(s) recorded before the history kept reports stay behind"),
+        }
+    );
+    Ok(())
+}
+
+/// Whether `a` and `b` are one file (or one path, when neither exists yet).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// `--min-change`: a percentage from 0 to 1000.
@@ -100,8 +173,7 @@ fn changes(
     format: ChangesFormat,
 ) -> Result<(), Error> {
     use qudag_bench::analyze::changes::{Point, Series, Settings, report};
-    let path = history::path(home.dir()?);
-    let rows = history::list(&path, filter)?;
+    let rows = home.history()?.list(filter)?;
     let mut series: Vec<Series> = Vec::new();
     for row in rows {
         let (Some(id), Some(median)) = (row.bench_id.clone(), row.median_ns) else {
@@ -182,8 +254,7 @@ fn figure(row: &history::Row, metric: bool) -> (String, Option<f64>) {
 /// Prints the recorded results `filter` selects, one line each; a run that did not finish
 /// says so on each of its lines (and has one line even without results).
 fn print(home: &Home, filter: &history::Filter) -> Result<(), Error> {
-    let path = history::path(home.dir()?);
-    let rows = history::list(&path, filter)?;
+    let rows = home.history()?.list(filter)?;
     let mut first: Option<f64> = None;
     for row in rows {
         let (median_text, value) = figure(&row, filter.metric.is_some());

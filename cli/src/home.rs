@@ -10,14 +10,16 @@ use std::sync::OnceLock;
 /// `--home`, and the home it resolves to once asked.
 pub struct Home {
     flag: Option<PathBuf>,
+    history: Option<String>,
     resolved: OnceLock<Result<PathBuf, HomeError>>,
 }
 
 impl Home {
     /// The home given by `--home` (if any) or found from the current directory.
-    pub fn new(flag: Option<PathBuf>) -> Home {
+    pub fn new(flag: Option<PathBuf>, history: Option<String>) -> Home {
         Home {
             flag,
+            history,
             resolved: OnceLock::new(),
         }
     }
@@ -35,5 +37,15 @@ impl Home {
     /// give ([`Error::Setting`]: `--home` or the variable).
     pub fn dir(&self) -> Result<&Path, Error> {
         self.get().map_err(|e| e.clone().into())
+    }
+
+    /// The history: `--history` (or `QUDAG_BENCH_HISTORY`), else the file in the home.
+    pub fn history(&self) -> Result<crate::history::Location, Error> {
+        crate::history::resolve(self.history.as_deref(), self.get().ok())
+    }
+
+    /// `--history` (or `QUDAG_BENCH_HISTORY`), as given.
+    pub fn history_flag(&self) -> Option<&str> {
+        self.history.as_deref()
     }
 }

@@ -48,6 +48,17 @@ struct Args {
     /// around the current directory>/qudag-bench, where its benchmarks write].
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
+    /// The history: a PostgreSQL server shared by every runner (postgres://USER@HOST:PORT/DB;
+    /// a password from the URL, PGPASSWORD or ~/.pgpass), or an SQLite file (sqlite://PATH or
+    /// a path) [default: history.sqlite in the home].
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "QUDAG_BENCH_HISTORY",
+        hide_env_values = true
+    )]
+    history: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -100,7 +111,7 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => return qudag_bench::cli::print_parse_error(&e).into(),
     };
-    let home = home::Home::new(args.home.clone());
+    let home = home::Home::new(args.home.clone(), args.history.clone());
     let imported = match &args.command {
         Command::History(_) | Command::Report(_) => import_spool(&home, true),
         Command::Compare { .. } | Command::Monitor(_) | Command::Import(_) => {
@@ -126,7 +137,7 @@ fn main() -> ExitCode {
             gate,
         } => run_compare(&home, &old, &new, format, noise_threshold, gate),
         Command::History(history_args) => history_command::run(&home, history_args),
-        Command::Run(run_args) => run::run(run_args, args.home.clone()),
+        Command::Run(run_args) => run::run(run_args, args.home.clone(), args.history.as_deref()),
     };
     result.unwrap_or_else(|e| fail(&e))
 }
@@ -142,19 +153,31 @@ fn fail(e: &Error) -> ExitCode {
 /// else a warning. A home that cannot be resolved has nothing to import (the command says so
 /// if it needs one).
 fn import_spool(home: &home::Home, needed: bool) -> Result<(), Error> {
-    match home.get() {
-        Ok(home) => import_spool_at(home, needed),
-        Err(_) => Ok(()),
-    }
+    let Ok(dir) = home.get() else {
+        return Ok(());
+    };
+    let history = home.history()?;
+    // A server named on purpose must be usable: down is an error, whatever the command.
+    let needed = needed || matches!(history, history::Location::Server(_));
+    import_spool_at(dir, &history, needed)
 }
 
-/// [`import_spool`] into the home directory `home`.
-fn import_spool_at(home: &std::path::Path, needed: bool) -> Result<(), Error> {
-    match history::import(home) {
+/// [`import_spool`] of the home directory `home` into `history`. When it is not `needed`, a
+/// failure is a warning that says where the runs wait and how to send them later.
+fn import_spool_at(
+    home: &std::path::Path,
+    history: &history::Location,
+    needed: bool,
+) -> Result<(), Error> {
+    match history.import(home) {
         Err(e) if !needed => {
             eprintln!(
-                "warning: the history spool was not imported: {}",
-                TermLines(&e.to_string())
+                "warning: the history spool was not imported into {}: {}
+the runs wait in \
+                 {}; `qudag-bench history push` sends them once the history can be reached",
+                Term(&history.shown()),
+                TermLines(&e.to_string()),
+                Term(&qudag_bench::store::spool::dir(home).display().to_string())
             );
             Ok(())
         }

@@ -10,7 +10,6 @@ use qudag_bench::escape::Term;
 use qudag_bench::report::files::{self, FileFormat};
 use qudag_bench::report::trend::{TREND_RUNS, Trends};
 use qudag_bench::schema::RunReport;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Arguments of `qudag-bench report`.
@@ -47,8 +46,14 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, Error> {
         )));
     }
     // A report file rendered outside any workspace has no history to chart trends from.
-    let history = home.get().ok().map(history::path);
-    let bytes = render_with_history(args.format, &reports, history.as_deref());
+    let history = match home.history_flag() {
+        Some(_) => Some(home.history()?),
+        None => home
+            .get()
+            .ok()
+            .map(|h| history::Location::File(history::path(h))),
+    };
+    let bytes = render_with_history(args.format, &reports, history.as_ref());
     let dest = args.out.as_deref().unwrap_or("-");
     files::emit(&bytes, dest, &format!("{} report", args.format.name())).map_err(
         |e| match dest {
@@ -73,11 +78,11 @@ pub fn run(home: &Home, args: ReportArgs) -> Result<ExitCode, Error> {
 fn render_with_history(
     format: FileFormat,
     reports: &[RunReport],
-    history: Option<&Path>,
+    history: Option<&history::Location>,
 ) -> Vec<u8> {
     let trends = match (format, history) {
-        (FileFormat::Html, Some(h)) if !h.is_file() => Some(Trends::new()),
-        (FileFormat::Html, Some(h)) => match history::trends(h, reports, TREND_RUNS) {
+        (FileFormat::Html, Some(history::Location::File(h))) if !h.is_file() => Some(Trends::new()),
+        (FileFormat::Html, Some(h)) => match h.trends(reports, TREND_RUNS) {
             Ok(t) => Some(t),
             Err(e) => {
                 eprintln!("warning: the HTML report has no trend charts: {e}");

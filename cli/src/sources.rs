@@ -37,6 +37,7 @@ pub fn load(
     if path.is_file() {
         return complete(baseline::read_report(path).map(|r| vec![r]));
     }
+    let history = home.history();
     let home = home
         .get()
         .map_err(|e| Error::setting(format!("`{spec}` is not a report file, and {e}")))?;
@@ -49,11 +50,16 @@ pub fn load(
     {
         return complete(read_dir(spec, dir));
     }
-    let history = history::path(home);
-    if allow_run_id && history.is_file() {
-        let runs = history::load_run_states(&history, spec).map_err(|e| Error::History {
-            path: history.clone(),
-            message: format!("`{spec}` is not a report file, `latest` or a baseline name, and {e}"),
+    let history = history?;
+    let recorded = match &history {
+        history::Location::File(path) => path.is_file(),
+        history::Location::Server(_) => true,
+    };
+    if allow_run_id && recorded {
+        let runs = history.load_run_states(spec).map_err(|e| {
+            e.context(&format!(
+                "`{spec}` is not a report file, `latest` or a baseline name, and"
+            ))
         })?;
         for (report, state) in &runs {
             if *state != history::RunState::Complete {
@@ -74,7 +80,7 @@ pub fn load(
         Ok(dir) => format!(
             "`{spec}` is not a report file, `latest`{}, and there is no baseline {}",
             if allow_run_id {
-                format!(" or a run in {}", history.display())
+                format!(" or a run in {}", history.shown())
             } else {
                 String::new()
             },

@@ -219,7 +219,11 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(cli_exe()).args(args).output().unwrap();
+    let out = Command::new(cli_exe())
+        .args(args)
+        .env_remove("QUDAG_BENCH_HISTORY")
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -284,4 +288,32 @@ pub fn monitor_address(
             return (addr, seen, lines);
         }
     }
+}
+
+/// A new, empty database on the PostgreSQL server of `QUDAG_BENCH_TEST_POSTGRES` (a URL whose
+/// user may create databases; `ci/postgres.sh start` prints one), as a URL; `None` when the
+/// variable is unset, unless `QUDAG_BENCH_REQUIRE_POSTGRES=1` (CI), which makes that a
+/// failure.
+pub fn postgres_database(name: &str) -> Option<String> {
+    let Ok(base) = std::env::var("QUDAG_BENCH_TEST_POSTGRES") else {
+        let required = std::env::var("QUDAG_BENCH_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "QUDAG_BENCH_REQUIRE_POSTGRES=1 but QUDAG_BENCH_TEST_POSTGRES is unset"
+        );
+        eprintln!("note: QUDAG_BENCH_TEST_POSTGRES is unset (ci/postgres.sh start); skipped");
+        return None;
+    };
+    let db = format!("qb_{name}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&base, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("QUDAG_BENCH_TEST_POSTGRES: cannot connect: {e}"));
+    // One statement per call: a multi-statement batch is one transaction, which these refuse.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db}"),
+        format!("CREATE DATABASE {db}"),
+    ] {
+        client.batch_execute(&sql).unwrap();
+    }
+    let (head, _) = base.rsplit_once('/').expect("a URL with a database");
+    Some(format!("{head}/{db}"))
 }

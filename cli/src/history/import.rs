@@ -3,8 +3,10 @@
 //! spool file is deleted once the run is committed complete or interrupted. A run still in
 //! flight is imported as far as it got and its file kept, to be imported again.
 
+#[cfg(test)]
+use super::path;
 use super::recorder::{self, State};
-use super::{needs_upgrade, open, path};
+use super::{needs_upgrade, open};
 use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
 use qudag_bench::schema::Spooled;
@@ -15,20 +17,37 @@ use std::path::Path;
 /// also migrates a history of an older qudag-bench when there is nothing to import. A spool
 /// file that cannot be read is skipped with a warning naming it. Errors (the history cannot be
 /// written, or is not a qudag-bench history) name the file.
+#[cfg(test)]
 pub fn import(home: &Path) -> Result<(), Error> {
-    let files = spool::files(home)?;
-    let history = path(home);
-    if files.is_empty() && !needs_upgrade(&history)? {
+    import_file(home, &path(home))
+}
+
+/// [`import`] into the history file `history`.
+pub(super) fn import_file(home: &Path, history: &Path) -> Result<(), Error> {
+    if spool::files(home)?.is_empty() && !needs_upgrade(history)? {
         return Ok(());
     }
-    let mut conn = open(&history)?;
+    let mut conn = open(history)?;
+    import_with(home, |doc, state| {
+        recorder::store(&mut conn, history, doc, state)
+    })
+}
+
+/// Imports every spool file under `home` with `store`, which writes one run in one
+/// transaction and says whether it wrote it (false: the history holds it complete already).
+/// A file is deleted once its run is stored complete or interrupted.
+pub(super) fn import_with(
+    home: &Path,
+    mut store: impl FnMut(&Spooled, State) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    let files = spool::files(home)?;
     let this_host = qudag_bench::measure::procfs::host_name();
     for file in files {
         let Some((doc, state)) = settle(&file, this_host.as_deref()) else {
             continue;
         };
         // A run the history holds complete already needs its file no more either.
-        let written = recorder::store(&mut conn, &history, &doc, state)?;
+        let written = store(&doc, state)?;
         if state == State::Interrupted && written {
             // For the bench target's next run, which says where the run went.
             let _ = std::fs::write(spool::imported_mark(home, &doc.report.run_id), b"");

@@ -1,6 +1,7 @@
 //! Listing recorded runs for `qudag-bench history`: filters, each run's state, and the time
 //! bounds of `--since` and `--until`.
 
+use super::columns::{Columns, Dialect, SQLITE};
 use super::open::{describe, history, open_read};
 use qudag_bench::error::BadValue;
 use qudag_bench::error::Error;
@@ -118,46 +119,50 @@ pub fn list(path: &Path, filter: &Filter) -> Result<Vec<Row>, Error> {
         )
     })?;
     let fail = |e: rusqlite::Error| describe(path, &e, Some(&conn));
-    let (sql, params) = query(filter);
+    let (sql, params) = query(filter, &SQLITE);
     let this_host = qudag_bench::measure::procfs::host_name();
     let mut stmt = conn.prepare(&sql).map_err(fail)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            let state = state_of(r, 9, this_host.as_deref())?;
-            Ok(Row {
-                run_id: r.get(0)?,
-                started_at: r.get(1)?,
-                bench_target: r.get(2)?,
-                commit: r.get(3)?,
-                branch: r.get(4)?,
-                bench_id: r.get(5)?,
-                status: r.get(6)?,
-                median_ns: r.get(7)?,
-                verdict: r.get(8)?,
-                state,
-                host: r.get(10)?,
-                metric: metric_point(r, 14)?,
-            })
+            row_of(r, this_host.as_deref())
         })
         .map_err(fail)?;
     rows.collect::<rusqlite::Result<_>>().map_err(fail)
 }
 
+/// The [`Row`] of a result row of [`query`]'s SQL.
+pub(super) fn row_of<C: Columns>(r: &C, this_host: Option<&str>) -> Result<Row, C::Error> {
+    Ok(Row {
+        run_id: r.text(0)?,
+        started_at: r.text(1)?,
+        bench_target: r.text(2)?,
+        commit: r.text(3)?,
+        branch: r.text(4)?,
+        bench_id: r.opt_text(5)?,
+        status: r.opt_text(6)?,
+        median_ns: r.opt_real(7)?,
+        verdict: r.text(8)?,
+        state: state_of(r, 9, this_host)?,
+        host: r.opt_text(10)?,
+        metric: metric_point(r, 14)?,
+    })
+}
+
 /// The state of the run in row `r`, from its columns `state, host, pid, pid_started,
 /// current_bench` starting at `first`. A `running` run on this host whose process is gone was
 /// interrupted (the next run will record that; a reader only says it).
-pub(super) fn state_of(
-    r: &rusqlite::Row,
+pub(super) fn state_of<C: Columns>(
+    r: &C,
     first: usize,
     this_host: Option<&str>,
-) -> rusqlite::Result<RunState> {
-    let state: String = r.get(first)?;
-    let host: Option<String> = r.get(first + 1)?;
-    let pid: Option<i64> = r.get(first + 2)?;
-    let running = || r.get(first + 4);
+) -> Result<RunState, C::Error> {
+    let state = r.text(first)?;
+    let host = r.opt_text(first + 1)?;
+    let pid = r.opt_int(first + 2)?;
+    let running = || r.opt_text(first + 4);
     Ok(match state.as_str() {
         "running" => {
-            let owner = Process::from_row(pid, r.get(first + 3)?);
+            let owner = Process::from_row(pid, r.opt_int(first + 3)?);
             let here = host.is_some() && host.as_deref() == this_host;
             match here && !owner.is_some_and(|p| p.is_alive()) {
                 true => RunState::Interrupted {
@@ -174,15 +179,15 @@ pub(super) fn state_of(
 }
 
 /// The metric columns `median, unit, count, median_ci_lower, median_ci_upper` from `first`.
-fn metric_point(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<MetricPoint>> {
-    let Some(median) = r.get::<_, Option<f64>>(first)? else {
+fn metric_point<C: Columns>(r: &C, first: usize) -> Result<Option<MetricPoint>, C::Error> {
+    let Some(median) = r.opt_real(first)? else {
         return Ok(None);
     };
-    let bounds: (Option<f64>, Option<f64>) = (r.get(first + 3)?, r.get(first + 4)?);
+    let bounds = (r.opt_real(first + 3)?, r.opt_real(first + 4)?);
     Ok(Some(MetricPoint {
         median,
-        unit: r.get(first + 1)?,
-        count: r.get(first + 2)?,
+        unit: r.text(first + 1)?,
+        count: r.opt_int(first + 2)?.unwrap_or(0),
         median_ci: match bounds {
             (Some(lo), Some(hi)) => Some((lo, hi)),
             _ => None,
@@ -190,9 +195,9 @@ fn metric_point(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Option<Metr
     }))
 }
 
-/// The SQL of `filter` and its parameters. Times are compared as times (`julianday`), not as
+/// The SQL of `filter` in `dialect` and its parameters. Times are compared as times, not as
 /// text.
-fn query(filter: &Filter) -> (String, Vec<String>) {
+pub(super) fn query(filter: &Filter, dialect: &Dialect) -> (String, Vec<String>) {
     let mut sql = String::from(
         "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''),
                 COALESCE(r.git_branch, ''), x.bench_id, x.status, x.median_ns,
@@ -201,41 +206,37 @@ fn query(filter: &Filter) -> (String, Vec<String>) {
          FROM runs r LEFT JOIN results x ON x.run = r.id",
     );
     let mut params: Vec<String> = Vec::new();
+    let p = dialect.param;
     // With a metric, only the results that recorded it.
     match &filter.metric {
         Some(name) => {
             params.push(name.clone());
-            sql.push_str(
-                " JOIN metrics m ON m.run = r.id AND m.bench_id = x.bench_id AND m.name = ?1",
-            );
+            sql.push_str(&format!(
+                " JOIN metrics m ON m.run = r.id AND m.bench_id = x.bench_id AND m.name = {}",
+                p(1)
+            ));
         }
-        None => sql.push_str(" LEFT JOIN metrics m ON 0"),
+        None => sql.push_str(&format!(" LEFT JOIN metrics m ON {}", dialect.never)),
     }
     sql.push_str(" WHERE 1 = 1");
-    let mut add = |clause: &str, value: Option<String>| {
+    let mut add = |clause: String, value: Option<String>| {
         if let Some(v) = value {
             params.push(v);
-            sql.push_str(&clause.replace('?', &format!("?{}", params.len())));
+            sql.push_str(&clause.replace('?', &p(params.len())));
         }
     };
     let time = |t: Option<SystemTime>| t.map(|t| humantime::format_rfc3339_millis(t).to_string());
-    add(" AND x.bench_id = ?", filter.bench.clone());
-    add(" AND x.suite = ?", filter.suite.clone());
+    let started = (dialect.time)("r.started_at");
+    add(" AND x.bench_id = ?".into(), filter.bench.clone());
+    add(" AND x.suite = ?".into(), filter.suite.clone());
     // Plain text matches, not LIKE patterns: `_` and `%` in a tag or a commit are literal.
+    let tag = (dialect.find)("',' || x.tags || ','", "',' || ? || ','");
+    add(format!(" AND {tag} > 0"), filter.tag.clone());
+    let bound = (dialect.time)("?");
+    add(format!(" AND {started} >= {bound}"), time(filter.since));
+    add(format!(" AND {started} < {bound}"), time(filter.until));
     add(
-        " AND instr(',' || x.tags || ',', ',' || ? || ',') > 0",
-        filter.tag.clone(),
-    );
-    add(
-        " AND julianday(r.started_at) >= julianday(?)",
-        time(filter.since),
-    );
-    add(
-        " AND julianday(r.started_at) < julianday(?)",
-        time(filter.until),
-    );
-    add(
-        " AND substr(r.git_commit, 1, length(?)) = ?",
+        " AND substr(r.git_commit, 1, length(?)) = ?".into(),
         filter.commit.clone(),
     );
     match filter.group.as_deref() {
@@ -243,9 +244,9 @@ fn query(filter: &Filter) -> (String, Vec<String>) {
             " AND r.run_group = (SELECT run_group FROM runs WHERE run_group IS NOT NULL \
              ORDER BY id DESC LIMIT 1)",
         ),
-        _ => add(" AND r.run_group = ?", filter.group.clone()),
+        _ => add(" AND r.run_group = ?".into(), filter.group.clone()),
     }
-    sql.push_str(" ORDER BY julianday(r.started_at), r.id, x.bench_id");
+    sql.push_str(&format!(" ORDER BY {started}, r.id, x.bench_id"));
     (sql, params)
 }
 

@@ -8,18 +8,25 @@
 //! history, so another program's database is never modified. WAL and a busy timeout let
 //! several commands import at once.
 
+mod columns;
 mod import;
 mod list;
+mod location;
 mod open;
+mod push;
 mod recorder;
 mod schema;
+mod server;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
 pub use import::import;
 pub use list::{Filter, Row, RunState, TIME_FORMS, list, parse_time};
+pub use location::{Location, resolve};
 use open::needs_upgrade;
 pub use open::{open, open_read};
+pub use push::local_runs;
 pub use recorder::record;
 
 use open::{describe, history};
@@ -101,40 +108,44 @@ pub fn load_run_states(path: &Path, run_id: &str) -> Result<Vec<(RunReport, RunS
         .map_err(fail)?
         .collect::<Result<_, _>>()
         .map_err(fail)?;
+    let corrupt = |message: String| Error::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    };
+    let shown = path.display().to_string();
+    decode_runs(rows, run_id, &shown, |m| history(path, m), corrupt)
+}
+
+/// The reports of [`load_run_states`]'s rows (run id, stored report, state): exactly one run
+/// must match `run_id`, and its reports must read. `missing` words an error about the runs,
+/// `corrupt` one about a stored report; `shown` names the history.
+pub(super) fn decode_runs(
+    rows: Vec<(String, Option<String>, RunState)>,
+    run_id: &str,
+    shown: &str,
+    missing: impl Fn(String) -> Error,
+    corrupt: impl Fn(String) -> Error,
+) -> Result<Vec<(RunReport, RunState)>, Error> {
     let ids: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     match ids.len() {
-        0 => {
-            return Err(history(
-                path,
-                format!("no run `{run_id}` in {}", path.display()),
-            ));
-        }
+        0 => return Err(missing(format!("no run `{run_id}` in {shown}"))),
         1 => {}
         n => {
-            return Err(history(
-                path,
-                format!(
-                    "`{run_id}` matches {n} runs in {}; give more of the run id",
-                    path.display()
-                ),
-            ));
+            return Err(missing(format!(
+                "`{run_id}` matches {n} runs in {shown}; give more of the run id"
+            )));
         }
     }
     rows.into_iter()
         .map(|(id, json, state)| {
             let json = json.ok_or_else(|| {
-                history(
-                    path,
-                    format!(
-                        "run `{id}` in {} was recorded before the history kept reports",
-                        path.display()
-                    ),
-                )
+                missing(format!(
+                    "run `{id}` in {shown} was recorded before the history kept reports"
+                ))
             })?;
             // A stored report that does not read is a damaged history, not a bad file.
-            let bad = |e: &dyn std::fmt::Display| Error::Corrupt {
-                path: path.to_path_buf(),
-                message: format!("history {}: the report of run `{id}`: {e}", path.display()),
+            let bad = |e: &dyn std::fmt::Display| {
+                corrupt(format!("history {shown}: the report of run `{id}`: {e}"))
             };
             let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(&e))?;
             qudag_bench::store::validate::report(
@@ -180,16 +191,22 @@ pub fn trend(
     )?;
     let mut points: Vec<TrendPoint> = stmt
         .query_map(params![bench_target, bench_id, limit as i64], |row| {
-            Ok(TrendPoint {
-                run_id: row.get(0)?,
-                started_at: row.get(1)?,
-                commit: row.get(2)?,
-                median_ns: row.get(3)?,
-                lower_ns: row.get(4)?,
-                upper_ns: row.get(5)?,
-            })
+            trend_point(row)
         })?
         .collect::<Result<_, _>>()?;
     points.reverse();
     Ok(points)
+}
+
+/// A trend point from the columns `run_id, started_at, git_commit, median_ns,
+/// median_ci_lower_ns, median_ci_upper_ns`.
+pub(super) fn trend_point<C: columns::Columns>(row: &C) -> Result<TrendPoint, C::Error> {
+    Ok(TrendPoint {
+        run_id: row.text(0)?,
+        started_at: row.text(1)?,
+        commit: row.opt_text(2)?,
+        median_ns: row.real(3)?,
+        lower_ns: row.opt_real(4)?,
+        upper_ns: row.opt_real(5)?,
+    })
 }

@@ -23,7 +23,8 @@ pub enum State {
 }
 
 impl State {
-    fn column(self) -> &'static str {
+    /// The state as the `runs.state` column holds it.
+    pub(super) fn column(self) -> &'static str {
         match self {
             State::Complete => "complete",
             State::Interrupted => "interrupted",
@@ -33,8 +34,8 @@ impl State {
 }
 
 /// Stores the spooled run `doc` as `state` in the history open on `conn` (at `path`, for
-/// errors), in one transaction. Returns false when the history already holds the run complete
-/// (nothing was written).
+/// errors), in one transaction. Returns false when the history holds the run already as it
+/// stays ([`is_final`]): nothing was written.
 pub fn store(
     conn: &mut Connection,
     path: &Path,
@@ -54,7 +55,7 @@ pub fn store(
             )
             .optional()?;
         match existing {
-            Some((_, done)) if done == "complete" => return Ok(false),
+            Some((_, done)) if is_final(&done, state) => return Ok(false),
             Some((id, _)) => {
                 tx.execute("DELETE FROM results WHERE run = ?1", [id])?;
                 tx.execute("DELETE FROM metrics WHERE run = ?1", [id])?;
@@ -86,24 +87,35 @@ pub fn store(
     Ok(written)
 }
 
+/// Whether a run stored in state `stored` (the column's text) stays as it is when the same
+/// run comes again as `incoming`: a complete run always does, an interrupted one unless the
+/// run now comes complete (a push of the same history again writes nothing).
+pub(super) fn is_final(stored: &str, incoming: State) -> bool {
+    stored == "complete" || (stored == "interrupted" && incoming != State::Complete)
+}
+
 /// Records the finished run `report` in the history at `path` (creating or migrating it), in
 /// one transaction; false when the history holds the run already (nothing is written).
 pub fn record(path: &Path, report: &RunReport) -> Result<bool, Error> {
     let mut conn = super::open(path)?;
+    store(&mut conn, path, &spooled(report), State::Complete)
+}
+
+/// The finished run `report` as this process would have spooled it.
+pub(super) fn spooled(report: &RunReport) -> Spooled {
     let me = Process::this();
-    let doc = Spooled {
+    Spooled {
         schema: qudag_bench::schema::ids::SPOOL.to_string(),
         pid: me.pid,
         pid_started: me.started,
         running: None,
         noted: false,
         report: report.clone(),
-    };
-    store(&mut conn, path, &doc, State::Complete)
+    }
 }
 
 /// The host fingerprint stored with each run.
-fn fingerprint(report: &RunReport) -> String {
+pub(super) fn fingerprint(report: &RunReport) -> String {
     let env = &report.environment;
     format!(
         "{} | {} | {} | opt-level {}",

@@ -6,7 +6,6 @@
 
 mod tree;
 
-use crate::history;
 use crate::home::Home;
 use qudag_bench::analyze::imported::{self, ImportedSamples};
 use qudag_bench::config::DEFAULTS;
@@ -83,9 +82,10 @@ fn criterion(home: &Home, args: CriterionArgs) -> Result<ExitCode, Error> {
     };
     let found = tree::read_set(&dir, &args.baseline)?;
     let report = report(&found, &args.target)?;
+    let history = home.history()?;
     let home = home.dir()?;
     check_existing(home, name, &args.target)?;
-    let recorded = history::record(&history::path(home), &report)?;
+    let recorded = history.record(&report)?;
     let path = baseline::save(home, name, &report)?;
     eprintln!(
         "qudag-bench: imported {} benchmark(s) of criterion's set `{}` from {}",

@@ -124,8 +124,8 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
     Ok((cli.harness.run_group.unwrap_or_else(new_group), no_history))
 }
 
-/// Runs `qudag-bench run`; `home` is `--home` if given.
-pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, Error> {
+/// Runs `qudag-bench run`; `home` is `--home` and `history` `--history` if given.
+pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Result<ExitCode, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let (group, no_history) = match check_harness_args(&args.harness) {
@@ -141,7 +141,11 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, Error> {
             args.jobs
         );
     }
-    let Prepared { home, targets } = match prepare(&args, home.as_deref())? {
+    let Prepared {
+        home,
+        history,
+        targets,
+    } = match prepare(&args, home.as_deref(), history, measure && !no_history)? {
         Ok(prepared) => prepared,
         Err(code) => {
             eprintln!(
@@ -180,7 +184,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, Error> {
     }
     // The targets' runs go into the history now, so that `history --group` shows them.
     if measure && !no_history {
-        crate::import_spool_at(&home, false)?;
+        crate::import_spool_at(&home, &history, false)?;
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {
         Box::new(std::io::stderr())
@@ -210,12 +214,19 @@ pub fn run(args: RunArgs, home: Option<PathBuf>) -> Result<ExitCode, Error> {
 /// What `run` found before running anything.
 struct Prepared {
     home: PathBuf,
+    history: history::Location,
     targets: Vec<plan::Target>,
 }
 
 /// Checks the destination of `--json`, the workspace and the selection, builds the bench
-/// targets and orders them; `Err(code)` inside when the build failed with cargo's `code`.
-fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>, Error> {
+/// targets and orders them; `Err(code)` inside when the build failed with cargo's `code`. A
+/// history server that the run will record to (`recording`) must answer before anything runs.
+fn prepare(
+    args: &RunArgs,
+    home: Option<&Path>,
+    history: Option<&str>,
+    recording: bool,
+) -> Result<Result<Prepared, i32>, Error> {
     // Like the harness's own report flags: a destination that cannot take the document is
     // refused before anything is built or measured.
     if let Some(dest) = args.json.as_deref().filter(|d| *d != "-") {
@@ -226,6 +237,8 @@ fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>,
     let home = paths::resolve_home(home, paths::Fallback::TargetDir(&ws.target_dir))?;
     let home = std::path::absolute(&home)
         .map_err(|e| Error::setting(format!("--home {}: {e}", home.display())))?;
+    let history = history::resolve(history, Some(&home))?;
+    let server = matches!(history, history::Location::Server(_));
     let build = plan::Build {
         test: args.test,
         packages: &args.package,
@@ -243,9 +256,9 @@ fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>,
         ));
     }
     plan::check_distinct(&targets)?;
-    crate::import_spool_at(&home, false)?;
+    crate::import_spool_at(&home, &history, server && recording)?;
     if jobs(args) > 1 {
-        match history::latest_durations(&history::path(&home)) {
+        match history.latest_durations() {
             Ok(durations) => plan::longest_first(&mut targets, &durations),
             Err(e) => eprintln!(
                 "warning: {}; targets run in manifest order",
@@ -253,7 +266,11 @@ fn prepare(args: &RunArgs, home: Option<&Path>) -> Result<Result<Prepared, i32>,
             ),
         }
     }
-    Ok(Ok(Prepared { home, targets }))
+    Ok(Ok(Prepared {
+        home,
+        history,
+        targets,
+    }))
 }
 
 /// The targets run at once: `--jobs` in test mode, one at a time when measuring.
