@@ -195,6 +195,11 @@ pub struct HarnessArgs {
     #[arg(long, env = "QUDAG_BENCH_NO_PROGRESS", action = ArgAction::SetTrue,
           value_parser = BoolishValueParser::new())]
     pub no_progress: bool,
+    /// POST a JSON summary (schema `qudag-bench/notification/v1`) to this webhook when the
+    /// gate fails; sent with curl, best effort (a failure to send is a warning).
+    #[arg(long, value_name = "URL", env = "QUDAG_BENCH_NOTIFY", hide_env_values = true,
+          value_parser = crate::notify::check_url)]
+    pub notify: Option<String>,
     /// Tag the report and the history entry with this run group id (`qudag-bench run` sets it
     /// for every bench target of one invocation).
     #[arg(long, value_name = "ID", env = "QUDAG_BENCH_RUN_GROUP", value_parser = run_group)]

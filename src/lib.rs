@@ -60,6 +60,8 @@ pub mod harness;
 #[doc(hidden)]
 pub mod measure;
 #[doc(hidden)]
+pub mod notify;
+#[doc(hidden)]
 pub mod registry;
 #[doc(hidden)]
 pub mod report;

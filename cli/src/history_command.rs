@@ -96,7 +96,9 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
     };
     if args.changes {
         let min_change = args.min_change.map_or(0.05, |pct| pct / 100.0);
-        return changes(home, &filter, min_change, args.format).map(|()| ExitCode::SUCCESS);
+        let found = crate::level_changes::report(&home.history()?, &filter, min_change)?;
+        print!("{}", crate::level_changes::render(&found, args.format));
+        return Ok(ExitCode::SUCCESS);
     }
     print(home, &filter).map(|()| ExitCode::SUCCESS)
 }
@@ -162,59 +164,6 @@ fn min_change(value: &str) -> Result<f64, BadValue> {
             "`{value}` is not a percentage from 0 to 1000"
         ))),
     }
-}
-
-/// `--changes`: each benchmark's complete, measured runs per host, oldest first, searched for
-/// level changes, printed in `format`.
-fn changes(
-    home: &Home,
-    filter: &history::Filter,
-    min_change: f64,
-    format: ChangesFormat,
-) -> Result<(), Error> {
-    use qudag_bench::analyze::changes::{Point, Series, Settings, report};
-    let rows = home.history()?.list(filter)?;
-    let mut series: Vec<Series> = Vec::new();
-    for row in rows {
-        let (Some(id), Some(median)) = (row.bench_id.clone(), row.median_ns) else {
-            continue;
-        };
-        if row.state != history::RunState::Complete || row.status.as_deref() != Some("ok") {
-            continue;
-        }
-        let point = Point {
-            run_id: row.run_id.clone(),
-            started_at: row.started_at.clone(),
-            commit: (!row.commit.is_empty()).then(|| row.commit.clone()),
-            median_ns: median,
-        };
-        let same = |s: &&mut Series| {
-            s.bench_id == id && s.host == row.host && s.bench_target == row.bench_target
-        };
-        match series.iter_mut().find(same) {
-            Some(s) => s.points.push(point),
-            None => series.push(Series {
-                bench_id: id,
-                bench_target: row.bench_target.clone(),
-                host: row.host.clone(),
-                points: vec![point],
-            }),
-        }
-    }
-    let settings = Settings {
-        min_change,
-        ..Settings::default()
-    };
-    let found = report(&series, settings);
-    let text = match format {
-        ChangesFormat::Table => qudag_bench::report::changes::table(&found),
-        ChangesFormat::Json => {
-            serde_json::to_string_pretty(&found).expect("a change report serializes") + "\n"
-        }
-        ChangesFormat::Markdown => qudag_bench::report::changes::markdown(&found),
-    };
-    print!("{text}");
-    Ok(())
 }
 
 /// `--since` / `--until`: a bad value is a usage error (exit 2) naming the flag and the value.

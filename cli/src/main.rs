@@ -21,6 +21,7 @@ mod history_command;
 mod home;
 mod import;
 mod instructions;
+mod level_changes;
 mod monitor;
 mod report;
 mod run;

@@ -76,6 +76,11 @@ pub fn run(
     let ended = measure_all(&mut session);
     judge(&mut session, &ended);
     let (report, write_error) = finish(session);
+    if let Some(url) = &cli.harness.notify
+        && let Some(notification) = crate::notify::gate_failed(&report)
+    {
+        crate::notify::send(url, &notification);
+    }
     exit_status(&report, write_error)
 }
 

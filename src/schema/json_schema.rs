@@ -11,8 +11,8 @@
 mod constraints;
 
 use super::{
-    AbReport, ChangeReport, GroupDocument, InstrReport, Progress, RecentMedians, RunReport,
-    Spooled, ids,
+    AbReport, ChangeReport, GroupDocument, InstrReport, Notification, Progress, RecentMedians,
+    RunReport, Spooled, ids,
 };
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
@@ -46,6 +46,7 @@ pub fn files() -> Result<Vec<SchemaFile>, String> {
         generate::<Spooled>(SPOOL, &mut used)?,
         generate::<RecentMedians>(RECENT, &mut used)?,
         generate::<ChangeReport>(CHANGES, &mut used)?,
+        generate::<Notification>(NOTIFICATION, &mut used)?,
     ];
     match used.iter().position(|u| !u) {
         Some(i) => Err(format!("constraint {i} names a type no document has")),
@@ -121,6 +122,14 @@ const CHANGES: Head = Head {
     description: "Written by `qudag-bench history --changes --format json`: the runs where a \
         benchmark's median moved to a new level on one host, found by E-divisive means over \
         the history, with the shift, its p-value and the commit range it came in.",
+};
+
+const NOTIFICATION: Head = Head {
+    file: "notification-v1.schema.json",
+    id: ids::NOTIFICATION,
+    title: "qudag-bench webhook notification, version 1",
+    description: "POSTed by `--notify URL` (the bench harness and `qudag-bench run`): a failed \
+        gate with its reasons, or the level changes the latest runs made visible in the history.",
 };
 
 /// The schema of `T` with the file's head, the constraints and closed objects; marks the

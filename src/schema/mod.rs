@@ -17,6 +17,7 @@ pub mod criterion;
 mod environment;
 mod group;
 mod metric;
+mod notification;
 mod progress;
 mod recent;
 mod run;
@@ -35,6 +36,7 @@ pub use comparison::*;
 pub use environment::*;
 pub use group::*;
 pub use metric::*;
+pub use notification::*;
 pub use progress::*;
 pub use recent::*;
 pub use run::*;
@@ -61,4 +63,6 @@ pub mod ids {
     pub const RECENT: &str = "qudag-bench/recent/v1";
     /// The level changes in the history ([`ChangeReport`](super::ChangeReport)).
     pub const CHANGES: &str = "qudag-bench/changes/v1";
+    /// A webhook notification ([`Notification`](super::Notification)).
+    pub const NOTIFICATION: &str = "qudag-bench/notification/v1";
 }

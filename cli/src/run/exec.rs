@@ -79,6 +79,9 @@ pub struct Settings {
     pub stdout_to_stderr: bool,
     /// A private directory where each target's harness records the exit code it chose.
     pub status_dir: std::path::PathBuf,
+    /// `run --notify`: the webhook each target's harness tells of a failed gate (passed in
+    /// the environment, out of process listings: a webhook URL may hold a token).
+    pub notify: Option<String>,
 }
 
 /// A target's run.
@@ -110,6 +113,7 @@ fn command(t: &Target, s: &Settings) -> Command {
         .env("CARGO_CRATE_NAME", t.crate_name())
         .env(qudag_bench::store::paths::HOME_ENV, &s.home)
         .env("QUDAG_BENCH_RUN_GROUP", &s.group)
+        .envs(s.notify.as_ref().map(|url| ("QUDAG_BENCH_NOTIFY", url)))
         .env(STATUS_FILE_ENV, status_file(t, s));
     if let Some(deps) = t.executable.parent() {
         let mut paths = vec![deps.to_path_buf()];

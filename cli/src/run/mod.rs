@@ -62,6 +62,10 @@ pub struct RunArgs {
     /// `qudag-bench/group/v1`); `-` is stdout, all else then goes to stderr.
     #[arg(long, value_name = "PATH|-")]
     json: Option<String>,
+    /// POST a JSON summary (`qudag-bench/notification/v1`) to this webhook for each target
+    /// whose gate fails, and once for the level changes this run makes visible in the history.
+    #[arg(long, value_name = "URL", value_parser = qudag_bench::notify::check_url)]
+    notify: Option<String>,
     /// Arguments for every bench executable (the harness's flags and FILTER, as after
     /// `cargo bench --`).
     #[arg(last = true, value_name = "HARNESS ARGS")]
@@ -78,9 +82,9 @@ fn new_group() -> String {
 }
 
 /// Checks the harness arguments with the harness's own parser; returns the group id to use
-/// (`--run-group` among them, else `QUDAG_BENCH_RUN_GROUP`, else a new one) and whether the
-/// history is off (`--no-history`).
-fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
+/// (`--run-group` among them, else `QUDAG_BENCH_RUN_GROUP`, else a new one), whether the
+/// history is off (`--no-history`) and the webhook (`--notify`, or `QUDAG_BENCH_NOTIFY`).
+fn check_harness_args(args: &[OsString]) -> Result<(String, bool, Option<String>), ExitCode> {
     let argv = std::iter::once(OsString::from("qudag-bench")).chain(args.iter().cloned());
     let cli = match <Cli as clap::Parser>::try_parse_from(argv) {
         Ok(cli) => cli,
@@ -121,17 +125,19 @@ fn check_harness_args(args: &[OsString]) -> Result<(String, bool), ExitCode> {
         }
     }
     let no_history = cli.harness.no_history;
-    Ok((cli.harness.run_group.unwrap_or_else(new_group), no_history))
+    let group = cli.harness.run_group.unwrap_or_else(new_group);
+    Ok((group, no_history, cli.harness.notify))
 }
 
 /// Runs `qudag-bench run`; `home` is `--home` and `history` `--history` if given.
 pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Result<ExitCode, Error> {
     let started_at = SystemTime::now();
     let start = Instant::now();
-    let (group, no_history) = match check_harness_args(&args.harness) {
+    let (group, no_history, harness_notify) = match check_harness_args(&args.harness) {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
+    let notify = args.notify.clone().or(harness_notify);
     let measure = !args.test;
     if measure && args.jobs > 1 {
         eprintln!(
@@ -156,7 +162,7 @@ pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Resul
         }
     };
     let to_stdout = args.json.as_deref() == Some("-");
-    let outcomes = execute(&args, &home, &group, &targets)?;
+    let outcomes = execute(&args, &home, &group, &targets, args.notify.clone())?;
     let mut status = ExitStatus::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
         let doc = GroupDocument {
@@ -185,6 +191,9 @@ pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Resul
     // The targets' runs go into the history now, so that `history --group` shows them.
     if measure && !no_history {
         crate::import_spool_at(&home, &history, false)?;
+        if let Some(url) = &notify {
+            crate::level_changes::notify_made_visible(&history, &outcomes, url);
+        }
     }
     let mut out: Box<dyn std::io::Write> = if to_stdout {
         Box::new(std::io::stderr())
@@ -284,6 +293,7 @@ fn execute(
     home: &Path,
     group: &str,
     targets: &[plan::Target],
+    notify: Option<String>,
 ) -> Result<Vec<TargetOutcome>, Error> {
     let measure = !args.test;
     let status_dir = tempfile::tempdir().map_err(|e| Error::Io {
@@ -296,6 +306,7 @@ fn execute(
         group: group.to_string(),
         stdout_to_stderr: args.json.as_deref() == Some("-"),
         status_dir: status_dir.path().to_path_buf(),
+        notify,
     };
     let finished: Vec<exec::Finished> = if jobs(args) > 1 {
         exec::run_concurrently(targets, &settings, jobs(args))
