@@ -149,6 +149,21 @@ fn a_server_that_is_down_or_refuses_the_login_stops_the_command_and_keeps_the_sp
     // Nothing was lost: the run waits in the spool and arrives once the server answers.
     let (code, rows, err) = cli(home.path(), &url, &["history"]);
     assert_eq!((code, rows.lines().count()), (0, 1), "{err}");
+    // A history a newer qudag-bench migrated is refused, and left as it is.
+    let mut db = client(&url);
+    db.execute("UPDATE qudag_bench.meta SET version = 99", &[])
+        .unwrap();
+    let (code, _, err) = cli(home.path(), &url, &["history"]);
+    assert_eq!(code, 2, "{err}");
+    assert_contains(
+        &err,
+        "has schema version 99; this qudag-bench knows up to 5",
+    );
+    let kept: i64 = db
+        .query_one("SELECT version FROM qudag_bench.meta", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 99);
 }
 
 /// Runs `each` on four threads released at one moment; their results.
@@ -279,4 +294,58 @@ fn a_push_killed_midway_leaves_no_half_written_run_and_the_next_one_finishes() {
     assert_eq!(code, 0, "{err}");
     assert_contains(&err, &format!("pushed {} of 400 run(s)", 400 - pushed));
     assert_eq!(count(&mut db), 400);
+}
+
+#[test]
+fn tls_is_used_as_the_url_asks_and_the_servers_certificate_is_verified() {
+    let (Ok(tls), Ok(ca)) = (
+        std::env::var("QUDAG_BENCH_TEST_POSTGRES_TLS"),
+        std::env::var("QUDAG_BENCH_TEST_POSTGRES_CA"),
+    ) else {
+        let required = std::env::var("QUDAG_BENCH_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        assert!(!required, "QUDAG_BENCH_TEST_POSTGRES_TLS and _CA are unset");
+        eprintln!("note: QUDAG_BENCH_TEST_POSTGRES_TLS is unset (ci/postgres.sh … tls); skipped");
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    run_tunable(home.path());
+    // A home of its own, so that no ~/.postgresql/root.crt of the caller's is found.
+    let user_home = tempfile::tempdir().unwrap();
+    let with_ca = |url: &str, ca: Option<&str>| {
+        let mut cmd = Command::new(cli_exe());
+        cmd.args([
+            "--home",
+            home.path().to_str().unwrap(),
+            "--history",
+            url,
+            "history",
+        ])
+        .env("HOME", user_home.path())
+        .env_remove("PGSSLROOTCERT")
+        .env_remove("QUDAG_BENCH_HISTORY");
+        if let Some(ca) = ca {
+            cmd.env("PGSSLROOTCERT", ca);
+        }
+        let out = cmd.output().unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (
+            out.status.code().unwrap(),
+            text(&out.stdout),
+            text(&out.stderr),
+        )
+    };
+    let required = format!("{tls}?sslmode=require");
+    // Its certificate is not signed by a known authority until PGSSLROOTCERT names its CA.
+    let (code, _, err) = with_ca(&required, None);
+    assert_eq!(code, 2, "{err}");
+    assert_contains(&err, "set PGSSLROOTCERT");
+    let (code, rows, err) = with_ca(&required, Some(&ca));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows.lines().count(), 1, "{rows}");
+    // `require` on a server without TLS is refused, not quietly sent in the clear.
+    if let Some(plain) = postgres_database("plain") {
+        let (code, _, err) = with_ca(&format!("{plain}?sslmode=require"), Some(&ca));
+        assert_eq!(code, 2, "{err}");
+        assert_contains(&err, "does not support TLS");
+    }
 }

@@ -2,11 +2,13 @@
 //! as the SQLite file, in a schema of their own (`qudag_bench`) so that they sit beside other
 //! programs' tables, migrated under an advisory lock, each run written in one transaction.
 //! The connection takes a `postgres://` URL as the `postgres` crate documents it; a password
-//! comes from the URL, `PGPASSWORD` or a `.pgpass` file, and is never printed or stored.
+//! comes from the URL, `PGPASSWORD` or a `.pgpass` file, and is never printed or stored; TLS
+//! follows the URL's `sslmode` ([`tls`]).
 
 mod password;
 mod read;
 mod schema;
+mod tls;
 mod write;
 
 pub use read::{latest_durations, list, load_run_states, trends};
@@ -62,10 +64,13 @@ impl Server {
         &self.shown
     }
 
-    /// A connection. A server that is down, or refuses the login, is an error saying so.
+    /// A connection, over TLS when the URL's `sslmode` asks for it (`require`) or allows it
+    /// and the server offers it (`prefer`, the default). A server that is down, refuses the
+    /// login, or whose certificate cannot be verified is an error saying so.
     pub fn connect(&self) -> Result<postgres::Client, Error> {
+        let tls = tls::connector().map_err(|message| self.refuse(message))?;
         self.config
-            .connect(postgres::NoTls)
+            .connect(tls)
             .map_err(|e| self.error(&e, "cannot connect to"))
     }
 
@@ -137,6 +142,12 @@ fn words(e: &postgres::Error) -> String {
     }
     if text.contains("Connection refused") {
         text.push_str(" (is the server running, on that host and port?)");
+    }
+    if text.contains("invalid peer certificate") {
+        text.push_str(
+            " (the server's certificate is not signed by a known authority: set PGSSLROOTCERT \
+             to the file of its CA certificate)",
+        );
     }
     text
 }
