@@ -298,15 +298,11 @@ fn a_push_killed_midway_leaves_no_half_written_run_and_the_next_one_finishes() {
 
 #[test]
 fn tls_is_used_as_the_url_asks_and_the_servers_certificate_is_verified() {
-    let (Ok(tls), Ok(ca)) = (
-        std::env::var("QUDAG_BENCH_TEST_POSTGRES_TLS"),
-        std::env::var("QUDAG_BENCH_TEST_POSTGRES_CA"),
-    ) else {
-        let required = std::env::var("QUDAG_BENCH_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
-        assert!(!required, "QUDAG_BENCH_TEST_POSTGRES_TLS and _CA are unset");
-        eprintln!("note: QUDAG_BENCH_TEST_POSTGRES_TLS is unset (ci/postgres.sh … tls); skipped");
+    let Some(tls) = postgres_database_on("QUDAG_BENCH_TEST_POSTGRES_TLS", "tls") else {
         return;
     };
+    let ca = std::env::var("QUDAG_BENCH_TEST_POSTGRES_CA")
+        .expect("QUDAG_BENCH_TEST_POSTGRES_CA names the TLS server's CA certificate");
     let home = tempfile::tempdir().unwrap();
     run_tunable(home.path());
     // A home of its own, so that no ~/.postgresql/root.crt of the caller's is found.

@@ -41,7 +41,10 @@ impl Home {
 
     /// The history: `--history` (or `QUDAG_BENCH_HISTORY`), else the file in the home.
     pub fn history(&self) -> Result<crate::history::Location, Error> {
-        crate::history::resolve(self.history.as_deref(), self.get().ok())
+        match &self.history {
+            Some(flag) => crate::history::resolve(Some(flag), None),
+            None => crate::history::resolve(None, Some(self.dir()?)),
+        }
     }
 
     /// `--history` (or `QUDAG_BENCH_HISTORY`), as given.

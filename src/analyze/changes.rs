@@ -4,7 +4,7 @@
 //! and commits it falls between. Series are per host: a host change is no level change.
 
 use crate::schema::{ChangeMethod, ChangeReport, LevelChange, ids};
-use crate::stats::change_points::{Search, e_divisive};
+use crate::stats::change_points::{ChangePoint, Search, e_divisive};
 use crate::stats::summary::quantile_sorted;
 
 /// One run's median of a benchmark.
@@ -38,7 +38,8 @@ pub struct Series {
 pub struct Settings {
     /// The search.
     pub search: Search,
-    /// Smallest relative shift listed (fraction).
+    /// Smallest relative shift listed (fraction); smaller significant shifts are merged into
+    /// the levels around them.
     pub min_change: f64,
 }
 
@@ -73,21 +74,35 @@ pub fn report(series: &[Series], settings: Settings) -> ChangeReport {
             continue;
         }
         report.series += 1;
-        for change in series_changes(s, &points, search) {
-            if change.shift.abs() >= settings.min_change {
-                report.changes.push(change);
-            } else {
-                report.below_min_change += 1;
+        let logs: Vec<f64> = points.iter().map(|p| p.median_ns.ln()).collect();
+        let mut found = e_divisive(&logs, search);
+        // A significant shift too small to list is no boundary either: merged into its
+        // neighbours, the smallest first, so that a listed change's medians and run counts
+        // span the whole level on each side (a 1% drift inside a 10% step's new level must
+        // not cut it short). Merging moves the neighbours' shifts: recomputed each time.
+        loop {
+            let changes = series_changes(s, &points, &found);
+            let smallest = (changes.iter().enumerate())
+                .filter(|(_, c)| c.shift.abs() < settings.min_change)
+                .min_by(|a, b| a.1.shift.abs().total_cmp(&b.1.shift.abs()));
+            match smallest {
+                Some((i, _)) => {
+                    found.remove(i);
+                    report.below_min_change += 1;
+                }
+                None => {
+                    report.changes.extend(changes);
+                    break;
+                }
             }
         }
     }
     report
 }
 
-/// Every significant change of one series.
-fn series_changes(s: &Series, points: &[&Point], search: Search) -> Vec<LevelChange> {
-    let logs: Vec<f64> = points.iter().map(|p| p.median_ns.ln()).collect();
-    let found = e_divisive(&logs, search);
+/// The changes of one series at the change points `found`, each side bounded by its
+/// neighbours.
+fn series_changes(s: &Series, points: &[&Point], found: &[ChangePoint]) -> Vec<LevelChange> {
     let cuts: Vec<usize> = std::iter::once(0)
         .chain(found.iter().map(|c| c.index))
         .chain([points.len()])
@@ -170,6 +185,39 @@ mod tests {
         assert!((c.shift - 0.1).abs() < 0.005, "{c:?}");
         assert!(c.p_value <= 0.01 && (c.confidence + c.p_value - 1.0).abs() < 1e-12);
         assert_eq!(c.host.as_deref(), Some("ci-1"));
+    }
+
+    #[test]
+    fn a_small_significant_drift_inside_a_new_level_does_not_cut_it_short() {
+        // The 15 runs after the step, then 15 more 1.5% above them: significant (the wobble is
+        // small), but under 5%, so the step's new level is all 30 runs.
+        let mut s = stepped(None);
+        for i in 35..50 {
+            let wobble = 1.0 + 0.01 * ((i * 7 % 5) as f64 - 2.0) / 2.0;
+            s.points.push(Point {
+                run_id: format!("run{i}"),
+                started_at: format!("2026-12-01T00:{i:02}:00Z"),
+                commit: None,
+                median_ns: 1100.0 * 1.015 * wobble,
+            });
+        }
+        let found = e_divisive(
+            &s.points
+                .iter()
+                .map(|p| p.median_ns.ln())
+                .collect::<Vec<_>>(),
+            Search::default(),
+        );
+        assert_eq!(found.len(), 2, "the drift is significant: {found:?}");
+        let report = report(&[s], Settings::default());
+        assert_eq!(report.changes.len(), 1, "{report:?}");
+        assert_eq!(report.below_min_change, 1);
+        let c = &report.changes[0];
+        assert_eq!(
+            (c.run_id.as_str(), c.runs_before, c.runs_after),
+            ("run20", 20, 30)
+        );
+        assert!((c.shift - 0.1).abs() < 0.02, "{c:?}");
     }
 
     #[test]

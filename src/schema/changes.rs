@@ -13,7 +13,9 @@ pub struct ChangeReport {
     pub method: ChangeMethod,
     /// Series analysed: one per benchmark and host with enough complete runs.
     pub series: u64,
-    /// Significant changes smaller than `method.min_change` in either direction, not listed.
+    /// Significant changes smaller than `method.min_change` in either direction: not listed,
+    /// and merged into the levels around them (the listed changes' medians and run counts
+    /// span them).
     pub below_min_change: u64,
     /// The changes, by benchmark, host and run order.
     pub changes: Vec<LevelChange>,

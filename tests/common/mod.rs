@@ -295,18 +295,24 @@ pub fn monitor_address(
 /// variable is unset, unless `QUDAG_BENCH_REQUIRE_POSTGRES=1` (CI), which makes that a
 /// failure.
 pub fn postgres_database(name: &str) -> Option<String> {
-    let Ok(base) = std::env::var("QUDAG_BENCH_TEST_POSTGRES") else {
+    postgres_database_on("QUDAG_BENCH_TEST_POSTGRES", name)
+}
+
+/// [`postgres_database`] on the server the variable `var` names (made over a connection
+/// without TLS, which the tests' servers take).
+pub fn postgres_database_on(var: &str, name: &str) -> Option<String> {
+    let Ok(base) = std::env::var(var) else {
         let required = std::env::var("QUDAG_BENCH_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         assert!(
             !required,
-            "QUDAG_BENCH_REQUIRE_POSTGRES=1 but QUDAG_BENCH_TEST_POSTGRES is unset"
+            "QUDAG_BENCH_REQUIRE_POSTGRES=1 but {var} is unset"
         );
-        eprintln!("note: QUDAG_BENCH_TEST_POSTGRES is unset (ci/postgres.sh start); skipped");
+        eprintln!("note: {var} is unset (ci/postgres.sh start); skipped");
         return None;
     };
     let db = format!("qb_{name}_{}", std::process::id());
     let mut client = postgres::Client::connect(&base, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("QUDAG_BENCH_TEST_POSTGRES: cannot connect: {e}"));
+        .unwrap_or_else(|e| panic!("{var}: cannot connect: {e}"));
     // One statement per call: a multi-statement batch is one transaction, which these refuse.
     for sql in [
         format!("DROP DATABASE IF EXISTS {db}"),
