@@ -107,7 +107,12 @@ fn every_history_command_answers_from_postgres_as_from_sqlite() {
     // A bench binary's spooled run reaches the server with the next command, and leaves the
     // spool.
     let runner = tempfile::tempdir().unwrap();
-    run_tunable(runner.path());
+    let mut args = vec!["--bench", "tunable", "--exact"];
+    args.extend_from_slice(FAST);
+    let env = [("QUDAG_BENCH_HISTORY", url.as_str())];
+    let spooled = run_exe(&bench_exe("work"), &args, runner.path(), &env);
+    assert_eq!(spooled.code, 0, "{}", spooled.stderr);
+    assert_contains(&spooled.stderr, "the run is spooled for the history server");
     let (code, rows, err) = cli(runner.path(), &url, &["history", "--bench", "tunable"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(rows.lines().count(), 7, "{rows}");

@@ -136,10 +136,11 @@ impl Journal {
                 Err(e) => errors.push(e),
             }
         }
-        if let Some(recorder) = self.history.take()
-            && let Err(e) = recorder.finish(report)
-        {
-            errors.push(e);
+        if let Some(recorder) = self.history.take() {
+            match recorder.finish(report) {
+                Ok(()) => note_history_server(report),
+                Err(e) => errors.push(e),
+            }
         }
         self.progress.finish();
         errors
@@ -220,6 +221,24 @@ fn report_interrupted(home: &Path, bench_target: &str, in_history: &[Interrupted
             run.running
                 .as_deref()
                 .map_or(String::new(), |id| format!(", `{}` running", Term(id)))
+        );
+    }
+}
+
+/// When `QUDAG_BENCH_HISTORY` names a PostgreSQL server, says once where this run went: bench
+/// binaries hold no database client (build time), so it waits in the spool for the next
+/// `qudag-bench` command. Not under `qudag-bench run` (which sets the run group and imports
+/// the spool itself when the targets are done).
+fn note_history_server(report: &RunReport) {
+    let server = std::env::var("QUDAG_BENCH_HISTORY").is_ok_and(|v| {
+        let v = v.to_ascii_lowercase();
+        v.starts_with("postgres://") || v.starts_with("postgresql://")
+    });
+    if server && report.run_group.is_none() {
+        eprintln!(
+            "note: the run is spooled for the history server QUDAG_BENCH_HISTORY names: bench \
+             binaries do not connect to it; the next qudag-bench command (any of history, \
+             report, compare, monitor, or `qudag-bench history push`) sends it there"
         );
     }
 }
