@@ -16,8 +16,9 @@ if [ -z "$bin" ]; then
     exit 1
 fi
 # initdb and postgres refuse to run as root: run them as the package's `postgres` user then.
+# From /, which that user can enter whatever the caller's directory.
 as_owner() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # A CA (DIR/ca.crt) and a server certificate for 127.0.0.1 it signed, valid for two days.
@@ -37,7 +38,7 @@ make_certificates() {
 
 case "${1:-}" in
 start)
-    dir=$2 port=$3
+    dir=$(realpath -m "$2") port=$3
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -54,7 +55,7 @@ start)
     echo "postgres://qudag:$password@127.0.0.1:$port/postgres"
     ;;
 stop)
-    as_owner "$bin/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null
+    as_owner "$bin/pg_ctl" -D "$(realpath -m "$2")/data" -m fast -w stop >/dev/null
     ;;
 *)
     echo "usage: ci/postgres.sh start DIR PORT [tls] | stop DIR" >&2
