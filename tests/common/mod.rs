@@ -101,7 +101,7 @@ pub fn slow_work_exe() -> PathBuf {
 }
 
 /// The `work` bench executable of a build of the fixture with the `step-build` feature: a
-/// tenth more work in `tunable`, compiled in.
+/// three tenths more work in `tunable`, compiled in.
 pub fn step_work_exe() -> PathBuf {
     static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
     let extra = ["--bench", "work", "--features", "step-build"];

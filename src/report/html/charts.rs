@@ -143,6 +143,12 @@ pub fn timeline(values: &[f64], median: f64) -> Option<String> {
         &x_axis,
         &y_axis,
     );
+    dots_and_median(&mut f, &values, median);
+    Some(f.finish())
+}
+
+/// `values` as dots in record order, and their `median` as a line across.
+fn dots_and_median(f: &mut Frame, values: &[f64], median: f64) {
     let mut dots = String::new();
     for (i, v) in values.iter().enumerate() {
         let _ = write!(
@@ -155,7 +161,6 @@ pub fn timeline(values: &[f64], median: f64) -> Option<String> {
     f.push(&dots);
     let n = (values.len() - 1).max(1) as f64;
     f.polyline(&[(0.0, median), (n, median)], "median");
-    Some(f.finish())
 }
 
 /// A custom metric's per-sample values in record order, with their median as a line; `None`
@@ -178,20 +183,7 @@ pub fn metric_values(label: &str, values: &[f64], median: f64) -> Option<String>
         &x_axis,
         &y_axis,
     );
-    let mut dots = String::new();
-    for (i, v) in values.iter().enumerate() {
-        let _ = write!(
-            dots,
-            r#"<circle class="dot" cx="{:.1}" cy="{:.1}" r="1.6"/>"#,
-            f.px(i as f64),
-            f.py(*v)
-        );
-    }
-    f.push(&dots);
-    f.polyline(
-        &[(0.0, median), ((values.len() - 1) as f64, median)],
-        "median",
-    );
+    dots_and_median(&mut f, values, median);
     Some(f.finish())
 }
 
