@@ -64,40 +64,44 @@ impl Metrics {
     /// digits, `_`, `-` and `.`, or is one of [`RESERVED_NAMES`]; when `value` is not finite;
     /// when `unit` differs from the unit of an earlier value of the same metric.
     pub fn record(&self, name: &str, value: f64, unit: &str) {
-        if let Err(problem) = check_name(name) {
-            panic!("metric name {name:?} {problem}");
-        }
         assert!(
             value.is_finite(),
             "metric {name:?}: the value must be a finite number, got {value}"
         );
         let mut state = self.lock();
-        if let Some(earlier) = state.kept.get(name)
-            && earlier.unit != unit
-        {
-            let earlier = earlier.unit.clone();
-            drop(state);
-            panic!("metric {name:?} recorded in unit {unit:?}, earlier in {earlier:?}");
-        }
-        let in_sample = state.in_sample;
-        if in_sample {
-            // Looked up before inserting: no allocation for the second and later records.
-            match state.pending.get_mut(name) {
-                Some((sum, n)) => (*sum, *n) = (*sum + value, *n + 1),
-                None => {
-                    state.pending.insert(name.to_string(), (value, 1));
+        match state.kept.get(name) {
+            Some(earlier) if earlier.unit != unit => {
+                let earlier = earlier.unit.clone();
+                drop(state);
+                panic!("metric {name:?} recorded in unit {unit:?}, earlier in {earlier:?}");
+            }
+            Some(_) => {}
+            // A name is checked once, when first recorded: a routine may record per iteration.
+            None => {
+                if let Err(problem) = check_name(name) {
+                    drop(state);
+                    panic!("metric name {name:?} {problem}");
                 }
+                let first = Recorded {
+                    unit: unit.to_string(),
+                    values: Vec::new(),
+                };
+                state.kept.insert(name.to_string(), first);
             }
         }
-        if !state.kept.contains_key(name) {
-            let first = Recorded {
-                unit: unit.to_string(),
-                values: Vec::new(),
-            };
-            state.kept.insert(name.to_string(), first);
+        if !state.in_sample {
+            if let Some(kept) = state.kept.get_mut(name) {
+                kept.values.push(value);
+            }
+            return;
         }
-        if !in_sample && let Some(kept) = state.kept.get_mut(name) {
-            kept.values.push(value);
+        // Looked up before inserting: a metric's entry stays from sample to sample, so only
+        // its first record in the benchmark allocates.
+        match state.pending.get_mut(name) {
+            Some((sum, n)) => (*sum, *n) = (*sum + value, *n + 1),
+            None => {
+                state.pending.insert(name.to_string(), (value, 1));
+            }
         }
     }
 
@@ -105,22 +109,23 @@ impl Metrics {
     pub(crate) fn begin_sample(&self) {
         let mut state = self.lock();
         state.in_sample = true;
-        state.pending.clear();
+        state.pending.values_mut().for_each(|p| *p = (0.0, 0));
     }
 
     /// The sample ended; if it was a measured sample (`keep`), each metric recorded in it
     /// gets one value: the mean of what was recorded.
     pub(crate) fn end_sample(&self, keep: bool) {
         let mut state = self.lock();
+        let state = &mut *state;
         state.in_sample = false;
-        let pending = std::mem::take(&mut state.pending);
-        if !keep {
-            return;
-        }
-        for (name, (sum, n)) in pending {
-            if let Some(kept) = state.kept.get_mut(&name) {
-                kept.values.push(sum / f64::from(n));
+        for (name, (sum, n)) in state.pending.iter_mut() {
+            if keep
+                && *n > 0
+                && let Some(kept) = state.kept.get_mut(name)
+            {
+                kept.values.push(*sum / f64::from(*n));
             }
+            (*sum, *n) = (0.0, 0);
         }
     }
 
