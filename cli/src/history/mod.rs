@@ -143,19 +143,26 @@ pub(super) fn decode_runs(
                     "run `{id}` in {shown} was recorded before the history kept reports"
                 ))
             })?;
-            // A stored report that does not read is a damaged history, not a bad file.
-            let bad = |e: &dyn std::fmt::Display| {
-                corrupt(format!("history {shown}: the report of run `{id}`: {e}"))
-            };
-            let report: RunReport = serde_json::from_str(&json).map_err(|e| bad(&e))?;
-            qudag_bench::store::validate::report(
-                &report,
-                qudag_bench::store::validate::Kept::Estimates,
-            )
-            .map_err(|e| bad(&e))?;
-            Ok((report, state))
+            Ok((stored_report(&json, &id, shown, &corrupt)?, state))
         })
         .collect()
+}
+
+/// The stored report `json` of run `id` in the history `shown`, read and checked. One that
+/// does not read is a damaged history, not a bad file: `corrupt` words that error.
+pub(super) fn stored_report(
+    json: &str,
+    id: &str,
+    shown: &str,
+    corrupt: &dyn Fn(String) -> Error,
+) -> Result<RunReport, Error> {
+    let bad = |e: &dyn std::fmt::Display| {
+        corrupt(format!("history {shown}: the report of run `{id}`: {e}"))
+    };
+    let report: RunReport = serde_json::from_str(json).map_err(|e| bad(&e))?;
+    qudag_bench::store::validate::report(&report, qudag_bench::store::validate::Kept::Estimates)
+        .map_err(|e| bad(&e))?;
+    Ok(report)
 }
 
 /// The trend of every benchmark in `reports` (the last `limit` runs of each) from the history

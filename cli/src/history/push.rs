@@ -5,8 +5,7 @@
 use super::open::{describe, open_read};
 use super::recorder::State;
 use qudag_bench::error::Error;
-use qudag_bench::schema::{RunReport, Spooled, ids};
-use qudag_bench::store::validate::{self, Kept};
+use qudag_bench::schema::{Spooled, ids};
 use std::path::Path;
 
 /// The runs the history file at `path` can hand on (those recorded with their report), oldest
@@ -51,7 +50,11 @@ pub fn local_runs(path: &Path) -> Result<(Vec<(Spooled, State)>, usize), Error> 
             without_report += 1;
             continue;
         };
-        let report = decode(path, &run_id, &json)?;
+        let corrupt = |message| Error::Corrupt {
+            path: path.to_path_buf(),
+            message,
+        };
+        let report = super::stored_report(&json, &run_id, &path.display().to_string(), &corrupt)?;
         let state = match state.as_str() {
             "complete" => State::Complete,
             "interrupted" => State::Interrupted,
@@ -68,18 +71,4 @@ pub fn local_runs(path: &Path) -> Result<(Vec<(Spooled, State)>, usize), Error> 
         runs.push((doc, state));
     }
     Ok((runs, without_report))
-}
-
-/// The stored report of run `run_id`, checked.
-fn decode(path: &Path, run_id: &str, json: &str) -> Result<RunReport, Error> {
-    let bad = |e: &dyn std::fmt::Display| Error::Corrupt {
-        path: path.to_path_buf(),
-        message: format!(
-            "history {}: the report of run `{run_id}`: {e}",
-            path.display()
-        ),
-    };
-    let report: RunReport = serde_json::from_str(json).map_err(|e| bad(&e))?;
-    validate::report(&report, Kept::Estimates).map_err(|e| bad(&e))?;
-    Ok(report)
 }
