@@ -41,6 +41,7 @@ pub mod ab;
 pub mod analyze;
 #[doc(hidden)]
 pub mod bencher;
+mod channel;
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]

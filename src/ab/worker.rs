@@ -2,12 +2,12 @@
 //! with a reader thread so that every reply can be waited for with a timeout.
 
 use crate::ab::protocol::{CPU_ENV, Command, ProtocolError, Reply, VERSION, WORKER_FLAG};
+use crate::channel::{self, Receiver, RecvTimeoutError};
 use crate::error::Error;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command as Process, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -115,7 +115,7 @@ impl Worker {
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
-        let (tx, replies) = mpsc::channel();
+        let (tx, replies) = channel::channel();
         std::thread::spawn(move || {
             // Bytes, not `lines()`: output of the benchmark that is not UTF-8 must not end
             // the reader while replies are still coming.

@@ -4,9 +4,9 @@
 
 use crate::analyze::Outcome;
 use crate::bencher::{Bencher, Mode};
+use crate::channel::{self, RecvTimeoutError};
 use crate::registry::Benchmark;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// Extra time given after the timeout for a sample in flight and the teardown to finish.
@@ -14,7 +14,7 @@ pub const GRACE: Duration = Duration::from_secs(1);
 
 /// Calls `bench` with a [`Bencher`] in `mode` on a new thread and waits up to `wait`.
 pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = channel::channel();
     let bench_owned = bench.clone();
     let spawned = std::thread::Builder::new()
         // Shown by the panic hook; escaped so that it cannot hold a NUL (which would make
@@ -34,8 +34,8 @@ pub fn run(bench: &Benchmark, mode: Mode, wait: Duration) -> Outcome {
     match rx.recv_timeout(wait) {
         Ok(Ok(finished)) => Outcome::Returned(Box::new(finished)),
         Ok(Err(payload)) => Outcome::Panicked(panic_message(payload.as_ref())),
-        Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Hung,
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
+        Err(RecvTimeoutError::Timeout) => Outcome::Hung,
+        Err(RecvTimeoutError::Disconnected) => {
             Outcome::Panicked("the benchmark's thread ended without a result".into())
         }
     }

@@ -9,11 +9,11 @@
 //! neither `--no-progress` nor `QUDAG_BENCH_NO_PROGRESS` is set.
 
 use super::{Reporter, StartInfo};
+use crate::channel::{self, RecvTimeoutError, Sender};
 use crate::cli::{Cli, OutputFormat};
 use crate::schema::BenchResult;
 use crate::schema::RunSummary;
 use std::io::{IsTerminal, Write};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -174,7 +174,7 @@ impl Reporter for ProgressReporter {
             s.total = info.ids.len();
             s.draw();
         }
-        let (stop, ticks) = mpsc::channel::<()>();
+        let (stop, ticks) = channel::channel::<()>();
         let state = self.state.clone();
         let handle = std::thread::spawn(move || {
             while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(TICK) {

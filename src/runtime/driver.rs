@@ -10,11 +10,11 @@
 
 use super::{Group, Pass, run_pass};
 use crate::bencher::{Bencher, Mode};
+use crate::channel::{self, Receiver, Sender};
 use crate::escape::Term;
 use crate::measure::affinity;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// The groups, set by the listing pass.
@@ -80,7 +80,7 @@ pub(super) fn set_groups(groups: &[Group]) {
 /// here, so that the caller's `catch_unwind` sees it as the benchmark's own.
 pub(crate) fn call(id: &str, b: &mut Bencher) {
     let (inbox, in_flight) = driver_for(id);
-    let (reply, replies) = mpsc::channel();
+    let (reply, replies) = channel::channel();
     let request = Request {
         id: id.to_string(),
         in_flight,
@@ -129,7 +129,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Starts a driver thread.
 fn start() -> Driver {
-    let (tx, rx) = mpsc::channel();
+    let (tx, rx) = channel::channel();
     let groups = GROUPS.get().cloned().unwrap_or_default();
     std::thread::Builder::new()
         .name(THREAD_NAME.into())
