@@ -57,7 +57,8 @@ pub fn gate_failed(report: &RunReport) -> Option<Notification> {
 
 /// POSTs `notification` to `url`; what went wrong, without the URL, if it was not delivered.
 pub fn post(url: &str, notification: &Notification) -> Result<(), String> {
-    let body = serde_json::to_vec(notification).expect("a notification serializes");
+    // Pretty, like every document this crate writes: one JSON formatter compiled.
+    let body = serde_json::to_vec_pretty(notification).expect("a notification serializes");
     let mut child = Command::new("curl")
         .args([
             "--silent",

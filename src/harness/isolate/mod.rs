@@ -213,7 +213,9 @@ impl Spawn<'_> {
             memory,
             calibration,
         } = self;
-        let calibration = serde_json::to_string(calibration).expect("a calibration serializes");
+        // Pretty, like every document this crate writes: one JSON formatter compiled.
+        let calibration = serde_json::to_vec_pretty(calibration).expect("a calibration serializes");
+        let calibration = String::from_utf8(calibration).expect("serde_json writes UTF-8");
         let exe = std::env::current_exe()?;
         let mut cmd = Command::new(exe);
         cmd.args(ARGS.get().map(Vec::as_slice).unwrap_or_default())
