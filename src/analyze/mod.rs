@@ -2,7 +2,6 @@
 //! timing, printing or files, so that every rule here is unit-tested without running a
 //! benchmark.
 
-pub mod changes;
 pub mod figures;
 pub mod imported;
 mod metrics;

@@ -4,7 +4,6 @@
 pub mod ab;
 pub mod action;
 pub mod bmf;
-pub mod changes;
 pub mod comparison;
 pub mod criterion_tree;
 pub mod csv;

@@ -3,7 +3,6 @@
 
 pub mod between_runs;
 pub mod bootstrap;
-pub mod change_points;
 pub mod distributions;
 pub mod estimates;
 pub mod median_interval;

@@ -1,14 +1,18 @@
 //! Level changes in the history, for `qudag-bench history --changes` and for the level-change
 //! notification of `qudag-bench run --notify`: each benchmark's complete, measured runs per
-//! host and bench target, oldest first, searched by [`qudag_bench::analyze::changes`].
+//! host and bench target, oldest first, searched by [`series`].
+
+mod e_divisive;
+mod render;
+mod series;
 
 use crate::history::{Filter, Location, Row, RunState};
 use crate::history_command::ChangesFormat;
-use qudag_bench::analyze::changes::{Point, Series, Settings};
 use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
 use qudag_bench::schema::{ChangeReport, LevelChange, Notification, NotificationEvent};
 use qudag_bench::schema::{TargetOutcome, ids};
+use series::{Point, Series, Settings};
 use std::collections::BTreeSet;
 
 /// The change report of the runs `filter` selects in `history`, listing shifts of at least
@@ -21,11 +25,11 @@ pub fn report(history: &Location, filter: &Filter, min_change: f64) -> Result<Ch
 /// The report in `format`.
 pub fn render(found: &ChangeReport, format: ChangesFormat) -> String {
     match format {
-        ChangesFormat::Table => qudag_bench::report::changes::table(found),
+        ChangesFormat::Table => render::table(found),
         ChangesFormat::Json => {
             serde_json::to_string_pretty(found).expect("a change report serializes") + "\n"
         }
-        ChangesFormat::Markdown => qudag_bench::report::changes::markdown(found),
+        ChangesFormat::Markdown => render::markdown(found),
     }
 }
 
@@ -75,7 +79,7 @@ fn search(series: Vec<Series>, min_change: f64) -> ChangeReport {
         min_change,
         ..Settings::default()
     };
-    qudag_bench::analyze::changes::report(&series, settings)
+    series::report(&series, settings)
 }
 
 /// The rows `keep` keeps that are complete, measured runs, grouped per benchmark, bench

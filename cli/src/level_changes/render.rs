@@ -1,8 +1,8 @@
 //! The change report (`qudag-bench history --changes`) as a terminal table and as Markdown.
 
-use super::units::time;
-use crate::escape::{Term, markdown_cell, markdown_code};
-use crate::schema::{ChangeReport, LevelChange};
+use qudag_bench::escape::{Term, markdown_cell, markdown_code};
+use qudag_bench::report::units::time;
+use qudag_bench::schema::{ChangeReport, LevelChange};
 
 /// A commit as shown: its first 10 characters, `?` when unrecorded.
 fn short(commit: Option<&str>) -> String {
@@ -94,7 +94,7 @@ pub fn markdown(r: &ChangeReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::changes::{Point, Series, Settings, report};
+    use crate::level_changes::series::{Point, Series, Settings, report};
 
     fn found() -> ChangeReport {
         let points = (0..30)

@@ -14,7 +14,7 @@
 //! implementation leaves out the 1 in the numerator, which can give 0). Found change points
 //! bound new windows, until the next best split is not significant. Shuffles use a fixed seed,
 //! so one series always gives the same answer. `qudag-bench history --changes` runs it over
-//! each benchmark's run medians on each host ([`crate::analyze::changes`]).
+//! each benchmark's run medians on each host ([`super::series`]).
 
 /// A change point: the first index of the new level.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,11 +1,11 @@
 //! Level changes in the history: each benchmark's run medians on one host, oldest first, cut
-//! by E-divisive means ([`crate::stats::change_points`]) on their logarithm (so that a shift is
+//! by E-divisive means ([`super::e_divisive`]) on their logarithm (so that a shift is
 //! relative, the same at 10 ns and at 10 ms), each change with its size, p-value and the runs
 //! and commits it falls between. Series are per host: a host change is no level change.
 
-use crate::schema::{ChangeMethod, ChangeReport, LevelChange, ids};
-use crate::stats::change_points::{ChangePoint, Search, e_divisive};
-use crate::stats::summary::quantile_sorted;
+use super::e_divisive::{ChangePoint, Search, e_divisive};
+use qudag_bench::schema::{ChangeMethod, ChangeReport, LevelChange, ids};
+use qudag_bench::stats::summary::quantile_sorted;
 
 /// One run's median of a benchmark.
 #[derive(Debug, Clone, PartialEq)]
