@@ -3,9 +3,8 @@
 //! benchmark.
 
 pub mod figures;
-pub mod imported;
 mod metrics;
-mod timing;
+pub mod timing;
 pub mod uncertainty;
 
 #[cfg(test)]

@@ -45,11 +45,7 @@ pub fn fill(result: &mut BenchResult, m: Measured, throughput: Option<Throughput
 }
 
 /// Throughput when each of `threads` threads processes `per_iter` in `median_ns`.
-pub(super) fn throughput_at(
-    per_iter: Throughput,
-    median_ns: f64,
-    threads: usize,
-) -> ThroughputResult {
+pub fn throughput_at(per_iter: Throughput, median_ns: f64, threads: usize) -> ThroughputResult {
     let units = match per_iter {
         Throughput::Bytes(n) | Throughput::Elements(n) => n,
     };

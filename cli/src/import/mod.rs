@@ -4,16 +4,17 @@
 //! which `qudag-bench compare` and a bench binary's `--baseline NAME` read, and recorded in
 //! the history as one run, so that a team keeps its trend across the switch.
 
+mod samples;
 mod tree;
 
 use crate::home::Home;
-use qudag_bench::analyze::imported::{self, ImportedSamples};
 use qudag_bench::config::DEFAULTS;
 use qudag_bench::error::Error;
 use qudag_bench::escape::Term;
 use qudag_bench::schema::criterion::Throughput as CThroughput;
 use qudag_bench::schema::{RunConfig, RunReport, RunSummary, Throughput, ids};
 use qudag_bench::store::{baseline, paths};
+use samples::ImportedSamples;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -142,7 +143,7 @@ fn report(found: &[Found], target: &str) -> Result<RunReport, Error> {
                 ),
             });
         }
-        benchmarks.push(imported::from_samples(samples(f, target)));
+        benchmarks.push(samples::from_samples(samples(f, target)));
     }
     let times: Vec<SystemTime> = found.iter().filter_map(|f| f.written).collect();
     let at = |t: Option<&SystemTime>| {
@@ -158,7 +159,7 @@ fn report(found: &[Found], target: &str) -> Result<RunReport, Error> {
         bench_target: target.to_string(),
         started_at: at(times.iter().min()),
         finished_at: at(times.iter().max()),
-        environment: imported::unknown_environment(
+        environment: samples::unknown_environment(
             "criterion",
             "not recorded by criterion (imported from its results)",
         ),

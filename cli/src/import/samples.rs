@@ -1,14 +1,14 @@
 //! Report entries for samples measured by another tool (`qudag-bench import criterion`):
 //! qudag-bench's own statistics of the imported raw samples, by the same code as a measured
-//! benchmark's ([`crate::stats::analyze`], [`crate::stats::percentiles`]), and an environment
+//! benchmark's ([`qudag_bench::stats::analyze`], [`qudag_bench::stats::percentiles`]), and an environment
 //! in which everything the other tool did not record is `null` with the reason.
 
-use super::timing::throughput_at;
-use crate::schema::{
+use qudag_bench::analyze::timing::throughput_at;
+use qudag_bench::schema::{
     BenchResult, CounterAvailability, EffectiveSettings, Environment, Granularity, Location,
     Overhead, Profile, Stability, Status, Throughput,
 };
-use crate::stats::{analyze, per_iteration, percentiles};
+use qudag_bench::stats::{analyze, per_iteration, percentiles};
 use std::collections::BTreeMap;
 
 /// One benchmark's samples as another tool recorded them.
@@ -42,7 +42,7 @@ pub fn from_samples(s: ImportedSamples) -> BenchResult {
     let per_iter = per_iteration(&s.iters, &s.samples_ns, 0.0, 0.0);
     let (time, outliers) = analyze(&per_iter);
     let sampled_s = s.samples_ns.iter().map(|&t| t as f64).sum::<f64>() / 1e9;
-    let mut config = EffectiveSettings::from(crate::config::DEFAULTS);
+    let mut config = EffectiveSettings::from(qudag_bench::config::DEFAULTS);
     config.samples = u32::try_from(s.iters.len()).unwrap_or(u32::MAX);
     config.measure_time_s = sampled_s;
     BenchResult {
@@ -127,7 +127,7 @@ pub fn unknown_environment(tool: &str, reason: &str) -> Environment {
             debug_assertions: false,
         },
         git: None,
-        timer: crate::schema::Calibration {
+        timer: qudag_bench::schema::Calibration {
             precision_ns: 0.0,
             overhead_ns: 0.0,
             iter_loop_ns: 0.0,
@@ -157,7 +157,7 @@ pub fn unknown_environment(tool: &str, reason: &str) -> Environment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::validate::{self, Kept};
+    use qudag_bench::store::validate::{self, Kept};
 
     fn samples() -> ImportedSamples {
         ImportedSamples {
@@ -189,8 +189,9 @@ mod tests {
 
     #[test]
     fn an_imported_report_passes_the_readers_checks() {
-        let mut report: crate::schema::RunReport =
-            serde_json::from_str(include_str!("../report/testdata/run-work.json")).unwrap();
+        let mut report: qudag_bench::schema::RunReport =
+            serde_json::from_str(include_str!("../../../src/report/testdata/run-work.json"))
+                .unwrap();
         report.environment = unknown_environment("criterion", "not recorded by criterion");
         report.benchmarks = vec![from_samples(samples())];
         validate::report(&report, Kept::Samples).unwrap();
