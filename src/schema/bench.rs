@@ -49,7 +49,8 @@ pub struct Overhead {
 }
 
 /// Throughput at the median time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+// Read by `flat_read`, not by a derived reader (the doc comment is the JSON Schema's text).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ThroughputResult {
     /// What one iteration processes.
@@ -370,7 +371,8 @@ pub struct TargetResult {
 }
 
 /// A parsed target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Read by `flat_read`, not by a derived reader (the doc comment is the JSON Schema's text).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PerfTarget {

@@ -15,6 +15,7 @@ mod changes;
 mod comparison;
 pub mod criterion;
 mod environment;
+mod flat_read;
 mod group;
 mod metric;
 mod notification;
