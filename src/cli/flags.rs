@@ -6,6 +6,7 @@
 
 use super::{HarnessArgs, OutputFormat};
 use crate::config::{NoiseThreshold, Precision};
+use crate::error::BadValue;
 use clap::builder::{BoolishValueParser, EnumValueParser, ValueParser};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command, FromArgMatches};
 use std::path::PathBuf;
@@ -132,7 +133,15 @@ fn path() -> ValueParser {
 }
 
 fn report_path() -> ValueParser {
-    ValueParser::new(super::report_path)
+    checked(super::report_path)
+}
+
+/// A parser from a checking function, taken as a function pointer: every function item is a
+/// type of its own, and clap's parser code would be compiled once for each.
+fn checked<T: Clone + Send + Sync + 'static>(
+    check: fn(&str) -> Result<T, BadValue>,
+) -> ValueParser {
+    ValueParser::new(check)
 }
 
 fn baseline_name() -> ValueParser {
@@ -168,28 +177,28 @@ const FLAGS: &[Flag] = &[
         "warmup-time",
         "SECS",
         "QUDAG_BENCH_WARMUP_TIME",
-        Value(|| ValueParser::new(super::warmup)),
+        Value(|| checked(super::warmup)),
         "Warmup time per benchmark: seconds, or a number with ns/us/ms/s (0 to 1 h)",
     ),
     Flag::public(
         "measure-time",
         "SECS",
         "QUDAG_BENCH_MEASURE_TIME",
-        Value(|| ValueParser::new(super::measure)),
+        Value(|| checked(super::measure)),
         "Measurement time limit per benchmark (1 ms to 1 h)",
     ),
     Flag::public(
         "samples",
         "N",
         "QUDAG_BENCH_SAMPLES",
-        Value(|| ValueParser::new(super::samples)),
+        Value(|| checked(super::samples)),
         "Sample target per benchmark (measurement stops at it or at the time limit)",
     ),
     Flag::public(
         "timeout",
         "SECS",
         "QUDAG_BENCH_TIMEOUT",
-        Value(|| ValueParser::new(super::timeout)),
+        Value(|| checked(super::timeout)),
         "Timeout per benchmark, setup included; a benchmark past it is reported as timed out \
          (1 ms to 24 h; default 60 s, or twice the warmup plus measurement time if longer)",
     ),
@@ -337,7 +346,7 @@ const FLAGS: &[Flag] = &[
         "precision",
         "PCT",
         "QUDAG_BENCH_PRECISION",
-        Value(|| ValueParser::new(Precision::parse)),
+        Value(|| checked(Precision::parse)),
         "Stop measuring a benchmark once its median's 95% interval is within +-PCT percent; 0 \
          measures until the time or sample cap [default: 0]",
     ),
@@ -345,7 +354,7 @@ const FLAGS: &[Flag] = &[
         "noise-threshold",
         "PCT",
         "QUDAG_BENCH_NOISE_THRESHOLD",
-        Value(|| ValueParser::new(NoiseThreshold::parse)),
+        Value(|| checked(NoiseThreshold::parse)),
         "Smallest change against the baseline that counts, percent [default: 2]",
     ),
     Flag::public(
@@ -406,7 +415,7 @@ const FLAGS: &[Flag] = &[
         "notify",
         "URL",
         "QUDAG_BENCH_NOTIFY",
-        Value(|| ValueParser::new(crate::notify::check_url)),
+        Value(|| checked(crate::notify::check_url)),
         "POST a JSON summary (schema `qudag-bench/notification/v1`) to this webhook when the \
          gate fails; sent with curl, best effort (a failure to send is a warning)",
     )
@@ -415,7 +424,7 @@ const FLAGS: &[Flag] = &[
         "run-group",
         "ID",
         "QUDAG_BENCH_RUN_GROUP",
-        Value(|| ValueParser::new(super::run_group)),
+        Value(|| checked(super::run_group)),
         "Tag the report and the history entry with this run group id (`qudag-bench run` sets \
          it for every bench target of one invocation)",
     ),
