@@ -72,6 +72,7 @@ pub mod runtime;
 pub mod stats;
 #[doc(hidden)]
 pub mod store;
+mod timestamp;
 
 pub use bencher::{Bencher, Inputs};
 pub use executor::Executor;

@@ -188,7 +188,7 @@ fn judge(s: &mut Session<'_>, ended: &[Instant]) {
 /// the status of the failed writes, if any.
 fn finish(mut s: Session<'_>) -> (RunReport, Option<ExitStatus>) {
     s.report.incomplete = None;
-    s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    s.report.finished_at = crate::timestamp::rfc3339_millis(SystemTime::now());
     crate::report::comparison::print(&mut *console(s.cli), &s.report);
     s.host_runs.record(&s.report);
     let criterion_style = s.to_run.iter().any(Benchmark::is_dynamic);
@@ -275,7 +275,7 @@ fn header(
     preflight: &preflight::Preflight,
     calibration: Calibration,
 ) -> RunReport {
-    let started = humantime::format_rfc3339_millis(started_at).to_string();
+    let started = crate::timestamp::rfc3339_millis(started_at);
     RunReport {
         schema: ids::RUN.to_string(),
         run_id: run_id(started_at),
@@ -337,7 +337,7 @@ fn measure_all(s: &mut Session<'_>) -> Vec<Instant> {
         s.report.benchmarks.push(result);
         count(&mut s.report);
         // The history stores it as the run's end until the final write.
-        s.report.finished_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        s.report.finished_at = crate::timestamp::rfc3339_millis(SystemTime::now());
         s.journal.bench_finished(&s.report);
         ended.push(Instant::now());
     }

@@ -142,7 +142,7 @@ impl Publisher {
 }
 
 fn now() -> String {
-    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+    crate::timestamp::rfc3339_millis(SystemTime::now())
 }
 
 /// Whether the process that published `progress` is gone (see [`super::process::gone`]).
