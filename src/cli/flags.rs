@@ -476,7 +476,9 @@ impl FromArgMatches for HarnessArgs {
             threads: many(m, "threads"),
             no_perf: m.get_flag("no-perf"),
             no_system_metrics: m.get_flag("no-system-metrics"),
-            metrics_hz: m.remove_one::<u32>("metrics-hz").unwrap_or(10),
+            metrics_hz: m
+                .remove_one::<u32>("metrics-hz")
+                .expect("--metrics-hz has a default"),
             verbose: m.get_flag("verbose"),
             instructions: m.get_flag("instructions"),
             worker_iters: m.remove_one::<u64>("qudag-bench-worker-iters"),
