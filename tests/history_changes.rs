@@ -1,7 +1,8 @@
 //! `qudag-bench history --changes --min-change 15` over real runs: 30 runs of the fixture's
 //! `tunable` show no level change, and 15 more of a build with three tenths more work show one,
 //! at the first of them. Not a tenth, as issue 20 asked: unchanged runs of this guest drifted
-//! by up to 7% within a minute (docs/history.md), so a 10% step is not told from that here.
+//! by up to 7% within a minute (docs/history.md), so a 10% step is not told from that here;
+//! tests/history_changes_instructions.rs finds a tenth in instruction counts, which do not drift.
 //! One test in its own binary: `cargo test` runs test binaries one at a time, so no other test
 //! shares the CPU with these runs and moves their level. This guest also has slow phases of
 //! its own, seconds long (docs/gating.md), which can mask a 10% step or fake one: the whole

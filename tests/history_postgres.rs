@@ -20,8 +20,14 @@ fn cli(home: &Path, url: &str, args: &[&str]) -> (i32, String, String) {
 
 /// Runs the fixture's `tunable` once with `home`, spooling its run there.
 fn run_tunable(home: &Path) {
+    run_tunable_with(home, &[]);
+}
+
+/// [`run_tunable`] with `extra` flags.
+fn run_tunable_with(home: &Path, extra: &[&str]) {
     let mut args = vec!["--bench", "tunable", "--exact"];
     args.extend_from_slice(FAST);
+    args.extend_from_slice(extra);
     let run = run_exe(&bench_exe("work"), &args, home, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
@@ -52,8 +58,9 @@ fn every_history_command_answers_from_postgres_as_from_sqlite() {
     };
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
+    // Counted by callgrind too: the instruction series is read back from the server.
     for _ in 0..6 {
-        run_tunable(h);
+        run_tunable_with(h, &["--instructions"]);
     }
     run_killed(h);
     // The runs go into the home's SQLite file, then are pushed to the server.
@@ -72,11 +79,12 @@ fn every_history_command_answers_from_postgres_as_from_sqlite() {
         .as_str()
         .unwrap()
         .to_string();
-    let queries: [&[&str]; 6] = [
+    let queries: [&[&str]; 7] = [
         &["history"],
         &["history", "--bench", "tunable"],
         &["history", "--suite", "work", "--since", "1d"],
         &["history", "--changes", "--format", "json"],
+        &["history", "--changes", "--instructions", "--format", "json"],
         &["report", &run_id, "--format", "csv"],
         &["report", &run_id, "--format", "markdown"],
     ];
@@ -87,6 +95,14 @@ fn every_history_command_answers_from_postgres_as_from_sqlite() {
         assert_eq!(from_file.0, 0, "{args:?}: {}", from_file.2);
         assert_eq!(from_server, from_file, "{args:?}");
     }
+    // The six counted runs make one instruction series, on the server as in the file.
+    let counted = cli(
+        h,
+        &url,
+        &["history", "--changes", "--instructions", "--format", "json"],
+    );
+    let counted: serde_json::Value = serde_json::from_str(&counted.1).unwrap();
+    assert_eq!(counted["series"], 1, "{counted}");
     // The HTML report charts the trend from the server.
     let out = h.join("report.html");
     let (code, _, err) = cli(
@@ -162,7 +178,7 @@ fn a_server_that_is_down_or_refuses_the_login_stops_the_command_and_keeps_the_sp
     assert_eq!(code, 2, "{err}");
     assert_contains(
         &err,
-        "has schema version 99; this qudag-bench knows up to 5",
+        "has schema version 99; this qudag-bench knows up to 6",
     );
     let kept: i64 = db
         .query_one("SELECT version FROM qudag_bench.meta", &[])
@@ -214,7 +230,7 @@ fn four_runners_record_at_once_and_the_schema_is_made_once() {
         .query("SELECT application, version FROM qudag_bench.meta", &[])
         .unwrap();
     assert_eq!(meta.len(), 1);
-    assert_eq!(meta[0].get::<_, i64>(1), 5);
+    assert_eq!(meta[0].get::<_, i64>(1), 6); // the migrations in cli/src/history/schema.rs
     let runs: i64 = db
         .query_one(
             "SELECT count(DISTINCT run_id) FROM qudag_bench.runs WHERE state = 'complete'",

@@ -2,11 +2,12 @@
 //! with [`crate::history::list`] (the queries live with the tables) and printed
 //! one result a line.
 
-use crate::history;
 use crate::home::Home;
+use crate::{history, level_changes};
 use clap::Args;
 use qudag_bench::error::{BadValue, Error};
 use qudag_bench::escape::Term;
+use qudag_bench::schema::ChangeMeasure;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -47,6 +48,11 @@ pub struct HistoryArgs {
     /// each benchmark's runs on each host), with the shift, its p-value and the commits.
     #[arg(long, conflicts_with = "metric")]
     changes: bool,
+    /// With --changes: look in each run's instructions per iteration (recorded by runs with
+    /// --instructions) instead of its median time: the same on every run of one build, so a
+    /// small step shows on a machine whose timings drift.
+    #[arg(long, requires = "changes")]
+    instructions: bool,
     /// With --changes: list shifts of at least PCT percent (default 5).
     #[arg(long, value_name = "PCT", requires = "changes", value_parser = min_change)]
     min_change: Option<f64>,
@@ -96,8 +102,12 @@ pub fn run(home: &Home, args: HistoryArgs) -> Result<ExitCode, Error> {
     };
     if args.changes {
         let min_change = args.min_change.map_or(0.05, |pct| pct / 100.0);
-        let found = crate::level_changes::report(&home.history()?, &filter, min_change)?;
-        print!("{}", crate::level_changes::render(&found, args.format));
+        let measure = match args.instructions {
+            true => ChangeMeasure::Instructions,
+            false => ChangeMeasure::Time,
+        };
+        let found = level_changes::report(&home.history()?, &filter, min_change, measure)?;
+        print!("{}", level_changes::render(&found, args.format));
         return Ok(ExitCode::SUCCESS);
     }
     print(home, &filter).map(|()| ExitCode::SUCCESS)

@@ -27,6 +27,11 @@ pub struct ChangeReport {
 pub struct ChangeMethod {
     /// `e-divisive means` (Matteson and James 2014) on the natural log of each run's median.
     pub name: String,
+    /// What each run contributes: its median time (`time`) or its instructions per iteration
+    /// counted by callgrind (`instructions`, from runs with `--instructions`). Absent in
+    /// reports written before it existed: `time`.
+    #[serde(default)]
+    pub measure: ChangeMeasure,
     /// Significance level of each permutation test.
     pub alpha: f64,
     /// Shuffles per permutation test.
@@ -35,6 +40,19 @@ pub struct ChangeMethod {
     pub min_runs: u64,
     /// Smallest relative shift listed (fraction).
     pub min_change: f64,
+}
+
+/// The figure of each run that a change report searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeMeasure {
+    /// The run's median time per iteration.
+    #[default]
+    Time,
+    /// The run's instructions per iteration (callgrind): the same on every run of one build,
+    /// so a step is seen however noisy the machine's timings are.
+    Instructions,
 }
 
 /// One benchmark's median moving to a new level on one host.
@@ -57,11 +75,22 @@ pub struct LevelChange {
     pub previous_run_id: String,
     /// Its git commit: the change came in `previous_commit..commit`.
     pub previous_commit: Option<String>,
-    /// Median of the run medians at the old level, ns.
-    pub median_before_ns: f64,
-    /// Median of the run medians at the new level, ns.
-    pub median_after_ns: f64,
-    /// Relative shift, `median_after_ns / median_before_ns - 1` (0.1 = 10% slower).
+    /// Median of the run medians at the old level, ns (measure `time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_before_ns: Option<f64>,
+    /// Median of the run medians at the new level, ns (measure `time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_after_ns: Option<f64>,
+    /// Median of the runs' instructions per iteration at the old level (measure
+    /// `instructions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions_before: Option<f64>,
+    /// Median of the runs' instructions per iteration at the new level (measure
+    /// `instructions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions_after: Option<f64>,
+    /// Relative shift of the level, after / before - 1 (0.1 = 10% slower or 10% more
+    /// instructions).
     pub shift: f64,
     /// Runs at the old level (since the previous change).
     pub runs_before: u64,

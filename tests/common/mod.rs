@@ -108,6 +108,14 @@ pub fn step_work_exe() -> PathBuf {
     find_exe(EXES.get_or_init(|| build_benches(&extra)), "work")
 }
 
+/// The `work` bench executable of a build of the fixture with the `tenth-build` feature: a
+/// tenth more work in `tunable`, compiled in.
+pub fn tenth_work_exe() -> PathBuf {
+    static EXES: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    let extra = ["--bench", "work", "--features", "tenth-build"];
+    find_exe(EXES.get_or_init(|| build_benches(&extra)), "work")
+}
+
 /// Runs the bench executable `exe` as cargo would (from the fixture's directory), with
 /// `QUDAG_BENCH_HOME` set to `home` and no other `QUDAG_BENCH_*` variable of the caller's.
 pub fn run_exe(exe: &Path, args: &[&str], home: &Path, env: &[(&str, &str)]) -> Run {

@@ -104,6 +104,8 @@ pub struct Row {
     pub host: Option<String>,
     /// The metric [`Filter::metric`] asks for, in this result.
     pub metric: Option<MetricPoint>,
+    /// Its instructions per iteration, from runs with `--instructions`.
+    pub instructions: Option<f64>,
 }
 
 /// The results in the history at `path` that `filter` selects, oldest run first. The file is
@@ -145,6 +147,7 @@ pub(super) fn row_of<C: Columns>(r: &C, this_host: Option<&str>) -> Result<Row, 
         state: state_of(r, 9, this_host)?,
         host: r.opt_text(10)?,
         metric: metric_point(r, 14)?,
+        instructions: r.opt_real(19)?,
     })
 }
 
@@ -202,7 +205,8 @@ pub(super) fn query(filter: &Filter, dialect: &Dialect) -> (String, Vec<String>)
         "SELECT r.run_id, r.started_at, r.bench_target, COALESCE(r.git_commit, ''),
                 COALESCE(r.git_branch, ''), x.bench_id, x.status, x.median_ns,
                 COALESCE(x.verdict, ''), r.state, r.host, r.pid, r.pid_started, r.current_bench,
-                m.median, m.unit, m.count, m.median_ci_lower, m.median_ci_upper
+                m.median, m.unit, m.count, m.median_ci_lower, m.median_ci_upper,
+                x.instructions_per_iter
          FROM runs r LEFT JOIN results x ON x.run = r.id",
     );
     let mut params: Vec<String> = Vec::new();

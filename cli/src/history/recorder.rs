@@ -184,8 +184,9 @@ fn insert_result(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Resul
     let time = b.time_ns.as_ref();
     tx.execute(
         "INSERT OR REPLACE INTO results (run, bench_id, suite, tags, status, median_ns, mean_ns,
-             median_ci_lower_ns, median_ci_upper_ns, throughput_per_second, verdict, change)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             median_ci_lower_ns, median_ci_upper_ns, throughput_per_second, verdict, change,
+             instructions_per_iter)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             run,
             b.id,
@@ -201,6 +202,7 @@ fn insert_result(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Resul
                 .as_ref()
                 .and_then(|v| v.as_str().map(str::to_string)),
             b.comparison.as_ref().and_then(|c| c.change),
+            b.instructions_per_iter(),
         ],
     )?;
     Ok(())

@@ -74,6 +74,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (run, bench_id, name)
      );
      CREATE INDEX metrics_by_name ON metrics (name, bench_id);",
+    // 6: instructions per iteration (callgrind, `--instructions`; else a hardware counter),
+    // for `qudag-bench history --changes --instructions`.
+    "ALTER TABLE results ADD COLUMN instructions_per_iter REAL;",
 ];
 
 /// The schema version this qudag-bench writes.
@@ -259,6 +262,11 @@ pub(super) fn read_as_latest(conn: &Connection, version: usize) -> rusqlite::Res
             "CREATE TEMP VIEW runs AS SELECT *{group}, 'complete' AS state, NULL AS pid, \
              NULL AS pid_started, NULL AS current_bench FROM main.runs;"
         ))?;
+    }
+    if version < 6 {
+        conn.execute_batch(
+            "CREATE TEMP VIEW results AS SELECT *, NULL AS instructions_per_iter FROM main.results;",
+        )?;
     }
     Ok(())
 }

@@ -10,16 +10,27 @@ use crate::history::{Filter, Location, Row, RunState};
 use crate::history_command::ChangesFormat;
 use qudag_bench::error::Error;
 use qudag_bench::escape::TermLines;
-use qudag_bench::schema::{ChangeReport, LevelChange, Notification, NotificationEvent};
+use qudag_bench::schema::{ChangeMeasure, ChangeReport, LevelChange};
+use qudag_bench::schema::{Notification, NotificationEvent};
 use qudag_bench::schema::{TargetOutcome, ids};
 use series::{Point, Series, Settings};
 use std::collections::BTreeSet;
 
 /// The change report of the runs `filter` selects in `history`, listing shifts of at least
-/// `min_change` (a fraction).
-pub fn report(history: &Location, filter: &Filter, min_change: f64) -> Result<ChangeReport, Error> {
+/// `min_change` (a fraction) in `measure`.
+pub fn report(
+    history: &Location,
+    filter: &Filter,
+    min_change: f64,
+    measure: ChangeMeasure,
+) -> Result<ChangeReport, Error> {
     let rows = history.list(filter)?;
-    Ok(search(series(&rows, |_| true), min_change))
+    let settings = Settings {
+        min_change,
+        measure,
+        ..Settings::default()
+    };
+    Ok(series::report(&series(&rows, |_| true, measure), settings))
 }
 
 /// The report in `format`.
@@ -49,13 +60,17 @@ pub fn made_visible(
         .collect();
     let min_change = Settings::default().min_change;
     let near = Settings::default().search.min_size;
-    let all = series(&rows, |_| true);
+    let time = ChangeMeasure::Time;
+    let all = series(&rows, |_| true, time);
     let position = |c: &LevelChange| {
         let s = all.iter().find(|s| same_series(s, c))?;
         s.points.iter().position(|p| p.run_id == c.run_id)
     };
     let with = search(all.clone(), min_change);
-    let without = search(series(&rows, |r| !new_runs.contains(&r.run_id)), min_change);
+    let without = search(
+        series(&rows, |r| !new_runs.contains(&r.run_id), time),
+        min_change,
+    );
     let known = |c: &LevelChange| {
         without.changes.iter().any(|old| {
             let same = (&old.bench_target, &old.bench_id, &old.host)
@@ -82,12 +97,16 @@ fn search(series: Vec<Series>, min_change: f64) -> ChangeReport {
     series::report(&series, settings)
 }
 
-/// The rows `keep` keeps that are complete, measured runs, grouped per benchmark, bench
-/// target and host, in the rows' order (oldest first).
-fn series(rows: &[Row], keep: impl Fn(&Row) -> bool) -> Vec<Series> {
+/// The rows `keep` keeps that are complete, measured runs with a figure of `measure`,
+/// grouped per benchmark, bench target and host, in the rows' order (oldest first).
+fn series(rows: &[Row], keep: impl Fn(&Row) -> bool, measure: ChangeMeasure) -> Vec<Series> {
     let mut series: Vec<Series> = Vec::new();
     for row in rows.iter().filter(|r| keep(r)) {
-        let (Some(id), Some(median)) = (&row.bench_id, row.median_ns) else {
+        let value = match measure {
+            ChangeMeasure::Time => row.median_ns,
+            ChangeMeasure::Instructions => row.instructions,
+        };
+        let (Some(id), Some(value)) = (&row.bench_id, value) else {
             continue;
         };
         if row.state != RunState::Complete || row.status.as_deref() != Some("ok") {
@@ -97,7 +116,7 @@ fn series(rows: &[Row], keep: impl Fn(&Row) -> bool) -> Vec<Series> {
             run_id: row.run_id.clone(),
             started_at: row.started_at.clone(),
             commit: (!row.commit.is_empty()).then(|| row.commit.clone()),
-            median_ns: median,
+            value,
         };
         let same = |s: &&mut Series| {
             &s.bench_id == id && s.host == row.host && s.bench_target == row.bench_target

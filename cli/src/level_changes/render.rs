@@ -1,8 +1,8 @@
 //! The change report (`qudag-bench history --changes`) as a terminal table and as Markdown.
 
 use qudag_bench::escape::{Term, markdown_cell, markdown_code};
-use qudag_bench::report::units::time;
-use qudag_bench::schema::{ChangeReport, LevelChange};
+use qudag_bench::report::units::{figure, time};
+use qudag_bench::schema::{ChangeMeasure, ChangeReport, LevelChange};
 
 /// A commit as shown: its first 10 characters, `?` when unrecorded.
 fn short(commit: Option<&str>) -> String {
@@ -13,9 +13,13 @@ fn short(commit: Option<&str>) -> String {
 fn method_line(r: &ChangeReport) -> String {
     let m = &r.method;
     let mut line = format!(
-        "{} over {} series (benchmark and host), alpha {}, {} permutations, at least {} runs \
+        "{}{} over {} series (benchmark and host), alpha {}, {} permutations, at least {} runs \
          a side, shifts of {:.1}% or more",
         m.name,
+        match m.measure {
+            ChangeMeasure::Time => "",
+            ChangeMeasure::Instructions => " on instructions per iteration",
+        },
         r.series,
         m.alpha,
         m.permutations,
@@ -31,13 +35,24 @@ fn method_line(r: &ChangeReport) -> String {
     line
 }
 
+/// The levels before and after, as `1.000 µs` or `9014 instr`.
+fn levels(c: &LevelChange) -> (String, String) {
+    let instr = |v: f64| format!("{} instr", figure(v));
+    match (c.median_before_ns, c.median_after_ns) {
+        (Some(before), Some(after)) => (time(before), time(after)),
+        _ => (
+            c.instructions_before.map_or("?".into(), instr),
+            c.instructions_after.map_or("?".into(), instr),
+        ),
+    }
+}
+
 /// The change's figures: `+10.2% (1.000 µs -> 1.102 µs, 20 -> 15 runs), p 0.005`.
 fn figures(c: &LevelChange) -> String {
+    let (before, after) = levels(c);
     format!(
-        "{:+.1}% ({} -> {}, {} -> {} runs), p {:.3}",
+        "{:+.1}% ({before} -> {after}, {} -> {} runs), p {:.3}",
         100.0 * c.shift,
-        time(c.median_before_ns),
-        time(c.median_after_ns),
         c.runs_before,
         c.runs_after,
         c.p_value
@@ -74,13 +89,12 @@ pub fn markdown(r: &ChangeReport) -> String {
          |---|---|---:|---:|---:|---:|---|---|\n",
     );
     for c in &r.changes {
+        let (before, after) = levels(c);
         out.push_str(&format!(
-            "| {} | {} | {:+.1}% | {} | {} | {:.3} | {} | {}..{} |\n",
+            "| {} | {} | {:+.1}% | {before} | {after} | {:.3} | {} | {}..{} |\n",
             markdown_code(&c.bench_id),
             markdown_cell(c.host.as_deref().unwrap_or("?")),
             100.0 * c.shift,
-            time(c.median_before_ns),
-            time(c.median_after_ns),
             c.p_value,
             markdown_code(&c.run_id),
             markdown_code(&short(c.previous_commit.as_deref())),
@@ -102,7 +116,7 @@ mod tests {
                 run_id: format!("r{i}"),
                 started_at: format!("2026-12-01T00:{i:02}:00Z"),
                 commit: Some(format!("{i:040x}")),
-                median_ns: if i < 18 { 1000.0 } else { 1200.0 } + (i % 3) as f64,
+                value: if i < 18 { 1000.0 } else { 1200.0 } + (i % 3) as f64,
             })
             .collect();
         let series = Series {
@@ -128,6 +142,26 @@ mod tests {
         );
         assert!(line.contains("host ci\\u{1b}[31m"), "escaped: {line}");
         assert!(text.ends_with("permutations, at least 3 runs a side, shifts of 5.0% or more)\n"));
+    }
+
+    #[test]
+    fn instruction_levels_are_shown_as_counts_and_the_method_says_so() {
+        let mut r = found();
+        r.method.measure = ChangeMeasure::Instructions;
+        let c = &mut r.changes[0];
+        (c.median_before_ns, c.median_after_ns) = (None, None);
+        (c.instructions_before, c.instructions_after) = (Some(9014.0), Some(9915.5));
+        let text = table(&r);
+        assert!(
+            text.contains("+20.0% (9014 instr -> 9916 instr, 18 -> 12 runs)"),
+            "{text}"
+        );
+        assert!(text.contains("(e-divisive means on instructions per iteration over 1 series"));
+        let md = markdown(&r);
+        assert!(
+            md.contains("| +20.0% | 9014 instr | 9916 instr | 0.005 |"),
+            "{md}"
+        );
     }
 
     #[test]

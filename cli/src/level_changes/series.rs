@@ -1,13 +1,14 @@
-//! Level changes in the history: each benchmark's run medians on one host, oldest first, cut
+//! Level changes in the history: each benchmark's run medians (or instruction counts) on one
+//! host, oldest first, cut
 //! by E-divisive means ([`super::e_divisive`]) on their logarithm (so that a shift is
 //! relative, the same at 10 ns and at 10 ms), each change with its size, p-value and the runs
 //! and commits it falls between. Series are per host: a host change is no level change.
 
 use super::e_divisive::{ChangePoint, Search, e_divisive};
-use qudag_bench::schema::{ChangeMethod, ChangeReport, LevelChange, ids};
+use qudag_bench::schema::{ChangeMeasure, ChangeMethod, ChangeReport, LevelChange, ids};
 use qudag_bench::stats::summary::quantile_sorted;
 
-/// One run's median of a benchmark.
+/// One run's figure of a benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     /// The run's id.
@@ -16,8 +17,9 @@ pub struct Point {
     pub started_at: String,
     /// Its git commit, if recorded.
     pub commit: Option<String>,
-    /// The benchmark's median in that run, ns.
-    pub median_ns: f64,
+    /// The benchmark's figure in that run: its median in ns, or its instructions per
+    /// iteration ([`Settings::measure`]).
+    pub value: f64,
 }
 
 /// A benchmark's runs on one host, oldest first.
@@ -41,6 +43,8 @@ pub struct Settings {
     /// Smallest relative shift listed (fraction); smaller significant shifts are merged into
     /// the levels around them.
     pub min_change: f64,
+    /// What the points' values are.
+    pub measure: ChangeMeasure,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
         Settings {
             search: Search::default(),
             min_change: 0.05,
+            measure: ChangeMeasure::Time,
         }
     }
 }
@@ -63,25 +68,26 @@ pub fn report(series: &[Series], settings: Settings) -> ChangeReport {
             permutations: u64::from(search.permutations),
             min_runs: search.min_size as u64,
             min_change: settings.min_change,
+            measure: settings.measure,
         },
         series: 0,
         below_min_change: 0,
         changes: Vec::new(),
     };
     for s in series {
-        let points: Vec<&Point> = (s.points.iter()).filter(|p| p.median_ns > 0.0).collect();
+        let points: Vec<&Point> = (s.points.iter()).filter(|p| p.value > 0.0).collect();
         if points.len() < 2 * search.min_size.max(1) {
             continue;
         }
         report.series += 1;
-        let logs: Vec<f64> = points.iter().map(|p| p.median_ns.ln()).collect();
+        let logs: Vec<f64> = points.iter().map(|p| p.value.ln()).collect();
         let mut found = e_divisive(&logs, search);
         // A significant shift too small to list is no boundary either: merged into its
         // neighbours, the smallest first, so that a listed change's medians and run counts
         // span the whole level on each side (a 1% drift inside a 10% step's new level must
         // not cut it short). Merging moves the neighbours' shifts: recomputed each time.
         loop {
-            let changes = series_changes(s, &points, &found);
+            let changes = series_changes(s, &points, &found, settings.measure);
             let smallest = (changes.iter().enumerate())
                 .filter(|(_, c)| c.shift.abs() < settings.min_change)
                 .min_by(|a, b| a.1.shift.abs().total_cmp(&b.1.shift.abs()));
@@ -102,7 +108,12 @@ pub fn report(series: &[Series], settings: Settings) -> ChangeReport {
 
 /// The changes of one series at the change points `found`, each side bounded by its
 /// neighbours.
-fn series_changes(s: &Series, points: &[&Point], found: &[ChangePoint]) -> Vec<LevelChange> {
+fn series_changes(
+    s: &Series,
+    points: &[&Point],
+    found: &[ChangePoint],
+    measure: ChangeMeasure,
+) -> Vec<LevelChange> {
     let cuts: Vec<usize> = std::iter::once(0)
         .chain(found.iter().map(|c| c.index))
         .chain([points.len()])
@@ -114,6 +125,8 @@ fn series_changes(s: &Series, points: &[&Point], found: &[ChangePoint]) -> Vec<L
             let before = median(&points[cuts[k]..c.index]);
             let after = median(&points[c.index..cuts[k + 2]]);
             let (old, new) = (points[c.index - 1], points[c.index]);
+            let time = (measure == ChangeMeasure::Time).then_some((before, after));
+            let instructions = (measure == ChangeMeasure::Instructions).then_some((before, after));
             LevelChange {
                 bench_id: s.bench_id.clone(),
                 bench_target: s.bench_target.clone(),
@@ -123,8 +136,10 @@ fn series_changes(s: &Series, points: &[&Point], found: &[ChangePoint]) -> Vec<L
                 commit: new.commit.clone(),
                 previous_run_id: old.run_id.clone(),
                 previous_commit: old.commit.clone(),
-                median_before_ns: before,
-                median_after_ns: after,
+                median_before_ns: time.map(|t| t.0),
+                median_after_ns: time.map(|t| t.1),
+                instructions_before: instructions.map(|i| i.0),
+                instructions_after: instructions.map(|i| i.1),
                 shift: after / before - 1.0,
                 runs_before: (c.index - cuts[k]) as u64,
                 runs_after: (cuts[k + 2] - c.index) as u64,
@@ -135,9 +150,9 @@ fn series_changes(s: &Series, points: &[&Point], found: &[ChangePoint]) -> Vec<L
         .collect()
 }
 
-/// The median of the points' medians.
+/// The median of the points' values.
 fn median(points: &[&Point]) -> f64 {
-    let mut values: Vec<f64> = points.iter().map(|p| p.median_ns).collect();
+    let mut values: Vec<f64> = points.iter().map(|p| p.value).collect();
     values.sort_by(f64::total_cmp);
     quantile_sorted(&values, 0.5)
 }
@@ -156,7 +171,7 @@ mod tests {
                     run_id: format!("run{i}"),
                     started_at: format!("2026-12-01T00:{i:02}:00Z"),
                     commit: Some(format!("c{i}")),
-                    median_ns: level * wobble,
+                    value: level * wobble,
                 }
             })
             .collect();
@@ -185,6 +200,11 @@ mod tests {
         assert!((c.shift - 0.1).abs() < 0.005, "{c:?}");
         assert!(c.p_value <= 0.01 && (c.confidence + c.p_value - 1.0).abs() < 1e-12);
         assert_eq!(c.host.as_deref(), Some("ci-1"));
+        assert_eq!(c.instructions_before, None);
+        assert!(
+            (c.median_after_ns.unwrap() / c.median_before_ns.unwrap() - 1.0 - c.shift).abs()
+                < 1e-12
+        );
     }
 
     #[test]
@@ -198,14 +218,11 @@ mod tests {
                 run_id: format!("run{i}"),
                 started_at: format!("2026-12-01T00:{i:02}:00Z"),
                 commit: None,
-                median_ns: 1100.0 * 1.015 * wobble,
+                value: 1100.0 * 1.015 * wobble,
             });
         }
         let found = e_divisive(
-            &s.points
-                .iter()
-                .map(|p| p.median_ns.ln())
-                .collect::<Vec<_>>(),
+            &s.points.iter().map(|p| p.value.ln()).collect::<Vec<_>>(),
             Search::default(),
         );
         assert_eq!(found.len(), 2, "the drift is significant: {found:?}");
@@ -221,10 +238,53 @@ mod tests {
     }
 
     #[test]
+    fn instruction_counts_equal_run_to_run_show_no_change_until_a_step_of_a_tenth() {
+        // Callgrind counts the same instructions on every run of one build: 30 equal values,
+        // then 15 a tenth higher.
+        let counts = |n: usize, v: f64| {
+            let mut s = stepped(None);
+            s.points.truncate(n);
+            s.points.iter_mut().enumerate().for_each(|(i, p)| {
+                p.value = if i < 30 { 9014.0 } else { v };
+            });
+            s
+        };
+        let settings = Settings {
+            measure: ChangeMeasure::Instructions,
+            ..Settings::default()
+        };
+        let mut flat = counts(30, 0.0);
+        let none = report(std::slice::from_ref(&flat), settings);
+        assert_eq!((none.series, none.changes.len()), (1, 0), "{none:?}");
+        assert_eq!(none.method.measure, ChangeMeasure::Instructions);
+        for i in 30..45 {
+            flat.points.push(Point {
+                run_id: format!("run{i}"),
+                value: 9915.0,
+                ..flat.points[0].clone()
+            });
+        }
+        let found = report(&[flat], settings);
+        assert_eq!(found.changes.len(), 1, "{found:?}");
+        let c = &found.changes[0];
+        assert_eq!(
+            (c.run_id.as_str(), c.runs_before, c.runs_after),
+            ("run30", 30, 15)
+        );
+        assert_eq!(
+            (c.instructions_before, c.instructions_after),
+            (Some(9014.0), Some(9915.0))
+        );
+        assert_eq!((c.median_before_ns, c.median_after_ns), (None, None));
+        assert!((c.shift - (9915.0 / 9014.0 - 1.0)).abs() < 1e-12);
+        assert!(c.p_value <= 0.01, "{c:?}");
+    }
+
+    #[test]
     fn flat_series_short_ones_and_small_shifts_list_nothing() {
         let mut flat = stepped(None);
         for p in &mut flat.points {
-            p.median_ns = 1000.0 + (p.median_ns % 7.0);
+            p.value = 1000.0 + (p.value % 7.0);
         }
         let mut short = stepped(None);
         short.points.truncate(5);

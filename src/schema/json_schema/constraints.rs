@@ -175,6 +175,16 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         "median_after_ns",
         r#"{"exclusiveMinimum":0}"#,
     ),
+    (
+        "LevelChange",
+        "instructions_before",
+        r#"{"exclusiveMinimum":0}"#,
+    ),
+    (
+        "LevelChange",
+        "instructions_after",
+        r#"{"exclusiveMinimum":0}"#,
+    ),
     ("LevelChange", "started_at", r#"{"format":"date-time"}"#),
     (
         "ChangeMethod",
@@ -193,6 +203,7 @@ const ADDED_WITHIN_V1: &[(&str, &str)] = &[
     ("Comparison", "confirmation"),
     ("Confirmation", "method"),
     ("BenchResult", "measured_in"),
+    ("ChangeMethod", "measure"),
 ];
 
 /// The index of each constraint used while generating one file.

@@ -105,8 +105,9 @@ fn insert_result(tx: &mut Transaction, run: i64, b: &BenchResult) -> Result<(), 
     let time = b.time_ns.as_ref();
     tx.execute(
         "INSERT INTO results (run, bench_id, suite, tags, status, median_ns, mean_ns,
-             median_ci_lower_ns, median_ci_upper_ns, throughput_per_second, verdict, change)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             median_ci_lower_ns, median_ci_upper_ns, throughput_per_second, verdict, change,
+             instructions_per_iter)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (run, bench_id) DO NOTHING",
         &[
             &run,
@@ -121,6 +122,7 @@ fn insert_result(tx: &mut Transaction, run: i64, b: &BenchResult) -> Result<(), 
             &b.throughput.and_then(|t| t.per_second),
             &verdict,
             &b.comparison.as_ref().and_then(|c| c.change),
+            &b.instructions_per_iter(),
         ],
     )?;
     Ok(())
