@@ -186,6 +186,12 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
         r#"{"exclusiveMinimum":0}"#,
     ),
     ("LevelChange", "started_at", r#"{"format":"date-time"}"#),
+    // A change's levels are times or instruction counts, both sides of one kind.
+    (
+        "LevelChange",
+        "",
+        r##"{"allOf":[{"if":{"required":["median_before_ns"]},"then":{"required":["median_before_ns","median_after_ns"],"properties":{"median_before_ns":{"type":"number"},"median_after_ns":{"type":"number"},"instructions_before":false,"instructions_after":false}},"else":{"required":["instructions_before","instructions_after"],"properties":{"instructions_before":{"type":"number"},"instructions_after":{"type":"number"},"median_after_ns":false}}}]}"##,
+    ),
     (
         "ChangeMethod",
         "alpha",

@@ -2,7 +2,7 @@
 //! never writes.
 
 use super::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// The committed files are what the types generate (`QUDAG_BENCH_BLESS_SCHEMA=1` rewrites
@@ -178,4 +178,41 @@ fn the_ab_schema_rejects_a_plan_it_never_runs() {
     let doc = testdata("ab.json");
     assert!(!ab.is_valid(&edited(&doc, |d| d["plan"]["min_rounds"] = 1.into())));
     assert!(!ab.is_valid(&edited(&doc, |d| d["benchmarks"][0]["verdict"] = "fine".into())));
+}
+
+#[test]
+fn a_level_change_has_times_or_instruction_counts_on_both_sides() {
+    let changes = validator("changes-v1.schema.json");
+    let change = |levels: Value| {
+        let mut c = json!({
+            "bench_id": "tunable", "bench_target": "work", "host": null,
+            "run_id": "b", "started_at": "2026-12-04T10:49:04.740Z", "commit": null,
+            "previous_run_id": "a", "previous_commit": null, "shift": 0.1,
+            "runs_before": 30, "runs_after": 15, "p_value": 0.005, "confidence": 0.995
+        });
+        c.as_object_mut()
+            .unwrap()
+            .extend(levels.as_object().unwrap().clone());
+        json!({
+            "schema": "qudag-bench/changes/v1",
+            "method": {"name": "e-divisive means", "alpha": 0.01, "permutations": 199,
+                       "min_runs": 3, "min_change": 0.05},
+            "series": 1, "below_min_change": 0, "changes": [c]
+        })
+    };
+    let time = json!({"median_before_ns": 724.1, "median_after_ns": 796.3});
+    let counts = json!({"instructions_before": 9014.0, "instructions_after": 9914.0});
+    assert!(
+        changes.is_valid(&change(time)),
+        "a time change, method without `measure`"
+    );
+    assert!(changes.is_valid(&change(counts)));
+    for wrong in [
+        json!({"median_before_ns": 724.1, "instructions_after": 9914.0}),
+        json!({"median_before_ns": 724.1, "median_after_ns": 796.3, "instructions_after": 9.0}),
+        json!({"median_before_ns": 724.1}),
+        json!({}),
+    ] {
+        assert!(!changes.is_valid(&change(wrong.clone())), "{wrong}");
+    }
 }
