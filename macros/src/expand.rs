@@ -20,6 +20,37 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
     };
     let suite = optional(opts.suite.as_ref().map(|s| s.value()));
     let tags = opts.tags.iter().flatten().map(|t| t.value());
+    let options = attr_options(opts, &p);
+    let bench = bench_fn(form, opts, ident, &p);
+    // The entry lives in an anonymous const so that its name cannot clash with anything in the
+    // user's module (`foo` and `FOO`, `r#loop`); deriving it from the function's name keeps it
+    // from shadowing the function inside the const.
+    let threads = opts.threads.clone().unwrap_or_default();
+    let entry = format_ident!("__QUDAG_BENCH_ENTRY_{}", ident.unraw());
+    Ok(quote! {
+        #func
+
+        const _: () = {
+            #[#p::linkme::distributed_slice(#p::BENCHMARKS)]
+            #[linkme(crate = #p::linkme)]
+            #[allow(non_upper_case_globals)]
+            static #entry: #p::BenchEntry = #p::BenchEntry {
+                name: #name,
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+                suite: #suite,
+                tags: &[#(#tags),*],
+                options: #options,
+                threads: &[#(#threads),*],
+                bench: #bench,
+            };
+        };
+    })
+}
+
+/// The entry's `AttrOptions` expression.
+fn attr_options(opts: &Options, p: &TokenStream) -> TokenStream {
     let samples = optional(opts.samples);
     let warmup = optional(opts.warmup_time);
     let measure = optional(opts.measure_time);
@@ -43,7 +74,27 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
             check
         })
     });
-    let bench = match form {
+    quote!(#p::AttrOptions {
+        samples: #samples,
+        warmup_time: #warmup,
+        measure_time: #measure,
+        timeout: #timeout,
+        precision: #precision,
+        ignore: #ignore,
+        isolate: #isolate,
+        limits: #p::ResourceLimits {
+            memory_bytes: #memory,
+            cpu_time_s: #cpu_time,
+            open_files: #open_files,
+        },
+        network: #network,
+        requires: &[#(#requires),*],
+    })
+}
+
+/// The entry's `BenchFn` expression for a function of `form`.
+fn bench_fn(form: Form, opts: &Options, ident: &syn::Ident, p: &TokenStream) -> TokenStream {
+    match form {
         Form::Plain => quote!(#p::BenchFn::Single(|b| b.iter(#ident))),
         Form::Bencher { bencher } => {
             // A first parameter of the right shape but the wrong type (`&mut u32`) is reported
@@ -72,47 +123,7 @@ pub fn expand(opts: &Options, func: &ItemFn) -> syn::Result<TokenStream> {
                 },
             })
         }
-    };
-    // The entry lives in an anonymous const so that its name cannot clash with anything in the
-    // user's module (`foo` and `FOO`, `r#loop`); deriving it from the function's name keeps it
-    // from shadowing the function inside the const.
-    let threads = opts.threads.clone().unwrap_or_default();
-    let entry = format_ident!("__QUDAG_BENCH_ENTRY_{}", ident.unraw());
-    Ok(quote! {
-        #func
-
-        const _: () = {
-            #[#p::linkme::distributed_slice(#p::BENCHMARKS)]
-            #[linkme(crate = #p::linkme)]
-            #[allow(non_upper_case_globals)]
-            static #entry: #p::BenchEntry = #p::BenchEntry {
-                name: #name,
-                module_path: ::core::module_path!(),
-                file: ::core::file!(),
-                line: ::core::line!(),
-                suite: #suite,
-                tags: &[#(#tags),*],
-                options: #p::AttrOptions {
-                    samples: #samples,
-                    warmup_time: #warmup,
-                    measure_time: #measure,
-                    timeout: #timeout,
-                    precision: #precision,
-                    ignore: #ignore,
-                    isolate: #isolate,
-                    limits: #p::ResourceLimits {
-                        memory_bytes: #memory,
-                        cpu_time_s: #cpu_time,
-                        open_files: #open_files,
-                    },
-                    network: #network,
-                    requires: &[#(#requires),*],
-                },
-                threads: &[#(#threads),*],
-                bench: #bench,
-            };
-        };
-    })
+    }
 }
 
 /// An `Option<T>` expression for a value known at expansion time.

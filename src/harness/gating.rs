@@ -190,20 +190,7 @@ pub fn save(
         eprintln!("qudag-bench: not saving baseline `{name}`: the gate failed; {kept}");
         return Ok(());
     }
-    let merged = match previous_path.exists() {
-        false => None,
-        true => {
-            let previous =
-                baseline::load(home, name, &report.bench_target).map_err(|e| Error::Corrupt {
-                    message: format!(
-                        "not saving baseline `{name}`: {e}; it is left as it is (remove it, or \
-                         save under another name)"
-                    ),
-                    path: previous_path.clone(),
-                })?;
-            Some(merge::merge(&previous, report, registered))
-        }
-    };
+    let merged = merged_with_previous(home, name, report, registered, &previous_path)?;
     let mut to_save = merged.as_ref().map_or(report, |m| &m.report).clone();
     let dir = baseline::dir(home, name);
     if keep_binary {
@@ -211,7 +198,43 @@ pub fn save(
     }
     let path = baseline::save(home, name, &to_save)?;
     kept_binary::prune(&dir);
-    let with = match &to_save.binary {
+    say_saved(name, &path, &to_save, report, merged.as_ref());
+    Ok(())
+}
+
+/// `report` merged into the baseline `name` saved before at `previous_path`, if there is one;
+/// an unreadable one is an error that leaves it as it is.
+fn merged_with_previous(
+    home: &Path,
+    name: &str,
+    report: &RunReport,
+    registered: &[String],
+    previous_path: &Path,
+) -> Result<Option<merge::Merged>, Error> {
+    if !previous_path.exists() {
+        return Ok(None);
+    }
+    let previous =
+        baseline::load(home, name, &report.bench_target).map_err(|e| Error::Corrupt {
+            message: format!(
+                "not saving baseline `{name}`: {e}; it is left as it is (remove it, or save under \
+             another name)"
+            ),
+            path: previous_path.to_path_buf(),
+        })?;
+    Ok(Some(merge::merge(&previous, report, registered)))
+}
+
+/// Says where baseline `name` was saved, with its executable, and what a merge kept and
+/// dropped.
+fn say_saved(
+    name: &str,
+    path: &Path,
+    saved: &RunReport,
+    report: &RunReport,
+    merged: Option<&merge::Merged>,
+) {
+    let with = match &saved.binary {
         Some(k) => format!(
             " with its bench executable ({:.1} MiB, {})",
             k.size as f64 / f64::from(1 << 20),
@@ -223,7 +246,7 @@ pub fn save(
         "qudag-bench: saved baseline `{name}` to {}{with}",
         Term(&path.display().to_string())
     );
-    if let Some(m) = &merged {
+    if let Some(m) = merged {
         if !m.kept.is_empty() {
             eprintln!(
                 "qudag-bench: baseline `{name}`: {} benchmark(s) measured now; {} kept from the \
@@ -242,7 +265,6 @@ pub fn save(
             );
         }
     }
-    Ok(())
 }
 
 /// Keeps this bench executable in the baseline directory `dir`; a failure is reported and

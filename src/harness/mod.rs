@@ -24,7 +24,8 @@ use crate::config::{FileConfig, Layer, Resolver};
 use crate::error::Error;
 use crate::escape::{Term, TermLines};
 use crate::exit::ExitStatus;
-use crate::registry::{self, BENCHMARKS};
+
+use crate::registry::{self, BENCHMARKS, Benchmark};
 use crate::runtime::{self, Group};
 use clap::Parser;
 use std::ffi::OsString;
@@ -72,15 +73,9 @@ pub fn run_with(
     panic_hook::install();
     let args: Vec<OsString> = args.into_iter().collect();
     isolate::remember_args(&args);
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match parse(&args) {
         Ok(cli) => cli,
-        Err(err) => {
-            let code = crate::cli::print_parse_error(&err);
-            if let Some(note) = crate::cli::env_note(&err, &args) {
-                eprintln!("{note}");
-            }
-            return code;
-        }
+        Err(code) => return code,
     };
     let resolver = match resolver(&cli, Path::new(target.manifest_dir)) {
         Ok(r) => r,
@@ -89,6 +84,33 @@ pub fn run_with(
             return e.status();
         }
     };
+    let benches = match benchmarks(&target, groups, &cli) {
+        Ok(benches) => benches,
+        Err(code) => return code,
+    };
+    let selection = select::select(&cli, benches);
+    dispatch(&cli, &resolver, selection, target)
+}
+
+/// The command line, or the status of its error (printed, with a note on the variable that
+/// set a bad value).
+fn parse(args: &[OsString]) -> Result<Cli, ExitStatus> {
+    Cli::try_parse_from(args).map_err(|err| {
+        let code = crate::cli::print_parse_error(&err);
+        if let Some(note) = crate::cli::env_note(&err, args) {
+            eprintln!("{note}");
+        }
+        code
+    })
+}
+
+/// Every benchmark of this binary: the registered ones, then those `groups` offer. Said
+/// when there are none; bad attribute values and duplicate ids are usage errors.
+fn benchmarks(
+    target: &BenchTarget,
+    groups: &[Group],
+    cli: &Cli,
+) -> Result<Vec<Benchmark>, ExitStatus> {
     if BENCHMARKS.is_empty() && groups.is_empty() {
         eprintln!(
             "qudag-bench: no benchmarks are registered in this binary. If it has #[qudag_bench] \
@@ -100,7 +122,7 @@ pub fn run_with(
     }
     if let Err(e) = check_attributes() {
         eprintln!("error: {e}");
-        return e.status();
+        return Err(e.status());
     }
     let mut benches = registry::collect(&BENCHMARKS, target.crate_name, &cli.harness.threads);
     // After the registered ones, in the order offered: serving passes go in that order.
@@ -111,17 +133,27 @@ pub fn run_with(
             "error: benchmark ids must be unique; registered more than once: {}",
             Term(&dups.join(", "))
         );
-        return ExitStatus::Usage;
+        return Err(ExitStatus::Usage);
     }
-    let selection = select::select(&cli, benches);
+    Ok(benches)
+}
+
+/// Runs the mode the command line asks for: an isolated child, an A/B or callgrind worker, a
+/// comparison with a saved baseline, the list, test mode or bench mode.
+fn dispatch(
+    cli: &Cli,
+    resolver: &Resolver,
+    selection: select::Selection,
+    target: BenchTarget,
+) -> ExitStatus {
     if let Some(id) = &cli.harness.isolated_child {
-        return isolate::child::run(&cli, &resolver, &selection.benches, id);
+        return isolate::child::run(cli, resolver, &selection.benches, id);
     }
     if cli.harness.ab_worker {
-        return ab_mode::run(&cli, &resolver, selection);
+        return ab_mode::run(cli, resolver, selection);
     }
     if let Some(iterations) = cli.harness.worker_iters {
-        return callgrind_mode::run(&cli, selection, iterations);
+        return callgrind_mode::run(cli, selection, iterations);
     }
     let measuring = cli.libtest.bench && !cli.libtest.list && cli.harness.load_baseline.is_none();
     if !measuring && let Some(dest) = &cli.harness.json {
@@ -134,25 +166,20 @@ pub fn run_with(
     }
     if cli.harness.load_baseline.is_some() {
         let home = crate::store::paths::home();
-        return gating::compare_saved(
-            &cli,
-            &home,
-            target.crate_name,
-            &selection.benches,
-            &resolver,
-        );
+        let id = target.crate_name;
+        return gating::compare_saved(cli, &home, id, &selection.benches, resolver);
     }
     if cli.libtest.list {
-        return list::run(&cli, selection);
+        return list::run(cli, selection);
     }
     if !cli.libtest.bench {
-        return test_mode::run(&cli, &resolver, selection);
+        return test_mode::run(cli, resolver, selection);
     }
-    if let Err(e) = resolver.check(&selection.to_run(&cli)) {
+    if let Err(e) = resolver.check(&selection.to_run(cli)) {
         eprintln!("error: {}", TermLines(&e.to_string()));
         return e.status();
     }
-    bench_mode::run(&cli, &resolver, selection, target)
+    bench_mode::run(cli, resolver, selection, target)
 }
 
 /// Checks every registered attribute's values against the library's limits (the macro

@@ -316,13 +316,13 @@ struct BatchState {
     parents: Vec<u32>,
 }
 
-fn run_batch(
+/// The batch's vertices in parents-first order (insertion order is topological), duplicates
+/// dropped: their count and each one's in-batch parents, flattened (`parents[parent_start[j]..
+/// parent_start[j + 1]]` are vertex `j`'s).
+fn batch_parents(
     dag: &Dag,
     batch: &[VertexId],
-    p: &Params,
-) -> Result<(BatchFinality, BatchState), UnknownVertex> {
-    let (k, alpha) = p.checked();
-    // Parents first (insertion order is topological), duplicates dropped.
+) -> Result<(usize, Vec<usize>, Vec<u32>), UnknownVertex> {
     let mut order: Vec<(usize, VertexId)> = Vec::with_capacity(batch.len());
     for id in batch {
         order.push((dag.position(id).ok_or(UnknownVertex(*id))?, *id));
@@ -335,7 +335,6 @@ fn run_batch(
         .enumerate()
         .map(|(j, (_, id))| (*id, j as u32))
         .collect();
-    // In-batch parents of each vertex, flattened.
     let mut parent_start = Vec::with_capacity(m + 1);
     let mut parents = Vec::new();
     parent_start.push(0);
@@ -344,7 +343,58 @@ fn run_batch(
         parents.extend(v.parents.iter().filter_map(|p| local.get(p).copied()));
         parent_start.push(parents.len());
     }
+    Ok((m, parent_start, parents))
+}
 
+/// Of `m` vertices and `h` honest nodes' final `state`: how many every node finalised, how
+/// many every node accepted, and whether no vertex was accepted by one node and rejected by
+/// another.
+fn tally(state: &[Snowball], m: usize, h: usize) -> (usize, usize, bool) {
+    let mut finalised = 0;
+    let mut accepted = 0;
+    let mut agreement = true;
+    for j in 0..m {
+        let decided = (0..h).map(|i| &state[i * m + j]).filter(|s| s.done);
+        let (mut yes, mut no) = (0, 0);
+        for s in decided {
+            if s.last { yes += 1 } else { no += 1 }
+        }
+        agreement &= yes == 0 || no == 0;
+        if yes + no == h {
+            finalised += 1;
+            accepted += usize::from(yes == h);
+        }
+    }
+    (finalised, accepted, agreement)
+}
+
+/// Adds one adversarial peer's answers for every vertex to `votes`: the opposite of the
+/// querying node's own answers `mine`, or coin flips.
+fn add_adversary_votes(adversary: Adversary, votes: &mut [u16], mine: &[u16], rng: &mut Rng) {
+    match adversary {
+        Adversary::Opposite => {
+            for (v, a) in votes.iter_mut().zip(mine) {
+                *v += 1 - a;
+            }
+        }
+        Adversary::Random => {
+            for chunk in votes.chunks_mut(64) {
+                let bits: u64 = rng.random();
+                for (j, v) in chunk.iter_mut().enumerate() {
+                    *v += ((bits >> j) & 1) as u16;
+                }
+            }
+        }
+    }
+}
+
+fn run_batch(
+    dag: &Dag,
+    batch: &[VertexId],
+    p: &Params,
+) -> Result<(BatchFinality, BatchState), UnknownVertex> {
+    let (k, alpha) = p.checked();
+    let (m, parent_start, parents) = batch_parents(dag, batch)?;
     let mut rng = rng(p.seed);
     let n = p.participants;
     let h = p.honest();
@@ -376,21 +426,7 @@ fn run_batch(
                         *v += a;
                     }
                 } else {
-                    match p.adversary {
-                        Adversary::Opposite => {
-                            for (v, a) in votes.iter_mut().zip(mine) {
-                                *v += 1 - a;
-                            }
-                        }
-                        Adversary::Random => {
-                            for chunk in votes.chunks_mut(64) {
-                                let bits: u64 = rng.random();
-                                for (j, v) in chunk.iter_mut().enumerate() {
-                                    *v += ((bits >> j) & 1) as u16;
-                                }
-                            }
-                        }
-                    }
+                    add_adversary_votes(p.adversary, &mut votes, mine, &mut rng);
                 }
             }
             let row = &mut state[i * m..(i + 1) * m];
@@ -413,21 +449,7 @@ fn run_batch(
             }
         }
     }
-    let mut finalised = 0;
-    let mut accepted = 0;
-    let mut agreement = true;
-    for j in 0..m {
-        let decided = (0..h).map(|i| &state[i * m + j]).filter(|s| s.done);
-        let (mut yes, mut no) = (0, 0);
-        for s in decided {
-            if s.last { yes += 1 } else { no += 1 }
-        }
-        agreement &= yes == 0 || no == 0;
-        if yes + no == h {
-            finalised += 1;
-            accepted += usize::from(yes == h);
-        }
-    }
+    let (finalised, accepted, agreement) = tally(&state, m, h);
     let result = BatchFinality {
         rounds,
         finalised,

@@ -165,28 +165,11 @@ pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Resul
     let outcomes = execute(&args, &home, &group, &targets, args.notify.clone())?;
     let mut status = ExitStatus::combine(outcomes.iter().map(|o| o.exit_code));
     if let Some(dest) = &args.json {
-        let doc = GroupDocument {
-            schema: ids::GROUP.to_string(),
-            run_group: group.clone(),
-            mode: if measure {
-                GroupMode::Bench
-            } else {
-                GroupMode::Test
-            },
-            started_at: humantime::format_rfc3339_millis(started_at).to_string(),
-            finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-            wall_time_s: start.elapsed().as_secs_f64(),
-            exit_code: status.code(),
-            targets: outcomes.clone(),
+        let mode = match measure {
+            true => GroupMode::Bench,
+            false => GroupMode::Test,
         };
-        if let Err(e) = write_document(&doc, dest) {
-            eprintln!(
-                "error: --json {}: {}",
-                Term(dest),
-                TermLines(&e.to_string())
-            );
-            status = status.max(e.status());
-        }
+        status = write_group(dest, &group, mode, (started_at, start), status, &outcomes);
     }
     // The targets' runs go into the history now, so that `history --group` shows them.
     if measure && !no_history {
@@ -218,6 +201,39 @@ pub fn run(args: RunArgs, home: Option<PathBuf>, history: Option<&str>) -> Resul
         let _ = writeln!(out, "reports in {}{recorded}", Term(&home));
     }
     Ok(status.into())
+}
+
+/// Writes the run group's document to `--json` `dest` and returns `status` with a failed
+/// write's status combined in (the error is printed).
+fn write_group(
+    dest: &str,
+    group: &str,
+    mode: GroupMode,
+    (started_at, start): (SystemTime, Instant),
+    status: ExitStatus,
+    outcomes: &[TargetOutcome],
+) -> ExitStatus {
+    let doc = GroupDocument {
+        schema: ids::GROUP.to_string(),
+        run_group: group.to_string(),
+        mode,
+        started_at: humantime::format_rfc3339_millis(started_at).to_string(),
+        finished_at: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+        wall_time_s: start.elapsed().as_secs_f64(),
+        exit_code: status.code(),
+        targets: outcomes.to_vec(),
+    };
+    match write_document(&doc, dest) {
+        Ok(()) => status,
+        Err(e) => {
+            eprintln!(
+                "error: --json {}: {}",
+                Term(dest),
+                TermLines(&e.to_string())
+            );
+            status.max(e.status())
+        }
+    }
 }
 
 /// What `run` found before running anything.
