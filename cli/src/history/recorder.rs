@@ -175,6 +175,13 @@ fn update_run(tx: &Transaction, run: i64, r: &RunReport) -> rusqlite::Result<()>
     Ok(())
 }
 
+/// The instructions per iteration callgrind counted for `b` (`--instructions`), the figure of
+/// `history --changes --instructions`. Not a hardware counter's: one series must not mix two
+/// ways of counting.
+pub(super) fn counted_instructions(b: &BenchResult) -> Option<f64> {
+    b.instructions.as_ref().and_then(|i| i.per_iter)
+}
+
 fn insert_result(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Result<()> {
     let status = serde_json::to_value(b.status).expect("status serializes");
     let verdict = b
@@ -202,7 +209,7 @@ fn insert_result(tx: &Transaction, run: i64, b: &BenchResult) -> rusqlite::Resul
                 .as_ref()
                 .and_then(|v| v.as_str().map(str::to_string)),
             b.comparison.as_ref().and_then(|c| c.change),
-            b.instructions_per_iter(),
+            counted_instructions(b),
         ],
     )?;
     Ok(())

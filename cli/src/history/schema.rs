@@ -74,8 +74,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
          PRIMARY KEY (run, bench_id, name)
      );
      CREATE INDEX metrics_by_name ON metrics (name, bench_id);",
-    // 6: instructions per iteration (callgrind, `--instructions`; else a hardware counter),
-    // for `qudag-bench history --changes --instructions`.
+    // 6: instructions per iteration counted by callgrind (`--instructions`), for
+    // `qudag-bench history --changes --instructions`.
     "ALTER TABLE results ADD COLUMN instructions_per_iter REAL;",
 ];
 

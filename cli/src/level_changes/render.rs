@@ -77,6 +77,12 @@ pub fn table(r: &ChangeReport) -> String {
     }
     if r.changes.is_empty() {
         out.push_str("no level changes\n");
+        if r.series == 0 && r.method.measure == ChangeMeasure::Instructions {
+            out.push_str(
+                "(no benchmark has enough runs with instruction counts: bench runs record them \
+                 with --instructions)\n",
+            );
+        }
     }
     out.push_str(&format!("({})\n", method_line(r)));
     out
@@ -162,6 +168,12 @@ mod tests {
             md.contains("| +20.0% | 9014 instr | 9916 instr | 0.005 |"),
             "{md}"
         );
+        let none = ChangeReport {
+            series: 0,
+            changes: Vec::new(),
+            ..r
+        };
+        assert!(table(&none).contains("record them with --instructions"));
     }
 
     #[test]

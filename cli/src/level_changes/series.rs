@@ -1,8 +1,8 @@
 //! Level changes in the history: each benchmark's run medians (or instruction counts) on one
-//! host, oldest first, cut
-//! by E-divisive means ([`super::e_divisive`]) on their logarithm (so that a shift is
-//! relative, the same at 10 ns and at 10 ms), each change with its size, p-value and the runs
-//! and commits it falls between. Series are per host: a host change is no level change.
+//! host, oldest first, cut by E-divisive means ([`super::e_divisive`]) on their logarithm (so
+//! that a shift is relative, the same at 10 ns and at 10 ms), each change with its size,
+//! p-value and the runs and commits it falls between. Series are per host: a host change is
+//! no level change.
 
 use super::e_divisive::{ChangePoint, Search, e_divisive};
 use qudag_bench::schema::{ChangeMeasure, ChangeMethod, ChangeReport, LevelChange, ids};
@@ -125,8 +125,10 @@ fn series_changes(
             let before = median(&points[cuts[k]..c.index]);
             let after = median(&points[c.index..cuts[k + 2]]);
             let (old, new) = (points[c.index - 1], points[c.index]);
-            let time = (measure == ChangeMeasure::Time).then_some((before, after));
-            let instructions = (measure == ChangeMeasure::Instructions).then_some((before, after));
+            let (time, instructions) = match measure {
+                ChangeMeasure::Time => (Some((before, after)), None),
+                ChangeMeasure::Instructions => (None, Some((before, after))),
+            };
             LevelChange {
                 bench_id: s.bench_id.clone(),
                 bench_target: s.bench_target.clone(),

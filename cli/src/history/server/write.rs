@@ -3,7 +3,7 @@
 //! with a per-run advisory lock so that two runners importing the same run take turns.
 
 use super::Server;
-use crate::history::recorder::{State, fingerprint};
+use crate::history::recorder::{State, counted_instructions, fingerprint};
 use postgres::Transaction;
 use qudag_bench::error::Error;
 use qudag_bench::schema::{BenchResult, RunReport, Spooled};
@@ -122,7 +122,7 @@ fn insert_result(tx: &mut Transaction, run: i64, b: &BenchResult) -> Result<(), 
             &b.throughput.and_then(|t| t.per_second),
             &verdict,
             &b.comparison.as_ref().and_then(|c| c.change),
-            &b.instructions_per_iter(),
+            &counted_instructions(b),
         ],
     )?;
     Ok(())
